@@ -1,0 +1,313 @@
+"""Give text columns their real types: numbers written with currency, percent, thousands groups
+or a decimal comma; dates in any one common format (mixed formats are reported, not mixed);
+times of day; integer-coded dates such as 991031 in a column named ``date``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+NULL_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "#n/a", "-", "--", "—", "–", "n.a.", "missing", "#value!"})
+ARROW_NULLS = [
+    "",
+    "NA",
+    "N/A",
+    "n/a",
+    "na",
+    "NaN",
+    "nan",
+    "NULL",
+    "null",
+    "#N/A",
+    "-",
+    "--",
+    "—",
+    "–",
+]
+MOSTLY_NUMERIC = 0.95
+_CURRENCY = re.compile(r"[$€£¥]")
+_STRIP_FOR_NUMBER = r"[()$€£¥%\s\u00a0+]"
+_DATE_SHAPE = re.compile(
+    r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{1,2}[-/ ][A-Za-z]{3}|^[A-Za-z]{3,9}\.? \d{1,2}|^\d{4}-\d{2}$"
+)
+_TIME_SHAPE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+_DATE_NAME = re.compile(r"date|^day$|^dt$|yyyymmdd|yymmdd|^period$", re.I)
+DAY_FIRST = (
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%d-%m-%Y",
+    "%d-%m-%y",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+)
+MONTH_FIRST = (
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%m-%d-%y",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+)
+OTHER_FORMATS = (
+    "ISO8601",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%Y-%m",
+)
+DATE_FORMATS = OTHER_FORMATS + DAY_FIRST + MONTH_FIRST
+FORMAT_LABELS = {"ISO8601": "ISO (YYYY-MM-DD)"}
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    name: str
+    kind: str  # number | integer | text | date | time | boolean | empty
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """Something about the file the user should know; rows are 1-based file lines."""
+
+    kind: str
+    message: str
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+
+
+def _describe_rows(lines: list[int], values: list[str] | None = None, limit: int = 5) -> str:
+    shown = []
+    for i, line in enumerate(lines[:limit]):
+        shown.append(f"line {line}" + (f" ({values[i]!r})" if values else ""))
+    more = f" and {len(lines) - limit} more" if len(lines) > limit else ""
+    return ", ".join(shown) + more
+
+
+def clean_text(series: pd.Series) -> pd.Series:
+    """Strip padding and turn the usual missing-value spellings into real missing values."""
+    text = series.astype("str").where(series.notna())
+    stripped = text.str.strip()
+    return stripped.where(~stripped.str.lower().isin(NULL_TOKENS))
+
+
+def to_number(text: pd.Series, decimal: str, thousands: str | None) -> tuple[pd.Series, list[str]]:
+    """Parse cleaned text as numbers; return values (NaN where unparseable) and notes."""
+    notes: list[str] = []
+    negative = text.str.startswith("(", na=False) & text.str.endswith(")", na=False)
+    percent = text.str.endswith("%", na=False)
+    if text.str.contains(_CURRENCY, na=False).any():
+        notes.append("currency symbols removed")
+    if percent.any():
+        notes.append("percentages read as fractions (12.5% → 0.125)")
+    if negative.any():
+        notes.append("(brackets) read as negative")
+    plain = text.str.replace(_STRIP_FOR_NUMBER, "", regex=True)
+    if thousands and thousands.strip():
+        plain = plain.str.replace(thousands, "", regex=False)
+    if decimal == ",":
+        plain = plain.str.replace(",", ".", regex=False)
+    values = pd.to_numeric(plain, errors="coerce").astype("float64")
+    values = values.where(~negative, -values)
+    values = values.where(~percent, values / 100)
+    return values, notes
+
+
+def _numeric_result(values: pd.Series) -> tuple[pd.Series, str]:
+    finite = values.dropna()
+    if len(finite) and np.all(np.mod(finite.to_numpy(), 1) == 0) and finite.abs().max() < 2**53:
+        if values.isna().any():
+            return values.astype("Int64"), "integer"
+        return values.astype("int64"), "integer"
+    return values, "number"
+
+
+def _regularity(dates: pd.Series) -> int:
+    unique = np.sort(dates.dropna().unique())
+    return len(np.unique(np.diff(unique))) if len(unique) > 2 else 0
+
+
+def detect_date_formats(values: pd.Series, dayfirst: bool | None) -> tuple[list[str], bool]:
+    """Formats that parse every sampled value (best first), and whether day/month is ambiguous.
+
+    An empty list means no single format fits; see :func:`cover_formats` for mixed columns."""
+    fits = []
+    for fmt in DATE_FORMATS:
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        if parsed.notna().all():
+            fits.append((fmt, parsed))
+    if not fits:
+        return [], False
+    day = [f for f in fits if f[0] in DAY_FIRST]
+    month = [f for f in fits if f[0] in MONTH_FIRST]
+    other = [f for f in fits if f[0] in OTHER_FORMATS]
+    if other:
+        return [other[0][0]], False
+    if day and month:
+        if dayfirst is True:
+            return [day[0][0]], True
+        if dayfirst is False:
+            return [month[0][0]], True
+        # All days <= 12: the reading whose dates fall on a more regular grid wins.
+        if _regularity(month[0][1]) < _regularity(day[0][1]):
+            return [month[0][0]], True
+        return [day[0][0]], True
+    return [(day or month)[0][0]], False
+
+
+def cover_formats(values: pd.Series) -> list[tuple[str, int]]:
+    """Greedy cover of a mixed-format column: (format, values it parses)."""
+    remaining = values
+    cover: list[tuple[str, int]] = []
+    for _ in range(3):
+        best, best_count = None, 0
+        for fmt in DATE_FORMATS:
+            count = int(pd.to_datetime(remaining, format=fmt, errors="coerce").notna().sum())
+            if count > best_count:
+                best, best_count = fmt, count
+        if best is None:
+            break
+        cover.append((best, best_count))
+        remaining = remaining[pd.to_datetime(remaining, format=best, errors="coerce").isna()]
+        if remaining.empty:
+            break
+    return cover
+
+
+def format_label(fmt: str) -> str:
+    return FORMAT_LABELS.get(fmt, fmt.replace("%", ""))
+
+
+@dataclass(frozen=True)
+class TypingContext:
+    decimal: str
+    thousands: str | None
+    dayfirst: bool | None
+    date_formats: dict[str, str]
+    first_line: int  # file line of the first data row, for messages
+
+
+def type_column(name: str, series: pd.Series, ctx: TypingContext) -> tuple[pd.Series, ColumnType, list[LoadIssue]]:
+    """Decide one column's type and convert it."""
+    issues: list[LoadIssue] = []
+    if pd.api.types.is_bool_dtype(series):
+        return series, ColumnType(name, "boolean"), issues
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series, ColumnType(name, "date", "ISO (YYYY-MM-DD)"), issues
+    if pd.api.types.is_integer_dtype(series) and _DATE_NAME.search(name):
+        converted = _integer_dates(series)
+        if converted is not None:
+            return converted[0], ColumnType(name, "date", converted[1]), issues
+    if pd.api.types.is_numeric_dtype(series):
+        kind = "integer" if pd.api.types.is_integer_dtype(series) else "number"
+        return series, ColumnType(name, kind), issues
+    text = clean_text(series)
+    present = text.dropna()
+    if present.empty:
+        return pd.Series(np.nan, index=series.index, name=name), ColumnType(name, "empty"), issues
+    if name in ctx.date_formats:
+        return _forced_date(name, text, ctx, issues)
+    leading_zero = present.str.match(r"^0\d").any()
+    probe = present.head(300)
+    probably_numeric = to_number(probe, ctx.decimal, ctx.thousands)[0].notna().mean() >= MOSTLY_NUMERIC
+    if not leading_zero and probably_numeric:
+        values, notes = to_number(text, ctx.decimal, ctx.thousands)
+        parsed = values.notna() | text.isna()
+        share = float(values[text.notna()].notna().mean())
+        if share == 1.0:
+            values, kind = _numeric_result(values)
+            return values, ColumnType(name, kind, "; ".join(notes)), issues
+        if share >= MOSTLY_NUMERIC:
+            bad = np.flatnonzero(~parsed.to_numpy())
+            lines = [ctx.first_line + int(i) for i in bad]
+            issues.append(
+                LoadIssue(
+                    "non_numeric_cells",
+                    f"Column '{name}' holds numbers except {len(bad)} cell(s) at "
+                    f"{_describe_rows(lines, [str(text.iloc[i]) for i in bad[:5]])}; "
+                    "those were read as missing. Correct them in the file if they mean something.",
+                    name,
+                    tuple(lines[:100]),
+                )
+            )
+            values, kind = _numeric_result(values)
+            return (
+                values,
+                ColumnType(name, kind, "; ".join([*notes, f"{len(bad)} text cells missing"])),
+                issues,
+            )
+    elif leading_zero and present.str.fullmatch(r"\d+").all():
+        return (
+            text,
+            ColumnType(name, "text", "leading zeros kept: an identifier, not a number"),
+            issues,
+        )
+    sample = present.drop_duplicates().head(500)
+    if sample.str.match(_TIME_SHAPE).all():
+        padded = text.where(~text.str.fullmatch(r"\d{1,2}:\d{2}", na=False), text + ":00")
+        return pd.to_timedelta(padded, errors="coerce"), ColumnType(name, "time", "H:MM:SS"), issues
+    if sample.str.match(_DATE_SHAPE).mean() > 0.8:
+        formats, ambiguous = detect_date_formats(sample, ctx.dayfirst)
+        if formats:
+            parsed = pd.to_datetime(text, format=formats[0], errors="coerce")
+            failed = parsed.isna() & text.notna()
+            if not failed.any():
+                detail = format_label(formats[0]) + (
+                    " (day/month order guessed; change it if wrong)" if ambiguous else ""
+                )
+                return parsed, ColumnType(name, "date", detail), issues
+        cover = cover_formats(present.drop_duplicates())
+        if len(cover) >= 2 or (formats and len(cover) >= 1):
+            parts = ", ".join(f"{format_label(f)} ({n} values)" for f, n in cover)
+            issues.append(
+                LoadIssue(
+                    "mixed_date_formats",
+                    f"Column '{name}' mixes date formats: {parts}. Payoff keeps it as text rather than "
+                    "guess; choose the format to use under 'Reading options' (other rows become missing).",
+                    name,
+                )
+            )
+    return text, ColumnType(name, "text"), issues
+
+
+def _forced_date(name: str, text: pd.Series, ctx: TypingContext, issues: list[LoadIssue]):
+    fmt = ctx.date_formats[name]
+    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+    bad = np.flatnonzero((parsed.isna() & text.notna()).to_numpy())
+    if len(bad):
+        lines = [ctx.first_line + int(i) for i in bad]
+        issues.append(
+            LoadIssue(
+                "date_cells_missing",
+                f"{len(bad)} value(s) in '{name}' do not match {format_label(fmt)} and were read as "
+                f"missing: {_describe_rows(lines, [str(text.iloc[i]) for i in bad[:5]])}.",
+                name,
+                tuple(lines[:100]),
+            )
+        )
+    return parsed, ColumnType(name, "date", format_label(fmt) + " (chosen)"), issues
+
+
+def _integer_dates(series: pd.Series) -> tuple[pd.Series, str] | None:
+    digits = series.dropna().astype("int64").astype("str")
+    if digits.empty:
+        return None
+    for width, fmt in ((8, "%Y%m%d"), (6, "%y%m%d")):
+        if digits.str.len().eq(width).all():
+            parsed = pd.to_datetime(series.astype("Int64").astype("str"), format=fmt, errors="coerce")
+            if parsed[series.notna()].notna().all():
+                return parsed, f"{format_label(fmt)} (integer-coded)"
+    return None

@@ -1,0 +1,410 @@
+"""bytes -> DataFrame, with a record of everything that was detected so the user can check it
+and override it. Text files are parsed by pyarrow's multi-threaded CSV reader after the layout
+has been worked out on a sample; Excel sheets are turned into the same text path so every quirk
+(preamble, totals, number formats) is handled once."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from payoff.data import sniff
+from payoff.data.convert import ARROW_NULLS, ColumnType, LoadIssue, TypingContext, type_column
+from payoff.errors import (
+    BinaryFile,
+    EmptyFile,
+    FileTooLarge,
+    NoData,
+    RaggedRows,
+    TooManyColumns,
+    UnreadableFile,
+    UnsupportedFormat,
+    UnterminatedQuote,
+)
+
+MAX_COLUMNS = 1000
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".dat", ".data", ""}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+RAGGED_POLICIES = ("pad", "skip", "error")
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What the user chose; None means 'detect it'. Hashable so the UI can cache on it."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    thousands: str | None = None
+    header: bool | None = None
+    preamble_lines: int | None = None
+    footer_lines: int | None = None
+    sheet: str | None = None
+    dayfirst: bool | None = None
+    date_formats: tuple[tuple[str, str], ...] = ()
+    ragged: str = "pad"
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What Payoff understood of the file, shown to the user and written by `payoff inspect`."""
+
+    file_type: str
+    encoding: str = ""
+    delimiter: str = ""
+    decimal: str = "."
+    thousands: str | None = None
+    header: bool = True
+    line_endings: str = ""
+    preamble: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    renamed_columns: tuple[tuple[str, str], ...] = ()
+    column_types: tuple[ColumnType, ...] = ()
+    issues: tuple[LoadIssue, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file_type": self.file_type,
+            "encoding": self.encoding,
+            "delimiter": sniff.DELIMITER_NAMES.get(self.delimiter, self.delimiter),
+            "decimal": self.decimal,
+            "thousands": self.thousands,
+            "header": self.header,
+            "line_endings": self.line_endings,
+            "preamble": list(self.preamble),
+            "footer": list(self.footer),
+            "sheet": self.sheet,
+            "sheets": list(self.sheets),
+            "renamed_columns": dict(self.renamed_columns),
+            "column_types": {c.name: {"kind": c.kind, "detail": c.detail} for c in self.column_types},
+            "issues": [{"kind": i.kind, "message": i.message, "column": i.column} for i in self.issues],
+        }
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    frame: pd.DataFrame
+    detection: Detection
+    name: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def read_table(
+    content: bytes,
+    name: str,
+    options: LoadOptions | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LoadedTable:
+    """Read an uploaded file of any supported kind. Raises a PayoffError the user can act on."""
+    options = options or LoadOptions()
+    if len(content) > max_bytes:
+        raise FileTooLarge(
+            f"'{name}' is {len(content) / 1e6:,.1f} MB; the limit is {max_bytes / 1e6:,.0f} MB. "
+            "Remove columns or rows you do not need, or save it as Parquet, and upload again."
+        )
+    if not content.strip(b" \t\r\n\x00"):
+        raise EmptyFile(f"'{name}' is empty. Upload a file with a header row and at least one data row.")
+    suffix = PurePath(name).suffix.lower()
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedFormat(
+            f"'{name}' is an old Excel 97-2003 workbook (.xls) or a password-protected Excel file. "
+            "Open it in Excel, remove any password, and save it as .xlsx or CSV, then upload that."
+        )
+    if content.startswith(b"PK"):
+        return _read_excel(content, name, options, max_bytes)
+    if content.startswith(b"PAR1"):
+        return _read_parquet(content, name)
+    if suffix in {".parquet", ".pq"}:
+        raise UnreadableFile(f"'{name}' is named like a Parquet file but is not one. Export it again.")
+    table = _read_text(content, name, options)
+    if suffix in EXCEL_SUFFIXES | {".xls"}:
+        note = LoadIssue(
+            "renamed_text",
+            f"'{name}' is named like an Excel file but holds plain text; Payoff read it as text.",
+        )
+        detection = replace(table.detection, issues=(note, *table.detection.issues))
+        return replace(table, detection=detection)
+    return table
+
+
+def _read_text(content: bytes, name: str, options: LoadOptions, file_type: str = "text") -> LoadedTable:
+    encoding = (
+        sniff.Encoding(options.encoding, options.encoding) if options.encoding else sniff.detect_encoding(content)
+    )
+    issues: list[LoadIssue] = []
+    if not encoding.codec.startswith("utf-16"):
+        sniff.reject_binary(content, name)
+        nul = content.count(b"\x00")
+        if nul:
+            content = content.replace(b"\x00", b"")
+            issues.append(LoadIssue("nul_bytes", f"{nul} NUL byte(s) were removed from the file."))
+    try:
+        text = sniff.decode(content, encoding)
+    except LookupError as error:
+        raise UnreadableFile(f"Unknown encoding '{options.encoding}'. Choose utf-8, cp1252 or latin-1.") from error
+    text = text.lstrip("\ufeff").replace("\x00", "")
+    text, line_endings = sniff.normalise_newlines(text)
+    layout = sniff.detect_layout(
+        text,
+        options.delimiter,
+        options.header,
+        options.preamble_lines,
+        options.footer_lines,
+        options.decimal,
+        options.thousands,
+    )
+    body, preamble, footer = sniff.split_lines(text, layout.preamble_lines, layout.footer_lines)
+    _check_quotes(body, layout.preamble_lines)
+    first = sniff.header_cells(body, layout.delimiter)
+    if not first:
+        raise EmptyFile(f"'{name}' has no rows once blank lines are removed.")
+    if len(first) > MAX_COLUMNS:
+        raise TooManyColumns(
+            f"'{name}' has {len(first):,} columns; Payoff works with up to {MAX_COLUMNS:,}. Keep the "
+            "columns you need, or if each column is one series, reshape it to one row per date and series."
+        )
+    raw_names = first if layout.header else [f"column_{i + 1}" for i in range(len(first))]
+    names, renamed = sniff.clean_column_names(raw_names)
+    header_lines = 1 if layout.header else 0
+    frame, ragged = _parse(body, layout, names, header_lines, options.ragged, name)
+    first_line = layout.preamble_lines + header_lines + 1
+    if ragged:
+        issues.append(_ragged_issue(ragged, len(names), options.ragged, layout.preamble_lines))
+    if frame.empty:
+        raise NoData(
+            f"'{name}' has a header ({', '.join(names[:6])}{'...' if len(names) > 6 else ''}) "
+            "but no data rows. Export the data rows too."
+        )
+    ctx = TypingContext(layout.decimal, layout.thousands, options.dayfirst, dict(options.date_formats), first_line)
+    frame, types, typing_issues = _type_all(frame, ctx)
+    detection = Detection(
+        file_type=file_type,
+        encoding=encoding.label,
+        delimiter=layout.delimiter,
+        decimal=layout.decimal,
+        thousands=layout.thousands,
+        header=layout.header,
+        line_endings=line_endings,
+        preamble=tuple(preamble),
+        footer=tuple(footer),
+        renamed_columns=tuple(renamed.items()),
+        column_types=tuple(types),
+        issues=tuple(issues + typing_issues),
+    )
+    return LoadedTable(frame, detection, name)
+
+
+def _check_quotes(body: str, offset: int) -> None:
+    if body.count('"') % 2 == 0:
+        return
+    open_line = None
+    inside = False
+    for number, line in enumerate(body.split("\n"), start=1):
+        if line.count('"') % 2:
+            inside = not inside
+            open_line = number if inside else None
+    if open_line is not None:
+        raise UnterminatedQuote(
+            f'Line {open_line + offset} opens a quote (") that is never closed, so the rest of the '
+            "file would be read as one value. Close or remove that quote and upload again."
+        )
+
+
+def _parse(
+    body: str, layout: sniff.Layout, names: list[str], skip: int, ragged_policy: str, name: str
+) -> tuple[pd.DataFrame, list[tuple[int, list[str]]]]:
+    """Full parse with pyarrow; rows with the wrong number of fields are collected, not lost."""
+    data = body.encode("utf-8")
+    text_columns = _leading_zero_columns(body, layout, names, skip)
+    table, bad = _arrow_read(data, layout, names, skip, text_columns, name)
+    if not bad:
+        return table.to_pandas(), []
+    ragged = _locate_ragged(body, layout, skip, bad)
+    if ragged_policy == "error":
+        first_line, fields = ragged[0]
+        raise RaggedRows(
+            f"Line {first_line + layout.preamble_lines} has {len(fields)} fields but the header has "
+            f"{len(names)} ({len(ragged)} such row(s)). Fix those rows, or choose to pad or skip them."
+        )
+    if ragged_policy == "skip":
+        return table.to_pandas(), ragged
+    # Pad: re-read as text so the padded rows join the others before types are decided.
+    table, _ = _arrow_read(data, layout, names, skip, names, name)
+    padded = pd.DataFrame(
+        [(fields + [None] * len(names))[: len(names)] for _, fields in ragged],
+        columns=names,
+        dtype="str",
+    )
+    lines = [n for n, line in enumerate(body.split("\n"), start=1) if n > skip and line.strip()]
+    rank = {line: i for i, line in enumerate(lines)}
+    ragged_ranks = [rank.get(line, len(lines)) for line, _ in ragged]
+    taken = set(ragged_ranks)
+    good_ranks = [i for i in range(len(lines)) if i not in taken][: table.num_rows]
+    good = table.to_pandas()
+    if len(good_ranks) != len(good):  # quoted line breaks shift the count: keep parse order
+        return pd.concat([good, padded], ignore_index=True), ragged
+    good.index = good_ranks
+    padded.index = ragged_ranks
+    return pd.concat([good, padded]).sort_index(kind="stable").reset_index(drop=True), ragged
+
+
+def _arrow_read(
+    data: bytes,
+    layout: sniff.Layout,
+    names: list[str],
+    skip: int,
+    text_columns: list[str],
+    name: str,
+) -> tuple[pa.Table, list[str]]:
+    bad: list[str] = []
+
+    def on_bad_row(row: pacsv.InvalidRow) -> str:
+        bad.append(row.text)
+        return "skip"
+
+    parse = pacsv.ParseOptions(
+        delimiter=layout.delimiter,
+        quote_char='"',
+        newlines_in_values=b'"' in data,
+        invalid_row_handler=on_bad_row,
+    )
+    convert = pacsv.ConvertOptions(
+        null_values=ARROW_NULLS,
+        strings_can_be_null=True,
+        decimal_point=layout.decimal,
+        column_types={c: pa.string() for c in text_columns},
+    )
+    for block in (16 * 1024 * 1024, len(data) + 1):
+        read = pacsv.ReadOptions(column_names=names, skip_rows=skip, block_size=block)
+        bad.clear()
+        try:
+            table = pacsv.read_csv(io.BytesIO(data), read_options=read, parse_options=parse, convert_options=convert)
+            return table, list(bad)
+        except pa.ArrowInvalid as error:
+            if "straddling" in str(error) and block < len(data) + 1:
+                continue  # one field larger than a block: read the file as one block
+            raise UnreadableFile(
+                f"'{name}' could not be parsed ({error}). Check the separator under 'Reading options'."
+            ) from error
+    raise AssertionError("unreachable")
+
+
+def _leading_zero_columns(body: str, layout: sniff.Layout, names: list[str], skip: int) -> list[str]:
+    rows = sniff.sample_rows(body, layout.delimiter, sniff.SAMPLE_ROWS + skip)[skip:]
+    keep = []
+    for j, name in enumerate(names):
+        cells = [r[j].strip() for _, r in rows if j < len(r)]
+        if any(len(c) > 1 and c[0] == "0" and c.isdigit() for c in cells):
+            keep.append(name)
+    return keep
+
+
+def _locate_ragged(body: str, layout: sniff.Layout, skip: int, bad: list[str]) -> list[tuple[int, list[str]]]:
+    """Lines (1-based within the table text) and fields of each ragged row, in file order."""
+    wanted = set(bad)
+    found: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(body.split("\n"), start=1):
+        if number > skip and line in wanted:
+            found.append((number, sniff.split_line(line, layout.delimiter)))
+    return found
+
+
+def _ragged_issue(ragged: list[tuple[int, list[str]]], n_names: int, policy: str, offset: int) -> LoadIssue:
+    lines = [line + offset for line, _ in ragged]
+    counts = [len(fields) for _, fields in ragged]
+    detail = ", ".join(f"line {line} has {count}" for line, count in list(zip(lines, counts, strict=True))[:5])
+    more = f" and {len(lines) - 5} more" if len(lines) > 5 else ""
+    action = (
+        "short rows were padded with missing values and extra fields were dropped"
+        if policy == "pad"
+        else "those rows were left out"
+    )
+    return LoadIssue(
+        "ragged_rows",
+        f"{len(lines)} row(s) do not have {n_names} fields ({detail}{more}); {action}. "
+        "Check them; you can choose to skip them or stop instead under 'Reading options'.",
+        None,
+        tuple(lines[:100]),
+    )
+
+
+def _type_all(frame: pd.DataFrame, ctx: TypingContext) -> tuple[pd.DataFrame, list[ColumnType], list[LoadIssue]]:
+    columns: dict[str, pd.Series] = {}
+    types: list[ColumnType] = []
+    issues: list[LoadIssue] = []
+    for column in frame.columns:
+        series, column_type, column_issues = type_column(str(column), frame[column], ctx)
+        columns[str(column)] = series
+        types.append(column_type)
+        issues.extend(column_issues)
+    return pd.DataFrame(columns, index=frame.index), types, issues
+
+
+def excel_sheets(content: bytes) -> list[str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _read_excel(content: bytes, name: str, options: LoadOptions, max_bytes: int) -> LoadedTable:
+    try:
+        sheets = excel_sheets(content)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnsupportedFormat(
+            f"'{name}' is a zip archive but not an Excel workbook Payoff can read. Save it as .xlsx or CSV."
+        ) from error
+    sheet = options.sheet or sheets[0]
+    if sheet not in sheets:
+        raise UnreadableFile(f"'{name}' has no sheet '{sheet}'. Its sheets are: {', '.join(sheets)}.")
+    grid = pd.read_excel(io.BytesIO(content), sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
+    if grid.dropna(how="all").empty:
+        raise EmptyFile(f"Sheet '{sheet}' of '{name}' is empty. Choose another sheet.")
+    grid = grid.map(_excel_cell)
+    text = grid.to_csv(index=False, header=False)
+    excel_options = replace(options, encoding="utf-8", delimiter=",", decimal=".", thousands=None)
+    table = _read_text(text.encode("utf-8"), name, excel_options, file_type="Excel workbook")
+    detection = replace(table.detection, encoding="", sheet=sheet, sheets=tuple(sheets), line_endings="")
+    return replace(table, detection=detection)
+
+
+def _excel_cell(value: object) -> object:
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[attr-defined]
+    return value
+
+
+def _read_parquet(content: bytes, name: str) -> LoadedTable:
+    try:
+        frame = pd.read_parquet(io.BytesIO(content))
+    except (pa.ArrowInvalid, OSError, ValueError) as error:
+        raise UnreadableFile(f"'{name}' is a damaged Parquet file ({error}). Export it again.") from error
+    if len(frame.columns) > MAX_COLUMNS:
+        raise TooManyColumns(f"'{name}' has {len(frame.columns):,} columns; Payoff works with up to {MAX_COLUMNS:,}.")
+    if frame.empty:
+        raise NoData(f"'{name}' has columns but no rows.")
+    names, renamed = sniff.clean_column_names([str(c) for c in frame.columns])
+    frame.columns = names
+    ctx = TypingContext(".", None, None, {}, 1)
+    frame, types, issues = _type_all(frame.reset_index(drop=True), ctx)
+    detection = Detection(
+        "Parquet",
+        renamed_columns=tuple(renamed.items()),
+        column_types=tuple(types),
+        issues=tuple(issues),
+    )
+    return LoadedTable(frame, detection, name)
+
+
+__all__ = ["BinaryFile", "Detection", "LoadOptions", "LoadedTable", "excel_sheets", "read_table"]

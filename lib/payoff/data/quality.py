@@ -1,0 +1,284 @@
+"""Data-quality findings in plain words, each with the rows it concerns.
+
+Like a lazy validator, every check runs and all findings are returned together; none stops the
+analysis. Rows are 0-based positions in the loaded frame (pages show them as the table's index)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from payoff.data.roles import Role, RoleMap, Shape, is_binary, positive_class
+
+MAX_ROWS_LISTED = 50
+SEASON_BY_FREQUENCY = {"hour": 24, "day": 7, "week": 52, "month": 12}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    severity: str  # info | warning | problem
+    message: str
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+    count: int = 0
+
+
+def _rows(mask: pd.Series | np.ndarray) -> tuple[int, ...]:
+    positions = np.flatnonzero(np.asarray(mask))
+    return tuple(int(i) for i in positions[:MAX_ROWS_LISTED])
+
+
+def infer_frequency(dates: pd.Series) -> str:
+    """hour, day, week or month, from the most common step between consecutive distinct dates."""
+    unique = pd.Series(dates.dropna().unique()).sort_values()
+    if len(unique) < 3:
+        return "day"
+    step = unique.diff().dropna().dt.total_seconds().median() / 3600
+    if step < 12:
+        return "hour"
+    if step < 4 * 24:
+        return "day"
+    if step < 20 * 24:
+        return "week"
+    return "month"
+
+
+def check(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += _missing(frame)
+    findings += _duplicates(frame, roles)
+    findings += _constant(frame)
+    target = roles.one(Role.TARGET)
+    date = roles.one(Role.DATE)
+    keys = roles.columns(Role.SERIES_KEY)
+    if roles.shape == Shape.TIME_SERIES and date and target and target in frame:
+        findings += _series_checks(frame, date, keys, target)
+    if roles.shape == Shape.ENTITY and target:
+        findings += _class_balance(frame, target)
+    if target and pd.api.types.is_numeric_dtype(frame[target]) and roles.shape != Shape.ENTITY:
+        findings += _outliers(frame, target)
+    return findings
+
+
+def _missing(frame: pd.DataFrame) -> list[Finding]:
+    out = []
+    counts = frame.isna().sum()
+    for column, count in counts[counts > 0].items():
+        share = count / len(frame)
+        out.append(
+            Finding(
+                "missing_values",
+                "warning" if share > 0.05 else "info",
+                f"'{column}' is missing on {count:,} row(s) ({share:.1%}). Models treat missing values as "
+                "unknown; fill them in the file if a blank means zero.",
+                str(column),
+                _rows(frame[column].isna()),
+                int(count),
+            )
+        )
+    return out
+
+
+def _duplicates(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
+    out = []
+    duplicated = frame.duplicated()
+    if duplicated.any():
+        out.append(
+            Finding(
+                "duplicate_rows",
+                "warning",
+                f"{int(duplicated.sum()):,} row(s) repeat an earlier row exactly. Remove them if they are "
+                "double exports; keep them if they are genuine repeat events.",
+                None,
+                _rows(duplicated),
+                int(duplicated.sum()),
+            )
+        )
+    date = roles.one(Role.DATE)
+    if roles.shape == Shape.TIME_SERIES and date:
+        keys = [date, *roles.columns(Role.SERIES_KEY)]
+        pairs = frame.duplicated(keys, keep=False) & ~duplicated
+        if pairs.any():
+            what = " and ".join(keys)
+            out.append(
+                Finding(
+                    "duplicate_date_series",
+                    "problem",
+                    f"{int(pairs.sum()):,} row(s) share the same {what} with another row, so a series has two "
+                    "values for one date. Mark the column that tells them apart as a series key, or "
+                    "aggregate the file as an event log.",
+                    None,
+                    _rows(pairs),
+                    int(pairs.sum()),
+                )
+            )
+    return out
+
+
+def _constant(frame: pd.DataFrame) -> list[Finding]:
+    out = []
+    for column in frame.columns:
+        if frame[column].nunique(dropna=True) <= 1 and frame[column].notna().any():
+            value = frame[column].dropna().iloc[0]
+            out.append(
+                Finding(
+                    "constant_column",
+                    "info",
+                    f"'{column}' holds the same value ({value!s:.30}) on every row; it carries no information "
+                    "and is ignored.",
+                    str(column),
+                    (),
+                    len(frame),
+                )
+            )
+    return out
+
+
+def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str) -> list[Finding]:
+    out: list[Finding] = []
+    frequency = infer_frequency(frame[date])
+    season = SEASON_BY_FREQUENCY[frequency]
+    step = {
+        "hour": pd.Timedelta(hours=1),
+        "day": pd.Timedelta(days=1),
+        "week": pd.Timedelta(days=7),
+        "month": pd.Timedelta(days=30.44),
+    }[frequency]
+    ordered = frame.sort_values([*keys, date], kind="stable") if keys else frame.sort_values(date, kind="stable")
+    series_id = ordered.groupby(keys, sort=False, observed=True).ngroup() if keys else pd.Series(0, index=ordered.index)
+    spans = ordered.groupby(series_id, sort=False)[date].agg(["min", "max", "nunique"])
+    labels = (
+        ordered.groupby(series_id, sort=False)[keys].first().astype("str").agg(" / ".join, axis=1)
+        if keys
+        else pd.Series(["the series"], index=spans.index)
+    )
+    expected = ((spans["max"] - spans["min"]) / step).round() + 1
+    missing = (expected - spans["nunique"]).clip(lower=0)
+    gap_series = []
+    if frequency in ("day", "week"):
+        gap_series = [(labels[i], int(missing[i]), spans.loc[i, "min"]) for i in missing[missing > 0].index]
+    gap_rows: list[int] = []
+    short = spans["nunique"][spans["nunique"] < 2 * season]
+    short_series = [(labels[i], int(n)) for i, n in short.sort_values().items()]
+    values = ordered[target].astype("float64")
+    medians = values.groupby(series_id).transform("median")
+    zero = (values == 0).to_numpy()
+    change = np.r_[True, (zero[1:] != zero[:-1]) | (series_id.to_numpy()[1:] != series_id.to_numpy()[:-1])]
+    run = np.cumsum(change)
+    run_length = pd.Series(run).map(pd.Series(run).value_counts()).to_numpy()
+    minimum_run = 7 if frequency == "day" else 3
+    in_run = zero & (run_length >= minimum_run) & (medians.to_numpy() > 0) & (frequency in ("day", "week"))
+    zero_rows = ordered.index[in_run].tolist()
+    zero_series = pd.unique(series_id.to_numpy()[in_run]).tolist()
+    if gap_series:
+        worst = sorted(gap_series, key=lambda g: -g[1])[:3]
+        detail = "; ".join(f"{label}: {n} missing dates" for label, n, _ in worst)
+        out.append(
+            Finding(
+                "date_gaps",
+                "warning",
+                f"{len(gap_series)} series have gaps in their {frequency}ly dates ({detail}). If the business "
+                "was closed, that is fine; if sales were zero, add rows with 0 so models learn it.",
+                date,
+                tuple(gap_rows),
+                sum(g[1] for g in gap_series),
+            )
+        )
+    if short_series:
+        out.append(
+            Finding(
+                "short_history",
+                "warning",
+                f"{len(short_series)} series have fewer than {2 * season} {frequency}s of history (two "
+                f"seasons of {season}); seasonal models fall back to simpler ones there "
+                f"(shortest: {short_series[0][0]} with {short_series[0][1]}).",
+                date,
+                (),
+                len(short_series),
+            )
+        )
+    negative = frame[target] < 0
+    if negative.any():
+        out.append(
+            Finding(
+                "negative_quantity",
+                "warning",
+                f"'{target}' is negative on {int(negative.sum()):,} row(s): returns or corrections? Demand "
+                "cannot be negative, so they count as zero demand in the money figures.",
+                target,
+                _rows(negative),
+                int(negative.sum()),
+            )
+        )
+    if zero_series:
+        positions = frame.index.get_indexer(zero_rows)
+        out.append(
+            Finding(
+                "zero_runs",
+                "warning",
+                f"{len(zero_series)} series have long runs of zero '{target}' in otherwise selling periods; "
+                "these look like stockouts (no stock, so no sales) rather than no demand.",
+                target,
+                tuple(int(p) for p in positions[:MAX_ROWS_LISTED]),
+                len(zero_rows),
+            )
+        )
+    return out
+
+
+def _class_balance(frame: pd.DataFrame, target: str) -> list[Finding]:
+    outcome = frame[target].dropna()
+    if outcome.nunique() != 2:
+        return [
+            Finding(
+                "outcome_not_binary",
+                "problem",
+                f"The outcome '{target}' has {outcome.nunique()} different values; targeting needs exactly "
+                "two (e.g. churned yes/no). Choose another outcome column or recode it.",
+                target,
+                (),
+                int(outcome.nunique()),
+            )
+        ]
+    positive = positive_class(outcome)
+    count = int((outcome.astype("str") == positive).sum())
+    share = count / len(outcome)
+    severity = "warning" if count < 20 or share < 0.01 else "info"
+    return [
+        Finding(
+            "class_balance",
+            severity,
+            f"The outcome '{target}' = {positive} on {count:,} of {len(outcome):,} rows ({share:.1%})."
+            + (" Fewer than 20 events is too few to learn from." if count < 20 else ""),
+            target,
+            (),
+            count,
+        )
+    ]
+
+
+def _outliers(frame: pd.DataFrame, target: str) -> list[Finding]:
+    values = frame[target].astype("float64")
+    q1, q3 = values.quantile([0.25, 0.75])
+    spread = q3 - q1
+    if not np.isfinite(spread) or spread <= 0:
+        return []
+    high = values > q3 + 5 * spread
+    if not high.any():
+        return []
+    return [
+        Finding(
+            "outliers",
+            "info",
+            f"{int(high.sum()):,} value(s) of '{target}' are far above the usual range (above "
+            f"{q3 + 5 * spread:,.1f}); check they are real (a bulk order) and not typos.",
+            target,
+            _rows(high),
+            int(high.sum()),
+        )
+    ]
+
+
+__all__ = ["Finding", "check", "infer_frequency", "is_binary"]

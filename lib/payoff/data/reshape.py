@@ -1,0 +1,112 @@
+"""Turn the other shapes into the long time-series table the quantity engine needs:
+event logs aggregated to a period, and wide tables (one column per series) melted to long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from payoff.errors import BadMapping
+
+PERIODS = ("hour", "day", "week", "month")
+COUNT_COLUMN = "events"
+# A weekday (or weekday-hour) counts as open when events happen in it in at least this share of
+# the weeks covered: a centre closed on Friday afternoons gets no zero rows there.
+OPEN_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class AggregateSpec:
+    date: str
+    period: str = "day"
+    time: str | None = None
+    keys: tuple[str, ...] = ()
+    quantity: str | None = None  # None: count rows
+    fill_closed: bool = False  # True: zero rows for every period, open or not
+
+
+def _moments(frame: pd.DataFrame, spec: AggregateSpec) -> pd.Series:
+    moments = frame[spec.date]
+    if not pd.api.types.is_datetime64_any_dtype(moments):
+        raise BadMapping(f"'{spec.date}' is not a date column; choose the column that holds the event's date.")
+    if spec.time:
+        times = frame[spec.time]
+        if not pd.api.types.is_timedelta64_dtype(times):
+            raise BadMapping(f"'{spec.time}' does not hold times of day (H:MM:SS); choose another time column.")
+        moments = moments.dt.normalize() + times
+    return moments
+
+
+def _floor(moments: pd.Series, period: str) -> pd.Series:
+    if period == "hour":
+        return moments.dt.floor("h")
+    if period == "day":
+        return moments.dt.floor("D")
+    if period == "week":
+        return moments.dt.to_period("W-SUN").dt.start_time
+    if period == "month":
+        return moments.dt.to_period("M").dt.start_time
+    raise BadMapping(f"Unknown period '{period}'; choose one of {', '.join(PERIODS)}.")
+
+
+def _slot(stamps: pd.Series | pd.DatetimeIndex, period: str) -> pd.Series:
+    stamps = pd.Series(stamps)
+    if period == "hour":
+        return stamps.dt.day_of_week * 24 + stamps.dt.hour
+    return stamps.dt.day_of_week
+
+
+def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
+    """One row per period (and series), counting events or summing a quantity, zeros filled in
+    the periods when the business was open."""
+    if spec.period not in PERIODS:
+        raise BadMapping(f"Unknown period '{spec.period}'; choose one of {', '.join(PERIODS)}.")
+    keys = list(spec.keys)
+    work = pd.DataFrame({"period": _floor(_moments(frame, spec), spec.period)})
+    for key in keys:
+        work[key] = frame[key].to_numpy()
+    name = spec.quantity or COUNT_COLUMN
+    if spec.quantity:
+        if not pd.api.types.is_numeric_dtype(frame[spec.quantity]):
+            raise BadMapping(f"'{spec.quantity}' is not numeric, so it cannot be summed; choose a number column.")
+        work[name] = frame[spec.quantity].to_numpy()
+    else:
+        work[name] = 1
+    work = work.dropna(subset=["period"])
+    if work.empty:
+        raise BadMapping(f"No row has a usable date in '{spec.date}'.")
+    totals = work.groupby(["period", *keys], observed=True, sort=True)[name].sum().reset_index()
+    freq = {"hour": "h", "day": "D", "week": "W-SUN", "month": "MS"}[spec.period]
+    start, end = totals["period"].min(), totals["period"].max()
+    if spec.period == "week":
+        grid = pd.date_range(start, end, freq="7D")
+    else:
+        grid = pd.date_range(start, end, freq=freq)
+    if spec.period in ("hour", "day") and not spec.fill_closed:
+        grid = grid[_open_mask(totals["period"], grid, spec.period)]
+    combos = totals[keys].drop_duplicates() if keys else pd.DataFrame(index=[0])
+    full = combos.merge(pd.DataFrame({"period": grid}), how="cross")
+    result = full.merge(totals, on=["period", *keys], how="outer")
+    result[name] = result[name].fillna(0)
+    columns = ["period", *keys, name]
+    return result[columns].sort_values([*keys, "period"], kind="stable").reset_index(drop=True)
+
+
+def _open_mask(busy: pd.Series, grid: pd.DatetimeIndex, period: str) -> pd.Series:
+    weeks = max(grid.to_series().dt.to_period("W").nunique(), 1)
+    busy_unique = pd.Series(busy.unique())
+    active = busy_unique.groupby(_slot(busy_unique, period).to_numpy()).size() / weeks
+    open_slots = set(active[active >= OPEN_SHARE].index)
+    return _slot(grid, period).isin(open_slots).to_numpy()
+
+
+def wide_to_long(
+    frame: pd.DataFrame, date: str, series_columns: list[str], series_name: str = "series", value_name: str = "value"
+) -> pd.DataFrame:
+    """One column per series -> one row per (date, series)."""
+    if not series_columns:
+        raise BadMapping("Choose at least one column that holds a series to convert.")
+    kept = [c for c in frame.columns if c not in series_columns and c != date]
+    long = frame.melt(id_vars=[date, *kept], value_vars=series_columns, var_name=series_name, value_name=value_name)
+    return long.sort_values([series_name, date], kind="stable").reset_index(drop=True)

@@ -1,0 +1,242 @@
+"""Column roles (what each column means for the business question) and the table's shape.
+
+Suggestions come from column names in several languages' business habits, types and cardinality;
+the user confirms or edits them, so a wrong guess costs one click, not a wrong analysis."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+import pandas as pd
+
+
+class Role(StrEnum):
+    DATE = "date"
+    TIME = "time"
+    SERIES_KEY = "series key"
+    ID = "id"
+    TARGET = "target"
+    VALUE = "value"
+    PRICE = "price"
+    COST = "cost"
+    DECISION = "status quo decision"
+    FEATURE = "feature"
+    IGNORE = "ignore"
+
+
+class Shape(StrEnum):
+    TIME_SERIES = "time series"
+    ENTITY = "entity table"
+    EVENT_LOG = "event log"
+    WIDE = "wide time series"
+
+
+_HINTS: dict[Role, re.Pattern[str]] = {
+    Role.DATE: re.compile(r"date|^day$|^week$|^month$|period|timestamp|^ds$|^dt$", re.I),
+    Role.TIME: re.compile(r"time$|^time|hour|_at$", re.I),
+    Role.SERIES_KEY: re.compile(
+        r"item|sku|product|store|shop|location|region|branch|series|site|dept|category|queue|centre|center",
+        re.I,
+    ),
+    Role.ID: re.compile(r"(^|_|\b)id$|^id|uuid|customer.?id|account|^key$|number$|^no$", re.I),
+    Role.DECISION: re.compile(
+        r"order(ed)?(_qty|_units)?$|^ordered|stock.?level|on.?hand|staff|agents?_sched|scheduled|contacted|reviewed|approved|treated|decision|called",
+        re.I,
+    ),
+    Role.PRICE: re.compile(r"price|^rrp$|selling", re.I),
+    Role.COST: re.compile(r"cost|cogs|purchase.?price", re.I),
+    Role.VALUE: re.compile(r"amount|value|revenue|clv|ltv|monthly.?charge|deal|loan|balance|limit|spend", re.I),
+}
+_QUANTITY = re.compile(
+    r"sales|sold|units|quantity|qty|demand|volume|calls|arrivals|visits|orders$|count|weekly_sales",
+    re.I,
+)
+_OUTCOME = re.compile(
+    r"churn|default|fraud|^y$|^class$|target|label|outcome|convert|converted|bad|response|^is_|flag",
+    re.I,
+)
+_NOT_MONEY = re.compile(r"fuel|idx|index|cpi|oil|gas|rate", re.I)
+EVENT_WORDS = {
+    "yes",
+    "true",
+    "1",
+    "y",
+    "churn",
+    "churned",
+    "default",
+    "fraud",
+    "bad",
+    "positive",
+    "converted",
+    "won",
+    "2",
+}
+
+
+@dataclass(frozen=True)
+class RoleMap:
+    """Roles per column plus the table's shape; what the user edits on the Data page."""
+
+    roles: dict[str, Role]
+    shape: Shape
+    reasons: dict[str, str] = field(default_factory=dict)
+    positive_class: str | None = None
+
+    def columns(self, role: Role) -> list[str]:
+        return [c for c, r in self.roles.items() if r == role]
+
+    def one(self, role: Role) -> str | None:
+        found = self.columns(role)
+        return found[0] if found else None
+
+    def with_role(self, column: str, role: Role) -> RoleMap:
+        roles = dict(self.roles)
+        if role in (Role.DATE, Role.TARGET, Role.DECISION, Role.VALUE, Role.TIME):
+            for other, other_role in roles.items():  # these roles are held by one column at a time
+                if other_role == role and other != column:
+                    roles[other] = Role.FEATURE
+        roles[column] = role
+        return replace(self, roles=roles)
+
+
+def is_binary(series: pd.Series) -> bool:
+    return series.dropna().nunique() == 2
+
+
+def positive_class(series: pd.Series) -> str:
+    """The value that reads as the event (yes/true/churn/default...), else 1 of 0/1, else the rarer."""
+    counts = series.dropna().astype("str").value_counts()
+    lowered = {value: value.strip().lower() for value in counts.index}
+    words = [value for value in counts.index if lowered[value] in EVENT_WORDS - {"1", "2"}]
+    if words:
+        return str(words[0])
+    for value in counts.index:
+        if lowered[value] in {"1", "1.0"} and set(lowered.values()) <= {"0", "1", "0.0", "1.0"}:
+            return str(value)
+    return str(counts.index[-1])
+
+
+def _is_row_number(name: str, series: pd.Series) -> bool:
+    if not pd.api.types.is_integer_dtype(series) or len(series) < 3:
+        return False
+    steps = pd.Series(series.to_numpy()).diff().dropna()
+    return bool((steps > 0).all()) and (
+        re.fullmatch(r"column_1|index|unnamed: ?0|row|rownames", name.lower()) is not None
+    )
+
+
+def _keys_for(frame: pd.DataFrame, date: str, candidates: list[str]) -> list[str]:
+    """Smallest set of low-cardinality columns that makes (date, keys) unique."""
+    if not frame[date].duplicated().any():
+        return []
+    n_dates = frame[date].nunique()
+    ranked = sorted(candidates, key=lambda c: (not _HINTS[Role.SERIES_KEY].search(c), frame[c].nunique()))
+    chosen: list[str] = []
+    for column in ranked:
+        if frame[column].nunique() > max(2, len(frame) // max(n_dates, 1)) * 2:
+            continue
+        chosen.append(column)
+        if not frame.duplicated([date, *chosen]).any():
+            return chosen
+    return chosen if chosen and frame.duplicated([date, *chosen]).mean() < 0.5 else []
+
+
+def suggest_roles(frame: pd.DataFrame) -> RoleMap:
+    roles: dict[str, Role] = {}
+    reasons: dict[str, str] = {}
+    n = len(frame)
+    dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    dates.sort(key=lambda c: (not _HINTS[Role.DATE].search(c), frame[c].isna().mean()))
+    date = dates[0] if dates else None
+    for column in frame.columns:
+        series = frame[column]
+        if series.isna().all() or series.nunique(dropna=True) <= 1:
+            roles[column], reasons[column] = Role.IGNORE, "constant or empty"
+        elif _is_row_number(column, series):
+            roles[column], reasons[column] = Role.IGNORE, "row numbers (1, 2, 3 ...)"
+        elif column == date:
+            roles[column], reasons[column] = Role.DATE, "dates"
+        elif pd.api.types.is_timedelta64_dtype(series):
+            roles[column], reasons[column] = Role.TIME, "times of day"
+        else:
+            roles[column] = Role.FEATURE
+    for column in dates[1:]:
+        roles[column], reasons[column] = Role.FEATURE, "another date"
+    time_cols = [c for c, r in roles.items() if r == Role.TIME]
+    for extra in time_cols[1:]:  # only the first time column marks the moment of the event
+        roles[extra], reasons[extra] = Role.FEATURE, "another time"
+    free = [c for c, r in roles.items() if r == Role.FEATURE]
+    text_like = [c for c in free if not pd.api.types.is_float_dtype(frame[c])]
+    for column in text_like:
+        series = frame[column]
+        unique_share = series.nunique() / max(n, 1)
+        if unique_share > 0.98 and (_HINTS[Role.ID].search(column) or not pd.api.types.is_numeric_dtype(series)):
+            roles[column], reasons[column] = Role.ID, "a different value on every row"
+        elif (
+            not pd.api.types.is_numeric_dtype(series)
+            and unique_share > 0.5
+            and series.astype("str").str.len().mean() > 30
+        ):
+            roles[column], reasons[column] = Role.IGNORE, "free text"
+    shape = Shape.ENTITY
+    if date is not None:
+        candidates = [c for c, r in roles.items() if r == Role.FEATURE and not pd.api.types.is_float_dtype(frame[c])]
+        keys = [] if time_cols else _keys_for(frame, date, candidates)
+        repeats = frame.duplicated([date, *keys]).mean()
+        shape = Shape.EVENT_LOG if time_cols or repeats > 0.3 else Shape.TIME_SERIES
+        outcome = [c for c in candidates if _OUTCOME.search(c) and is_binary(frame[c])]
+        if outcome and not any(_QUANTITY.search(c) for c in frame.columns):
+            shape, keys = Shape.ENTITY, []  # dated entities (transactions, loans): the date orders folds
+        if shape == Shape.EVENT_LOG:
+            keys = []  # the user chooses what to count per series when aggregating
+        for key in keys:
+            roles[key], reasons[key] = Role.SERIES_KEY, "with the date, identifies a series"
+        numeric = [c for c, r in roles.items() if r == Role.FEATURE and pd.api.types.is_numeric_dtype(frame[c])]
+        if (
+            shape == Shape.TIME_SERIES
+            and not keys
+            and len(numeric) >= 3
+            and not any(_QUANTITY.search(c) for c in numeric)
+        ):
+            shape = Shape.WIDE
+    _assign_business_roles(frame, roles, reasons, shape)
+    target = next((c for c, r in roles.items() if r == Role.TARGET), None)
+    positive = positive_class(frame[target]) if target and shape == Shape.ENTITY and is_binary(frame[target]) else None
+    return RoleMap(roles, shape, reasons, positive)
+
+
+def _assign_business_roles(frame: pd.DataFrame, roles: dict[str, Role], reasons: dict[str, str], shape: Shape) -> None:
+    free = [c for c, r in roles.items() if r == Role.FEATURE]
+    numeric = [c for c in free if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+    if shape == Shape.ENTITY:
+        binary = [c for c in free if is_binary(frame[c])]
+        named = [c for c in binary if _OUTCOME.search(c)]
+        # the outcome usually comes last: prefer the last named one, else a two-valued last column
+        target = (named[-1:] or ([binary[-1]] if binary and binary[-1] == free[-1] else []) or [None])[0]
+        if target is None and free and frame[free[-1]].nunique() == 2:
+            target = free[-1]
+        if target:
+            roles[target], reasons[target] = Role.TARGET, "a two-valued outcome"
+    elif shape in (Shape.TIME_SERIES, Shape.WIDE):
+        named = [c for c in numeric if _QUANTITY.search(c) and not _HINTS[Role.DECISION].search(c)]
+        target = named[0] if named else None
+        if target is None:
+            plain = [c for c in numeric if not any(h.search(c) for h in _HINTS.values()) and frame[c].nunique() > 2]
+            target = plain[0] if plain else None
+        if target:
+            roles[target], reasons[target] = Role.TARGET, "the quantity to forecast"
+    business = (Role.DECISION, Role.VALUE) if shape == Shape.ENTITY else (Role.DECISION, Role.PRICE, Role.COST)
+    for role in business:
+        for column in numeric:
+            if roles[column] == Role.FEATURE and _HINTS[role].search(column) and not _NOT_MONEY.search(column):
+                if role == Role.DECISION and shape == Shape.ENTITY and not is_binary(frame[column]):
+                    continue
+                roles[column], reasons[column] = role, f"the name reads as {role.value}"
+                break
+    if shape == Shape.ENTITY:
+        for column in free:
+            if roles[column] == Role.FEATURE and _HINTS[Role.DECISION].search(column) and is_binary(frame[column]):
+                roles[column], reasons[column] = Role.DECISION, "what the business did (act or not)"
+                break

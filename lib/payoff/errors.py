@@ -1,0 +1,67 @@
+"""Errors a user can cause and fix. ``str(error)`` is a message for a person: what is wrong,
+where, and what to do about it. Pages show these with ``st.error``; the CLI prints one line and
+exits 2. Anything else escaping the library is a bug."""
+
+
+class PayoffError(Exception):
+    """Something the user can fix; ``str()`` says what and how."""
+
+    kind = "error"
+
+
+class UnreadableFile(PayoffError):
+    """The bytes cannot be turned into a table."""
+
+    kind = "unreadable"
+
+
+class EmptyFile(UnreadableFile):
+    kind = "empty"
+
+
+class FileTooLarge(UnreadableFile):
+    kind = "too_large"
+
+
+class UnsupportedFormat(UnreadableFile):
+    kind = "unsupported_format"
+
+
+class BinaryFile(UnreadableFile):
+    kind = "binary"
+
+
+class UnterminatedQuote(UnreadableFile):
+    kind = "unterminated_quote"
+
+
+class RaggedRows(UnreadableFile):
+    kind = "ragged_rows"
+
+
+class TooManyColumns(UnreadableFile):
+    kind = "too_many_columns"
+
+
+class NoData(UnreadableFile):
+    """A header but no data rows."""
+
+    kind = "no_rows"
+
+
+class BadMapping(PayoffError):
+    """Column roles that cannot work for the chosen framing."""
+
+    kind = "bad_mapping"
+
+
+class BadParameter(PayoffError):
+    """A business parameter of the wrong kind or out of range."""
+
+    kind = "bad_parameter"
+
+
+class NotEnoughData(PayoffError):
+    """Too little history or too few events to fit and evaluate honestly."""
+
+    kind = "not_enough_data"
