@@ -13,6 +13,7 @@ from pathlib import PurePath
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
 from payoff.data import sniff
 from payoff.data.convert import ARROW_NULLS, ColumnType, LoadIssue, TypingContext, type_column
 from payoff.errors import (
@@ -365,18 +366,43 @@ def _read_excel(content: bytes, name: str, options: LoadOptions, max_bytes: int)
         raise UnsupportedFormat(
             f"'{name}' is a zip archive but not an Excel workbook Payoff can read. Save it as .xlsx or CSV."
         ) from error
-    sheet = options.sheet or sheets[0]
-    if sheet not in sheets:
-        raise UnreadableFile(f"'{name}' has no sheet '{sheet}'. Its sheets are: {', '.join(sheets)}.")
+    if options.sheet is not None and options.sheet not in sheets:
+        raise UnreadableFile(f"'{name}' has no sheet '{options.sheet}'. Its sheets are: {', '.join(sheets)}.")
+    # The first sheet unless one was chosen; a first sheet with no table (a cover note) is
+    # passed over for the next one that has data, and the user is told.
+    candidates = [options.sheet] if options.sheet else sheets
+    skipped: list[str] = []
+    for sheet in candidates:
+        try:
+            table = _read_sheet(content, name, sheet, options)
+        except (EmptyFile, NoData) as error:
+            if options.sheet or sheet == candidates[-1]:
+                raise error
+            skipped.append(sheet)
+            continue
+        notes = tuple(
+            LoadIssue("sheet_skipped", f"Sheet '{s}' has no data rows; Payoff read sheet '{sheet}' instead.")
+            for s in skipped
+        )
+        detection = replace(
+            table.detection,
+            encoding="",
+            sheet=sheet,
+            sheets=tuple(sheets),
+            line_endings="",
+            issues=notes + table.detection.issues,
+        )
+        return replace(table, detection=detection)
+    raise AssertionError("unreachable: the last sheet either loads or raises")
+
+
+def _read_sheet(content: bytes, name: str, sheet: str, options: LoadOptions) -> LoadedTable:
     grid = pd.read_excel(io.BytesIO(content), sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
     if grid.dropna(how="all").empty:
         raise EmptyFile(f"Sheet '{sheet}' of '{name}' is empty. Choose another sheet.")
-    grid = grid.map(_excel_cell)
-    text = grid.to_csv(index=False, header=False)
+    text = grid.map(_excel_cell).to_csv(index=False, header=False)
     excel_options = replace(options, encoding="utf-8", delimiter=",", decimal=".", thousands=None)
-    table = _read_text(text.encode("utf-8"), name, excel_options, file_type="Excel workbook")
-    detection = replace(table.detection, encoding="", sheet=sheet, sheets=tuple(sheets), line_endings="")
-    return replace(table, detection=detection)
+    return _read_text(text.encode("utf-8"), name, excel_options, file_type="Excel workbook")
 
 
 def _excel_cell(value: object) -> object:

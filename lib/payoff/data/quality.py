@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from payoff.data.roles import Role, RoleMap, Shape, is_binary, positive_class
 
 MAX_ROWS_LISTED = 50
@@ -163,13 +164,14 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
     short = spans["nunique"][spans["nunique"] < 2 * season]
     short_series = [(labels[i], int(n)) for i, n in short.sort_values().items()]
     values = ordered[target].astype("float64")
-    medians = values.groupby(series_id).transform("median")
+    # "otherwise selling": the series sells in at least 30% of its periods (not intermittent demand)
+    selling = (values > 0).groupby(series_id).transform("mean")
     zero = (values == 0).to_numpy()
     change = np.r_[True, (zero[1:] != zero[:-1]) | (series_id.to_numpy()[1:] != series_id.to_numpy()[:-1])]
     run = np.cumsum(change)
     run_length = pd.Series(run).map(pd.Series(run).value_counts()).to_numpy()
     minimum_run = 7 if frequency == "day" else 3
-    in_run = zero & (run_length >= minimum_run) & (medians.to_numpy() > 0) & (frequency in ("day", "week"))
+    in_run = zero & (run_length >= minimum_run) & (selling.to_numpy() >= 0.3) & (frequency in ("day", "week"))
     zero_rows = ordered.index[in_run].tolist()
     zero_series = pd.unique(series_id.to_numpy()[in_run]).tolist()
     if gap_series:

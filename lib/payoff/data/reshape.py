@@ -77,12 +77,9 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
     if work.empty:
         raise BadMapping(f"No row has a usable date in '{spec.date}'.")
     totals = work.groupby(["period", *keys], observed=True, sort=True)[name].sum().reset_index()
-    freq = {"hour": "h", "day": "D", "week": "W-SUN", "month": "MS"}[spec.period]
+    freq = {"hour": "h", "day": "D", "week": "7D", "month": "MS"}[spec.period]
     start, end = totals["period"].min(), totals["period"].max()
-    if spec.period == "week":
-        grid = pd.date_range(start, end, freq="7D")
-    else:
-        grid = pd.date_range(start, end, freq=freq)
+    grid = pd.date_range(start, end, freq=freq)
     if spec.period in ("hour", "day") and not spec.fill_closed:
         grid = grid[_open_mask(totals["period"], grid, spec.period)]
     combos = totals[keys].drop_duplicates() if keys else pd.DataFrame(index=[0])

@@ -166,7 +166,7 @@ def detect_number_format(cells: list[str]) -> tuple[str, str | None]:
     """Decimal mark and thousands separator, from unambiguous cells only ("1,5" but not "1,500")."""
     votes = Counter()
     for raw in cells:
-        cell = raw.strip().lstrip("$€£¥").rstrip("%$€£¥ ").strip("()")
+        cell = raw.strip().strip("()").strip("$€£¥%").strip().lstrip("+")
         if not cell or not cell[-1].isdigit():
             continue
         if _COMMA_DECIMAL.match(cell):
@@ -242,7 +242,7 @@ def detect_layout(
         for i, (_, cells) in enumerate(rows):
             upcoming = [len(c) for _, c in rows[i : i + 6]]
             if len(cells) == n_fields and sum(u == n_fields for u in upcoming) >= 0.6 * len(upcoming):
-                preamble_lines = rows[i - 1][0] if i > 0 else _leading_blank_lines(sample)
+                preamble_lines = rows[i][0] - 1  # the header is one physical line
                 break
     body_rows = [cells for end, cells in rows if end > preamble_lines]
     first, body = (body_rows[0], body_rows[1:]) if body_rows else ([], [])
@@ -258,15 +258,6 @@ def detect_layout(
     if decimal == delimiter:
         decimal = "."
     return Layout(delimiter, n_fields, header, preamble_lines, footer_lines, decimal, thousands)
-
-
-def _leading_blank_lines(text: str) -> int:
-    count = 0
-    for line in text.split("\n"):
-        if line.strip():
-            return count
-        count += 1
-    return count
 
 
 def split_lines(text: str, preamble_lines: int, footer_lines: int) -> tuple[str, list[str], list[str]]:

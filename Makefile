@@ -1,0 +1,62 @@
+# Payoff: `make run` starts the app on the sample data; `make test` runs every test layer.
+# Both create .venv and install the project the first time (and when pyproject.toml changes).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test unit app e2e bench lint format setup chromium clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Payoff needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
+
+# Debian's chromium for the browser tests: installed with apt when we are root, else explained.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Browser tests need Chromium at $(CHROMIUM). Install it with: sudo apt-get install chromium" >&2; \
+		echo "(or set CHROMIUM=/path/to/chromium)" >&2; exit 1; \
+	fi
+
+test: setup chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+unit: setup
+	$(BIN)/python -m pytest -q tests/unit
+
+app: setup
+	$(BIN)/python -m pytest -q tests/app
+
+e2e: setup chromium
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/e2e
+
+bench: setup
+	$(BIN)/python -m tests.bench.run
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) bench-results.json .pytest_cache .ruff_cache

@@ -1,0 +1,135 @@
+"""`payoff`: the same library as the app, without a browser.
+
+Exit status: 0 success, 2 for anything the user can fix (one line on stderr), 1 for a bug."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from payoff import samples
+from payoff.data import quality
+from payoff.data.load import read_table
+from payoff.data.roles import suggest_roles
+from payoff.errors import PayoffError
+
+USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's usage dump -> one readable line, exit 2
+        raise PayoffError(f"{message} (see 'payoff {self.prog.split()[-1]} --help')")
+
+
+def _write_json(payload: dict[str, Any], target: str | None) -> None:
+    text = json.dumps(payload, indent=2, default=str)
+    if target in (None, "-"):
+        print(text)
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def _read_file(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise PayoffError(f"No such file: {path}")
+    return file.read_bytes()
+
+
+def cmd_samples(args: argparse.Namespace) -> int:
+    if args.name is None:
+        for sample in samples.SAMPLES:
+            print(f"{sample.name:<18} {sample.framing:<11} {sample.description}")
+        return 0
+    content = samples.sample_bytes(args.name)
+    if args.out:
+        Path(args.out).write_bytes(content)
+        print(f"wrote {args.out} ({len(content):,} bytes)")
+    else:
+        sys.stdout.write(content.decode("utf-8"))
+    return 0
+
+
+def cmd_framings(args: argparse.Namespace) -> int:
+    from payoff.framings import catalogue
+
+    for framing in catalogue.FRAMINGS.values():
+        print(f"{framing.key}: {framing.title}")
+        for param in framing.params:
+            unit = f" [{param.unit}]" if param.unit else ""
+            print(f"    {param.key}{unit} = {param.default!r}: {param.help}")
+    return 0
+
+
+def inspect_payload(content: bytes, name: str) -> dict[str, Any]:
+    table = read_table(content, name)
+    roles = suggest_roles(table.frame)
+    findings = quality.check(table.frame, roles)
+    return {
+        "file": name,
+        "rows": len(table.frame),
+        "columns": len(table.frame.columns),
+        "detected": table.detection.as_dict(),
+        "shape": roles.shape.value,
+        "roles": {column: role.value for column, role in roles.roles.items()},
+        "positive_class": roles.positive_class,
+        "findings": [
+            {"kind": f.kind, "severity": f.severity, "message": f.message, "column": f.column, "count": f.count}
+            for f in findings
+        ],
+    }
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    payload = inspect_payload(_read_file(args.file), Path(args.file).name)
+    detected = payload["detected"]
+    print(f"{payload['file']}: {payload['rows']:,} rows x {payload['columns']} columns, {payload['shape']}")
+    for key in ("file_type", "encoding", "delimiter", "decimal", "thousands", "header", "line_endings"):
+        if detected.get(key) not in (None, ""):
+            print(f"  {key.replace('_', ' ')}: {detected[key]}")
+    print("  columns:")
+    for column, info in detected["column_types"].items():
+        detail = f" ({info['detail']})" if info["detail"] else ""
+        print(f"    {column}: {info['kind']}{detail} -> {payload['roles'][column]}")
+    for issue in detected["issues"]:
+        print(f"  note: {issue['message']}")
+    for finding in payload["findings"]:
+        print(f"  {finding['severity']}: {finding['message']}")
+    if args.json:
+        _write_json(payload, args.json)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="payoff", description="Baseline models priced in money, without a browser.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = commands.add_parser("samples", help="list or write the built-in sample datasets")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--out")
+    p.set_defaults(run=cmd_samples)
+    p = commands.add_parser("framings", help="list framings and their parameters")
+    p.set_defaults(run=cmd_framings)
+    p = commands.add_parser("inspect", help="what Payoff detects in a file")
+    p.add_argument("file")
+    p.add_argument("--json", metavar="OUT")
+    p.set_defaults(run=cmd_inspect)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.run(args))
+    except PayoffError as error:
+        print(f"payoff: {error}", file=sys.stderr)
+        return USER_ERROR
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

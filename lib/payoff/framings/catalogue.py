@@ -1,0 +1,209 @@
+"""Every framing Payoff offers, with its parameters, units, defaults and one-line help."""
+
+from __future__ import annotations
+
+from payoff.framings.base import Framing, Param
+
+_BUDGET = Param("budget", "Most entities to act on", None, "entities", "Leave empty for no limit.", "optional_count")
+
+PERISHABLE = Framing(
+    "perishable",
+    "Minimise stockout and overstock losses (perishable stock)",
+    "quantity",
+    "How much should I stock each day when leftovers are lost?",
+    (
+        Param("price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price"),
+        Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost"),
+        Param("salvage", "Salvage value", 0.0, "per unit", "What an unsold unit still brings back."),
+        Param("goodwill", "Goodwill loss", 0.0, "per missed unit", "Extra cost of disappointing a customer."),
+    ),
+)
+INVENTORY = Framing(
+    "inventory",
+    "Keep the right stock on the shelf (replenishment)",
+    "quantity",
+    "How much should I order each review, given delivery lead time and stock carried over?",
+    (
+        Param("price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price"),
+        Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost"),
+        Param("holding_cost", "Holding cost", 0.05, "per unit per period", "Cost of keeping one unit in stock."),
+        Param(
+            "lead_time",
+            "Lead time",
+            1,
+            "periods",
+            "Periods between placing an order and receiving it.",
+            "periods",
+            0,
+            52,
+        ),
+        Param("review_period", "Review period", 1, "periods", "Periods between two orders.", "periods", 1, 52),
+        Param(
+            "backorders",
+            "Unmet demand waits",
+            False,
+            "",
+            "True: customers wait (back-orders); false: lost.",
+            "bool",
+            None,
+        ),
+        Param("goodwill", "Goodwill loss", 0.0, "per missed unit", "Extra cost of disappointing a customer."),
+    ),
+)
+STAFFING = Framing(
+    "staffing",
+    "Schedule the right number of staff",
+    "quantity",
+    "How many people should I schedule each period for the work that will arrive?",
+    (
+        Param(
+            "units_per_staff",
+            "Work one person handles",
+            45.0,
+            "units per period",
+            "Calls, orders or visits one person can handle in one period.",
+            minimum=1e-9,
+        ),
+        Param("staff_cost", "Cost of one person", 160.0, "per period", "Pay for one person for one period."),
+        Param("unserved_cost", "Cost of unserved work", 6.0, "per unit", "Cost of one call or order not handled."),
+    ),
+)
+CUSTOM_QUANTITY = Framing(
+    "custom-quantity",
+    "Too little vs too much: name the two costs",
+    "quantity",
+    "What does one unit too few cost, and one unit too many?",
+    (
+        Param("under", "Cost of one unit too few", 3.0, "per unit", "Lost margin, penalty or goodwill."),
+        Param("over", "Cost of one unit too many", 1.0, "per unit", "Waste, holding or idle cost."),
+    ),
+)
+CHURN = Framing(
+    "churn",
+    "Which customers to call to stop churn",
+    "targeting",
+    "Whom should we contact with a retention offer?",
+    (
+        Param(
+            "value",
+            "Value of a customer kept",
+            300.0,
+            "per customer",
+            "What a customer who stays is worth.",
+            column_role="value",
+        ),
+        Param("contact_cost", "Cost of a contact", 10.0, "per contact", "Staff time for one call or mail."),
+        Param("offer_cost", "Cost of the offer", 30.0, "per accepted offer", "Discount or gift given."),
+        Param(
+            "save_rate",
+            "Churners the offer keeps",
+            0.3,
+            "share 0-1",
+            "Share of would-be churners who stay.",
+            "share",
+            0.0,
+            1.0,
+        ),
+        _BUDGET,
+    ),
+    direction="value",
+    act_label="contact",
+)
+FRAUD = Framing(
+    "fraud",
+    "Which transactions to review",
+    "targeting",
+    "Which payments should an analyst review before they go through?",
+    (
+        Param(
+            "value",
+            "Transaction amount",
+            100.0,
+            "per transaction",
+            "Use the amount column when there is one.",
+            column_role="value",
+        ),
+        Param("review_cost", "Cost of a review", 5.0, "per review", "Analyst time for one review."),
+        Param(
+            "recovery_rate", "Share recovered when caught", 1.0, "share 0-1", "Of a fraud's amount.", "share", 0.0, 1.0
+        ),
+        Param(
+            "false_alarm_cost",
+            "Cost of a false alarm",
+            0.0,
+            "per genuine payment reviewed",
+            "Customer friction of a held genuine payment.",
+        ),
+        _BUDGET,
+    ),
+    direction="value",
+    act_label="review",
+)
+LEADS = Framing(
+    "leads",
+    "Which leads to contact",
+    "targeting",
+    "Which leads are worth a sales call?",
+    (
+        Param("value", "Value of a conversion", 500.0, "per conversion", "Margin on a won deal.", column_role="value"),
+        Param("contact_cost", "Cost of a contact", 25.0, "per contact", "Sales time for one lead."),
+        _BUDGET,
+    ),
+    direction="value",
+    act_label="contact",
+)
+CREDIT = Framing(
+    "credit",
+    "Which loans to approve",
+    "targeting",
+    "Which applications should we approve?",
+    (
+        Param(
+            "value", "Loan amount", 10000.0, "per loan", "Use the amount column when there is one.", column_role="value"
+        ),
+        Param(
+            "margin", "Margin on a repaid loan", 0.08, "share of amount", "Interest and fees earned.", "share", 0.0, 1.0
+        ),
+        Param(
+            "loss_given_default",
+            "Loss on a default",
+            0.6,
+            "share of amount",
+            "Share lost when it defaults.",
+            "share",
+            0.0,
+            1.0,
+        ),
+    ),
+    direction="value",
+    act_label="approve",
+)
+CUSTOM_PAYOFF = Framing(
+    "custom-payoff",
+    "Act or not: type the four payoffs",
+    "targeting",
+    "What do you gain or lose in each of the four cases?",
+    (
+        Param("act_pos", "Act, event happens", 50.0, "per entity", "E.g. a churner you called.", minimum=None),
+        Param("act_neg", "Act, no event", -10.0, "per entity", "E.g. a loyal customer you called.", minimum=None),
+        Param("pass_pos", "Pass, event happens", -100.0, "per entity", "E.g. a churner you missed.", minimum=None),
+        Param("pass_neg", "Pass, no event", 0.0, "per entity", "E.g. a loyal customer left alone.", minimum=None),
+    ),
+    direction="value",
+)
+
+FRAMINGS: dict[str, Framing] = {
+    f.key: f for f in (PERISHABLE, INVENTORY, STAFFING, CUSTOM_QUANTITY, CHURN, FRAUD, LEADS, CREDIT, CUSTOM_PAYOFF)
+}
+
+
+def get(key: str) -> Framing:
+    from payoff.errors import BadParameter
+
+    if key not in FRAMINGS:
+        raise BadParameter(f"Unknown framing '{key}'. Choose one of: {', '.join(FRAMINGS)}.")
+    return FRAMINGS[key]
+
+
+def for_family(family: str) -> list[Framing]:
+    return [f for f in FRAMINGS.values() if f.family == family]

@@ -1,0 +1,283 @@
+"""The Data page's pieces: choosing a file, the reading options, roles and findings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from payoff import samples
+from payoff.data import quality, reshape
+from payoff.data.load import Detection, LoadedTable, LoadOptions
+from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
+from payoff.data.sniff import DELIMITER_NAMES
+from payoff.errors import PayoffError
+from payoff.ui import state
+from payoff.ui.widgets import plain, show_error
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq"]
+_UPLOAD_ID = "payoff.upload_id"
+AUTO = "detect"
+
+
+def load_sample(name: str) -> None:
+    sample = samples.get_sample(name)
+    state.set_dataset(state.DatasetState(sample.filename, samples.sample_bytes(name), sample=name))
+    state.set_framing(sample.framing)
+
+
+def source_picker() -> None:
+    left, right = st.columns(2)
+    with left:
+        names = [s.name for s in samples.SAMPLES]
+        titles = {s.name: s.title for s in samples.SAMPLES}
+        pick = st.selectbox("Sample data", names, format_func=titles.get, key=state.SAMPLE_PICK)
+        if st.button("Load sample", key=state.SAMPLE_LOAD):
+            load_sample(pick)
+            st.session_state.pop(_UPLOAD_ID, None)
+    with right:
+        upload = st.file_uploader(
+            "Or upload your file (CSV, TSV, TXT, Excel .xlsx, Parquet)", type=UPLOAD_TYPES, key=state.UPLOAD
+        )
+        if upload is not None and st.session_state.get(_UPLOAD_ID) != upload.file_id:
+            st.session_state[_UPLOAD_ID] = upload.file_id
+            state.set_dataset(state.DatasetState(upload.name, upload.getvalue()))
+            state.set_framing(None)
+
+
+def detection_table(detection: Detection) -> pd.DataFrame:
+    rows = [("File type", detection.file_type)]
+    if detection.sheet:
+        rows.append(("Sheet", f"{detection.sheet} (of {len(detection.sheets)})"))
+    if detection.encoding:
+        rows += [("Encoding", detection.encoding), ("Line endings", detection.line_endings)]
+    if detection.delimiter:
+        rows.append(("Separator", DELIMITER_NAMES.get(detection.delimiter, detection.delimiter)))
+    rows += [
+        ("Decimal mark", detection.decimal),
+        ("Thousands separator", {None: "none", " ": "space"}.get(detection.thousands, detection.thousands or "")),
+        ("Header row", "yes" if detection.header else "no (columns named column_1, column_2 ...)"),
+        ("Lines above the header skipped", str(len(detection.preamble))),
+        ("Total/footer lines skipped", str(len(detection.footer))),
+    ]
+    return pd.DataFrame(rows, columns=["What", "Detected"])
+
+
+def _choice(label: str, options: dict[str, object], current: object, key: str) -> object:
+    labels = list(options)
+    values = list(options.values())
+    index = values.index(current) if current in values else 0
+    picked = st.selectbox(label, labels, index=index, key=key)
+    return options[picked]
+
+
+def reading_options(dataset: state.DatasetState, table: LoadedTable | None) -> LoadOptions:
+    """Every detected option can be overridden; 'detect' keeps Payoff's guess."""
+    options = dataset.options
+    key = state.OPT_PREFIX
+    with st.expander("Reading options (change anything Payoff guessed wrong)", expanded=table is None):
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            encoding = _choice(
+                "Encoding",
+                {AUTO: None, "UTF-8": "utf-8", "Windows-1252": "cp1252", "Latin-1": "latin-1", "UTF-16": "utf-16"},
+                options.encoding,
+                key + "enc",
+            )
+            delimiter = _choice(
+                "Separator", {AUTO: None, **{v: k for k, v in DELIMITER_NAMES.items()}}, options.delimiter, key + "sep"
+            )
+            header = _choice("Header row", {AUTO: None, "yes": True, "no": False}, options.header, key + "hdr")
+        with c2:
+            decimal = _choice(
+                "Decimal mark", {AUTO: None, "point (1.5)": ".", "comma (1,5)": ","}, options.decimal, key + "dec"
+            )
+            thousands = _choice(
+                "Thousands separator",
+                {AUTO: None, "comma": ",", "point": ".", "space": " ", "apostrophe": "'"},
+                options.thousands,
+                key + "thou",
+            )
+            dayfirst = _choice(
+                "Dates like 03/04",
+                {AUTO: None, "day first (3 April)": True, "month first (March 4)": False},
+                options.dayfirst,
+                key + "day",
+            )
+        with c3:
+            preamble = st.number_input(
+                "Lines above the header (-1 = detect)",
+                -1,
+                1000,
+                -1 if options.preamble_lines is None else options.preamble_lines,
+                key=key + "pre",
+            )
+            footer = st.number_input(
+                "Lines at the end to skip (-1 = detect)",
+                -1,
+                1000,
+                -1 if options.footer_lines is None else options.footer_lines,
+                key=key + "foot",
+            )
+            ragged = _choice(
+                "Rows with too few/many fields",
+                {"pad and report": "pad", "skip and report": "skip", "stop with an error": "error"},
+                options.ragged,
+                key + "rag",
+            )
+        sheet = options.sheet
+        if table is not None and len(table.detection.sheets) > 1:
+            detected = table.detection.sheet or table.detection.sheets[0]
+            picked = st.selectbox(
+                "Sheet", table.detection.sheets, index=table.detection.sheets.index(detected), key=key + "sheet"
+            )
+            sheet = picked if picked != detected or options.sheet else None  # keep "detect" until changed
+        date_formats = dict(options.date_formats)
+        if table is not None:
+            mixed = [i.column for i in table.detection.issues if i.kind == "mixed_date_formats" and i.column]
+            for column in mixed:
+                fmt = st.text_input(
+                    f"Date format for '{column}' (e.g. %d/%m/%Y)",
+                    date_formats.get(column, ""),
+                    key=key + "fmt." + column,
+                )
+                if fmt.strip():
+                    date_formats[column] = fmt.strip()
+    return replace(
+        options,
+        encoding=encoding,
+        delimiter=delimiter,
+        header=header,
+        decimal=decimal,
+        thousands=thousands,
+        dayfirst=dayfirst,
+        preamble_lines=None if preamble < 0 else int(preamble),
+        footer_lines=None if footer < 0 else int(footer),
+        ragged=str(ragged),
+        sheet=sheet,
+        date_formats=tuple(sorted(date_formats.items())),
+    )
+
+
+def issues(table: LoadedTable) -> None:
+    for issue in table.detection.issues:
+        st.warning(plain(issue.message))
+    for old, new in table.detection.renamed_columns:
+        st.caption(f"Column {plain(repr(old))} renamed to {plain(repr(new))}.")
+    if table.detection.preamble:
+        with st.expander(f"{len(table.detection.preamble)} line(s) above the header were skipped"):
+            st.code("\n".join(table.detection.preamble), language=None)
+    if table.detection.footer:
+        with st.expander(f"{len(table.detection.footer)} total/footer line(s) at the end were skipped"):
+            st.code("\n".join(table.detection.footer), language=None)
+
+
+def types_table(table: LoadedTable) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(t.name, t.kind, t.detail) for t in table.detection.column_types], columns=["Column", "Type", "Detail"]
+    )
+
+
+def prepared_for(table: LoadedTable, dataset: state.DatasetState) -> state.Prepared:
+    """The prepared table for the current file and options, suggesting roles the first time."""
+    source_key = (dataset.name, len(dataset.content), hash(dataset.content), dataset.options)
+    current = state.prepared()
+    if current is not None and current.source_key == source_key:
+        return current
+    prepared = state.Prepared(table.frame, suggest_roles(table.frame), source_key)
+    state.set_prepared(prepared)
+    return prepared
+
+
+def roles_editor(prepared: state.Prepared) -> RoleMap:
+    roles = prepared.roles
+    editor = pd.DataFrame(
+        {
+            "column": list(roles.roles),
+            "role": [r.value for r in roles.roles.values()],
+            "why": [roles.reasons.get(c, "") for c in roles.roles],
+        }
+    )
+    edited = st.data_editor(
+        editor,
+        column_config={
+            "column": st.column_config.TextColumn("Column", disabled=True),
+            "role": st.column_config.SelectboxColumn("Role", options=[r.value for r in Role], required=True),
+            "why": st.column_config.TextColumn("Why Payoff suggested it", disabled=True),
+        },
+        hide_index=True,
+        width="stretch",
+        key=state.ROLE_EDITOR,
+    )
+    new_roles = {row.column: Role(row.role) for row in edited.itertuples()}
+    shapes = [s.value for s in Shape]
+    shape = Shape(st.selectbox("Table shape", shapes, index=shapes.index(roles.shape.value), key=state.SHAPE_PICK))
+    target = next((c for c, r in new_roles.items() if r == Role.TARGET), None)
+    positive = roles.positive_class
+    if target and shape == Shape.ENTITY and prepared.frame[target].nunique() == 2:
+        positive = positive if target == roles.one(Role.TARGET) and positive else positive_class(prepared.frame[target])
+    updated = RoleMap(new_roles, shape, roles.reasons, positive)
+    if updated != roles:
+        state.set_prepared(replace(prepared, roles=updated))
+    return updated
+
+
+def reshape_controls(prepared: state.Prepared) -> None:
+    frame, roles = prepared.frame, prepared.roles
+    key = state.AGG_PREFIX
+    if roles.shape == Shape.EVENT_LOG:
+        st.info(
+            "This looks like an event log (one row per call, order line or visit). Aggregate it to one "
+            "row per period to forecast volumes."
+        )
+        dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+        times = [None, *[c for c in frame.columns if pd.api.types.is_timedelta64_dtype(frame[c])]]
+        numbers = [None, *[c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]]
+        others = [c for c in frame.columns if c not in dates and frame[c].nunique() <= 200]
+        c1, c2, c3 = st.columns(3)
+        date = c1.selectbox("Date of the event", dates, index=0, key=key + "date") if dates else None
+        time = c1.selectbox("Time of day", times, index=1 if len(times) > 1 else 0, key=key + "time")
+        period = c2.selectbox("Period", reshape.PERIODS, index=1, key=key + "period")
+        keys = c2.multiselect("One series per", others, key=key + "keys")
+        quantity = c3.selectbox(
+            "Count rows, or sum", numbers, format_func=lambda c: "count rows" if c is None else c, key=key + "qty"
+        )
+        fill_closed = c3.checkbox("Zeros also when closed", value=False, key=key + "closed")
+        if date and st.button("Aggregate", key=key + "go", type="primary"):
+            spec = reshape.AggregateSpec(date, period, time, tuple(keys), quantity, fill_closed)
+            try:
+                aggregated = reshape.aggregate_events(frame, spec)
+            except PayoffError as error:
+                show_error(error)
+                return
+            note = f"Aggregated to one row per {period}" + (f" and {', '.join(keys)}" if keys else "")
+            state.set_prepared(state.Prepared(aggregated, suggest_roles(aggregated), prepared.source_key, note))
+            st.rerun()
+    elif roles.shape == Shape.WIDE:
+        st.info("This looks like a wide table with one column per series. Convert it to one row per date and series.")
+        date = roles.one(Role.DATE)
+        numeric = [c for c in frame.columns if c != date and pd.api.types.is_numeric_dtype(frame[c])]
+        picked = st.multiselect("Series columns", numeric, default=numeric, key=key + "wide")
+        if date and st.button("Convert to long", key=key + "melt", type="primary"):
+            try:
+                long = reshape.wide_to_long(frame, date, picked)
+            except PayoffError as error:
+                show_error(error)
+                return
+            state.set_prepared(state.Prepared(long, suggest_roles(long), prepared.source_key, "Converted to long"))
+            st.rerun()
+
+
+def findings(prepared: state.Prepared) -> None:
+    found = quality.check(prepared.frame, prepared.roles)
+    if not found:
+        st.success("No data-quality problems found.")
+        return
+    icons = {"problem": "🛑", "warning": "⚠️", "info": "ℹ️"}
+    for finding in found:
+        with st.expander(f"{icons[finding.severity]} {plain(finding.message)}"):
+            if finding.rows:
+                st.dataframe(prepared.frame.iloc[list(finding.rows)], width="stretch")
+            else:
+                st.caption("No single rows to show.")

@@ -1,0 +1,78 @@
+"""Small Streamlit helpers shared by the pages. Everything user-supplied goes through
+:func:`plain` before it reaches markdown, so a column called ``[x](javascript:...)`` or
+``<b>`` is shown literally."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from payoff.data.load import LoadedTable, LoadOptions, read_table
+from payoff.errors import PayoffError
+from payoff.ui import state
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """Escape markdown so user text is displayed as typed, never interpreted."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def show_error(error: PayoffError) -> None:
+    st.error(plain(str(error)), icon="⚠️")
+
+
+def max_upload_bytes() -> int:
+    return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading your file")
+def load_cached(content: bytes, name: str, options: LoadOptions) -> LoadedTable:
+    return read_table(content, name, options, max_bytes=max_upload_bytes())
+
+
+def current_table() -> LoadedTable | None:
+    """The loaded table of the current dataset, or None (with the error shown) if it fails."""
+    dataset = state.dataset()
+    if dataset is None:
+        return None
+    try:
+        return load_cached(dataset.content, dataset.name, dataset.options)
+    except PayoffError as error:
+        show_error(error)
+        return None
+
+
+def sidebar_status() -> None:
+    with st.sidebar:
+        st.markdown("**Your analysis**")
+        dataset = state.dataset()
+        prepared = state.prepared()
+        if dataset is None:
+            st.caption("Dataset: none yet (Home or Data page)")
+        else:
+            rows = f" ({len(prepared.frame):,} rows, {prepared.roles.shape})" if prepared else ""
+            st.caption(f"Dataset: {plain(dataset.name)}{plain(rows)}")
+        framing = state.framing()
+        st.caption(f"Framing: {plain(framing) if framing else 'not chosen (Problem page)'}")
+        analysis = state.analysis()
+        if analysis is None:
+            st.caption("Models run: none yet (Models page)")
+        else:
+            st.caption(f"Models run: {plain(', '.join(analysis.model_names))}")
+
+
+def next_step(message: str, page: str, label: str) -> None:
+    st.info(message)
+    st.page_link(page, label=label, icon="➡️")
+
+
+def frame_preview(frame: pd.DataFrame, rows: int = 200, max_columns: int = 60) -> None:
+    """A read-only preview; st.dataframe shows cell text literally."""
+    shown = frame.iloc[:rows, :max_columns]
+    if frame.shape[1] > max_columns:
+        st.caption(f"Showing the first {max_columns} of {frame.shape[1]:,} columns.")
+    st.dataframe(shown, width="stretch", height=300)

@@ -1,0 +1,42 @@
+from pathlib import Path
+
+import pytest
+from payoff.ui import state
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = [
+    "pages/home.py",
+    "pages/data.py",
+    "pages/problem.py",
+    "pages/models.py",
+    "pages/impact.py",
+    "pages/decisions.py",
+    "pages/saved.py",
+]
+
+
+def open_app(page: str | None = None, timeout: float = 60) -> AppTest:
+    """The app from its entry file, optionally switched to a page, run once."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def load_sample(at: AppTest, name: str) -> AppTest:
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key=state.SAMPLE_PICK).set_value(name).run()
+    at.button(key=state.SAMPLE_LOAD).click().run()
+    return at
+
+
+def no_html(at: AppTest) -> None:
+    for element in at.markdown:
+        assert not element.allow_html
+
+
+@pytest.fixture
+def app_factory():
+    return open_app

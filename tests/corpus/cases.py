@@ -1,0 +1,203 @@
+"""What Payoff must do with each file of the bad-input corpus: fail with one kind of message,
+or load with the right values. Shared by the library tests and the Data page (AppTest) tests."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from payoff.data.load import LoadedTable
+
+from tests.corpus.build import large_cases
+
+FILES = Path(__file__).resolve().parent / "files"
+TEST_LIMIT = 1_000_000  # bytes; the size-limit case is checked against this
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    error: str | None = None  # PayoffError.kind expected, or None to load
+    says: tuple[str, ...] = ()  # words the message (or a load issue) must contain
+    check: Callable[[LoadedTable], None] | None = None
+
+
+def _col(table: LoadedTable, name: str) -> list[object]:
+    return table.frame[name].tolist()
+
+
+def _approx(values: list[object], expected: list[float]) -> bool:
+    return all(
+        (isinstance(e, float) and math.isnan(e) and pd.isna(v)) or (not pd.isna(v) and abs(float(v) - e) < 1e-9)
+        for v, e in zip(values, expected, strict=True)
+    )
+
+
+def _issue(table: LoadedTable, kind: str) -> str:
+    found = [i.message for i in table.detection.issues if i.kind == kind]
+    assert found, f"expected a {kind} issue, got {[i.kind for i in table.detection.issues]}"
+    return found[0]
+
+
+def _check_ragged(t: LoadedTable) -> None:
+    message = _issue(t, "ragged_rows")
+    assert "line 3 has 2" in message and "line 4 has 4" in message, message
+    assert _col(t, "a") == [1, 4, 6, 10]  # padded rows stay in file order
+    assert pd.isna(t.frame.loc[1, "c"])
+
+
+def _check_sheet(t: LoadedTable) -> None:
+    assert t.detection.sheets == ("Notes", "Data") and t.detection.sheet == "Data"
+    assert _col(t, "units") == [3, 5]
+
+
+CASES: tuple[Case, ...] = (
+    Case("empty.csv", "empty", ("empty",)),
+    Case("header_only.csv", "no_rows", ("no data rows", "date, store, units")),
+    Case("blank_lines.csv", "empty", ("empty",)),
+    Case(
+        "utf8_bom.csv",
+        check=lambda t: (
+            assert_(t.detection.encoding == "UTF-8 with BOM"),
+            assert_(list(t.frame.columns) == ["name", "amount"]),
+            assert_(_col(t, "name") == ["Åsa", "Jürgen"]),
+        ),
+    ),
+    Case(
+        "utf16_tab.txt",
+        check=lambda t: (
+            assert_(t.detection.encoding.startswith("UTF-16")),
+            assert_(t.detection.delimiter == "\t"),
+            assert_(_col(t, "item") == ["Éclair", "Crème"]),
+            assert_(_approx(_col(t, "price"), [2.5, 3.0])),
+        ),
+    ),
+    Case(
+        "cp1252_euro.csv",
+        check=lambda t: (
+            assert_(t.detection.encoding.startswith("Windows-1252")),
+            assert_(list(t.frame.columns) == ["città", "prezzo"]),
+            assert_(_approx(_col(t, "prezzo"), [3.5, 12.0])),
+        ),
+    ),
+    Case(
+        "semicolon_decimal_comma.csv",
+        check=lambda t: (
+            assert_(t.detection.delimiter == ";" and t.detection.decimal == ","),
+            assert_(_approx(_col(t, "price"), [1.5, 2.25, 10.75])),
+        ),
+    ),
+    Case(
+        "thousands_eu.csv",
+        check=lambda t: (
+            assert_(t.detection.thousands == "."),
+            assert_(_approx(_col(t, "amount"), [1234.5, 12345.0, 7.25])),
+        ),
+    ),
+    Case(
+        "thousands_us.csv",
+        check=lambda t: (
+            assert_(t.detection.thousands == ","),
+            assert_(_approx(_col(t, "amount"), [1234.5, 12345.0, 7.25])),
+        ),
+    ),
+    Case("single_column.csv", check=lambda t: assert_(_col(t, "units") == [3, 5, 8])),
+    Case("pipe.csv", check=lambda t: (assert_(t.detection.delimiter == "|"), assert_(_col(t, "units") == [2, 4]))),
+    Case("tab.tsv", check=lambda t: (assert_(t.detection.delimiter == "\t"), assert_(_col(t, "units") == [2, 4]))),
+    Case(
+        "cr_only.csv",
+        check=lambda t: (assert_(t.detection.line_endings.startswith("CR")), assert_(_col(t, "units") == [2, 4])),
+    ),
+    Case("ragged.csv", says=("do not have 3 fields",), check=_check_ragged),
+    Case("unterminated_quote.csv", "unterminated_quote", ("Line 3", "never closed")),
+    Case("quoted_newlines.csv", check=lambda t: assert_(_col(t, "comment") == ["line one\nline two", "plain"])),
+    Case(
+        "preamble_footer.csv",
+        check=lambda t: (
+            assert_(len(t.detection.preamble) == 2),
+            assert_(t.detection.footer == ("Total,12",)),
+            assert_(_col(t, "units") == [3, 4, 5]),
+            assert_(str(t.frame["date"].dtype).startswith("datetime64")),
+        ),
+    ),
+    Case("bad_headers.csv", check=lambda t: assert_(list(t.frame.columns) == ["id", "column_2", "amount", "amount_2"])),
+    Case(
+        "no_header.csv",
+        check=lambda t: (
+            assert_(not t.detection.header),
+            assert_(list(t.frame.columns) == ["column_1", "column_2", "column_3"]),
+            assert_(len(t.frame) == 3),
+        ),
+    ),
+    Case("nul_bytes.csv", says=("NUL",), check=lambda t: assert_(_col(t, "units") == [2, 4])),
+    Case(
+        "mixed_dates.csv",
+        says=("mixes date formats",),
+        check=lambda t: assert_(not str(t.frame["date"].dtype).startswith("datetime")),
+    ),
+    Case(
+        "na_dashes.csv",
+        check=lambda t: assert_(_approx(_col(t, "units"), [3.0, math.nan, math.nan, 5.0, math.nan, math.nan])),
+    ),
+    Case("leading_zero_ids.csv", check=lambda t: assert_(_col(t, "zip") == ["01234", "00501", "90210"])),
+    Case("csv_named.xlsx", says=("holds plain text",), check=lambda t: assert_(_col(t, "units") == [2, 4])),
+    Case("legacy.xls", "unsupported_format", ("97-2003", "password", ".xlsx")),
+    Case("binary.csv", "binary", ("binary",)),
+    Case(
+        "html_payload.csv",
+        check=lambda t: (
+            assert_(list(t.frame.columns) == ["<script>alert(1)</script>", "<b>bold</b>"]),
+            assert_(_col(t, "<b>bold</b>") == ["[link](javascript:alert(1))", "**b**"]),
+        ),
+    ),
+    Case(
+        "formula_payload.csv",
+        check=lambda t: assert_(_col(t, "name") == ["=1+2", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3"]),
+    ),
+    Case(
+        "dayfirst_2digit.csv",
+        check=lambda t: assert_(
+            list(t.frame["Date"].dt.strftime("%Y-%m-%d")) == ["2010-02-05", "2010-02-12", "2010-02-19", "2010-02-26"]
+        ),
+    ),
+    Case(
+        "currency_percent.csv",
+        check=lambda t: (
+            assert_(_approx(_col(t, "price"), [1200.0, 35.5, -12.0])),
+            assert_(_approx(_col(t, "margin"), [0.15, 0.075, -0.02])),
+        ),
+    ),
+    Case(
+        "space_padded_values.csv",
+        check=lambda t: (
+            assert_(list(t.frame.columns) == ["store", "units"]),
+            assert_(_col(t, "store") == ["north", "south"]),
+        ),
+    ),
+    Case("mostly_numbers.csv", says=("line 20", "'oops'"), check=lambda t: assert_(pd.isna(t.frame["units"].iloc[18]))),
+    Case(
+        "crlf_quoted_semicolon.csv",
+        check=lambda t: (assert_(t.detection.delimiter == ";"), assert_(_col(t, "job") == ["admin.", "services"])),
+    ),
+    Case("fake.parquet", "unreadable", ("Parquet",)),
+    Case("multi_sheet.xlsx", says=("Sheet 'Notes' has no data rows",), check=_check_sheet),
+    Case("huge_field.csv", check=lambda t: assert_(len(t.frame.loc[0, "note"]) == 3_000_000)),
+    Case("five_thousand_columns.csv", "too_many_columns", ("5,000 columns",)),
+    Case("oversize.csv", "too_large", ("limit",)),
+)
+
+
+def assert_(condition: bool) -> None:
+    assert condition
+
+
+def content(name: str) -> bytes:
+    generated = large_cases()
+    return generated[name] if name in generated else (FILES / name).read_bytes()
+
+
+def loaded_messages(table: LoadedTable) -> str:
+    return " ".join(i.message for i in table.detection.issues)

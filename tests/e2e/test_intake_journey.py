@@ -1,0 +1,44 @@
+"""The intake journeys in real Chromium: open the home page, load a sample, upload a file."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import goto, wait_idle
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "files"
+
+
+def test_home_page_explains_payoff(page: Page, server: str):
+    goto(page, server)
+    expect(page.get_by_role("heading", name="Payoff")).to_be_visible()
+    expect(page.get_by_text("against what you do today")).to_be_visible()
+    expect(page.get_by_role("button", name="Use this sample")).to_have_count(6)
+
+
+def test_load_a_sample_on_the_data_page(page: Page, server: str):
+    goto(page, server, "data")
+    page.get_by_role("button", name="Load sample").click()
+    expect(page.get_by_text("Preview (8,760 rows")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("What Payoff understood")).to_be_visible()
+    expect(page.get_by_text("Column roles")).to_be_visible()
+
+
+def test_upload_through_the_file_chooser_shows_the_preview(page: Page, server: str):
+    goto(page, server, "data")
+    page.locator('input[type="file"]').set_input_files(str(CORPUS / "semicolon_decimal_comma.csv"))
+    expect(page.get_by_text("Preview (3 rows × 3 columns)")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("semicolon_decimal_comma.csv").first).to_be_visible()
+
+
+def test_bad_upload_shows_a_message_and_the_session_survives(page: Page, server: str):
+    goto(page, server, "data")
+    chooser = page.locator('input[type="file"]')
+    chooser.set_input_files(str(CORPUS / "unterminated_quote.csv"))
+    expect(page.get_by_text("never closed")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    chooser.set_input_files(str(CORPUS / "pipe.csv"))
+    expect(page.get_by_text("Preview (2 rows × 2 columns)")).to_be_visible()

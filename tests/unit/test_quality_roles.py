@@ -1,0 +1,94 @@
+"""Data-quality findings and role suggestions on small frames whose answers are known by hand."""
+
+import numpy as np
+import pandas as pd
+from payoff.data import quality
+from payoff.data.reshape import AggregateSpec, aggregate_events, wide_to_long
+from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
+
+
+def daily(store: str, values: list[float], start: str = "2026-01-01") -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.date_range(start, periods=len(values)), "store": store, "units": values})
+
+
+def kinds(findings):
+    return {f.kind: f for f in findings}
+
+
+def test_time_series_findings_with_their_rows():
+    north = daily("north", [5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 7, 6, 300, 6, -2, 5])  # 8 zeros, rows 2-9
+    south = daily("south", [4, 5, 6]).drop(index=1)  # a gap on 2026-01-02
+    frame = pd.concat([north, south, north.iloc[[0]]], ignore_index=True)  # last row repeats row 0
+    frame["constant"] = 1
+    frame.loc[11, "units"] = np.nan
+    roles = RoleMap(
+        {"date": Role.DATE, "store": Role.SERIES_KEY, "units": Role.TARGET, "constant": Role.IGNORE}, Shape.TIME_SERIES
+    )
+    found = kinds(quality.check(frame, roles))
+    assert found["missing_values"].rows == (11,) and found["missing_values"].count == 1
+    assert found["duplicate_rows"].rows == (18,)
+    assert found["constant_column"].column == "constant"
+    assert found["negative_quantity"].rows == (14,)
+    assert found["outliers"].rows == (12,)
+    assert found["date_gaps"].count == 1 and "south" in found["date_gaps"].message
+    assert "fewer than 14 days" in found["short_history"].message  # 2 weeks of daily history
+    assert set(found["zero_runs"].rows) == set(range(2, 10))
+
+
+def test_duplicate_date_series_pairs_are_a_problem():
+    frame = pd.concat([daily("north", [1, 2, 3]), daily("north", [9], "2026-01-02")], ignore_index=True)
+    roles = RoleMap({"date": Role.DATE, "store": Role.SERIES_KEY, "units": Role.TARGET}, Shape.TIME_SERIES)
+    found = kinds(quality.check(frame, roles))
+    assert found["duplicate_date_series"].rows == (1, 3)
+    assert found["duplicate_date_series"].severity == "problem"
+
+
+def test_class_balance_and_non_binary_outcome():
+    frame = pd.DataFrame({"x": range(200), "churn": ["no"] * 190 + ["yes"] * 10})
+    roles = suggest_roles(frame)
+    balance = kinds(quality.check(frame, roles))["class_balance"]
+    assert balance.count == 10 and "5.0%" in balance.message and "Fewer than 20" in balance.message
+    three = RoleMap({"x": Role.FEATURE, "churn": Role.TARGET}, Shape.ENTITY)
+    frame3 = frame.assign(churn=["a", "b", "c", "d"] * 50)
+    assert kinds(quality.check(frame3, three))["outcome_not_binary"].severity == "problem"
+
+
+def test_positive_class_reads_the_event():
+    assert positive_class(pd.Series(["No", "Yes", "No"])) == "Yes"
+    assert positive_class(pd.Series([0, 1, 0, 0])) == "1"
+    assert positive_class(pd.Series(["good", "good", "bad"])) == "bad"
+    assert positive_class(pd.Series([1, 1, 1, 2])) == "2"  # rarer of two codes
+
+
+def test_roles_for_a_retail_table():
+    frame = pd.concat([daily(s, [3, 4, 5, 6]) for s in ("a", "b")], ignore_index=True)
+    frame["price"] = 2.5
+    frame.loc[0, "price"] = 2.0
+    frame["units_ordered"] = 5
+    frame.loc[0, "units_ordered"] = 6
+    roles = suggest_roles(frame)
+    assert roles.shape == Shape.TIME_SERIES
+    assert roles.roles == {
+        "date": Role.DATE,
+        "store": Role.SERIES_KEY,
+        "units": Role.TARGET,
+        "price": Role.PRICE,
+        "units_ordered": Role.DECISION,
+    }
+
+
+def test_event_log_counts_and_open_hours():
+    # Two weeks of calls on Mondays 9h and 10h only; Tuesday never open.
+    moments = pd.to_datetime(["2026-01-05 09:10", "2026-01-05 09:50", "2026-01-05 10:05", "2026-01-12 09:30"])
+    frame = pd.DataFrame({"date": moments.normalize(), "time": moments - moments.normalize()})
+    hourly = aggregate_events(frame, AggregateSpec("date", "hour", time="time"))
+    got = dict(zip(hourly["period"].dt.strftime("%m-%d %H"), hourly["events"], strict=True))
+    assert got == {"01-05 09": 2, "01-05 10": 1, "01-12 09": 1}  # no rows for closed hours
+    daily_counts = aggregate_events(frame, AggregateSpec("date", "day"))
+    assert daily_counts["events"].tolist() == [3, 1]  # only Mondays are open
+
+
+def test_wide_to_long():
+    wide = pd.DataFrame({"date": pd.date_range("2026-01-01", periods=2), "north": [1, 2], "south": [3, 4]})
+    long = wide_to_long(wide, "date", ["north", "south"])
+    assert long[["series", "value"]].values.tolist() == [["north", 1], ["north", 2], ["south", 3], ["south", 4]]
