@@ -97,11 +97,18 @@ def _describe_rows(lines: list[int], values: list[str] | None = None, limit: int
     return ", ".join(shown) + more
 
 
-def clean_text(series: pd.Series) -> pd.Series:
-    """Strip padding and turn the usual missing-value spellings into real missing values."""
-    text = series.astype("str").where(series.notna())
+def _clean(text: pd.Series) -> pd.Series:
     stripped = text.str.strip()
     return stripped.where(~stripped.str.lower().isin(NULL_TOKENS))
+
+
+def clean_text(series: pd.Series) -> pd.Series:
+    """Strip padding and turn the usual missing-value spellings into real missing values."""
+    text = series if pd.api.types.is_string_dtype(series) else series.astype("str").where(series.notna())
+    uniques = pd.Series(text.dropna().unique(), dtype=text.dtype)
+    if len(uniques) < len(text) // 2 and _clean(uniques).equals(uniques):
+        return text  # already clean: checking the distinct values is much cheaper than every row
+    return _clean(text)
 
 
 def to_number(text: pd.Series, decimal: str, thousands: str | None) -> tuple[pd.Series, list[str]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from payoff.data import fast
 from payoff.data.roles import Role, RoleMap, Shape, is_binary, positive_class
 
 MAX_ROWS_LISTED = 50
@@ -84,7 +85,7 @@ def _missing(frame: pd.DataFrame) -> list[Finding]:
 
 def _duplicates(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
     out = []
-    duplicated = frame.duplicated()
+    duplicated = fast.duplicated(frame)
     if duplicated.any():
         out.append(
             Finding(
@@ -100,7 +101,7 @@ def _duplicates(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
     date = roles.one(Role.DATE)
     if roles.shape == Shape.TIME_SERIES and date:
         keys = [date, *roles.columns(Role.SERIES_KEY)]
-        pairs = frame.duplicated(keys, keep=False) & ~duplicated
+        pairs = fast.duplicated(frame, keys, keep=False) & ~duplicated
         if pairs.any():
             what = " and ".join(keys)
             out.append(
@@ -121,8 +122,9 @@ def _duplicates(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
 def _constant(frame: pd.DataFrame) -> list[Finding]:
     out = []
     for column in frame.columns:
-        if frame[column].nunique(dropna=True) <= 1 and frame[column].notna().any():
-            value = frame[column].dropna().iloc[0]
+        present = frame[column].dropna()
+        if len(present) and bool((present == present.iloc[0]).all()):  # cheaper than nunique
+            value = present.iloc[0]
             out.append(
                 Finding(
                     "constant_column",
@@ -147,14 +149,19 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
         "week": pd.Timedelta(days=7),
         "month": pd.Timedelta(days=30.44),
     }[frequency]
-    ordered = frame.sort_values([*keys, date], kind="stable") if keys else frame.sort_values(date, kind="stable")
-    series_id = ordered.groupby(keys, sort=False, observed=True).ngroup() if keys else pd.Series(0, index=ordered.index)
+    # Sort once by (series, date) on integer codes: much cheaper than sorting string keys.
+    codes = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy() if keys else np.zeros(len(frame), int)
+    order = np.lexsort((frame[date].to_numpy(), codes))
+    ordered = frame[[date, target]].iloc[order]
+    series_id = pd.Series(codes[order], index=ordered.index)
     spans = ordered.groupby(series_id, sort=False)[date].agg(["min", "max", "nunique"])
-    labels = (
-        ordered.groupby(series_id, sort=False)[keys].first().astype("str").agg(" / ".join, axis=1)
-        if keys
-        else pd.Series(["the series"], index=spans.index)
-    )
+    if keys:
+        firsts = frame[keys].iloc[order].groupby(series_id.to_numpy(), sort=False).first().astype("str")
+        labels = firsts[keys[0]]
+        for key in keys[1:]:
+            labels = labels + " / " + firsts[key]
+    else:
+        labels = pd.Series(["the series"], index=spans.index)
     expected = ((spans["max"] - spans["min"]) / step).round() + 1
     missing = (expected - spans["nunique"]).clip(lower=0)
     gap_series = []

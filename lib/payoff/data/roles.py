@@ -11,6 +11,8 @@ from enum import StrEnum
 
 import pandas as pd
 
+from payoff.data import fast
+
 
 class Role(StrEnum):
     DATE = "date"
@@ -119,40 +121,44 @@ def positive_class(series: pd.Series) -> str:
 
 
 def _is_row_number(name: str, series: pd.Series) -> bool:
+    if re.fullmatch(r"column_1|index|unnamed: ?0|row|rownames", name.lower()) is None:
+        return False
     if not pd.api.types.is_integer_dtype(series) or len(series) < 3:
         return False
-    steps = pd.Series(series.to_numpy()).diff().dropna()
-    return bool((steps > 0).all()) and (
-        re.fullmatch(r"column_1|index|unnamed: ?0|row|rownames", name.lower()) is not None
-    )
+    return bool((pd.Series(series.to_numpy()).diff().dropna() > 0).all())
 
 
-def _keys_for(frame: pd.DataFrame, date: str, candidates: list[str]) -> list[str]:
-    """Smallest set of low-cardinality columns that makes (date, keys) unique."""
-    if not frame[date].duplicated().any():
-        return []
-    n_dates = frame[date].nunique()
-    ranked = sorted(candidates, key=lambda c: (not _HINTS[Role.SERIES_KEY].search(c), frame[c].nunique()))
+def _keys_for(frame: pd.DataFrame, date: str, candidates: list[str], unique: dict[str, int]) -> tuple[list[str], float]:
+    """Smallest set of low-cardinality columns that makes (date, keys) unique, and the share of
+    rows that still repeat a (date, keys) pair."""
+    if unique[date] == len(frame):
+        return [], 0.0
+    ranked = sorted(candidates, key=lambda c: (not _HINTS[Role.SERIES_KEY].search(c), unique[c]))
     chosen: list[str] = []
+    repeats = float(fast.duplicated(frame, [date]).mean())
     for column in ranked:
-        if frame[column].nunique() > max(2, len(frame) // max(n_dates, 1)) * 2:
+        if unique[column] > max(2, len(frame) // max(unique[date], 1)) * 2:
             continue
         chosen.append(column)
-        if not frame.duplicated([date, *chosen]).any():
-            return chosen
-    return chosen if chosen and frame.duplicated([date, *chosen]).mean() < 0.5 else []
+        repeats = float(fast.duplicated(frame, [date, *chosen]).mean())
+        if repeats == 0:
+            return chosen, 0.0
+    if chosen and repeats < 0.5:
+        return chosen, repeats
+    return [], float(fast.duplicated(frame, [date]).mean())
 
 
 def suggest_roles(frame: pd.DataFrame) -> RoleMap:
     roles: dict[str, Role] = {}
     reasons: dict[str, str] = {}
     n = len(frame)
+    unique = {c: int(frame[c].nunique(dropna=True)) for c in frame.columns}
     dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     dates.sort(key=lambda c: (not _HINTS[Role.DATE].search(c), frame[c].isna().mean()))
     date = dates[0] if dates else None
     for column in frame.columns:
         series = frame[column]
-        if series.isna().all() or series.nunique(dropna=True) <= 1:
+        if unique[column] <= 1:
             roles[column], reasons[column] = Role.IGNORE, "constant or empty"
         elif _is_row_number(column, series):
             roles[column], reasons[column] = Role.IGNORE, "row numbers (1, 2, 3 ...)"
@@ -171,7 +177,7 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
     text_like = [c for c in free if not pd.api.types.is_float_dtype(frame[c])]
     for column in text_like:
         series = frame[column]
-        unique_share = series.nunique() / max(n, 1)
+        unique_share = unique[column] / max(n, 1)
         if unique_share > 0.98 and (_HINTS[Role.ID].search(column) or not pd.api.types.is_numeric_dtype(series)):
             roles[column], reasons[column] = Role.ID, "a different value on every row"
         elif (
@@ -183,8 +189,7 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
     shape = Shape.ENTITY
     if date is not None:
         candidates = [c for c, r in roles.items() if r == Role.FEATURE and not pd.api.types.is_float_dtype(frame[c])]
-        keys = [] if time_cols else _keys_for(frame, date, candidates)
-        repeats = frame.duplicated([date, *keys]).mean()
+        keys, repeats = ([], 1.0) if time_cols else _keys_for(frame, date, candidates, unique)
         shape = Shape.EVENT_LOG if time_cols or repeats > 0.3 else Shape.TIME_SERIES
         outcome = [c for c in candidates if _OUTCOME.search(c) and is_binary(frame[c])]
         if outcome and not any(_QUANTITY.search(c) for c in frame.columns):

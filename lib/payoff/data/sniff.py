@@ -18,6 +18,7 @@ from payoff.errors import BinaryFile, EmptyFile
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|", " ")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", " ": "space"}
 SAMPLE_ROWS = 1000
+SAMPLE_CHARS = 256 * 1024
 TAIL_LINES = 12
 
 # A cell that reads as a number in any common business notation: currency, percent,
@@ -197,7 +198,7 @@ def detect_number_format(cells: list[str]) -> tuple[str, str | None]:
 def _footer_lines(text: str, delimiter: str, n_fields: int) -> int:
     """How many physical lines at the end are totals or notes rather than data."""
     lines = text.rstrip("\n").split("\n")
-    tail = lines[-TAIL_LINES:]
+    tail = lines[-TAIL_LINES:] if len(lines) > TAIL_LINES else lines
     footer = 0
     for line in reversed(tail):
         if not line.strip():
@@ -219,7 +220,8 @@ def _footer_lines(text: str, delimiter: str, n_fields: int) -> int:
 
 
 def detect_layout(
-    text: str,
+    sample: str,
+    tail: str,
     delimiter: str | None = None,
     header: bool | None = None,
     preamble_lines: int | None = None,
@@ -227,10 +229,9 @@ def detect_layout(
     decimal: str | None = None,
     thousands: str | None = None,
 ) -> Layout:
-    """Work out the table's layout; any argument given overrides the guess."""
-    if not text.strip():
+    """Work out the table's layout from its first and last part; any argument overrides the guess."""
+    if not sample.strip():
         raise EmptyFile("The file is empty or holds only blank lines. Upload a file with a header row and data.")
-    sample = text[: 256 * 1024]
     if delimiter is None:
         delimiter, n_fields = choose_delimiter(sample)
     else:
@@ -249,10 +250,9 @@ def detect_layout(
     if header is None:
         header = _looks_like_header(first, body[:200]) if body else True
     if footer_lines is None:
-        footer_lines = _footer_lines(text, delimiter, n_fields) if n_fields > 1 else 0
-    if decimal is None or (thousands is None and decimal is None):
-        cells = [c for r in body[:SAMPLE_ROWS] for c in r]
-        guessed_decimal, guessed_thousands = detect_number_format(cells)
+        footer_lines = _footer_lines(tail, delimiter, n_fields) if n_fields > 1 else 0
+    if decimal is None or thousands is None:
+        guessed_decimal, guessed_thousands = detect_number_format([c for r in body[:SAMPLE_ROWS] for c in r])
         decimal = decimal or guessed_decimal
         thousands = thousands if thousands is not None else guessed_thousands
     if decimal == delimiter:
@@ -260,15 +260,28 @@ def detect_layout(
     return Layout(delimiter, n_fields, header, preamble_lines, footer_lines, decimal, thousands)
 
 
-def split_lines(text: str, preamble_lines: int, footer_lines: int) -> tuple[str, list[str], list[str]]:
-    """Cut the preamble and footer off; return the table text and the lines removed."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
-    preamble = [line for line in lines[:preamble_lines] if line.strip()]
-    end = len(lines) - footer_lines if footer_lines else len(lines)
-    footer = [line for line in lines[end:] if line.strip()]
-    return "\n".join(lines[preamble_lines:end]) + "\n", preamble, footer
+def table_bounds(
+    data: bytes, begin: int, preamble_lines: int, footer_lines: int
+) -> tuple[int, int, list[str], list[str]]:
+    """Byte offsets of the table inside the file (preamble and footer cut off), and the lines cut."""
+    start = begin
+    for _ in range(preamble_lines):  # walk line ends instead of splitting a large file
+        found = data.find(b"\n", start)
+        start = len(data) if found < 0 else found + 1
+    preamble = [line for line in data[begin:start].decode("utf-8", "replace").split("\n") if line.strip()]
+    end = len(data)
+    while end > start and data[end - 1 : end] == b"\n":
+        end -= 1
+    footer: list[str] = []
+    for _ in range(footer_lines):
+        cut = data.rfind(b"\n", start, end)
+        line = data[cut + 1 : end].decode("utf-8", "replace")
+        if line.strip():
+            footer.insert(0, line)
+        end = max(cut, start)
+    if end < len(data) and data[end : end + 1] == b"\n":
+        end += 1  # keep the last row's line end: the CSV reader needs it after a lone header
+    return start, end, preamble, footer
 
 
 def header_cells(table_text: str, delimiter: str) -> list[str]:

@@ -1,0 +1,70 @@
+"""`make bench`: every benchmark, each repetition in a fresh process; medians printed and
+written to bench-results.json. These report figures; they are not pass/fail tests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCHES = {
+    "intake": ("tests.bench.intake", "load + roles + quality, 1,000,000 rows x 8 columns", {"total_s": 2.0}),
+}
+
+
+def run_once(module: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-m", module], cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{module} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def summarise(runs: list[dict[str, object]]) -> dict[str, object]:
+    summary: dict[str, object] = {}
+    for key, value in runs[0].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values = [float(r[key]) for r in runs]  # type: ignore[arg-type]
+            summary[key] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
+        else:
+            summary[key] = value
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default=",".join(BENCHES))
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    args = parser.parse_args()
+    results: dict[str, object] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "repetitions": args.reps,
+        "benchmarks": {},
+    }
+    for name in args.only.split(","):
+        module, what, targets = BENCHES[name]
+        run_once(module)  # warm-up: generates inputs, fills OS caches
+        runs = [run_once(module) for _ in range(args.reps)]
+        summary = summarise(runs)
+        results["benchmarks"][name] = {"what": what, "targets": targets, "median_of": args.reps, "figures": summary}  # type: ignore[index]
+        print(f"\n{name}: {what} (median of {args.reps} runs)")
+        for key, value in summary.items():
+            if isinstance(value, dict):
+                target = f"   target < {targets[key]}" if key in targets else ""
+                print(f"  {key:<28} {value['median']:>10.3f}  (min {value['min']:.3f}, max {value['max']:.3f}){target}")
+            else:
+                print(f"  {key:<28} {value}")
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
