@@ -1,8 +1,16 @@
 import streamlit as st
-from payoff.ui import widgets
+from payoff.ui import data_view, impact_view, results_view, state, widgets
 
 st.title("Impact")
-st.write(
-    "Here you will see what each model's decisions would have cost or earned against the status quo, with what-if cost controls."
-)
-widgets.next_step("This step is not built yet.", "pages/models.py", "First run the models on the Models page")
+prepared = data_view.ensure_prepared()
+analysis = state.analysis()
+if prepared is None or analysis is None:
+    widgets.next_step(
+        "Run the models first; this page prices their decisions.", "pages/models.py", "Go to the Models page"
+    )
+    st.stop()
+
+impact = impact_view.what_if(analysis, prepared)
+results_view.headline(impact)
+impact_view.show(analysis, impact)
+st.dataframe(results_view.money_table(impact), hide_index=True, width="stretch")

@@ -1,6 +1,30 @@
 import streamlit as st
-from payoff.ui import widgets
+from payoff import charts
+from payoff.ui import data_view, problem_view, results_view, state, widgets
 
 st.title("Models")
-st.write("Here Payoff will fit simple baseline models on your history and replay their decisions, model by model.")
-widgets.next_step("This step is not built yet.", "pages/problem.py", "First choose a problem on the Problem page")
+prepared = data_view.ensure_prepared()
+if prepared is None:
+    widgets.next_step("Load data first: a sample or your own file.", "pages/data.py", "Go to the Data page")
+    st.stop()
+
+spec = problem_view.spec_from_state(prepared)
+framing = problem_view.current_framing(prepared)
+st.markdown(f"**{widgets.plain(framing.title)}** on {widgets.plain(state.dataset().name)}")
+st.caption("Change the framing, costs or status quo on the Problem page; the defaults are used until you do.")
+if st.button("Run models", key=state.RUN_MODELS, type="primary"):
+    results_view.run(prepared, spec)
+
+analysis = state.analysis()
+if analysis is None:
+    st.info("Press 'Run models' to fit the baseline models and replay their decisions on your history.")
+    st.stop()
+impact = results_view.current_impact(analysis, spec)
+results_view.headline(impact)
+results_view.failures(impact)
+st.dataframe(results_view.money_table(impact), hide_index=True, width="stretch")
+st.plotly_chart(charts.money_by_model(impact), key="models.money")
+if analysis.family == "quantity":
+    st.subheader("Forecast and decisions per series")
+    results_view.series_chart(analysis, "models")
+st.page_link("pages/impact.py", label="Next: the money in detail, and what-if costs", icon="➡️")

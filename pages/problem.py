@@ -1,8 +1,26 @@
 import streamlit as st
-from payoff.ui import widgets
+from payoff.ui import data_view, problem_view, state, widgets
 
 st.title("Problem")
-st.write(
-    "Here you will choose the business question in plain words (stock, staff, whom to call), type prices and costs, and pick what you do today as the status quo."
-)
-widgets.next_step("This step is not built yet.", "pages/data.py", "First load data on the Data page")
+prepared = data_view.ensure_prepared()
+if prepared is None:
+    widgets.next_step("Load data first: a sample or your own file.", "pages/data.py", "Go to the Data page")
+    st.stop()
+
+framing = problem_view.framing_cards(prepared)
+st.subheader("Prices and costs")
+params = problem_view.parameter_inputs(framing, prepared)
+state.set_params(params)
+problem_view.consequence(framing, params)
+
+settings = state.settings()
+settings["framing"] = framing.key
+st.subheader("What you do today")
+settings["status_quo"] = problem_view.status_quo_choice(framing, prepared, settings)
+if framing.family == "quantity":
+    st.subheader("Backtest")
+    problem_view.backtest_settings(prepared, settings)
+st.subheader("Models")
+problem_view.model_choice(framing, settings)
+state.set_settings(settings)
+st.page_link("pages/models.py", label="Next: run the models", icon="➡️")

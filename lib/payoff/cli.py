@@ -104,6 +104,92 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roles_for(args: argparse.Namespace, frame: Any) -> Any:
+    from dataclasses import replace
+
+    from payoff.data.roles import Role
+
+    roles = suggest_roles(frame)
+    named = [c for c in [args.date, args.target, args.value_col, args.price_col, args.cost_col, *args.id] if c]
+    for column in named:
+        if column not in frame.columns:
+            raise PayoffError(f"There is no column '{column}'. Columns: {', '.join(map(str, frame.columns))}.")
+    if args.date:
+        roles = roles.with_role(args.date, Role.DATE)
+    if args.target:
+        roles = roles.with_role(args.target, Role.TARGET)
+    if args.value_col:
+        roles = roles.with_role(args.value_col, Role.VALUE)
+    if args.price_col:
+        roles = roles.with_role(args.price_col, Role.PRICE)
+    if args.cost_col:
+        roles = roles.with_role(args.cost_col, Role.COST)
+    if args.id:
+        for column, role in list(roles.roles.items()):
+            if role == Role.SERIES_KEY and column not in args.id:
+                roles = roles.with_role(column, Role.FEATURE)
+    for column in args.id:
+        roles = roles.with_role(column, Role.SERIES_KEY if roles.shape.value != "entity table" else Role.ID)
+    for column in args.ignore:
+        roles = roles.with_role(column, Role.IGNORE)
+    if roles.one(Role.TARGET) and roles.shape.value == "entity table":
+        from payoff.data.roles import positive_class
+
+        roles = replace(roles, positive_class=args.positive or positive_class(frame[roles.one(Role.TARGET)]))
+    return roles
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from payoff.analysis import AnalysisSpec, run_analysis
+    from payoff.data.reshape import AggregateSpec, aggregate_events
+    from payoff.data.roles import Shape
+    from payoff.framings import catalogue
+
+    framing = catalogue.get(args.framing)
+    table = read_table(_read_file(args.file), Path(args.file).name)
+    frame = table.frame
+    if args.aggregate:
+        roles = suggest_roles(frame)
+        date = args.date or roles.one(__import__("payoff.data.roles", fromlist=["Role"]).Role.DATE)
+        if date is None:
+            raise PayoffError("--aggregate needs a date column: give it with --date.")
+        spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
+        frame = aggregate_events(frame, spec)
+        args.date, args.target = "period", args.sum or "events"
+    roles = _roles_for(args, frame)
+    wanted = Shape.ENTITY if framing.family == "targeting" else Shape.TIME_SERIES
+    if roles.shape != wanted:
+        roles = __import__("dataclasses").replace(roles, shape=wanted)
+    params: dict[str, str] = {}
+    for item in args.set:
+        if "=" not in item:
+            raise PayoffError(f"--set takes PARAM=VALUE, not '{item}'.")
+        key, value = item.split("=", 1)
+        framing.param(key.strip())
+        params[key.strip()] = value.strip()
+    models = tuple(m.strip() for m in args.models.split(",")) if args.models else None
+    spec = AnalysisSpec.make(
+        framing.key,
+        params,
+        status_quo=args.status_quo,
+        models=models,
+        horizon=args.horizon,
+        origins=args.origins,
+        country=args.country,
+    )
+    analysis = run_analysis(frame, roles, spec)
+    payload = analysis.impact.as_dict()
+    best = analysis.impact.model(analysis.impact.best_model)
+    print(analysis.impact.narrative, file=sys.stderr if args.json == "-" else sys.stdout)
+    if args.json != "-":
+        for model in analysis.impact.models:
+            marker = "*" if model is best else " "
+            print(f" {marker} {model.name:<28} money {model.money:>14,.2f}   gain {model.gain:>12,.2f}")
+    if args.json:
+        _write_json(payload, args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="payoff", description="Baseline models priced in money, without a browser.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -117,6 +203,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", metavar="OUT")
     p.set_defaults(run=cmd_inspect)
+    p = commands.add_parser("analyze", help="backtest the baseline models and price their decisions")
+    p.add_argument("file")
+    p.add_argument("--framing", required=True)
+    p.add_argument("--date")
+    p.add_argument("--id", action="append", default=[], help="series key (quantity) or entity id (targeting)")
+    p.add_argument("--target")
+    p.add_argument("--value-col")
+    p.add_argument("--price-col")
+    p.add_argument("--cost-col")
+    p.add_argument("--ignore", action="append", default=[], help="a column the models must not use")
+    p.add_argument("--positive", help="the outcome value that is the event (default: detected)")
+    p.add_argument("--status-quo")
+    p.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
+    p.add_argument("--models")
+    p.add_argument("--horizon", type=int)
+    p.add_argument("--origins", type=int, default=4)
+    p.add_argument("--country", help="holidays of this country as a feature (ISO code, e.g. US)")
+    p.add_argument("--aggregate", choices=["hour", "day", "week", "month"], help="aggregate an event log first")
+    p.add_argument("--time", help="with --aggregate: the time-of-day column")
+    p.add_argument("--sum", help="with --aggregate: sum this column instead of counting rows")
+    p.add_argument("--json", metavar="OUT")
+    p.set_defaults(run=cmd_analyze)
     return parser
 
 

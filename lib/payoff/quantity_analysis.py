@@ -51,7 +51,7 @@ def run(
     if kind == "column":
         inputs["columns"]["decision"] = status_quo
     panel = build_panel(frame, **inputs)
-    horizon = spec.horizon or default_horizon(panel.frequency)
+    horizon = spec.horizon or default_horizon(panel.frequency, panel.n_periods, spec.origins)
     settings = BacktestSettings(horizon, spec.origins, spec.step, spec.country)
     rule = status_quo if kind == "rule" else None
     models = list(spec.models) if spec.models else None

@@ -72,8 +72,17 @@ class Predictions:
         return self.panel.y[:, self.periods]
 
 
-def default_horizon(frequency: str) -> int:
-    return {"hour": 168, "day": 28, "week": 8, "month": 3}[frequency]
+NATURAL_HORIZONS = {"hour": (168, 72, 48, 24), "day": (28, 14, 7), "week": (8, 4), "month": (3, 1)}
+
+
+def default_horizon(frequency: str, n_periods: int | None = None, origins: int = 4) -> int:
+    """The longest natural horizon (a week of hours, four weeks of days ...) the history allows."""
+    choices = NATURAL_HORIZONS[frequency]
+    season = {"hour": 24, "day": 7, "week": 52, "month": 12}[frequency]
+    for horizon in choices:
+        if n_periods is None or horizon * (origins + 1) + max(season, horizon) + 2 <= n_periods:
+            return horizon
+    return choices[-1]
 
 
 def origin_starts(n_periods: int, settings: BacktestSettings) -> list[int]:
@@ -90,8 +99,9 @@ def check_history(panel: Panel, settings: BacktestSettings) -> list[int]:
     if settings.stride < settings.horizon:
         raise NotEnoughData("The step between tests must be at least the horizon, so each period is tested once.")
     starts = origin_starts(panel.n_periods, settings)
-    needed = settings.horizon + settings.stride * settings.origins + 2 * panel.season
-    if starts[0] < 2 * panel.season or starts[0] < settings.horizon + 2:
+    minimum = max(panel.season, settings.horizon) + 2  # one season of history before calibrating
+    needed = settings.horizon + settings.stride * settings.origins + minimum
+    if starts[0] < minimum:
         raise NotEnoughData(
             f"The data has {panel.n_periods} {panel.frequency}s; {settings.origins} tests of "
             f"{settings.horizon} {panel.frequency}s plus a calibration window need at least {needed}. "

@@ -98,7 +98,7 @@ def finish(impact: Impact, per_unit_gains: dict[str, np.ndarray], bootstrap) -> 
     status_quo = next(m for m in impact.models if m.is_status_quo)
     sign = -1.0 if impact.direction == "cost" else 1.0
     for model in impact.models:
-        model.gain = sign * (model.money - status_quo.money)
+        model.gain = 0.0 if model.is_status_quo else sign * (model.money - status_quo.money)
         if model.is_status_quo:
             model.gain_interval, model.p_beats = (0.0, 0.0), 0.0
             continue

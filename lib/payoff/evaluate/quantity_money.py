@@ -13,8 +13,9 @@ from payoff.evaluate.backtest import ModelForecasts, Predictions
 from payoff.evaluate.impact import Impact, ModelMoney, finish
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings import quantity
+from payoff.models.forecasters import nanmean
 
-STATUS_QUO_COLUMN = "your decisions"
+STATUS_QUO_COLUMN = "status quo"  # the user's decision column, priced like a model
 
 
 def _offsets(model: ModelForecasts, predictions: Predictions, tau: np.ndarray) -> np.ndarray:
@@ -53,8 +54,7 @@ def _protection_level(
     mean = np.zeros_like(forecast)
     for k in range(len(predictions.origin_starts)):
         cells = predictions.origin_of == k
-        with np.errstate(all="ignore"):
-            mean[:, cells] = np.nan_to_num(np.nanmean(model.residuals[k], axis=1))[:, None]
+        mean[:, cells] = np.nan_to_num(nanmean(model.residuals[k], axis=1))[:, None]
     return np.maximum(level + periods * mean + np.sqrt(periods) * (quantile - mean), 0.0)
 
 
@@ -83,8 +83,7 @@ def price(
     decisions: dict[str, np.ndarray] = {}
     lead, review = int(params.get("lead_time", 0)), int(params.get("review_period", 1))
     history = panel.y[:, : predictions.origin_starts[0]]
-    with np.errstate(all="ignore"):
-        typical = np.nan_to_num(np.nanmean(history[:, -4 * panel.season :], axis=1))
+    typical = np.nan_to_num(nanmean(history[:, -4 * panel.season :], axis=1))
     initial_stock = typical * (lead + review)  # the same starting shelf for every policy
     for name, fixed, model in entries:
         is_sq = name == status_quo_model or model is None
@@ -170,4 +169,6 @@ def price(
         },
         details={"decisions": decisions, "per_period": per_period, "status_quo_model": sq_name},
     )
-    return finish(impact, gains, lambda g: block_bootstrap(g, panel.season))
+    # Blocks of a season, but at least five blocks in the window so the resampling varies.
+    block = max(1, min(panel.season, len(predictions.periods) // 5))
+    return finish(impact, gains, lambda g: block_bootstrap(g, block))

@@ -9,12 +9,12 @@ advance: they are planned by the business."""
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
 
 
@@ -90,9 +90,7 @@ def build_features(panel: Panel, horizon: int, country: str | None = None) -> Fe
     }
     # Same-phase average of the last four known seasons: the seasonal profile at this phase.
     same_phase = np.stack([shift(y, seasonal_lag + k * m) for k in range(4)])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing cells stay NaN on purpose
-        per_cell["mean_same_phase"] = np.nanmean(same_phase, axis=0)
+    per_cell["mean_same_phase"] = nanmean(same_phase, axis=0)  # all-missing cells stay NaN
     for name, values in panel.regressors.items():
         per_cell[f"x_{name}"] = values
     for name, values in calendar(panel.dates, panel.frequency, country).items():

@@ -7,10 +7,18 @@ series at once, which is what makes a 500-series backtest take seconds instead o
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+
+def nanmean(values: np.ndarray, axis: int) -> np.ndarray:
+    """Mean ignoring gaps; all-missing rows give NaN without a warning (callers fill them)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis)
 
 
 def forward_filled(y: np.ndarray) -> np.ndarray:
@@ -56,8 +64,7 @@ class SeasonalNaive:
             backup = np.full((n_series, m), np.nan)
             for phase in range(m):
                 columns = np.arange(n - m + phase, -1, -m)[:4]
-                with np.errstate(all="ignore"):
-                    backup[:, phase] = np.nanmean(y[:, columns], axis=1) if columns.size else np.nan
+                backup[:, phase] = nanmean(y[:, columns], axis=1)  # a phase never seen stays NaN
             self.profile_ = np.where(np.isnan(recent), backup, recent)
         self.fallback_ = _last_value(y)
         return self
@@ -78,8 +85,7 @@ class MovingAverage:
 
     def fit(self, y: np.ndarray) -> MovingAverage:
         recent = y[:, -self.window :]
-        with np.errstate(all="ignore"):
-            mean = np.nanmean(recent, axis=1) if recent.size else np.full(y.shape[0], np.nan)
+        mean = nanmean(recent, axis=1) if recent.size else np.full(y.shape[0], np.nan)
         self.level_ = np.where(np.isnan(mean), _last_value(y), mean)
         return self
 
@@ -107,8 +113,7 @@ def holt_winters_states(
     rows, n = y.shape
     m = max(season, 1)
     first = y[:, :m]
-    with np.errstate(all="ignore"):
-        level = np.nanmean(first, axis=1)
+    level = nanmean(first, axis=1)
     level = np.where(np.isnan(level), 0.0, level)
     trend = np.zeros(rows)
     seasonal = (

@@ -14,7 +14,7 @@ from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_role
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.errors import PayoffError
 from payoff.ui import state
-from payoff.ui.widgets import plain, show_error
+from payoff.ui.widgets import current_table, plain, show_error
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq"]
 _UPLOAD_ID = "payoff.upload_id"
@@ -281,3 +281,12 @@ def findings(prepared: state.Prepared) -> None:
                 st.dataframe(prepared.frame.iloc[list(finding.rows)], width="stretch")
             else:
                 st.caption("No single rows to show.")
+
+
+def ensure_prepared() -> state.Prepared | None:
+    """The prepared table, reading the current file if the Data page was skipped (samples)."""
+    dataset = state.dataset()
+    if dataset is None:
+        return None
+    table = current_table()
+    return prepared_for(table, dataset) if table is not None else None

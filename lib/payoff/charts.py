@@ -1,0 +1,96 @@
+"""Plotly figure builders: data in, go.Figure out. Text from the user (series names, columns)
+is passed as data, never as HTML."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from payoff.evaluate.impact import Impact
+
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+
+
+def money_by_model(impact: Impact) -> go.Figure:
+    """Stacked cost (or value) components per model, status quo first, best model marked."""
+    models = sorted(impact.models, key=lambda m: (not m.is_status_quo, -m.gain))
+    names = [m.name + (" (status quo)" if m.is_status_quo else "") for m in models]
+    figure = go.Figure()
+    components = list(models[0].components) if models else []
+    for i, component in enumerate(components):
+        figure.add_bar(
+            name=component,
+            x=names,
+            y=[m.components.get(component, 0.0) for m in models],
+            marker_color=PALETTE[i % len(PALETTE)],
+        )
+    figure.update_layout(
+        barmode="stack",
+        yaxis_title="total cost" if impact.direction == "cost" else "net value",
+        legend_title_text="",
+        height=380,
+        margin={"t": 30, "b": 10},
+    )
+    return figure
+
+
+def gain_by_model(impact: Impact) -> go.Figure:
+    models = [m for m in impact.models if not m.is_status_quo]
+    models.sort(key=lambda m: m.gain)
+    figure = go.Figure(
+        go.Bar(
+            x=[m.gain for m in models],
+            y=[m.name for m in models],
+            orientation="h",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [max(m.gain_interval[1] - m.gain, 0) for m in models],
+                "arrayminus": [max(m.gain - m.gain_interval[0], 0) for m in models],
+            },
+            marker_color=["#2ca02c" if m.gain > 0 else "#d62728" for m in models],
+        )
+    )
+    figure.update_layout(xaxis_title="gain vs status quo (90% interval)", height=320, margin={"t": 20, "b": 10})
+    return figure
+
+
+def forecast_vs_actual(
+    dates: pd.DatetimeIndex,
+    actual: np.ndarray,
+    lines: dict[str, np.ndarray],
+    decision: np.ndarray | None,
+    decision_name: str,
+) -> go.Figure:
+    figure = go.Figure()
+    figure.add_scatter(x=dates, y=actual, name="actual", mode="lines+markers", line={"color": "black"})
+    for i, (name, values) in enumerate(lines.items()):
+        figure.add_scatter(
+            x=dates, y=values, name=f"forecast: {name}", mode="lines", line={"color": PALETTE[i % len(PALETTE)]}
+        )
+    if decision is not None:
+        figure.add_scatter(
+            x=dates,
+            y=decision,
+            name=decision_name,
+            mode="lines",
+            line={"dash": "dash", "color": "#d62728", "shape": "hv"},
+        )
+    figure.update_layout(height=380, margin={"t": 20, "b": 10}, legend={"orientation": "h"})
+    return figure
+
+
+def gain_by_segment(segments: pd.DataFrame, top: int = 15) -> go.Figure:
+    shown = pd.concat([segments.nlargest(top // 2 + 1, "gain"), segments.nsmallest(top // 2, "gain")])
+    shown = shown.drop_duplicates().sort_values("gain")
+    figure = go.Figure(
+        go.Bar(
+            x=shown["gain"],
+            y=shown["segment"].astype(str),
+            orientation="h",
+            marker_color=np.where(shown["gain"] > 0, "#2ca02c", "#d62728"),
+        )
+    )
+    figure.update_layout(xaxis_title="gain vs status quo", height=max(260, 22 * len(shown)), margin={"t": 20})
+    return figure

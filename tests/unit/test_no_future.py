@@ -1,0 +1,63 @@
+"""No model can see the future: with horizon h, every feature of period t uses demand known at
+t - h or earlier, and a series whose future is pure noise cannot be forecast better than its mean."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from payoff.evaluate.backtest import BacktestSettings, run_backtest
+from payoff.models.features import build_features
+from payoff.models.panel import Panel
+
+DEMAND_FEATURES = (
+    "lag_horizon",
+    "lag_season",
+    "lag_season_2",
+    "mean_season",
+    "mean_4_seasons",
+    "mean_long",
+    "mean_same_phase",
+)
+
+
+def noise_panel(series=40, days=300, seed=0):
+    rng = np.random.default_rng(seed)
+    return Panel(
+        y=rng.normal(50, 10, (series, days)),
+        dates=pd.date_range("2025-01-01", periods=days),
+        series=pd.DataFrame({"item": [f"i{i}" for i in range(series)]}),
+        frequency="day",
+    )
+
+
+@pytest.mark.parametrize("horizon", [1, 7, 28])
+def test_features_ignore_everything_after_t_minus_h(horizon):
+    panel = noise_panel()
+    base = build_features(panel, horizon)
+    cut = 200  # change every demand value from period cut - horizon + 1 on
+    changed = panel.y.copy()
+    changed[:, cut - horizon + 1 :] = 1e6
+    altered = build_features(Panel(changed, panel.dates, panel.series, "day"), horizon)
+    rows = (np.arange(panel.n_series)[:, None] * panel.n_periods + np.arange(cut + 1)[None, :]).reshape(-1)
+    for name in DEMAND_FEATURES:
+        column = base.names.index(name)
+        np.testing.assert_array_equal(base.matrix[rows, column], altered.matrix[rows, column], err_msg=name)
+    # and the same features do move when demand at t - h changes: the test can fail
+    moved = panel.y.copy()
+    moved[:, cut - horizon] = 1e6
+    shifted = build_features(Panel(moved, panel.dates, panel.series, "day"), horizon)
+    column = base.names.index("lag_horizon")
+    assert not np.array_equal(base.matrix[rows, column], shifted.matrix[rows, column])
+
+
+def test_pure_noise_future_cannot_be_forecast():
+    panel = noise_panel(series=60, days=300, seed=1)
+    predictions = run_backtest(
+        panel, BacktestSettings(horizon=14, origins=4), ["moving average", "linear regression", "gradient boosting"]
+    )
+    actual = predictions.actual
+    for name in ("linear regression", "gradient boosting"):
+        forecast = predictions.models[name].forecast
+        correlation = np.corrcoef(forecast.reshape(-1), actual.reshape(-1))[0, 1]
+        assert abs(correlation) < 0.05, (name, correlation)  # 3,360 cells: noise level ~0.017
+        mae = np.mean(np.abs(forecast - actual))
+        assert mae > 0.95 * 10 * np.sqrt(2 / np.pi)  # no better than knowing the mean (MAE of N(0,10))
