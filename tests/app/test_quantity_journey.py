@@ -21,8 +21,8 @@ def test_two_clicks_from_home_to_a_money_headline(ran):
     assert "gradient boosting" in metric.label and "units_ordered" in metric.label
     assert metric.value == "5,955"
     table = ran.dataframe[0].value
-    assert list(table["model"])[0] == "status quo: your 'units_ordered' column"
-    assert list(table["model"])[1] == "gradient boosting"  # sorted by gain
+    assert table["model"].iloc[0] == "status quo: your 'units_ordered' column"
+    assert table["model"].iloc[1] == "gradient boosting"  # sorted by gain
     assert {"stockouts", "overstock", "mae", "wape", "bias"} <= set(table.columns)
 
 

@@ -16,6 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BENCHES = {
     "intake": ("tests.bench.intake", "load + roles + quality, 1,000,000 rows x 8 columns", {"total_s": 2.0}),
+    "quantity": (
+        "tests.bench.quantity",
+        "500 series x 730 days: 6 models, 4 tests, horizon 28; then a cost change re-priced",
+        {"backtest_s": 20.0, "recost_median_ms": 50.0, "peak_memory_mb": 1500.0},
+    ),
 }
 
 
@@ -49,6 +54,9 @@ def main() -> None:
         "repetitions": args.reps,
         "benchmarks": {},
     }
+    previous = Path(args.out)
+    if previous.exists():  # keep figures of benchmarks not run this time
+        results["benchmarks"] = json.loads(previous.read_text()).get("benchmarks", {})
     for name in args.only.split(","):
         module, what, targets = BENCHES[name]
         run_once(module)  # warm-up: generates inputs, fills OS caches
