@@ -20,6 +20,9 @@ settings["status_quo"] = problem_view.status_quo_choice(framing, prepared, setti
 if framing.family == "quantity":
     st.subheader("Backtest")
     problem_view.backtest_settings(prepared, settings)
+if framing.family == "targeting":
+    st.subheader("Before fitting: leakage check")
+    problem_view.leakage_guard(prepared)
 st.subheader("Models")
 problem_view.model_choice(framing, settings)
 state.set_settings(settings)

@@ -91,8 +91,9 @@ def run_analysis(frame: pd.DataFrame, roles: RoleMap, spec: AnalysisSpec, progre
     return targeting_analysis.run(frame, roles, spec, params, progress)
 
 
-def recost(analysis: Analysis, params: Mapping[str, Any]):
-    """New business parameters, same predictions: the fast path behind every what-if control."""
+def recost(analysis: Analysis, params: Mapping[str, Any], threshold: float | None = None):
+    """New business parameters, same predictions: the fast path behind every what-if control.
+    `threshold` (targeting only) replaces the expected-value rule by a probability cut-off."""
     framing = catalogue.get(analysis.spec.framing)
     resolved = framing.resolve({**analysis.params, **dict(params)})
     if analysis.family == "quantity":
@@ -101,4 +102,4 @@ def recost(analysis: Analysis, params: Mapping[str, Any]):
         return quantity_analysis.price(analysis, resolved)
     from payoff import targeting_analysis
 
-    return targeting_analysis.price(analysis, resolved)
+    return targeting_analysis.price(analysis, resolved, threshold)

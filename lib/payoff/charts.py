@@ -94,3 +94,43 @@ def gain_by_segment(segments: pd.DataFrame, top: int = 15) -> go.Figure:
     )
     figure.update_layout(xaxis_title="gain vs status quo", height=max(260, 22 * len(shown)), margin={"t": 20})
     return figure
+
+
+def profit_curve(curve: pd.DataFrame, chosen_share: float, budget_share: float | None, status_quo: float) -> go.Figure:
+    """Money against the share of entities acted on (best first), with the chosen point."""
+    figure = go.Figure()
+    figure.add_scatter(x=curve["share"], y=curve["money"], mode="lines", name="acting on the top share")
+    chosen = curve.iloc[(curve["share"] - chosen_share).abs().argmin()]
+    figure.add_scatter(
+        x=[chosen["share"]],
+        y=[chosen["money"]],
+        mode="markers",
+        name="chosen decision",
+        marker={"size": 12, "color": "#d62728"},
+    )
+    figure.add_hline(y=status_quo, line_dash="dot", annotation_text="status quo")
+    if budget_share is not None:
+        figure.add_vline(x=budget_share, line_dash="dash", annotation_text="budget")
+    figure.update_layout(
+        xaxis_title="share of entities acted on",
+        yaxis_title="money",
+        xaxis_tickformat=".0%",
+        height=360,
+        margin={"t": 20},
+    )
+    return figure
+
+
+def calibration(table: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect", line={"dash": "dot", "color": "grey"})
+    figure.add_scatter(x=table["predicted"], y=table["observed"], mode="lines+markers", name="model")
+    figure.update_layout(xaxis_title="predicted probability", yaxis_title="observed rate", height=360, margin={"t": 20})
+    return figure
+
+
+def importance(table: pd.DataFrame) -> go.Figure:
+    shown = table.head(12).iloc[::-1]
+    figure = go.Figure(go.Bar(x=shown["importance"], y=shown["feature"].astype(str), orientation="h"))
+    figure.update_layout(height=max(240, 26 * len(shown)), margin={"t": 20}, xaxis_title=shown.attrs.get("unit", ""))
+    return figure

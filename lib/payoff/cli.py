@@ -179,6 +179,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     )
     analysis = run_analysis(frame, roles, spec)
     payload = analysis.impact.as_dict()
+    for flag in analysis.impact.evaluation.get("leakage_flags", []):
+        print(
+            f"payoff: warning: '{flag['column']}' {flag['reason']}; if it is only known after the outcome, "
+            f"run again with --ignore {flag['column']}",
+            file=sys.stderr,
+        )
     best = analysis.impact.model(analysis.impact.best_model)
     print(analysis.impact.narrative, file=sys.stderr if args.json == "-" else sys.stdout)
     if args.json != "-":

@@ -30,14 +30,38 @@ def _block_index(n: int, block: int, draws: int) -> np.ndarray:
     return index
 
 
+EXACT_RESAMPLING_UP_TO = 2000
+
+
 def entity_bootstrap(per_entity_gain: np.ndarray, draws: int = BOOTSTRAP_DRAWS) -> np.ndarray:
-    """Totals of the gain over entities resampled with replacement (multinomial counts)."""
+    """Totals of the gain over entities resampled with replacement.
+
+    Up to 2,000 entities the resampling is done; above that the resampled total is, by the
+    central limit theorem, normal with mean = total and variance = n * var(gain) (the exact
+    variance of a resampled sum), so its quantiles are drawn from that normal: the same answer
+    within Monte Carlo error, in microseconds instead of a second per re-pricing."""
     n = len(per_entity_gain)
     if n == 0:
         return np.zeros(draws)
-    rng = np.random.default_rng(SEED)
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=draws)
-    return counts @ per_entity_gain
+    if n <= EXACT_RESAMPLING_UP_TO:
+        return per_entity_gain[_entity_index(n, draws)].sum(axis=1)
+    total = float(per_entity_gain.sum())
+    spread = float(np.sqrt(n * per_entity_gain.var()))
+    return total + spread * _standard_normal(draws)
+
+
+@lru_cache(maxsize=8)
+def _entity_index(n: int, draws: int) -> np.ndarray:
+    index = np.random.default_rng(SEED).integers(0, n, size=(draws, n))
+    index.flags.writeable = False
+    return index
+
+
+@lru_cache(maxsize=2)
+def _standard_normal(draws: int) -> np.ndarray:
+    values = np.random.default_rng(SEED).standard_normal(draws)
+    values.flags.writeable = False
+    return values
 
 
 def summarise(totals: np.ndarray, level: float = 0.9) -> tuple[tuple[float, float], float]:

@@ -241,3 +241,41 @@ def spec_from_state(prepared: state.Prepared) -> AnalysisSpec:
         step=settings.get("step"),
         country=settings.get("country"),
     )
+
+
+@st.cache_data(max_entries=4, show_spinner="Checking the features for leakage")
+def _leakage_flags(frame: pd.DataFrame, features: tuple[str, ...], target: str, positive: str) -> list[tuple[str, str]]:
+    from payoff.evaluate import leakage
+
+    y = (frame[target].astype("str") == positive).to_numpy().astype(int)
+    return [(f.column, f.reason) for f in leakage.check(frame, list(features), y)]
+
+
+def leakage_guard(prepared: state.Prepared) -> None:
+    """Features that look too good (or only known after the outcome), each excluded in one click."""
+    from dataclasses import replace
+
+    from payoff.targeting_analysis import features_of, outcome
+
+    roles = prepared.roles
+    try:
+        _, label = outcome(prepared.frame, roles)
+    except PayoffError as error:
+        show_error(error)
+        return
+    target = roles.one(Role.TARGET)
+    frame = prepared.frame[prepared.frame[target].notna()]
+    flags = _leakage_flags(frame, tuple(features_of(frame, roles)), target, str(label))
+    if not flags:
+        st.success("No feature predicts the outcome suspiciously well on its own.")
+        return
+    for column, reason in flags:
+        left, right = st.columns([4, 1])
+        left.warning(
+            plain(
+                f"Possible leakage: '{column}' {reason}. A model using it would look better than it can be in practice."
+            )
+        )
+        if right.button(f"Exclude {column}", key=f"{state.PARAM_PREFIX}exclude.{column}"):
+            state.set_prepared(replace(prepared, roles=roles.with_role(column, Role.IGNORE)))
+            st.rerun()
