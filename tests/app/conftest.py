@@ -40,3 +40,8 @@ def no_html(at: AppTest) -> None:
 @pytest.fixture
 def app_factory():
     return open_app
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key=state.UPLOAD).set_value((name, data, "application/octet-stream")).run()
+    return at

@@ -5,7 +5,7 @@ import pytest
 from payoff.ui import state
 from streamlit import config
 
-from tests.app.conftest import no_html, open_app
+from tests.app.conftest import no_html, open_app, upload
 from tests.corpus.cases import CASES, Case, content
 
 GOOD = ("good.csv", b"date,store,units\n2026-01-01,north,3\n2026-01-02,north,5\n2026-01-03,north,4\n", "text/csv")
@@ -17,11 +17,6 @@ def one_megabyte_limit():
     config.set_option("server.maxUploadSize", 1)
     yield
     config.set_option("server.maxUploadSize", previous)
-
-
-def upload(at, name: str, data: bytes):
-    at.file_uploader(key=state.UPLOAD).set_value((name, data, "application/octet-stream")).run()
-    return at
 
 
 def shown(at) -> str:

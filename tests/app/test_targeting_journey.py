@@ -1,0 +1,61 @@
+"""The targeting journey in AppTest on the churn sample: run, headline, threshold and cost
+what-ifs, leakage guard, decisions."""
+
+import pandas as pd
+import pytest
+from payoff.ui import state
+
+from tests.app.conftest import open_app, upload
+
+
+@pytest.fixture(scope="module")
+def ran():
+    at = open_app()
+    at.button(key="w.home.sample.churn_customers").click().run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=180)
+    assert not at.exception
+    return at
+
+
+def test_churn_headline(ran):
+    assert ran.metric[0].label == "logistic regression: money gained vs your 'contacted' column"
+    assert ran.metric[0].value == "50,611"
+    table = ran.dataframe[0].value
+    assert {"act & event", "pass & event", "auc", "log_loss", "brier"} <= set(table.columns)
+
+
+def test_threshold_and_cost_change_the_money(ran):
+    ran.switch_page("pages/impact.py").run(timeout=120)
+    assert not ran.exception
+    start = ran.metric[0].value
+    ran.radio(key=state.WHATIF_PREFIX + "rule").set_value("probability threshold").run()
+    ran.slider(key=state.WHATIF_PREFIX + "threshold").set_value(0.8).run()
+    assert not ran.exception and ran.metric[0].value != start
+    ran.radio(key=state.WHATIF_PREFIX + "rule").set_value("expected value").run()
+    assert ran.metric[0].value == start
+    ran.number_input(key=state.WHATIF_PREFIX + "churn.contact_cost").set_value(40.0).run()
+    assert ran.metric[0].value != start
+    confusion = ran.dataframe[0].value
+    assert list(confusion["decision"]) == ["act", "pass"]
+    assert confusion[["event: entities", "no event: entities"]].to_numpy().sum() == 6000
+
+
+def test_decisions_list_uses_the_customer_ids(ran):
+    ran.switch_page("pages/decisions.py").run()
+    decisions = ran.dataframe[0].value
+    assert decisions["id"].str.startswith("C").all()
+    gains = decisions["expected gain of acting"].to_numpy()
+    assert (gains[:-1] >= gains[1:]).all()
+
+
+def test_leakage_guard_flags_and_excludes_in_one_click():
+    rows = 400
+    frame = pd.DataFrame({"tenure": range(rows), "churned": ["yes", "no"] * (rows // 2)})
+    frame["cancel_reason_code"] = (frame["churned"] == "yes").astype(int)  # only known after churning
+    at = upload(open_app("pages/data.py"), "leaky.csv", frame.to_csv(index=False).encode())
+    at.switch_page("pages/problem.py").run()
+    assert any("cancel_reason_code" in w.value.replace("\\", "") for w in at.warning)
+    at.button(key=state.PARAM_PREFIX + "exclude.cancel_reason_code").click().run()
+    assert not at.exception
+    assert at.session_state[state.PREPARED].roles.roles["cancel_reason_code"].value == "ignore"
+    assert not any("cancel" in w.value for w in at.warning)
