@@ -1,6 +1,7 @@
 """Payoff's entry point: page config, navigation over pages/, and the shared sidebar."""
 
 import streamlit as st
+
 from payoff.ui.widgets import sidebar_status
 
 st.set_page_config(page_title="Payoff", page_icon="💰", layout="wide")

@@ -1,4 +1,5 @@
 import streamlit as st
+
 from payoff.ui import data_view, state, widgets
 
 st.title("Data")

@@ -1,4 +1,5 @@
 import streamlit as st
+
 from payoff import export
 from payoff.errors import PayoffError
 from payoff.ui import state, widgets

@@ -1,4 +1,5 @@
 import streamlit as st
+
 from payoff import samples
 from payoff.errors import PayoffError
 from payoff.ui import data_view, widgets

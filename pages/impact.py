@@ -1,4 +1,5 @@
 import streamlit as st
+
 from payoff.ui import data_view, impact_view, results_view, state, widgets
 
 st.title("Impact")

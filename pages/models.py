@@ -1,12 +1,10 @@
 import streamlit as st
+
 from payoff import charts
 from payoff.ui import data_view, problem_view, results_view, state, widgets
 
 st.title("Models")
-prepared = data_view.ensure_prepared()
-if prepared is None:
-    widgets.next_step("Load data first: a sample or your own file.", "pages/data.py", "Go to the Data page")
-    st.stop()
+prepared = data_view.require_prepared()
 
 spec = problem_view.spec_from_state(prepared)
 framing = problem_view.current_framing(prepared)

@@ -1,11 +1,9 @@
 import streamlit as st
-from payoff.ui import data_view, problem_view, state, widgets
+
+from payoff.ui import data_view, problem_view, state
 
 st.title("Problem")
-prepared = data_view.ensure_prepared()
-if prepared is None:
-    widgets.next_step("Load data first: a sample or your own file.", "pages/data.py", "Go to the Data page")
-    st.stop()
+prepared = data_view.require_prepared()
 
 framing = problem_view.framing_cards(prepared)
 st.subheader("Prices and costs")

@@ -1,4 +1,5 @@
 import streamlit as st
+
 from payoff.ui import widgets
 
 st.title("Saved")

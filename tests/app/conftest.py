@@ -1,8 +1,9 @@
 from pathlib import Path
 
 import pytest
-from payoff.ui import state
 from streamlit.testing.v1 import AppTest
+
+from payoff.ui import state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = [

@@ -2,9 +2,9 @@
 and the session still works (a good file uploaded next loads)."""
 
 import pytest
-from payoff.ui import state
 from streamlit import config
 
+from payoff.ui import state
 from tests.app.conftest import no_html, open_app, upload
 from tests.corpus.cases import CASES, Case, content
 

@@ -1,11 +1,11 @@
 """Every page renders from an empty session and from a loaded sample, without an exception."""
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
 from payoff import samples
 from payoff.data.roles import Role
 from payoff.ui import state
-from streamlit.testing.v1 import AppTest
-
 from tests.app.conftest import APP, PAGES, load_sample, no_html, open_app
 
 

@@ -1,8 +1,8 @@
 """The quantity journey in AppTest: sample -> run -> headline -> what-if -> decisions."""
 
 import pytest
-from payoff.ui import state
 
+from payoff.ui import state
 from tests.app.conftest import open_app
 
 

@@ -3,8 +3,8 @@ what-ifs, leakage guard, decisions."""
 
 import pandas as pd
 import pytest
-from payoff.ui import state
 
+from payoff.ui import state
 from tests.app.conftest import open_app, upload
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from payoff.data.load import LoadedTable
 
+from payoff.data.load import LoadedTable
 from tests.corpus.build import large_cases
 
 FILES = Path(__file__).resolve().parent / "files"

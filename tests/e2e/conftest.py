@@ -104,3 +104,21 @@ def goto(page: Page, server: str, path: str = "") -> None:
     page.goto(f"{server}/{path}")
     expect(page.locator('[data-testid="stApp"]')).to_be_visible()
     wait_idle(page)
+
+
+def run_sample_to_headline(page: Page, server: str, sample_title: str, headline_words: str, money: str) -> None:
+    """Home -> a sample's card -> Run models -> the headline, then on to the Impact page."""
+    goto(page, server)
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text=sample_title).last
+    card.get_by_role("button", name="Use this sample").click()
+    expect(page.get_by_role("heading", name="Models")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("button", name="Run models").click()
+    headline = page.get_by_test_id("stMetric").first
+    expect(headline).to_contain_text(headline_words, timeout=180_000)
+    expect(headline).to_contain_text(money)
+    wait_idle(page)
+    page.get_by_role("link", name="Next: the money in detail, and what-if costs").click()
+    expect(page.get_by_role("heading", name="Impact")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text(money)

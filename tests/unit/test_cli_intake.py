@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from payoff.cli import main
 
+from payoff.cli import main
 from tests.corpus.cases import FILES
 from tests.realdata import path
 

@@ -2,9 +2,9 @@
 right values after loading."""
 
 import pytest
+
 from payoff.data.load import read_table
 from payoff.errors import PayoffError
-
 from tests.corpus.cases import CASES, TEST_LIMIT, Case, content, loaded_messages
 
 

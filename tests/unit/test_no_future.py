@@ -4,6 +4,7 @@ t - h or earlier, and a series whose future is pure noise cannot be forecast bet
 import numpy as np
 import pandas as pd
 import pytest
+
 from payoff.evaluate.backtest import BacktestSettings, run_backtest
 from payoff.models.features import build_features
 from payoff.models.panel import Panel

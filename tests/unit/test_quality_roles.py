@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+
 from payoff.data import quality
 from payoff.data.reshape import AggregateSpec, aggregate_events, wide_to_long
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles

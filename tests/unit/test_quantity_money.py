@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+
 from payoff.analysis import AnalysisSpec, run_analysis
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.evaluate.policies import residual_quantile, simulate_order_up_to

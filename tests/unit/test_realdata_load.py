@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
+
 from payoff.data.load import read_table
 from payoff.data.reshape import AggregateSpec, aggregate_events
 from payoff.data.roles import Role, Shape, suggest_roles
-
 from tests.realdata import path
 
 

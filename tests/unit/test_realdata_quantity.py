@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from payoff.cli import main
 
+from payoff.cli import main
 from tests.realdata import path
 
 CALLS = "callcenter_technion/Oct_clean.csv"

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+
 from payoff.cli import main
 from payoff.data.load import read_table
 from payoff.evaluate import leakage
-
 from tests.realdata import path
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from payoff.analysis import AnalysisSpec, run_analysis
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.errors import PayoffError

@@ -290,3 +290,13 @@ def ensure_prepared() -> state.Prepared | None:
         return None
     table = current_table()
     return prepared_for(table, dataset) if table is not None else None
+
+
+def require_prepared() -> state.Prepared:
+    """The prepared table, or a pointer to the Data page and the end of this page's run."""
+    prepared = ensure_prepared()
+    if prepared is None:
+        st.info("Load data first: a sample or your own file.")
+        st.page_link("pages/data.py", label="Go to the Data page", icon="➡️")
+        st.stop()
+    return prepared

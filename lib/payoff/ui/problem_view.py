@@ -119,49 +119,46 @@ def consequence(framing: Framing, params: dict[str, Any]) -> None:
         show_error(error)
 
 
-def status_quo_choice(framing: Framing, prepared: state.Prepared, settings: dict[str, Any]) -> str | None:
-    frame, roles = prepared.frame, prepared.roles
-    decision = roles.one(Role.DECISION)
-    key = state.PARAM_PREFIX + "status_quo"
-    if framing.family == "quantity":
-        options = ([f"column:{decision}"] if decision else []) + ["last", "moving-average"]
-        labels = {
-            f"column:{decision}": f"What you decided: column '{decision}'",
-            "last": "Last period's value",
-            "moving-average": "Moving average plus a buffer",
-        }
-        current = settings.get("status_quo_kind", options[0])
-        kind = st.radio(
-            "What do you do today (the status quo)?",
-            options,
-            index=options.index(current) if current in options else 0,
-            format_func=lambda o: plain(labels[o]),
-            key=key,
-        )
-        settings["status_quo_kind"] = kind
-        if kind == "moving-average":
-            c1, c2 = st.columns(2)
-            window = c1.number_input("Periods averaged", 1, 365, int(settings.get("ma_window", 7)), key=key + ".n")
-            buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(settings.get("ma_buffer", 10.0)), key=key + ".b")
-            settings["ma_window"], settings["ma_buffer"] = int(window), float(buffer)
-            return f"moving-average:{int(window)}:{float(buffer):+g}%"
-        return kind.removeprefix("column:") if kind.startswith("column:") else kind
-    options = ([f"column:{decision}"] if decision else []) + ["nobody", "everybody", "rule"]
-    labels = {
-        f"column:{decision}": f"What you did: column '{decision}'",
-        "nobody": "Act on nobody",
-        "everybody": "Act on everybody",
-        "rule": "A simple rule on one column",
-    }
+STATUS_QUO_KEY = state.PARAM_PREFIX + "status_quo"
+STATUS_QUO_LABELS = {
+    "last": "Last period's value",
+    "moving-average": "Moving average plus a buffer",
+    "nobody": "Act on nobody",
+    "everybody": "Act on everybody",
+    "rule": "A simple rule on one column",
+}
+
+
+def _status_quo_kind(decision: str | None, rules: list[str], settings: dict[str, Any]) -> str:
+    """The kind of status quo: the mapped decision column (first, when there is one) or a rule."""
+    options = ([f"column:{decision}"] if decision else []) + rules
+    labels = {**STATUS_QUO_LABELS, f"column:{decision}": f"What you did: column '{decision}'"}
     current = settings.get("status_quo_kind", options[0])
     kind = st.radio(
         "What do you do today (the status quo)?",
         options,
         index=options.index(current) if current in options else 0,
         format_func=lambda o: plain(labels[o]),
-        key=key,
+        key=STATUS_QUO_KEY,
     )
     settings["status_quo_kind"] = kind
+    return kind
+
+
+def status_quo_choice(framing: Framing, prepared: state.Prepared, settings: dict[str, Any]) -> str | None:
+    """The status quo as AnalysisSpec takes it: a column name or a rule."""
+    frame, roles = prepared.frame, prepared.roles
+    key = STATUS_QUO_KEY
+    if framing.family == "quantity":
+        kind = _status_quo_kind(roles.one(Role.DECISION), ["last", "moving-average"], settings)
+        if kind == "moving-average":
+            c1, c2 = st.columns(2)
+            window = c1.number_input("Periods averaged", 1, 365, int(settings.get("ma_window", 7)), key=key + ".n")
+            buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(settings.get("ma_buffer", 10.0)), key=key + ".b")
+            settings["ma_window"], settings["ma_buffer"] = int(window), float(buffer)
+            return f"moving-average:{int(window)}:{float(buffer):+g}%"
+        return kind.removeprefix("column:")
+    kind = _status_quo_kind(roles.one(Role.DECISION), ["nobody", "everybody", "rule"], settings)
     if kind == "rule":
         numeric = [
             c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and roles.roles[c] == Role.FEATURE
@@ -175,7 +172,7 @@ def status_quo_choice(framing: Framing, prepared: state.Prepared, settings: dict
         default = float(frame[column].median())
         threshold = c3.number_input("Value", value=default, key=key + ".val")
         return f"{column}{op}{threshold:g}"
-    return kind.removeprefix("column:") if kind.startswith("column:") else kind
+    return kind.removeprefix("column:")
 
 
 def backtest_settings(prepared: state.Prepared, settings: dict[str, Any]) -> None:
