@@ -10,6 +10,8 @@ spec = problem_view.spec_from_state(prepared)
 framing = problem_view.current_framing(prepared)
 st.markdown(f"**{widgets.plain(framing.title)}** on {widgets.plain(state.dataset().name)}")
 st.caption("Change the framing, costs or status quo on the Problem page; the defaults are used until you do.")
+with st.expander("The models compared"):
+    problem_view.describe_models(framing.family)
 if st.button("Run models", key=state.RUN_MODELS, type="primary"):
     results_view.run(prepared, spec)
 

@@ -31,6 +31,7 @@ class AnalysisSpec:
     step: int | None = None
     country: str | None = None
     folds: int = 5
+    season: int | None = None  # quantity: override the season length detected from the frequency
 
     @staticmethod
     def make(framing: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> AnalysisSpec:

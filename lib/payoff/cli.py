@@ -225,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--models")
     p.add_argument("--horizon", type=int)
     p.add_argument("--origins", type=int, default=4)
+    p.add_argument("--season", type=int, help="season length in periods (default: 7 days, 24 hours, 52 weeks ...)")
     p.add_argument("--country", help="holidays of this country as a feature (ISO code, e.g. US)")
     p.add_argument("--aggregate", choices=["hour", "day", "week", "month"], help="aggregate an event log first")
     p.add_argument("--time", help="with --aggregate: the time-of-day column")

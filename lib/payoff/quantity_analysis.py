@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -51,6 +52,10 @@ def run(
     if kind == "column":
         inputs["columns"]["decision"] = status_quo
     panel = build_panel(frame, **inputs)
+    if spec.season:
+        if spec.season < 1:
+            raise BadMapping("The season length must be at least 1 period.")
+        panel = replace(panel, season_override=int(spec.season))
     horizon = spec.horizon or default_horizon(panel.frequency, panel.n_periods, spec.origins)
     settings = BacktestSettings(horizon, spec.origins, spec.step, spec.country)
     rule = status_quo if kind == "rule" else None
@@ -66,7 +71,7 @@ def run(
         status_quo_label=label,
         status_quo_model=rule.name if rule else None,
         model_names=[n for n in predictions.models if n != (rule.name if rule else None)],
-        context={"inputs": inputs, "frequency": panel.frequency, "horizon": horizon},
+        context={"inputs": inputs, "frequency": panel.frequency, "horizon": horizon, "season": panel.season},
     )
     analysis.impact = price(analysis, params)
     return analysis

@@ -81,3 +81,14 @@ def test_event_log_aggregation_on_the_data_page():
     prepared = at.session_state[state.PREPARED]
     assert prepared.frame["events"].tolist() == [2, 1]
     assert prepared.roles.shape.value == "time series"
+
+
+def test_wide_table_is_offered_a_conversion_to_long():
+    wide = b"date,north,south,east\n2026-01-01,1,2,3\n2026-01-02,4,5,6\n2026-01-03,7,8,9\n"
+    at = upload(open_app("pages/data.py"), "wide.csv", wide)
+    assert at.session_state[state.PREPARED].roles.shape.value == "wide time series"
+    at.button(key=state.AGG_PREFIX + "melt").click().run()
+    assert not at.exception
+    long = at.session_state[state.PREPARED]
+    assert long.frame.shape == (9, 3) and long.roles.shape.value == "time series"
+    assert long.frame.loc[long.frame["series"] == "south", "value"].tolist() == [2, 5, 8]

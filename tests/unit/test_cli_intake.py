@@ -62,3 +62,21 @@ def test_console_script_is_installed():
     script = Path(sys.executable).parent / "payoff"  # installed by `pip install -e .` into the venv
     done = subprocess.run([script, "inspect", str(FILES / "binary.csv")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "binary" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--framing", "nonsense"], "Unknown framing 'nonsense'"),
+        (["--framing", "perishable", "--target", "no_such_column"], "There is no column 'no_such_column'"),
+        (["--framing", "perishable", "--set", "price=cheap"], "'price' must be a number"),
+        (["--framing", "perishable", "--set", "colour=red"], "has no parameter 'colour'"),
+        (["--framing", "perishable", "--status-quo", "guess"], "Unknown status quo 'guess'"),
+        (["--framing", "perishable", "--horizon", "400"], "Use fewer tests or a shorter horizon"),
+    ],
+)
+def test_analyze_user_errors_exit_2(args, words, capsys):
+    sample = str(Path(__file__).resolve().parents[2] / "sample_data" / "retail_sales.csv")
+    assert main(["analyze", sample, *args]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err

@@ -62,3 +62,23 @@ def test_pure_noise_future_cannot_be_forecast():
         assert abs(correlation) < 0.05, (name, correlation)  # 3,360 cells: noise level ~0.017
         mae = np.mean(np.abs(forecast - actual))
         assert mae > 0.95 * 10 * np.sqrt(2 / np.pi)  # no better than knowing the mean (MAE of N(0,10))
+
+
+def test_season_override_changes_the_seasonal_models():
+    """A 14-day cycle: with the detected weekly season the seasonal naive misses it; told the
+    season is 14, it repeats the cycle exactly."""
+    from payoff.analysis import AnalysisSpec, run_analysis
+    from payoff.data.roles import Role, RoleMap, Shape
+
+    days = 200
+    cycle = np.tile(np.r_[np.full(7, 10.0), np.full(7, 30.0)], days // 14 + 1)[:days]
+    frame = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days), "units": cycle})
+    roles = RoleMap({"date": Role.DATE, "units": Role.TARGET}, Shape.TIME_SERIES)
+    errors = {}
+    for season in (None, 14):
+        spec = AnalysisSpec.make(
+            "custom-quantity", status_quo="last", models=("seasonal naive",), horizon=14, origins=3, season=season
+        )
+        analysis = run_analysis(frame, roles, spec)
+        errors[season] = analysis.impact.model("seasonal naive").accuracy["mae"]
+    assert errors[14] == 0.0 and errors[None] > 5

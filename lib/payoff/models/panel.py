@@ -23,6 +23,7 @@ class Panel:
     frequency: str
     regressors: dict[str, np.ndarray] = field(default_factory=dict)  # numeric columns known in advance
     columns: dict[str, np.ndarray] = field(default_factory=dict)  # price / unit_cost / decision per cell
+    season_override: int | None = None  # the user's season length, when the detected one is wrong
 
     @property
     def n_series(self) -> int:
@@ -34,7 +35,8 @@ class Panel:
 
     @property
     def season(self) -> int:
-        return SEASON[self.frequency]
+        """Periods in one season: detected from the frequency (7 days, 24 hours, 52 weeks, 12 months)."""
+        return self.season_override or SEASON[self.frequency]
 
     def label(self, index: int) -> str:
         return self.labels()[index]

@@ -181,7 +181,7 @@ def backtest_settings(prepared: state.Prepared, settings: dict[str, Any]) -> Non
         st.warning("Mark a date column on the Data page to set up the backtest.")
         return
     frequency = infer_frequency(prepared.frame[date])
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     horizon = c1.number_input(
         f"Horizon ({frequency}s)",
         1,
@@ -200,8 +200,21 @@ def backtest_settings(prepared: state.Prepared, settings: dict[str, Any]) -> Non
     country = c4.selectbox(
         "Holidays of", COUNTRIES, index=COUNTRIES.index(settings.get("country") or "none"), key=state.PARAM_PREFIX + "c"
     )
+    detected = {"hour": 24, "day": 7, "week": 52, "month": 12}[frequency]
+    season = c5.number_input(
+        f"Season ({frequency}s)",
+        1,
+        1000,
+        int(settings.get("season") or detected),
+        help=f"Detected: {detected}. Seasonal naive and Holt-Winters repeat this cycle.",
+        key=state.PARAM_PREFIX + "season",
+    )
     settings.update(
-        horizon=int(horizon), origins=int(origins), step=int(step), country=None if country == "none" else country
+        horizon=int(horizon),
+        origins=int(origins),
+        step=int(step),
+        country=None if country == "none" else country,
+        season=None if int(season) == detected else int(season),
     )
     end = prepared.frame[date].max()
     span = {"hour": "h", "day": "D", "week": "W", "month": "MS"}[frequency]
@@ -212,11 +225,36 @@ def backtest_settings(prepared: state.Prepared, settings: dict[str, Any]) -> Non
     )
 
 
+def model_descriptions(family: str) -> dict[str, str]:
+    """One line per model, in the order they are offered."""
+    if family == "targeting":
+        from payoff.models.classifiers import DESCRIPTIONS
+
+        return dict(DESCRIPTIONS)
+    from payoff.models import forecasters, regression
+
+    models = [
+        forecasters.Naive(),
+        forecasters.SeasonalNaive(),
+        forecasters.MovingAverage(),
+        forecasters.HoltWinters(),
+        regression.LinearRegression(),
+        regression.GradientBoosting(),
+    ]
+    return {m.name: m.description for m in models}
+
+
+def describe_models(family: str) -> None:
+    for name, description in model_descriptions(family).items():
+        st.caption(f"**{name}**: {description}")
+
+
 def model_choice(framing: Framing, settings: dict[str, Any]) -> list[str]:
     options = list(ALL_MODELS) if framing.family == "quantity" else list(TARGETING_MODELS)
     chosen = [m for m in settings.get("models", options) if m in options] or options
     picked = st.multiselect("Models to compare", options, default=chosen, key=state.MODEL_PICK)
     settings["models"] = picked or options
+    describe_models(framing.family)
     return settings["models"]
 
 
@@ -237,6 +275,7 @@ def spec_from_state(prepared: state.Prepared) -> AnalysisSpec:
         origins=int(settings.get("origins", 4)),
         step=settings.get("step"),
         country=settings.get("country"),
+        season=settings.get("season") if framing.family == "quantity" else None,
     )
 
 
