@@ -9,7 +9,7 @@ framing = problem_view.framing_cards(prepared)
 st.subheader("Prices and costs")
 params = problem_view.parameter_inputs(framing, prepared)
 state.set_params(params)
-problem_view.consequence(framing, params)
+problem_view.consequence(framing, params, prepared)
 
 settings = state.settings()
 settings["framing"] = framing.key

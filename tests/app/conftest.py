@@ -46,3 +46,9 @@ def app_factory():
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.file_uploader(key=state.UPLOAD).set_value((name, data, "application/octet-stream")).run()
     return at
+
+
+@pytest.fixture(autouse=True)
+def saved_analyses_in_tmp(tmp_path, monkeypatch):
+    """Every app test saves into its own database, never the user's."""
+    monkeypatch.setenv("PAYOFF_DB", str(tmp_path / "analyses.sqlite"))

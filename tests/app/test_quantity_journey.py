@@ -60,3 +60,16 @@ def test_problem_page_consequence_and_status_quo_rule():
     at.button(key=state.RUN_MODELS).click().run(timeout=180)
     assert not at.exception and not at.error
     assert "average of the last 14 periods +10%" in at.metric[0].label or at.metric[0].value == "no gain"
+
+
+def test_save_from_impact_and_reopen_on_saved(ran, tmp_path, monkeypatch):
+    monkeypatch.setenv("PAYOFF_DB", str(tmp_path / "saved.sqlite"))
+    ran.switch_page("pages/impact.py").run()
+    ran.text_input(key="w.impact.save_name").input("café, week 47")
+    ran.button[-1].click().run()  # the form's submit button
+    assert not ran.exception and any("Saved" in s.value for s in ran.success)
+    ran.switch_page("pages/saved.py").run()
+    assert not ran.exception
+    assert ran.dataframe[0].value["name"].tolist() == ["café, week 47"]
+    shown = " ".join(m.value for m in ran.markdown).replace("\\", "")
+    assert "deciding with gradient boosting would have cost 5,955 less" in shown

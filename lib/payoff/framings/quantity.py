@@ -76,11 +76,11 @@ def staff_for(quantity: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     return np.ceil(np.maximum(quantity, 0.0) / float(params["units_per_staff"]) - 1e-9)
 
 
-def describe_ratio(framing: str, params: dict[str, Any]) -> str:
-    """The consequence in words, before anything is fitted."""
-    costs = unit_costs(framing, params)
-    under, over = float(costs.under), float(costs.over)
-    ratio = float(costs.critical_ratio)
+def describe_ratio(framing: str, params: dict[str, Any], columns: dict[str, np.ndarray] | None = None) -> str:
+    """The consequence in words, before anything is fitted (typical row when costs vary by row)."""
+    costs = unit_costs(framing, params, columns)
+    under, over = float(np.median(costs.under)), float(np.median(costs.over))
+    ratio = float(np.median(costs.critical_ratio))
     if framing == "staffing":
         return (
             f"An unserved unit costs {under:,.2f} and a person's idle capacity {over:,.2f} per unit: the best "
@@ -91,7 +91,8 @@ def describe_ratio(framing: str, params: dict[str, Any]) -> str:
             f"A missed sale costs {under:,.2f} and carrying a unit one more period {over:,.2f}: the best order-up-to "
             f"level covers demand over lead time and review period {ratio:.0%} of the time."
         )
+    typical = "On a typical row, a" if columns else "A"
     return (
-        f"A missed sale costs {under:,.2f}, an unsold unit {over:,.2f}: the best order covers demand {ratio:.0%} "
-        "of the time."
+        f"{typical} missed sale costs {under:,.2f}, an unsold unit {over:,.2f}: the best order covers demand "
+        f"{ratio:.0%} of the time."
     )

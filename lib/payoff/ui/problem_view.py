@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -105,10 +106,16 @@ def parameter_inputs(
     return out
 
 
-def consequence(framing: Framing, params: dict[str, Any]) -> None:
+def consequence(framing: Framing, params: dict[str, Any], prepared: state.Prepared | None = None) -> None:
     try:
         if framing.family == "quantity":
-            st.info(quantity.describe_ratio(framing.key, framing.resolve(params)))
+            columns = {}
+            if prepared is not None and framing.key in ("perishable", "inventory"):
+                for key, role in (("price", Role.PRICE), ("unit_cost", Role.COST)):
+                    column = prepared.roles.one(role)
+                    if column:
+                        columns[key] = prepared.frame[column].to_numpy(dtype="float64", na_value=np.nan)
+            st.info(quantity.describe_ratio(framing.key, framing.resolve(params), columns or None))
         else:
             from payoff.framings import targeting
 
