@@ -39,4 +39,4 @@ data_view.reshape_controls(state.prepared() or prepared)
 
 st.subheader("Data quality")
 data_view.findings(state.prepared() or prepared)
-st.page_link("pages/problem.py", label="Next: choose the business problem", icon="➡️")
+st.page_link("pages/problem.py", label="Next: choose the business problem", icon=":material/arrow_forward:")

@@ -25,4 +25,4 @@ for i, sample in enumerate(samples.SAMPLES):
             else:
                 st.switch_page("pages/models.py")
 st.subheader("Or bring your own file")
-st.page_link("pages/data.py", label="Upload a CSV, Excel or Parquet file", icon="📄")
+st.page_link("pages/data.py", label="Upload a CSV, Excel or Parquet file", icon=":material/upload_file:")

@@ -27,4 +27,4 @@ st.plotly_chart(charts.money_by_model(impact), key="models.money")
 if analysis.family == "quantity":
     st.subheader("Forecast and decisions per series")
     results_view.series_chart(analysis, "models")
-st.page_link("pages/impact.py", label="Next: the money in detail, and what-if costs", icon="➡️")
+st.page_link("pages/impact.py", label="Next: the money in detail, and what-if costs", icon=":material/arrow_forward:")

@@ -24,4 +24,4 @@ if framing.family == "targeting":
 st.subheader("Models")
 problem_view.model_choice(framing, settings)
 state.set_settings(settings)
-st.page_link("pages/models.py", label="Next: run the models", icon="➡️")
+st.page_link("pages/models.py", label="Next: run the models", icon=":material/arrow_forward:")

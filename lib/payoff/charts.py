@@ -15,7 +15,7 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 def money_by_model(impact: Impact) -> go.Figure:
     """Stacked cost (or value) components per model, status quo first, best model marked."""
     models = sorted(impact.models, key=lambda m: (not m.is_status_quo, -m.gain))
-    names = [m.name + (" (status quo)" if m.is_status_quo else "") for m in models]
+    names = [m.name for m in models]  # the status quo is named "status quo" and drawn first
     figure = go.Figure()
     components = list(models[0].components) if models else []
     for i, component in enumerate(components):

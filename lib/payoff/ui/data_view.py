@@ -36,6 +36,7 @@ def source_picker() -> None:
         if st.button("Load sample", key=state.SAMPLE_LOAD):
             load_sample(pick)
             st.session_state.pop(_UPLOAD_ID, None)
+            st.rerun()  # redraw from the top so the sidebar shows the new dataset
     with right:
         upload = st.file_uploader(
             "Or upload your file (CSV, TSV, TXT, Excel .xlsx, Parquet)", type=UPLOAD_TYPES, key=state.UPLOAD
@@ -44,6 +45,7 @@ def source_picker() -> None:
             st.session_state[_UPLOAD_ID] = upload.file_id
             state.set_dataset(state.DatasetState(upload.name, upload.getvalue()))
             state.set_framing(None)
+            st.rerun()
 
 
 def detection_table(detection: Detection) -> pd.DataFrame:
@@ -274,9 +276,9 @@ def findings(prepared: state.Prepared) -> None:
     if not found:
         st.success("No data-quality problems found.")
         return
-    icons = {"problem": "🛑", "warning": "⚠️", "info": "ℹ️"}
+    icons = {"problem": ":material/report:", "warning": ":material/warning:", "info": ":material/info:"}
     for finding in found:
-        with st.expander(f"{icons[finding.severity]} {plain(finding.message)}"):
+        with st.expander(plain(finding.message), icon=icons[finding.severity]):
             if finding.rows:
                 st.dataframe(prepared.frame.iloc[list(finding.rows)], width="stretch")
             else:
@@ -297,6 +299,6 @@ def require_prepared() -> state.Prepared:
     prepared = ensure_prepared()
     if prepared is None:
         st.info("Load data first: a sample or your own file.")
-        st.page_link("pages/data.py", label="Go to the Data page", icon="➡️")
+        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/arrow_forward:")
         st.stop()
     return prepared

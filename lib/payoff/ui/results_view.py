@@ -28,6 +28,7 @@ def run(prepared: state.Prepared, spec: AnalysisSpec) -> Analysis | None:
         return None
     bar.empty()
     state.set_analysis(analysis)
+    st.rerun()  # redraw from the top so the sidebar status shows the models just run
     return analysis
 
 

@@ -22,7 +22,7 @@ def plain(text: object) -> str:
 
 
 def show_error(error: PayoffError) -> None:
-    st.error(plain(str(error)), icon="⚠️")
+    st.error(plain(str(error)), icon=":material/error:")
 
 
 def max_upload_bytes() -> int:
@@ -67,7 +67,7 @@ def sidebar_status() -> None:
 
 def next_step(message: str, page: str, label: str) -> None:
     st.info(message)
-    st.page_link(page, label=label, icon="➡️")
+    st.page_link(page, label=label, icon=":material/arrow_forward:")
 
 
 def frame_preview(frame: pd.DataFrame, rows: int = 200, max_columns: int = 60) -> None:
