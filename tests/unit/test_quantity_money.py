@@ -91,6 +91,8 @@ def test_newsvendor_closed_form_with_iid_normal_demand():
     model = analysis.impact.model("moving average")
     cells = analysis.impact.evaluation["rows"]
     assert cells == series * 112
+    # Measured: 29.50 per cell against 28.49; the rest is the price of estimating the 80% quantile
+    # from the 28 to 112 residuals each series has at its origins.
     assert model.money / cells == pytest.approx(expected_cost, rel=0.04)
     decisions = analysis.impact.details["decisions"]["moving average"]
     forecast = analysis.predictions.models["moving average"].forecast
