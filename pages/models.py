@@ -22,6 +22,7 @@ if analysis is None:
 impact = results_view.current_impact(analysis, spec)
 results_view.headline(impact)
 results_view.failures(impact)
+results_view.leakage_warnings(impact)
 st.dataframe(results_view.money_table(impact), hide_index=True, width="stretch")
 st.plotly_chart(charts.money_by_model(impact), key="models.money")
 if analysis.family == "quantity":

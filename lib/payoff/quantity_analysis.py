@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from payoff.analysis import Analysis, AnalysisSpec, Progress, parse_quantity_status_quo
-from payoff.data.roles import Role, RoleMap
+from payoff.data.roles import Role, RoleMap, Shape
 from payoff.errors import BadMapping
 from payoff.evaluate import quantity_money
 from payoff.evaluate.backtest import BacktestSettings, default_horizon, run_backtest
@@ -16,6 +16,11 @@ from payoff.models.panel import build_panel
 
 
 def panel_inputs(frame: pd.DataFrame, roles: RoleMap, framing: str) -> dict[str, Any]:
+    if roles.shape == Shape.EVENT_LOG:
+        raise BadMapping(
+            "This table is an event log (one row per call, order or visit): aggregate it to one row "
+            "per hour, day or week on the Data page first."
+        )
     date, target = roles.one(Role.DATE), roles.one(Role.TARGET)
     if date is None:
         raise BadMapping("Mark the date column on the Data page: quantity framings forecast over time.")

@@ -59,3 +59,23 @@ def test_leakage_guard_flags_and_excludes_in_one_click():
     assert not at.exception
     assert at.session_state[state.PREPARED].roles.roles["cancel_reason_code"].value == "ignore"
     assert not any("cancel" in w.value for w in at.warning)
+
+
+def test_models_page_warns_about_leaky_features_after_a_run():
+    rows = 400
+    frame = pd.DataFrame({"tenure": range(rows), "churned": ["yes", "no"] * (rows // 2)})
+    frame["call_duration"] = (frame["churned"] == "yes") * 100 + frame["tenure"] % 7
+    at = upload(open_app("pages/data.py"), "calls.csv", frame.to_csv(index=False).encode())
+    at.switch_page("pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=120)
+    assert not at.exception
+    assert any("call_duration" in w.value.replace("\\", "") for w in at.warning)
+
+
+def test_event_log_asks_for_aggregation_before_forecasting():
+    log = b"date,time,agent\n2026-01-05,09:10:00,a\n2026-01-05,09:50:00,b\n2026-01-06,10:05:00,a\n"
+    at = upload(open_app("pages/data.py"), "calls.csv", log)
+    at.switch_page("pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run()
+    assert not at.exception
+    assert "aggregate it" in at.error[0].value

@@ -68,6 +68,16 @@ def money_table(impact: Impact) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def leakage_warnings(impact: Impact) -> None:
+    for flag in impact.evaluation.get("leakage_flags", []):
+        st.warning(
+            plain(
+                f"Possible leakage: '{flag['column']}' {flag['reason']}. If it is only known after the "
+                "outcome, exclude it on the Problem page and run again."
+            )
+        )
+
+
 def failures(impact: Impact) -> None:
     for model in impact.models:
         if model.failed:
