@@ -90,8 +90,12 @@ def parse(
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    # self_destruct frees each Arrow column as it is converted: lower peak memory.
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    # self_destruct frees each Arrow column as it is converted; the pool then hands the parser's
+    # buffers back to the system, so later steps do not stack on top of them.
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
+    pa.default_memory_pool().release_unused()
+    return frame
 
 
 def _dates_as_timestamps(table: pa.Table) -> pa.Table:

@@ -149,38 +149,46 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
         "week": pd.Timedelta(days=7),
         "month": pd.Timedelta(days=30.44),
     }[frequency]
-    # Sort once by (series, date) on integer codes: much cheaper than sorting string keys.
+    # Sort once by (series, date) on integer codes, then work on plain arrays: cheaper in time
+    # and memory than sorting string keys and grouping pandas objects (a million rows).
     codes = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy() if keys else np.zeros(len(frame), int)
-    order = np.lexsort((frame[date].to_numpy(), codes))
-    ordered = frame[[date, target]].iloc[order]
-    series_id = pd.Series(codes[order], index=ordered.index)
-    spans = ordered.groupby(series_id, sort=False)[date].agg(["min", "max", "nunique"])
+    stamps = frame[date].to_numpy()
+    order = np.lexsort((stamps, codes))
+    series_id = codes[order]
+    stamps = stamps[order]
+    n_series = int(series_id.max()) + 1 if len(series_id) else 0
+    starts = np.flatnonzero(np.r_[True, series_id[1:] != series_id[:-1]])
+    ends = np.r_[starts[1:], len(series_id)] - 1
+    ids = series_id[starts]
+    first_seen, last_seen = pd.Series(stamps[starts], index=ids), pd.Series(stamps[ends], index=ids)
+    new_date = np.r_[True, (series_id[1:] != series_id[:-1]) | (stamps[1:] != stamps[:-1])]
+    distinct = pd.Series(np.bincount(series_id[new_date], minlength=n_series)[ids], index=ids)
     if keys:
-        firsts = frame[keys].iloc[order].groupby(series_id.to_numpy(), sort=False).first().astype("str")
-        labels = firsts[keys[0]]
+        firsts = frame[keys].iloc[order[starts]].astype("str")
+        labels = pd.Series(firsts[keys[0]].to_numpy(), index=ids)
         for key in keys[1:]:
-            labels = labels + " / " + firsts[key]
+            labels = labels + " / " + firsts[key].to_numpy()
     else:
-        labels = pd.Series(["the series"], index=spans.index)
-    expected = ((spans["max"] - spans["min"]) / step).round() + 1
-    missing = (expected - spans["nunique"]).clip(lower=0)
+        labels = pd.Series(["the series"], index=ids)
+    expected = ((last_seen - first_seen) / step).round() + 1
+    missing = (expected - distinct).clip(lower=0)
     gap_series = []
     if frequency in ("day", "week"):
-        gap_series = [(labels[i], int(missing[i]), spans.loc[i, "min"]) for i in missing[missing > 0].index]
+        gap_series = [(labels[i], int(missing[i]), first_seen[i]) for i in missing[missing > 0].index]
     gap_rows: list[int] = []
-    short = spans["nunique"][spans["nunique"] < 2 * season]
+    short = distinct[distinct < 2 * season]
     short_series = [(labels[i], int(n)) for i, n in short.sort_values().items()]
-    values = ordered[target].astype("float64")
+    values = frame[target].to_numpy(dtype="float64", na_value=np.nan)[order]
     # "otherwise selling": the series sells in at least 30% of its periods (not intermittent demand)
-    selling = (values > 0).groupby(series_id).transform("mean")
-    zero = (values == 0).to_numpy()
-    change = np.r_[True, (zero[1:] != zero[:-1]) | (series_id.to_numpy()[1:] != series_id.to_numpy()[:-1])]
-    run = np.cumsum(change)
-    run_length = pd.Series(run).map(pd.Series(run).value_counts()).to_numpy()
+    rows_per_series = np.bincount(series_id, minlength=n_series)
+    selling = np.bincount(series_id, weights=values > 0, minlength=n_series) / np.maximum(rows_per_series, 1)
+    zero = values == 0
+    run = np.cumsum(np.r_[True, (zero[1:] != zero[:-1]) | (series_id[1:] != series_id[:-1])])
+    run_length = np.bincount(run)[run]
     minimum_run = 7 if frequency == "day" else 3
-    in_run = zero & (run_length >= minimum_run) & (selling.to_numpy() >= 0.3) & (frequency in ("day", "week"))
-    zero_rows = ordered.index[in_run].tolist()
-    zero_series = pd.unique(series_id.to_numpy()[in_run]).tolist()
+    in_run = zero & (run_length >= minimum_run) & (selling[series_id] >= 0.3) & (frequency in ("day", "week"))
+    zero_rows = frame.index[order[in_run]].tolist()
+    zero_series = pd.unique(series_id[in_run]).tolist()
     if gap_series:
         worst = sorted(gap_series, key=lambda g: -g[1])[:3]
         detail = "; ".join(f"{label}: {n} missing dates" for label, n, _ in worst)
