@@ -140,9 +140,11 @@ def _roles_for(args: argparse.Namespace, frame: Any) -> Any:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from payoff.analysis import AnalysisSpec, run_analysis
     from payoff.data.reshape import AggregateSpec, aggregate_events
-    from payoff.data.roles import Shape
+    from payoff.data.roles import Role, Shape
     from payoff.framings import catalogue
 
     framing = catalogue.get(args.framing)
@@ -150,7 +152,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     frame = table.frame
     if args.aggregate:
         roles = suggest_roles(frame)
-        date = args.date or roles.one(__import__("payoff.data.roles", fromlist=["Role"]).Role.DATE)
+        date = args.date or roles.one(Role.DATE)
         if date is None:
             raise PayoffError("--aggregate needs a date column: give it with --date.")
         spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
@@ -159,7 +161,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     roles = _roles_for(args, frame)
     wanted = Shape.ENTITY if framing.family == "targeting" else Shape.TIME_SERIES
     if roles.shape != wanted:
-        roles = __import__("dataclasses").replace(roles, shape=wanted)
+        roles = replace(roles, shape=wanted)
     params: dict[str, str] = {}
     for item in args.set:
         if "=" not in item:

@@ -86,9 +86,3 @@ def price(analysis: Analysis, params: dict[str, Any]):
     return quantity_money.price(
         analysis.predictions, analysis.spec.framing, params, analysis.status_quo_label, analysis.status_quo_model
     )
-
-
-def recost(analysis: Analysis, params: dict[str, Any]):
-    from payoff.analysis import recost as generic
-
-    return generic(analysis, params)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 import pandas as pd
@@ -16,7 +16,6 @@ import pyarrow as pa
 from payoff.data import parse, sniff
 from payoff.data.convert import ColumnType, LoadIssue, TypingContext, type_column
 from payoff.errors import (
-    BinaryFile,
     EmptyFile,
     FileTooLarge,
     NoData,
@@ -92,7 +91,6 @@ class LoadedTable:
     frame: pd.DataFrame
     detection: Detection
     name: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def read_table(
@@ -311,4 +309,4 @@ def _read_parquet(content: bytes, name: str) -> LoadedTable:
     return LoadedTable(frame, detection, name)
 
 
-__all__ = ["BinaryFile", "Detection", "LoadOptions", "LoadedTable", "excel_sheets", "read_table"]
+__all__ = ["Detection", "LoadOptions", "LoadedTable", "excel_sheets", "read_table"]
