@@ -1,106 +1,115 @@
-"""The one entry point the UI and the CLI share: ``run_analysis`` fits and backtests, ``recost``
-re-prices the kept predictions for new business parameters without refitting."""
+"""The one entry point the UI and the CLI share: ``run_analysis`` fits and backtests a Problem,
+``recost`` re-prices the kept predictions for new parameters without refitting.
+
+An :class:`Analysis` is typed and frozen; :mod:`payoff.serial` writes it to bytes and reads it
+back exactly (same money, no refit)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from payoff.data.roles import Role, RoleMap
-from payoff.errors import BadMapping, BadParameter
-from payoff.framings import catalogue
+from payoff.engines import Threshold, engine_for
+from payoff.engines.base import Progress
+from payoff.evaluate.impact import Impact
+from payoff.evaluate.predictions import Predictions
+from payoff.framings.base import FromColumn, ParamValue
+from payoff.problem import Backtest, Problem, params_json
 
-Progress = Callable[[str, float], None]
-_MOVING_AVERAGE = re.compile(r"^moving-average:(\d+)(?::([+-]?\d+(?:\.\d+)?)%)?$")
 
-
-@dataclass(frozen=True)
-class AnalysisSpec:
-    """Everything the user chose besides the data and its roles. Hashable: a cache key."""
-
-    framing: str
-    params: tuple[tuple[str, Any], ...] = ()
-    status_quo: str | None = None  # a column, or a rule: last, moving-average:N[:+B%], nobody, everybody, col<x
-    models: tuple[str, ...] | None = None
-    horizon: int | None = None
-    origins: int = 4
-    step: int | None = None
-    country: str | None = None
-    folds: int = 5
-    season: int | None = None  # quantity: override the season length detected from the frequency
-
-    @staticmethod
-    def make(framing: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> AnalysisSpec:
-        return AnalysisSpec(framing, tuple(sorted((params or {}).items())), **kwargs)
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    problem: Problem
+    predictions: Predictions
+    impact: Impact  # at the problem's own parameters
 
     @property
-    def param_dict(self) -> dict[str, Any]:
-        return dict(self.params)
+    def family(self) -> str:
+        return self.problem.family
+
+    @property
+    def values(self) -> dict[str, ParamValue | FromColumn]:
+        return self.problem.values
+
+    @property
+    def model_names(self) -> list[str]:
+        return [m.name for m in self.impact.models if m.kind == "model"]
 
 
-@dataclass
-class Analysis:
-    spec: AnalysisSpec
-    family: str
-    params: dict[str, Any]
-    impact: Any  # payoff.evaluate.impact.Impact
-    predictions: Any  # backtest Predictions (quantity) or TargetingPredictions
-    status_quo_label: str
-    status_quo_model: str | None  # None when the status quo is the user's decision column
-    model_names: list[str] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)
+def to_json(analysis: Analysis, impact: Impact | None = None) -> dict[str, Any]:
+    """The analysis as the CLI writes it and a report embeds it (DESIGN.md, "Command line")."""
+    impact = impact or analysis.impact
+    problem = analysis.problem
+    design = problem.evaluation
+    payload: dict[str, Any] = {
+        "framing": problem.framing.key,
+        "params": params_json(impact.params),
+        "rows": impact.evaluation.get("rows"),
+        "status_quo": impact.status_quo,
+        "status_quo_rule": {
+            "label": problem.status_quo.label,
+            "text": problem.status_quo.text,
+            "source": problem.status_quo_source,
+        },
+        "direction": impact.direction,
+        "models": [m.as_dict() for m in impact.models],
+        "best_model": impact.best_model,
+        "recommended": impact.recommended.as_dict(),
+        "evaluation": dict(impact.evaluation),
+        "columns": {
+            "target": problem.target,
+            "date": problem.date,
+            "series": list(problem.keys),
+            "id": problem.entity_id,
+            "features": list(problem.features),
+        },
+        "narrative": impact.narrative,
+    }
+    if isinstance(design, Backtest):
+        payload["evaluation"]["horizon_source"] = "given" if design.horizon_given else "detected"
+        payload["evaluation"]["season_source"] = "given" if design.season_given else "detected"
+    return _finite(payload)
 
 
-def parse_quantity_status_quo(text: str | None, frame: pd.DataFrame, roles: RoleMap) -> tuple[str, Any]:
-    """('column', name) or ('rule', StatusQuoRule)."""
-    from payoff.models.forecasters import StatusQuoRule
-
-    if text is None:
-        decision = roles.one(Role.DECISION)
-        return ("column", decision) if decision else ("rule", StatusQuoRule())
-    text = text.strip()
-    if text == "last":
-        return "rule", StatusQuoRule()
-    match = _MOVING_AVERAGE.match(text)
-    if match:
-        window = int(match.group(1))
-        if window < 1:
-            raise BadParameter("The moving average needs at least 1 period.")
-        return "rule", StatusQuoRule(window=window, buffer=float(match.group(2) or 0) / 100)
-    if text in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[text]):
-            raise BadMapping(f"The status quo column '{text}' is not numeric; it should hold quantities decided.")
-        return "column", text
-    raise BadParameter(
-        f"Unknown status quo '{text}'. Use a column name, 'last', 'moving-average:N' or 'moving-average:N:+B%'."
-    )
+def _finite(value: Any) -> Any:
+    """NaN and infinities are not JSON: they become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
-def run_analysis(frame: pd.DataFrame, roles: RoleMap, spec: AnalysisSpec, progress: Progress | None = None) -> Analysis:
-    framing = catalogue.get(spec.framing)
-    params = framing.resolve(spec.param_dict)
-    if framing.family == "quantity":
-        from payoff import quantity_analysis
-
-        return quantity_analysis.run(frame, roles, spec, params, progress)
-    from payoff import targeting_analysis
-
-    return targeting_analysis.run(frame, roles, spec, params, progress)
+def run_analysis(problem: Problem, progress: Progress | None = None) -> Analysis:
+    engine = engine_for(problem.family)
+    predictions = engine.run(problem, progress)
+    return Analysis(problem, predictions, engine.price(problem, predictions, problem.values))
 
 
-def recost(analysis: Analysis, params: Mapping[str, Any], threshold: float | None = None):
-    """New business parameters, same predictions: the fast path behind every what-if control.
-    `threshold` (targeting only) replaces the expected-value rule by a probability cut-off."""
-    framing = catalogue.get(analysis.spec.framing)
-    resolved = framing.resolve({**analysis.params, **dict(params)})
-    if analysis.family == "quantity":
-        from payoff import quantity_analysis
+def resolved(analysis: Analysis, params: Mapping[str, Any] | None = None) -> dict[str, ParamValue | FromColumn]:
+    """The analysis's parameters with `params` laid over them, each checked (a what-if)."""
+    return analysis.problem.framing.resolve({**analysis.values, **dict(params or {})})
 
-        return quantity_analysis.price(analysis, resolved)
-    from payoff import targeting_analysis
 
-    return targeting_analysis.price(analysis, resolved, threshold)
+def recost(analysis: Analysis, params: Mapping[str, Any] | None = None, threshold: float | None = None) -> Impact:
+    """New business parameters, same predictions: the fast path behind every what-if control and
+    every sensitivity point. `threshold` (targeting) replaces the expected-value rule by a
+    probability cut-off."""
+    values = resolved(analysis, params)
+    rule = None if threshold is None else Threshold(float(threshold))
+    if rule is None and values == analysis.values:
+        return analysis.impact
+    return engine_for(analysis.family).price(analysis.problem, analysis.predictions, values, rule)
+
+
+def next_decisions(analysis: Analysis, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """What to decide next with the recommended model, at the analysis's (or the given) costs."""
+    values = resolved(analysis, params)
+    impact = recost(analysis, params)
+    return engine_for(analysis.family).next_decisions(analysis.problem, analysis.predictions, impact, values)

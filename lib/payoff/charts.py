@@ -8,14 +8,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from payoff.evaluate.impact import Impact
+from payoff.models.catalogue import AUTO, STATUS_QUO
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 
 
+MONEY_AXIS = {"tickformat": ",.0f", "separatethousands": True}
+
+
+def _ranked(impact: Impact) -> list:
+    """Priced entries: the status quo first, Payoff's choice next, then by gain."""
+    priced = [m for m in impact.models if not m.failed]
+    return sorted(priced, key=lambda m: (m.kind != STATUS_QUO, m.kind != AUTO, -(m.gain or 0.0)))
+
+
 def money_by_model(impact: Impact) -> go.Figure:
-    """Stacked cost (or value) components per model, status quo first, best model marked."""
-    models = sorted(impact.models, key=lambda m: (not m.is_status_quo, -m.gain))
-    names = [m.name for m in models]  # the status quo is named "status quo" and drawn first
+    """Stacked cost (or value) components per entry, status quo first."""
+    models = _ranked(impact)
+    names = [m.name for m in models]
     figure = go.Figure()
     components = list(models[0].components) if models else []
     for i, component in enumerate(components):
@@ -24,9 +34,11 @@ def money_by_model(impact: Impact) -> go.Figure:
             x=names,
             y=[m.components.get(component, 0.0) for m in models],
             marker_color=PALETTE[i % len(PALETTE)],
+            hovertemplate="%{x}: %{y:,.2f}<extra>" + component + "</extra>",
         )
     figure.update_layout(
-        barmode="stack",
+        barmode="relative",
+        yaxis=MONEY_AXIS,
         yaxis_title="total cost" if impact.direction == "cost" else "net value",
         legend_title_text="",
         height=380,
@@ -36,23 +48,32 @@ def money_by_model(impact: Impact) -> go.Figure:
 
 
 def gain_by_model(impact: Impact) -> go.Figure:
-    models = [m for m in impact.models if not m.is_status_quo]
-    models.sort(key=lambda m: m.gain)
+    """Each entry's gain with its 90% interval; Payoff's choice in blue."""
+    models = [m for m in _ranked(impact) if not m.is_status_quo][::-1]
+    gain = [m.gain or 0.0 for m in models]
+    low = [(m.gain_interval or (0.0, 0.0))[0] for m in models]
+    high = [(m.gain_interval or (0.0, 0.0))[1] for m in models]
     figure = go.Figure(
         go.Bar(
-            x=[m.gain for m in models],
-            y=[m.name for m in models],
+            x=gain,
+            y=["auto: Payoff's choice" if m.kind == AUTO else m.name for m in models],
             orientation="h",
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": [max(m.gain_interval[1] - m.gain, 0) for m in models],
-                "arrayminus": [max(m.gain - m.gain_interval[0], 0) for m in models],
+                "array": [max(h - g, 0) for g, h in zip(gain, high, strict=True)],
+                "arrayminus": [max(g - lo, 0) for g, lo in zip(gain, low, strict=True)],
             },
-            marker_color=["#2ca02c" if m.gain > 0 else "#d62728" for m in models],
+            marker_color=[
+                "#1f77b4" if m.kind == AUTO else ("#2ca02c" if g > 0 else "#d62728")
+                for m, g in zip(models, gain, strict=True)
+            ],
+            hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
         )
     )
-    figure.update_layout(xaxis_title="gain vs status quo (90% interval)", height=320, margin={"t": 20, "b": 10})
+    figure.update_layout(
+        xaxis=MONEY_AXIS, xaxis_title="gain vs status quo (90% interval)", height=340, margin={"t": 20, "b": 10}
+    )
     return figure
 
 
@@ -92,7 +113,9 @@ def gain_by_segment(segments: pd.DataFrame, top: int = 15) -> go.Figure:
             marker_color=np.where(shown["gain"] > 0, "#2ca02c", "#d62728"),
         )
     )
-    figure.update_layout(xaxis_title="gain vs status quo", height=max(260, 22 * len(shown)), margin={"t": 20})
+    figure.update_layout(
+        xaxis=MONEY_AXIS, xaxis_title="gain vs status quo", height=max(260, 22 * len(shown)), margin={"t": 20}
+    )
     return figure
 
 
@@ -113,6 +136,7 @@ def profit_curve(curve: pd.DataFrame, chosen_share: float, budget_share: float |
         figure.add_vline(x=budget_share, line_dash="dash", annotation_text="budget")
     figure.update_layout(
         xaxis_title="share of entities acted on",
+        yaxis=MONEY_AXIS,
         yaxis_title="money",
         xaxis_tickformat=".0%",
         height=360,
@@ -129,8 +153,8 @@ def calibration(table: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def importance(table: pd.DataFrame) -> go.Figure:
+def importance(table: pd.DataFrame, unit: str) -> go.Figure:
     shown = table.head(12).iloc[::-1]
     figure = go.Figure(go.Bar(x=shown["importance"], y=shown["feature"].astype(str), orientation="h"))
-    figure.update_layout(height=max(240, 26 * len(shown)), margin={"t": 20}, xaxis_title=shown.attrs.get("unit", ""))
+    figure.update_layout(height=max(240, 26 * len(shown)), margin={"t": 20}, xaxis=MONEY_AXIS, xaxis_title=unit)
     return figure

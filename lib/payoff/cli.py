@@ -8,25 +8,26 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from payoff import samples
 from payoff.data import quality
 from payoff.data.load import read_table
-from payoff.data.roles import suggest_roles
-from payoff.errors import PayoffError
+from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
+from payoff.errors import PayoffError, ProblemErrors
 
 USER_ERROR = 2
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's usage dump -> one readable line, exit 2
-        raise PayoffError(f"{message} (see 'payoff {self.prog.split()[-1]} --help')")
+        raise PayoffError(f"{message} (see '{self.prog} --help')")
 
 
 def _write_json(payload: dict[str, Any], target: str | None) -> None:
-    text = json.dumps(payload, indent=2, default=str)
+    text = json.dumps(payload, indent=2, default=str, allow_nan=False)
     if target in (None, "-"):
         print(text)
     else:
@@ -104,97 +105,126 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _roles_for(args: argparse.Namespace, frame: Any) -> Any:
-    from dataclasses import replace
-
-    from payoff.data.roles import Role
-
+def _roles_for(args: argparse.Namespace, frame: Any, family: str) -> RoleMap:
+    """The detected roles with what the user named laid over them (explicit beats detected)."""
     roles = suggest_roles(frame)
-    named = [c for c in [args.date, args.target, args.value_col, args.price_col, args.cost_col, *args.id] if c]
-    for column in named:
-        if column not in frame.columns:
-            raise PayoffError(f"There is no column '{column}'. Columns: {', '.join(map(str, frame.columns))}.")
+    named = [
+        args.date,
+        args.target,
+        args.value_col,
+        args.price_col,
+        args.cost_col,
+        args.segment,
+        *args.id,
+        *args.ignore,
+    ]
+    missing = [c for c in named if c and c not in frame.columns]
+    if missing:
+        raise PayoffError(
+            f"There is no column {', '.join(repr(c) for c in missing)}. Columns: {', '.join(map(str, frame.columns))}."
+        )
     if args.date:
         roles = roles.with_role(args.date, Role.DATE)
     if args.target:
         roles = roles.with_role(args.target, Role.TARGET)
-    if args.value_col:
-        roles = roles.with_role(args.value_col, Role.VALUE)
-    if args.price_col:
-        roles = roles.with_role(args.price_col, Role.PRICE)
-    if args.cost_col:
-        roles = roles.with_role(args.cost_col, Role.COST)
+    wanted = Shape.ENTITY if family == "targeting" else roles.shape
+    if family == "quantity" and roles.shape == Shape.ENTITY:
+        wanted = Shape.TIME_SERIES
+    roles = replace(roles, shape=wanted)
     if args.id:
         for column, role in list(roles.roles.items()):
-            if role == Role.SERIES_KEY and column not in args.id:
+            if role in (Role.SERIES_KEY, Role.ID) and column not in args.id:
                 roles = roles.with_role(column, Role.FEATURE)
     for column in args.id:
-        roles = roles.with_role(column, Role.SERIES_KEY if roles.shape.value != "entity table" else Role.ID)
+        roles = roles.with_role(column, Role.ID if family == "targeting" else Role.SERIES_KEY)
     for column in args.ignore:
         roles = roles.with_role(column, Role.IGNORE)
-    if roles.one(Role.TARGET) and roles.shape.value == "entity table":
-        from payoff.data.roles import positive_class
-
-        roles = replace(roles, positive_class=args.positive or positive_class(frame[roles.one(Role.TARGET)]))
     return roles
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+def _param_columns(args: argparse.Namespace) -> dict[str, str]:
+    given = {"value": args.value_col, "price": args.price_col, "unit_cost": args.cost_col}
+    return {key: column for key, column in given.items() if column}
 
-    from payoff.analysis import AnalysisSpec, run_analysis
+
+def _problem(
+    args: argparse.Namespace, frame: Any, roles: RoleMap, framing: str, params: dict[str, str], status_quo: Any
+) -> Any:
+    from payoff.problem import make_problem
+
+    return make_problem(
+        frame,
+        roles,
+        framing,
+        params=params,
+        columns=_param_columns(args),
+        status_quo=status_quo,
+        models=[m.strip() for m in args.models.split(",") if m.strip()] if args.models else None,
+        horizon=args.horizon,
+        origins=args.origins,
+        season=args.season,
+        country=args.country,
+        positive=args.positive,
+        segment=args.segment,
+        source=Path(args.file).name,
+    )
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from payoff.analysis import run_analysis, to_json
     from payoff.data.reshape import AggregateSpec, aggregate_events
-    from payoff.data.roles import Role, Shape
     from payoff.framings import catalogue
+    from payoff.statusquo import parse_status_quo
 
     framing = catalogue.get(args.framing)
     table = read_table(_read_file(args.file), Path(args.file).name)
     frame = table.frame
     if args.aggregate:
-        roles = suggest_roles(frame)
-        date = args.date or roles.one(Role.DATE)
+        date = args.date or suggest_roles(frame).one(Role.DATE)
         if date is None:
             raise PayoffError("--aggregate needs a date column: give it with --date.")
         spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
         frame = aggregate_events(frame, spec)
         args.date, args.target = "period", args.sum or "events"
-    roles = _roles_for(args, frame)
-    wanted = Shape.ENTITY if framing.family == "targeting" else Shape.TIME_SERIES
-    if roles.shape != wanted:
-        roles = replace(roles, shape=wanted)
+    roles = _roles_for(args, frame, framing.family)
+    # Text is parsed here, at the edge; its mistakes are reported with every other problem.
+    edge: list[str] = []
     params: dict[str, str] = {}
     for item in args.set:
         if "=" not in item:
-            raise PayoffError(f"--set takes PARAM=VALUE, not '{item}'.")
+            edge.append(f"--set takes PARAM=VALUE, not '{item}'.")
+            continue
         key, value = item.split("=", 1)
-        framing.param(key.strip())
         params[key.strip()] = value.strip()
-    models = tuple(m.strip() for m in args.models.split(",")) if args.models else None
-    spec = AnalysisSpec.make(
-        framing.key,
-        params,
-        status_quo=args.status_quo,
-        models=models,
-        horizon=args.horizon,
-        origins=args.origins,
-        country=args.country,
-    )
-    analysis = run_analysis(frame, roles, spec)
-    payload = analysis.impact.as_dict()
-    for flag in analysis.impact.evaluation.get("leakage_flags", []):
+    status_quo = None
+    if args.status_quo:
+        try:
+            status_quo = parse_status_quo(args.status_quo, frame.columns)
+        except PayoffError as error:
+            edge.append(str(error))
+    try:
+        problem = _problem(args, frame, roles, framing.key, params, status_quo)
+    except ProblemErrors as error:
+        raise ProblemErrors(edge + list(error.problems)) from None
+    if edge:
+        raise ProblemErrors(edge)
+    analysis = run_analysis(problem)
+    impact = analysis.impact
+    for flag in impact.evaluation.get("leakage_flags", []):
         print(
             f"payoff: warning: '{flag['column']}' {flag['reason']}; if it is only known after the outcome, "
             f"run again with --ignore {flag['column']}",
             file=sys.stderr,
         )
-    best = analysis.impact.model(analysis.impact.best_model)
-    print(analysis.impact.narrative, file=sys.stderr if args.json == "-" else sys.stdout)
-    if args.json != "-":
-        for model in analysis.impact.models:
-            marker = "*" if model is best else " "
-            print(f" {marker} {model.name:<28} money {model.money:>14,.2f}   gain {model.gain:>12,.2f}")
+    out = sys.stderr if args.json == "-" else sys.stdout
+    print(impact.narrative, file=out)
+    for model in impact.models:
+        marker = "*" if model.name == impact.recommended.model else " "
+        money = "failed" if model.money is None else f"{model.money:>14,.2f}"
+        gain = "" if model.gain is None else f"gain {model.gain:>14,.2f}"
+        print(f" {marker} {model.name:<24} money {money:>14}   {gain}", file=out)
     if args.json:
-        _write_json(payload, args.json)
+        _write_json(to_json(analysis), args.json)
     return 0
 
 
@@ -222,13 +252,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cost-col")
     p.add_argument("--ignore", action="append", default=[], help="a column the models must not use")
     p.add_argument("--positive", help="the outcome value that is the event (default: detected)")
-    p.add_argument("--status-quo")
+    p.add_argument(
+        "--status-quo",
+        help="a decision column, last, moving-average:N[:+B%%], nobody, everybody, or a rule like tenure<6",
+    )
     p.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
     p.add_argument("--models")
     p.add_argument("--horizon", type=int)
     p.add_argument("--origins", type=int, default=4)
     p.add_argument("--season", type=int, help="season length in periods (default: 7 days, 24 hours, 52 weeks ...)")
     p.add_argument("--country", help="holidays of this country as a feature (ISO code, e.g. US)")
+    p.add_argument("--segment", help="break the gain down by this column (item, store, plan, region)")
     p.add_argument("--aggregate", choices=["hour", "day", "week", "month"], help="aggregate an event log first")
     p.add_argument("--time", help="with --aggregate: the time-of-day column")
     p.add_argument("--sum", help="with --aggregate: sum this column instead of counting rows")

@@ -65,3 +65,18 @@ class NotEnoughData(PayoffError):
     """Too little history or too few events to fit and evaluate honestly."""
 
     kind = "not_enough_data"
+
+
+class ProblemErrors(PayoffError):
+    """Every problem with a framing, its parameters and the columns it needs, found at once (like a
+    lazy validator) so the user fixes them in one go instead of one per run."""
+
+    kind = "problem"
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        if len(problems) == 1:
+            text = problems[0]
+        else:
+            text = f"{len(problems)} things to fix: " + " ".join(f"({i}) {p}" for i, p in enumerate(problems, 1))
+        super().__init__(text)

@@ -3,18 +3,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from payoff.ui import state
+from payoff.ui import navigation, state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = [
-    "pages/home.py",
-    "pages/data.py",
-    "pages/problem.py",
-    "pages/models.py",
-    "pages/impact.py",
-    "pages/decisions.py",
-    "pages/saved.py",
-]
+PAGES = list(navigation.TITLES)
 
 
 def open_app(page: str | None = None, timeout: float = 60) -> AppTest:
@@ -27,7 +19,7 @@ def open_app(page: str | None = None, timeout: float = 60) -> AppTest:
 
 
 def load_sample(at: AppTest, name: str) -> AppTest:
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.selectbox(key=state.SAMPLE_PICK).set_value(name).run()
     at.button(key=state.SAMPLE_LOAD).click().run()
     return at
@@ -52,3 +44,9 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
 def saved_analyses_in_tmp(tmp_path, monkeypatch):
     """Every app test saves into its own database, never the user's."""
     monkeypatch.setenv("PAYOFF_DB", str(tmp_path / "analyses.sqlite"))
+
+
+def shown(at: AppTest) -> str:
+    """Every text the page shows, with markdown escapes removed (user text is escaped)."""
+    parts = [*at.markdown, *at.caption, *at.info, *at.warning, *at.error, *at.success]
+    return " ".join(str(e.value) for e in parts).replace("\\", "")

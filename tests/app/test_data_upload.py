@@ -27,7 +27,7 @@ def shown(at) -> str:
 def test_corpus_file_through_the_data_page(case: Case, one_megabyte_limit):
     if case.name == "huge_field.csv":
         config.set_option("server.maxUploadSize", 20)
-    at = upload(open_app("pages/data.py"), case.name, content(case.name))
+    at = upload(open_app("app_pages/data.py"), case.name, content(case.name))
     assert not at.exception, at.exception
     no_html(at)
     text = shown(at)
@@ -47,7 +47,7 @@ def test_corpus_file_through_the_data_page(case: Case, one_megabyte_limit):
 
 
 def test_payloads_are_shown_literally():
-    at = upload(open_app("pages/data.py"), "html_payload.csv", content("html_payload.csv"))
+    at = upload(open_app("app_pages/data.py"), "html_payload.csv", content("html_payload.csv"))
     preview = at.session_state[state.PREPARED].frame
     assert list(preview.columns) == ["<script>alert(1)</script>", "<b>bold</b>"]
     no_html(at)
@@ -56,7 +56,7 @@ def test_payloads_are_shown_literally():
 
 
 def test_reading_option_override_updates_the_preview():
-    at = upload(open_app("pages/data.py"), "semi.csv", b"a;b\n1;2\n3;4\n")
+    at = upload(open_app("app_pages/data.py"), "semi.csv", b"a;b\n1;2\n3;4\n")
     assert list(at.session_state[state.PREPARED].frame.columns) == ["a", "b"]
     at.selectbox(key=state.OPT_PREFIX + "sep").set_value("comma").run()
     assert not at.exception
@@ -64,7 +64,7 @@ def test_reading_option_override_updates_the_preview():
 
 
 def test_excel_sheet_choice():
-    at = upload(open_app("pages/data.py"), "multi_sheet.xlsx", content("multi_sheet.xlsx"))
+    at = upload(open_app("app_pages/data.py"), "multi_sheet.xlsx", content("multi_sheet.xlsx"))
     assert at.selectbox(key=state.OPT_PREFIX + "sheet").value == "Data"
     at.selectbox(key=state.OPT_PREFIX + "sheet").set_value("Notes").run()
     assert not at.exception
@@ -73,7 +73,7 @@ def test_excel_sheet_choice():
 
 def test_event_log_aggregation_on_the_data_page():
     log = b"date,time,agent\n2026-01-05,09:10:00,a\n2026-01-05,09:50:00,b\n2026-01-05,10:05:00,a\n"
-    at = upload(open_app("pages/data.py"), "calls.csv", log)
+    at = upload(open_app("app_pages/data.py"), "calls.csv", log)
     assert at.session_state[state.PREPARED].roles.shape.value == "event log"
     at.selectbox(key=state.AGG_PREFIX + "period").set_value("hour").run()
     at.button(key=state.AGG_PREFIX + "go").click().run()
@@ -85,7 +85,7 @@ def test_event_log_aggregation_on_the_data_page():
 
 def test_wide_table_is_offered_a_conversion_to_long():
     wide = b"date,north,south,east\n2026-01-01,1,2,3\n2026-01-02,4,5,6\n2026-01-03,7,8,9\n"
-    at = upload(open_app("pages/data.py"), "wide.csv", wide)
+    at = upload(open_app("app_pages/data.py"), "wide.csv", wide)
     assert at.session_state[state.PREPARED].roles.shape.value == "wide time series"
     at.button(key=state.AGG_PREFIX + "melt").click().run()
     assert not at.exception

@@ -14,7 +14,7 @@ def test_page_renders_from_empty_session(page):
     at = open_app(page)
     assert not at.exception
     no_html(at)
-    if page != "pages/home.py":
+    if page != "app_pages/home.py":
         assert at.info or at.title  # says what comes first
 
 
@@ -31,7 +31,7 @@ def test_sidebar_shows_the_analysis_status():
     # with the session a sample load leaves behind.
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[state.DATASET] = state.DatasetState("retail_sales.csv", samples.sample_bytes("retail_sales"))
-    at.session_state[state.FRAMING] = "perishable"
+    at.session_state[state.CHOICES] = state.Choices(framing="perishable")
     at.run()
     sidebar = " ".join(c.value for c in at.sidebar.caption)
     assert "retail\\_sales\\.csv" in sidebar and "perishable" in sidebar and "none yet" in sidebar
@@ -50,7 +50,7 @@ def test_home_sample_button_loads_the_data_and_framing():
     at.button(key="w.home.sample.call_centre").click().run()
     assert not at.exception
     assert at.session_state[state.DATASET].name == "call_centre.csv"
-    assert at.session_state[state.FRAMING] == "staffing"
+    assert at.session_state[state.CHOICES].framing == "staffing"
 
 
 def test_data_page_shows_detection_roles_and_findings():

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def streamlit_server(database: Path) -> Iterator[str]:
+    """A fresh `streamlit run app.py` on a free loopback port, stopped afterwards."""
     port = _free_port()
     command = [
         sys.executable,
@@ -53,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, "PAYOFF_DB": str(tmp_path_factory.mktemp("db") / "analyses.sqlite")}
+    env = {**os.environ, "PAYOFF_DB": str(database)}
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -68,12 +70,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 process.kill()
                 raise RuntimeError(f"streamlit did not start:\n{output}") from None
             time.sleep(0.2)  # polling the health endpoint, not waiting for the page
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server(tmp_path_factory.mktemp("db") / "analyses.sqlite") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -105,6 +115,21 @@ def goto(page: Page, server: str, path: str = "") -> None:
     page.goto(f"{server}/{path}")
     expect(page.locator('[data-testid="stApp"]')).to_be_visible()
     wait_idle(page)
+
+
+def expected_headline(sample: str) -> str:
+    """The headline the app must show for a sample at its defaults, computed by the library in
+    this process: the same make_problem and run as the app and the CLI."""
+    from payoff import formatting, samples
+    from payoff.analysis import run_analysis
+    from payoff.data.load import read_table
+    from payoff.data.roles import suggest_roles
+    from payoff.problem import make_problem
+
+    chosen = samples.get_sample(sample)
+    table = read_table(samples.sample_bytes(sample), chosen.filename)
+    problem = make_problem(table.frame, suggest_roles(table.frame), chosen.framing)
+    return formatting.money(run_analysis(problem).impact.recommended.gain)
 
 
 def run_sample_to_headline(page: Page, server: str, sample_title: str, headline_words: str, money: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from payoff.cli import main
 from tests.corpus.cases import FILES
-from tests.realdata import path
+from tests.realdata import needs_realdata, path
 
 
 def test_samples_lists_every_sample(capsys):
@@ -31,6 +31,7 @@ def test_framings_lists_parameters(capsys):
     assert "perishable:" in out and "unit_cost [per unit] = 1.5" in out and "save_rate" in out
 
 
+@needs_realdata
 def test_inspect_walmart_json(tmp_path, capsys):
     out_file = tmp_path / "walmart.json"
     assert main(["inspect", str(path("walmart_weekly/Walmart.csv")), "--json", str(out_file)]) == 0

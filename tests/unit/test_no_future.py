@@ -5,9 +5,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.evaluate.backtest import BacktestSettings, run_backtest
+from payoff.data.roles import Role, RoleMap, Shape
+from payoff.evaluate.backtest import run_backtest, window_starts
 from payoff.models.features import build_features
 from payoff.models.panel import Panel
+from payoff.timegrid import Frequency
+from tests.helpers import analyse
+
+DAY = Frequency("day")
 
 DEMAND_FEATURES = (
     "lag_horizon",
@@ -26,7 +31,8 @@ def noise_panel(series=40, days=300, seed=0):
         y=rng.normal(50, 10, (series, days)),
         dates=pd.date_range("2025-01-01", periods=days),
         series=pd.DataFrame({"item": [f"i{i}" for i in range(series)]}),
-        frequency="day",
+        frequency=DAY,
+        season=7,
     )
 
 
@@ -37,7 +43,7 @@ def test_features_ignore_everything_after_t_minus_h(horizon):
     cut = 200  # change every demand value from period cut - horizon + 1 on
     changed = panel.y.copy()
     changed[:, cut - horizon + 1 :] = 1e6
-    altered = build_features(Panel(changed, panel.dates, panel.series, "day"), horizon)
+    altered = build_features(Panel(changed, panel.dates, panel.series, DAY, 7), horizon)
     rows = (np.arange(panel.n_series)[:, None] * panel.n_periods + np.arange(cut + 1)[None, :]).reshape(-1)
     for name in DEMAND_FEATURES:
         column = base.names.index(name)
@@ -45,19 +51,21 @@ def test_features_ignore_everything_after_t_minus_h(horizon):
     # and the same features do move when demand at t - h changes: the test can fail
     moved = panel.y.copy()
     moved[:, cut - horizon] = 1e6
-    shifted = build_features(Panel(moved, panel.dates, panel.series, "day"), horizon)
+    shifted = build_features(Panel(moved, panel.dates, panel.series, DAY, 7), horizon)
     column = base.names.index("lag_horizon")
     assert not np.array_equal(base.matrix[rows, column], shifted.matrix[rows, column])
 
 
 def test_pure_noise_future_cannot_be_forecast():
     panel = noise_panel(series=60, days=300, seed=1)
-    predictions = run_backtest(
-        panel, BacktestSettings(horizon=14, origins=4), ["moving average", "linear regression", "gradient boosting"]
-    )
-    actual = predictions.actual
-    for name in ("linear regression", "gradient boosting"):
-        forecast = predictions.models[name].forecast
+    starts = window_starts(panel.n_periods, 14, 14, 4)
+    forecasts = run_backtest(panel, starts, 14, ("moving average", "linear regression", "gradient boosting"))
+    periods = np.concatenate([np.arange(s, s + 14) for s in starts[1:]])
+    actual = panel.y[:, periods]
+    for entry in forecasts:
+        if entry.name == "moving average":
+            continue
+        name, forecast = entry.name, entry.forecast[:, 14:]
         correlation = np.corrcoef(forecast.reshape(-1), actual.reshape(-1))[0, 1]
         assert abs(correlation) < 0.05, (name, correlation)  # 3,360 cells: noise level ~0.017
         mae = np.mean(np.abs(forecast - actual))
@@ -67,18 +75,14 @@ def test_pure_noise_future_cannot_be_forecast():
 def test_season_override_changes_the_seasonal_models():
     """A 14-day cycle: with the detected weekly season the seasonal naive misses it; told the
     season is 14, it repeats the cycle exactly."""
-    from payoff.analysis import AnalysisSpec, run_analysis
-    from payoff.data.roles import Role, RoleMap, Shape
-
     days = 200
     cycle = np.tile(np.r_[np.full(7, 10.0), np.full(7, 30.0)], days // 14 + 1)[:days]
     frame = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=days), "units": cycle})
     roles = RoleMap({"date": Role.DATE, "units": Role.TARGET}, Shape.TIME_SERIES)
     errors = {}
     for season in (None, 14):
-        spec = AnalysisSpec.make(
-            "custom-quantity", status_quo="last", models=("seasonal naive",), horizon=14, origins=3, season=season
+        analysis = analyse(
+            frame, roles, "custom-quantity", models=["seasonal naive"], horizon=14, origins=3, season=season
         )
-        analysis = run_analysis(frame, roles, spec)
         errors[season] = analysis.impact.model("seasonal naive").accuracy["mae"]
     assert errors[14] == 0.0 and errors[None] > 5

@@ -7,19 +7,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.analysis import AnalysisSpec, run_analysis
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.evaluate.policies import residual_quantile, simulate_order_up_to
 from payoff.framings import catalogue, quantity
+from payoff.framings.base import FromColumn, param_arrays
+from tests.helpers import analyse
 
 
 def resolved(key, **values):
     return catalogue.get(key).resolve(values)
 
 
+def unit_costs(key, params, columns=None):
+    return catalogue.get(key).unit_costs(param_arrays(params, columns or {}))
+
+
 def test_perishable_hand_priced():
     params = resolved("perishable", price=5, unit_cost=2, salvage=0.5, goodwill=1)
-    costs = quantity.unit_costs("perishable", params)
+    costs = unit_costs("perishable", params)
     assert float(costs.under) == 4.0 and float(costs.over) == 1.5  # 5-2+1 and 2-0.5
     short, excess = quantity.newsvendor_cost(np.array([10.0, 4, 7]), np.array([8.0, 6, 7]), costs)
     assert short.tolist() == [8.0, 0.0, 0.0]  # 2 units short x 4
@@ -28,9 +33,11 @@ def test_perishable_hand_priced():
 
 
 def test_perishable_costs_from_columns_per_row():
-    params = resolved("perishable", price=5, unit_cost=2)
+    params = resolved(
+        "perishable", price=FromColumn("price", 5), unit_cost=FromColumn("cost", 2), salvage=0, goodwill=0
+    )
     columns = {"price": np.array([5.0, 6.0, np.nan]), "unit_cost": np.array([2.0, 2.0, 3.0])}
-    costs = quantity.unit_costs("perishable", params, columns)
+    costs = unit_costs("perishable", params, columns)
     assert costs.under.tolist() == [3.0, 4.0, 2.0]  # the blank price falls back to the constant 5
     assert costs.over.tolist() == [2.0, 2.0, 3.0]
     short, excess = quantity.newsvendor_cost(np.array([10.0, 10, 10]), np.array([9.0, 12, 10]), costs)
@@ -44,12 +51,12 @@ def test_staffing_hand_priced():
     unserved, paid = quantity.staffing_cost(np.array([25.0, 9.0, 25.0]), staff, params)
     assert paid.tolist() == [300.0, 100.0, 200.0]
     assert unserved.tolist() == [0.0, 0.0, 40.0]  # 25 calls, capacity 20: 5 x 8
-    costs = quantity.unit_costs("staffing", params)
+    costs = unit_costs("staffing", params)
     assert float(costs.critical_ratio) == pytest.approx(8 / (8 + 10))  # idle capacity costs 100/10 a call
 
 
 def test_custom_quantity_and_bad_parameters():
-    costs = quantity.unit_costs("custom-quantity", resolved("custom-quantity", under=3, over=1))
+    costs = unit_costs("custom-quantity", resolved("custom-quantity", under=3, over=1))
     short, excess = quantity.newsvendor_cost(np.array([5.0]), np.array([2.0]), costs)
     assert short.tolist() == [9.0] and excess.tolist() == [0.0]
     with pytest.raises(Exception, match="must be a number"):
@@ -80,10 +87,9 @@ def test_newsvendor_closed_form_with_iid_normal_demand():
         }
     )
     roles = RoleMap({"date": Role.DATE, "item": Role.SERIES_KEY, "units": Role.TARGET}, Shape.TIME_SERIES)
-    spec = AnalysisSpec.make(
-        "custom-quantity", {"under": 4, "over": 1}, status_quo="last", models=("moving average",), horizon=28, origins=4
+    analysis = analyse(
+        frame, roles, "custom-quantity", params={"under": 4, "over": 1}, models=["moving average"], horizon=28
     )
-    analysis = run_analysis(frame, roles, spec)
     z = 0.8416212335729143  # standard normal 80% quantile
     phi = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
     sigma_e = sigma * math.sqrt(1 + 1 / 28)
@@ -94,8 +100,9 @@ def test_newsvendor_closed_form_with_iid_normal_demand():
     # Measured: 29.50 per cell against 28.49; the rest is the price of estimating the 80% quantile
     # from the 28 to 112 residuals each series has at its origins.
     assert model.money / cells == pytest.approx(expected_cost, rel=0.04)
-    decisions = analysis.impact.details["decisions"]["moving average"]
-    forecast = analysis.predictions.models["moving average"].forecast
+    decisions = analysis.impact.decisions["moving average"]
+    scored = analysis.predictions.scored
+    forecast = analysis.predictions.model("moving average").forecast[:, scored]
     assert float(np.mean(decisions - forecast)) == pytest.approx(z * sigma_e, rel=0.06)
     # and the closed form for the true optimum is below what any estimate achieves
     assert model.money / cells > 5 * sigma * phi
@@ -112,7 +119,7 @@ def test_inventory_hand_simulation_lead_time_2():
     assert result.end_stock[0].tolist() == [6, 0, 0, 5, 8, 0, 2, 0]
     assert result.lost[0].tolist() == [0, 0, 5, 0, 0, 0, 0, 1]
     params = resolved("inventory", price=5, unit_cost=2, holding_cost=0.5, lead_time=2)
-    costs = quantity.unit_costs("inventory", params)
+    costs = unit_costs("inventory", params)
     total = float((costs.under * result.lost).sum() + (costs.over * result.end_stock).sum())
     assert total == pytest.approx(6 * 3 + 21 * 0.5)  # 6 units lost x margin 3, 21 unit-periods x 0.5
 

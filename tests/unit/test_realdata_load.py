@@ -6,7 +6,9 @@ import pytest
 from payoff.data.load import read_table
 from payoff.data.reshape import AggregateSpec, aggregate_events
 from payoff.data.roles import Role, Shape, suggest_roles
-from tests.realdata import path
+from tests.realdata import needs_realdata, path
+
+pytestmark = needs_realdata
 
 
 def load(relative: str):

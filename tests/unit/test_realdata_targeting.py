@@ -10,7 +10,9 @@ import pytest
 from payoff.cli import main
 from payoff.data.load import read_table
 from payoff.evaluate import leakage
-from tests.realdata import path
+from tests.realdata import needs_realdata, path
+
+pytestmark = needs_realdata
 
 
 def analyze(tmp_path, *args):

@@ -4,14 +4,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.analysis import AnalysisSpec, run_analysis
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.errors import PayoffError
 from payoff.framings import catalogue, targeting
+from payoff.framings.base import FromColumn, param_arrays
+from payoff.statusquo import Everybody, Nobody
+from tests.helpers import analyse
 
 
 def cells(key, value=None, **params):
-    return targeting.cells(key, catalogue.get(key).resolve(params), value)
+    framing = catalogue.get(key)
+    if value is not None and np.ndim(value):
+        params["value"] = FromColumn("value", framing.param("value").default)
+        return framing.cells(param_arrays(framing.resolve(params), {"value": value}))
+    if value is not None:
+        params["value"] = value
+    return framing.cells(param_arrays(framing.resolve(params), {}))
 
 
 def test_churn_cells_by_hand():
@@ -85,9 +93,10 @@ def test_random_labels_show_no_gain_over_the_best_constant_policy():
     frame = entity_frame(3000, 0.3, seed=5)
     params = {"act_pos": 10, "act_neg": -4, "pass_pos": 0, "pass_neg": 0}  # break-even p = 4/14 ~ 0.29
     results = {}
-    for status_quo in ("nobody", "everybody"):
-        spec = AnalysisSpec.make("custom-payoff", params, status_quo=status_quo)
-        results[status_quo] = run_analysis(frame, roles_for(frame), spec).impact
+    for status_quo in (Nobody(), Everybody()):
+        results[status_quo.text] = analyse(
+            frame, roles_for(frame), "custom-payoff", params=params, status_quo=status_quo
+        ).impact
     best_constant = max(results["nobody"].model("status quo").money, results["everybody"].model("status quo").money)
     impact = results["nobody"]
     rows = impact.evaluation["rows"]
@@ -95,14 +104,18 @@ def test_random_labels_show_no_gain_over_the_best_constant_policy():
     for model in impact.models:
         if not model.is_status_quo:
             assert model.money - best_constant < noise, (model.name, model.money, best_constant)
+    assert impact.auto.money - best_constant < noise
 
 
 def test_imbalanced_one_percent_with_per_row_values_works():
     frame = entity_frame(10000, 0.01, seed=2, informative=True)
     frame["amount"] = np.random.default_rng(1).lognormal(4, 1, len(frame))
     roles = roles_for(frame).with_role("amount", Role.VALUE)
-    spec = AnalysisSpec.make("fraud", {"review_cost": 2}, models=("logistic regression", "gradient boosting"))
-    impact = run_analysis(frame, roles, spec).impact
+    analysis = analyse(
+        frame, roles, "fraud", params={"review_cost": 2}, models=["logistic regression", "gradient boosting"]
+    )
+    impact = analysis.impact
+    assert analysis.problem.values["value"] == FromColumn("amount", 100.0)
     assert impact.evaluation["events"] == int((frame["outcome"] == "yes").sum())
     assert 70 <= impact.evaluation["events"] <= 130  # about 1% of 10,000
     best = impact.model(impact.best_model)
@@ -121,4 +134,4 @@ def test_unusable_outcomes_give_clear_messages(outcome, message):
     frame = pd.DataFrame({"x": np.arange(100.0), "outcome": outcome})
     roles = RoleMap({"x": Role.FEATURE, "outcome": Role.TARGET}, Shape.ENTITY, positive_class="yes")
     with pytest.raises(PayoffError, match=message):
-        run_analysis(frame, roles, AnalysisSpec.make("churn"))
+        analyse(frame, roles, "churn")

@@ -12,9 +12,9 @@ import pandas as pd
 
 from payoff.data import fast
 from payoff.data.roles import Role, RoleMap, Shape, is_binary, positive_class
+from payoff.timegrid import infer_frequency
 
 MAX_ROWS_LISTED = 50
-SEASON_BY_FREQUENCY = {"hour": 24, "day": 7, "week": 52, "month": 12}
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,6 @@ class Finding:
 def _rows(mask: pd.Series | np.ndarray) -> tuple[int, ...]:
     positions = np.flatnonzero(np.asarray(mask))
     return tuple(int(i) for i in positions[:MAX_ROWS_LISTED])
-
-
-def infer_frequency(dates: pd.Series) -> str:
-    """hour, day, week or month, from the most common step between consecutive distinct dates."""
-    unique = pd.Series(dates.dropna().unique()).sort_values()
-    if len(unique) < 3:
-        return "day"
-    step = unique.diff().dropna().dt.total_seconds().median() / 3600
-    if step < 12:
-        return "hour"
-    if step < 4 * 24:
-        return "day"
-    if step < 20 * 24:
-        return "week"
-    return "month"
 
 
 def check(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
@@ -141,8 +126,8 @@ def _constant(frame: pd.DataFrame) -> list[Finding]:
 
 def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str) -> list[Finding]:
     out: list[Finding] = []
-    frequency = infer_frequency(frame[date])
-    season = SEASON_BY_FREQUENCY[frequency]
+    detected = infer_frequency(frame[date])
+    frequency, season = detected.unit, detected.season
     step = {
         "hour": pd.Timedelta(hours=1),
         "day": pd.Timedelta(days=1),
@@ -298,4 +283,4 @@ def _outliers(frame: pd.DataFrame, target: str) -> list[Finding]:
     ]
 
 
-__all__ = ["Finding", "check", "infer_frequency", "is_binary"]
+__all__ = ["Finding", "check", "is_binary"]

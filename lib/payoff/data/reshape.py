@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from payoff.errors import BadMapping
+from payoff.timegrid import Frequency
 
 PERIODS = ("hour", "day", "week", "month")
 COUNT_COLUMN = "events"
@@ -38,16 +39,9 @@ def _moments(frame: pd.DataFrame, spec: AggregateSpec) -> pd.Series:
     return moments
 
 
-def _floor(moments: pd.Series, period: str) -> pd.Series:
-    if period == "hour":
-        return moments.dt.floor("h")
-    if period == "day":
-        return moments.dt.floor("D")
-    if period == "week":
-        return moments.dt.to_period("W-SUN").dt.start_time
-    if period == "month":
-        return moments.dt.to_period("M").dt.start_time
-    raise BadMapping(f"Unknown period '{period}'; choose one of {', '.join(PERIODS)}.")
+def grid_of(period: str) -> Frequency:
+    """The calendar of an aggregated log: weeks start on Monday, months on the 1st."""
+    return Frequency(period, 0 if period == "week" else ("start" if period == "month" else None))
 
 
 def _slot(stamps: pd.Series | pd.DatetimeIndex, period: str) -> pd.Series:
@@ -63,7 +57,8 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
     if spec.period not in PERIODS:
         raise BadMapping(f"Unknown period '{spec.period}'; choose one of {', '.join(PERIODS)}.")
     keys = list(spec.keys)
-    work = pd.DataFrame({"period": _floor(_moments(frame, spec), spec.period)})
+    frequency = grid_of(spec.period)
+    work = pd.DataFrame({"period": frequency.period_of(_moments(frame, spec))})
     for key in keys:
         work[key] = frame[key].to_numpy()
     name = spec.quantity or COUNT_COLUMN
@@ -77,9 +72,7 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
     if work.empty:
         raise BadMapping(f"No row has a usable date in '{spec.date}'.")
     totals = work.groupby(["period", *keys], observed=True, sort=True)[name].sum().reset_index()
-    freq = {"hour": "h", "day": "D", "week": "7D", "month": "MS"}[spec.period]
-    start, end = totals["period"].min(), totals["period"].max()
-    grid = pd.date_range(start, end, freq=freq)
+    grid = frequency.grid(totals["period"].min(), totals["period"].max())
     if spec.period in ("hour", "day") and not spec.fill_closed:
         grid = grid[_open_mask(totals["period"], grid, spec.period)]
     combos = totals[keys].drop_duplicates() if keys else pd.DataFrame(index=[0])

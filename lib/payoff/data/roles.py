@@ -103,8 +103,21 @@ class RoleMap:
         return replace(self, roles=roles)
 
 
+# Values that name an outcome on their own (a credit file's Status good/bad, paid/default):
+# such a two-valued column reads as the outcome whatever it is called.
+OUTCOME_VALUES = {"bad", "good", "default", "defaulted", "paid", "fraud", "genuine", "churn", "churned", "converted"}
+
+
 def is_binary(series: pd.Series) -> bool:
     return series.dropna().nunique() == 2
+
+
+def reads_as_outcome(series: pd.Series) -> bool:
+    """Two values, at least one of which names an outcome (good/bad, paid/default, fraud ...)."""
+    if not is_binary(series) or pd.api.types.is_numeric_dtype(series):
+        return False
+    values = {str(v).strip().lower() for v in series.dropna().unique()}
+    return bool(values & OUTCOME_VALUES)
 
 
 def positive_class(series: pd.Series) -> str:
@@ -191,7 +204,7 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
         candidates = [c for c, r in roles.items() if r == Role.FEATURE and not pd.api.types.is_float_dtype(frame[c])]
         keys, repeats = ([], 1.0) if time_cols else _keys_for(frame, date, candidates, unique)
         shape = Shape.EVENT_LOG if time_cols or repeats > 0.3 else Shape.TIME_SERIES
-        outcome = [c for c in candidates if _OUTCOME.search(c) and is_binary(frame[c])]
+        outcome = [c for c in candidates if (_OUTCOME.search(c) and is_binary(frame[c])) or reads_as_outcome(frame[c])]
         if outcome and not any(_QUANTITY.search(c) for c in frame.columns):
             shape, keys = Shape.ENTITY, []  # dated entities (transactions, loans): the date orders folds
         if shape == Shape.EVENT_LOG:
@@ -217,7 +230,7 @@ def _assign_business_roles(frame: pd.DataFrame, roles: dict[str, Role], reasons:
     numeric = [c for c in free if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
     if shape == Shape.ENTITY:
         binary = [c for c in free if is_binary(frame[c])]
-        named = [c for c in binary if _OUTCOME.search(c)]
+        named = [c for c in binary if _OUTCOME.search(c)] or [c for c in binary if reads_as_outcome(frame[c])]
         # the outcome usually comes last: prefer the last named one, else a two-valued last column
         target = (named[-1:] or ([binary[-1]] if binary and binary[-1] == free[-1] else []) or [None])[0]
         if target is None and free and frame[free[-1]].nunique() == 2:

@@ -1,213 +1,134 @@
 """Rolling-origin backtest for quantity framings.
 
-Origins sit every `step` periods over the end of the history; at each origin a model sees only
-the periods before it and forecasts `horizon` periods. One extra origin before the evaluated ones
-is used only for calibration: the residual quantiles that turn a point forecast into a decision
-at origin k come from the model's own errors at origins before k, never from the rows it is scored
-on. Forecasts and residuals are kept, so a new cost (a new critical ratio) needs no refit."""
+Windows of `horizon` periods sit every `step` periods over the end of the history; at each
+window's origin a model sees only the periods before it. The first window calibrates: it is
+never scored, and its errors (with those of every later window before k) give the residual
+quantiles that turn a point forecast into a decision at window k, so a decision is never set
+on the rows it is scored on. Forecasts are kept, so a new cost needs no refit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from payoff.errors import NotEnoughData
+from payoff.evaluate.predictions import Failure, Forecasts
 from payoff.models import forecasters, regression
-from payoff.models.features import build_features
+from payoff.models.catalogue import STATUS_QUO
+from payoff.models.features import FeatureSet, build_features
 from payoff.models.panel import Panel
+from payoff.statusquo import LastValue, MovingAverage
 
-MIN_RESIDUALS = 10  # per series; fewer and the series uses residuals pooled over all series
 Progress = Callable[[str, float], None]
+FITTING_ERRORS = (ValueError, np.linalg.LinAlgError, FloatingPointError)
 
 
-@dataclass(frozen=True)
-class BacktestSettings:
-    horizon: int
-    origins: int = 4
-    step: int | None = None  # default: the horizon
-    country: str | None = None
-
-    @property
-    def stride(self) -> int:
-        return self.step or self.horizon
-
-
-@dataclass
-class ModelForecasts:
-    name: str
-    description: str
-    forecast: np.ndarray  # series x evaluated periods (NaN where the model failed)
-    residuals: list[np.ndarray]  # per evaluated origin: series x pooled residuals, sorted, NaN padded
-    failed: list[str] = field(default_factory=list)  # series labels the model could not forecast
-
-    def accuracy(self, actual: np.ndarray) -> dict[str, float]:
-        """MAE, WAPE and bias of the point forecasts (cost-free, so computed once)."""
-        cached = self.__dict__.get("_accuracy")
-        if cached is None:
-            seen = ~np.isnan(actual)
-            error = self.forecast[seen] - actual[seen]
-            total = np.abs(actual[seen]).sum()
-            cached = {
-                "mae": float(np.mean(np.abs(error))) if error.size else float("nan"),
-                "wape": float(np.abs(error).sum() / total) if total else float("nan"),
-                "bias": float(error.sum() / total) if total else float("nan"),
-            }
-            self.__dict__["_accuracy"] = cached
-        return dict(cached)
-
-
-@dataclass
-class Predictions:
-    panel: Panel
-    settings: BacktestSettings
-    periods: np.ndarray  # panel period index of each evaluated period
-    origin_of: np.ndarray  # which evaluated origin each evaluated period belongs to
-    origin_starts: list[int]
-    models: dict[str, ModelForecasts]
-
-    @property
-    def actual(self) -> np.ndarray:
-        return self.panel.y[:, self.periods]
-
-
-NATURAL_HORIZONS = {"hour": (168, 72, 48, 24), "day": (28, 14, 7), "week": (8, 4), "month": (3, 1)}
-
-
-def default_horizon(frequency: str, n_periods: int | None = None, origins: int = 4) -> int:
-    """The longest natural horizon (a week of hours, four weeks of days ...) the history allows."""
-    choices = NATURAL_HORIZONS[frequency]
-    season = {"hour": 24, "day": 7, "week": 52, "month": 12}[frequency]
-    for horizon in choices:
-        if n_periods is None or horizon * (origins + 1) + max(season, horizon) + 2 <= n_periods:
-            return horizon
-    return choices[-1]
-
-
-def origin_starts(n_periods: int, settings: BacktestSettings) -> list[int]:
-    """Period indices where each origin's forecast window starts, calibration origin first."""
-    h, step, k = settings.horizon, settings.stride, settings.origins
-    last = n_periods - h
-    starts = [last - step * i for i in range(k, -1, -1)]
-    return starts
-
-
-def check_history(panel: Panel, settings: BacktestSettings) -> list[int]:
-    if settings.horizon < 1 or settings.origins < 1 or settings.stride < 1:
-        raise NotEnoughData("Horizon, number of tests and step must all be at least 1.")
-    if settings.stride < settings.horizon:
-        raise NotEnoughData("The step between tests must be at least the horizon, so each period is tested once.")
-    starts = origin_starts(panel.n_periods, settings)
-    minimum = max(panel.season, settings.horizon) + 2  # one season of history before calibrating
-    needed = settings.horizon + settings.stride * settings.origins + minimum
-    if starts[0] < minimum:
-        raise NotEnoughData(
-            f"The data has {panel.n_periods} {panel.frequency}s; {settings.origins} tests of "
-            f"{settings.horizon} {panel.frequency}s plus a calibration window need at least {needed}. "
-            "Use fewer tests or a shorter horizon."
-        )
-    return starts
-
-
-def _baselines(panel: Panel) -> list:
-    m = panel.season
-    return [
-        forecasters.Naive(),
-        forecasters.SeasonalNaive(season=m),
-        forecasters.MovingAverage(window=max(4 * m if m <= 12 else m, 8)),
-        forecasters.HoltWinters(season=m),
-    ]
-
-
-ALL_MODELS = (
-    "naive",
-    "seasonal naive",
-    "moving average",
-    "exponential smoothing",
-    "linear regression",
-    "gradient boosting",
-)
+def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tuple[int, ...]:
+    """First period of each window, calibration window first, the last ending with the data."""
+    last = n_periods - horizon
+    return tuple(last - step * i for i in range(origins, -1, -1))
 
 
 def model_catalogue(panel: Panel) -> dict[str, object]:
-    models = {m.name: m for m in _baselines(panel)}
-    models["linear regression"] = regression.LinearRegression()
-    models["gradient boosting"] = regression.GradientBoosting()
-    return models
+    m = panel.season
+    return {
+        "naive": forecasters.Naive(),
+        "seasonal naive": forecasters.SeasonalNaive(season=m),
+        "moving average": forecasters.MovingAverage(window=max(4 * m if m <= 12 else m, 8)),
+        "exponential smoothing": forecasters.HoltWinters(season=m),
+        "linear regression": regression.LinearRegression(),
+        "gradient boosting": regression.GradientBoosting(),
+    }
 
 
-def _sorted_residuals(errors: list[np.ndarray]) -> np.ndarray:
-    pooled = np.concatenate(errors, axis=1) if errors else np.zeros((0, 0))
-    return np.sort(pooled, axis=1)  # NaNs sort last
+def status_quo_rule(status_quo: LastValue | MovingAverage) -> forecasters.StatusQuoRule:
+    if isinstance(status_quo, MovingAverage):
+        return forecasters.StatusQuoRule(window=status_quo.window, buffer=status_quo.buffer, name=STATUS_QUO)
+    return forecasters.StatusQuoRule(name=STATUS_QUO)
+
+
+def window_labels(panel: Panel, starts: tuple[int, ...], horizon: int) -> list[str]:
+    frequency = panel.frequency
+    out = []
+    for k, start in enumerate(starts):
+        span = frequency.span(panel.dates[start], panel.dates[min(start + horizon, panel.n_periods) - 1])
+        out.append(f"{'calibration' if k == 0 else f'test {k}'} ({span})")
+    return out
 
 
 def run_backtest(
     panel: Panel,
-    settings: BacktestSettings,
-    model_names: list[str] | None = None,
+    starts: tuple[int, ...],
+    horizon: int,
+    model_names: tuple[str, ...],
+    country: str | None = None,
+    rule: forecasters.StatusQuoRule | None = None,
     progress: Progress | None = None,
-    status_quo_rule: forecasters.StatusQuoRule | None = None,
-) -> Predictions:
-    starts = check_history(panel, settings)
-    h = settings.horizon
+) -> tuple[Forecasts, ...]:
+    """Every model's forecasts over every window (the status-quo rule first when there is one)."""
     catalogue = model_catalogue(panel)
-    names = [n for n in (model_names or list(ALL_MODELS)) if n in catalogue]
-    if status_quo_rule is not None:
-        catalogue[status_quo_rule.name] = status_quo_rule
-        names = [status_quo_rule.name, *names]
-    needs_features = any(n in ("linear regression", "gradient boosting") for n in names)
-    features = build_features(panel, h, settings.country) if needs_features else None
-    evaluated = starts[1:]
-    periods = np.concatenate([np.arange(s, s + h) for s in evaluated])
-    origin_of = np.repeat(np.arange(len(evaluated)), h)
-    result: dict[str, ModelForecasts] = {}
-    total_steps = len(names) * len(starts)
-    done = 0
-    for name in names:
-        model = catalogue[name]
-        windows: list[np.ndarray] = []
-        errors: list[np.ndarray] = []
-        failed: set[int] = set()
+    entries: list[tuple[str, object]] = [(STATUS_QUO, rule)] if rule is not None else []
+    entries += [(name, catalogue[name]) for name in model_names]
+    needs_features = any(isinstance(model, regression.GlobalModel) for _, model in entries)
+    features = build_features(panel, horizon, country) if needs_features else None
+    labels = window_labels(panel, starts, horizon)
+    total, done = len(entries) * len(starts), 0
+    result = []
+    for name, model in entries:
+        windows, fallbacks, failures = [], [], []
         for k, start in enumerate(starts):
             if progress:
-                progress(f"{name}: test {k} of {len(evaluated)}" if k else f"{name}: calibration", done / total_steps)
-            forecast = _forecast(model, panel, features, start, h, failed)
-            actual = panel.y[:, start : start + h]
-            errors.append(actual - forecast)
-            if k:
-                windows.append(forecast)
+                progress(f"{name}: {labels[k].split(' (')[0]}", done / total)
+            forecast, fallback, failed = _forecast(name, model, panel, features, start, horizon, labels[k])
+            windows.append(forecast)
+            fallbacks.append(fallback)
+            failures += failed
             done += 1
-        residuals = [_sorted_residuals(errors[:k]) for k in range(1, len(starts))]
-        result[name] = ModelForecasts(
-            name,
-            getattr(model, "description", ""),
-            np.concatenate(windows, axis=1),
-            residuals,
-            [panel.label(i) for i in sorted(failed)],
+        result.append(
+            Forecasts(name, np.concatenate(windows, axis=1), np.concatenate(fallbacks, axis=1), tuple(failures))
         )
     if progress:
         progress("done", 1.0)
-    return Predictions(panel, settings, periods, origin_of, evaluated, result)
+    return tuple(result)
 
 
-def _forecast(model, panel: Panel, features, start: int, horizon: int, failed: set[int]) -> np.ndarray:
-    """One model's forecasts at one origin; series it cannot handle come back NaN and are listed."""
+def _forecast(
+    name: str, model: object, panel: Panel, features: FeatureSet | None, start: int, horizon: int, window: str
+) -> tuple[np.ndarray, np.ndarray, list[Failure]]:
+    """One model's forecasts at one origin. Series it cannot forecast are decided with the last
+    value seen (0 if none), marked as fallback and listed with the reason, so the run completes
+    and nothing is hidden."""
     history = panel.y[:, :start]
+    failures: list[Failure] = []
     try:
-        if features is not None and isinstance(model, regression._GlobalModel):
+        if isinstance(model, regression.GlobalModel):
+            assert features is not None
             forecast = model.fit(features, panel, start, horizon).predict(horizon)
         else:
-            forecast = model.fit(history).predict(horizon)
-    except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+            forecast = model.fit(history).predict(horizon)  # type: ignore[attr-defined]
+        forecast = np.asarray(forecast, dtype="float64")
+    except FITTING_ERRORS as error:
         forecast = np.full((panel.n_series, horizon), np.nan)
-    forecast = np.maximum(np.asarray(forecast, dtype="float64"), 0.0)
+        failures.append(Failure(name, _reason(error), None, window))
     observed = np.sum(~np.isnan(history), axis=1)
-    # Series the model cannot handle (too short, or the fit failed) are listed and decided with
-    # the last value seen (0 if none), so the rest of the run completes.
-    bad = np.isnan(forecast).any(axis=1) | (observed < 2)
+    short = observed < 2
+    missing = np.isnan(forecast).any(axis=1) & ~short
+    bad = short | missing
     if bad.any():
-        failed.update(int(i) for i in np.flatnonzero(bad))
-        fallback = forecasters.Naive().fit(history).predict(horizon)
-        forecast[bad] = fallback[bad]
-    return forecast
+        labels = panel.labels()
+        if not failures:  # a whole-window failure is listed once, not once per series
+            for i in np.flatnonzero(short):
+                failures.append(
+                    Failure(name, f"only {int(observed[i])} period(s) of history before this window", labels[i], window)
+                )
+            for i in np.flatnonzero(missing):
+                failures.append(Failure(name, "the model gave no forecast for this series", labels[i], window))
+        fallback_values = forecasters.Naive().fit(history).predict(horizon)
+        forecast[bad] = fallback_values[bad]
+    fallback = np.repeat(bad[:, None], horizon, axis=1)
+    return np.maximum(forecast, 0.0), fallback, failures
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text[0].lower() + text[1:] if text else text

@@ -1,40 +1,116 @@
-"""What the decisions were worth: money per model against the status quo, with its uncertainty
-and one sentence a manager can repeat. Shared by quantity and targeting framings."""
+"""What the decisions were worth: money per entry (the status quo, each model, the base-rate rule,
+Payoff's own choice `auto`) against the status quo, with bootstrap intervals, whether two models
+differ by more than noise, and the one sentence a manager can repeat. Shared by both families."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from payoff.evaluate.predictions import Failure
+from payoff.evaluate.uncertainty import summarise
+from payoff.framings.base import FromColumn, ParamValue
+from payoff.models.catalogue import AUTO, STATUS_QUO
 
-@dataclass
+Bootstrap = Callable[[np.ndarray], np.ndarray]  # per-unit gains -> resampled totals
+
+
+@dataclass(frozen=True, eq=False)
+class Entry:
+    """One entry's priced decisions before it is compared with the status quo. `per_unit` is its
+    money per resampling unit (a period, or an entity); None when the model failed outright."""
+
+    name: str
+    kind: str  # status quo | model | base rate | auto
+    per_unit: np.ndarray | None
+    components: dict[str, float] = field(default_factory=dict)
+    extras: dict[str, float] = field(default_factory=dict)
+    accuracy: dict[str, float] = field(default_factory=dict)
+    failures: tuple[Failure, ...] = ()
+    per_series: dict[str, float] = field(default_factory=dict)
+    decisions: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class ModelMoney:
     name: str
-    money: float  # total cost (direction cost) or net value (direction value)
-    components: dict[str, float]
-    gain: float = 0.0  # positive: better than the status quo
-    gain_interval: tuple[float, float] = (0.0, 0.0)
-    p_beats: float = 0.0
-    accuracy: dict[str, float] = field(default_factory=dict)
-    per_segment: dict[str, float] = field(default_factory=dict)  # series or group -> money
-    extras: dict[str, float] = field(default_factory=dict)
-    failed: list[str] = field(default_factory=list)
-    is_status_quo: bool = False
+    kind: str
+    money: float | None  # total cost (direction cost) or net value (direction value); None: failed
+    components: Mapping[str, float]
+    gain: float | None  # positive: better than the status quo
+    gain_interval: tuple[float, float] | None
+    p_beats: float | None
+    accuracy: Mapping[str, float]
+    extras: Mapping[str, float]
+    failures: tuple[Failure, ...]
+    indistinguishable: bool = False  # from the best entry: their paired difference spans zero
+    per_series: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def is_status_quo(self) -> bool:
+        return self.kind == STATUS_QUO
+
+    @property
+    def failed(self) -> bool:
+        return self.money is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "money": self.money,
+            "components": dict(self.components),
+            "gain_vs_status_quo": self.gain,
+            "gain_interval": list(self.gain_interval) if self.gain_interval else None,
+            "p_beats_status_quo": self.p_beats,
+            "indistinguishable_from_best": self.indistinguishable,
+            "accuracy": dict(self.accuracy),
+            "extras": dict(self.extras),
+            "failed": [f.as_dict() for f in self.failures],
+        }
 
 
-@dataclass
+@dataclass(frozen=True)
+class Recommended:
+    """Payoff's own choice: its out-of-sample money (the `auto` entry) and the model it picks now."""
+
+    model: str
+    gain: float
+    gain_interval: tuple[float, float]
+    p_beats: float
+    choices: tuple[str, ...]  # auto's pick at each test window (quantity) or fold (targeting)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "gain": self.gain,
+            "gain_interval": list(self.gain_interval),
+            "p_beats_status_quo": self.p_beats,
+            "choices": list(self.choices),
+        }
+
+
+@dataclass(frozen=True, eq=False)
 class Impact:
     framing: str
-    params: dict[str, Any]
+    params: Mapping[str, ParamValue | FromColumn]
     direction: str  # cost | value
-    status_quo: str
-    models: list[ModelMoney]
-    evaluation: dict[str, Any]
-    best_model: str = ""
-    narrative: str = ""
-    details: dict[str, Any] = field(default_factory=dict)  # decisions etc. for charts
+    status_quo_label: str
+    models: tuple[ModelMoney, ...]
+    evaluation: Mapping[str, Any]
+    best_model: str
+    recommended: Recommended
+    narrative: str
+    decisions: Mapping[str, np.ndarray] = field(default_factory=dict)  # per entry, for charts and exports
+    per_unit_gain: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def status_quo(self) -> str:
+        """The name of the status quo's entry in `models`."""
+        return STATUS_QUO
 
     def model(self, name: str) -> ModelMoney:
         for entry in self.models:
@@ -42,69 +118,59 @@ class Impact:
                 return entry
         raise KeyError(name)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "framing": self.framing,
-            "params": self.params,
-            "rows": self.evaluation.get("rows"),
-            "status_quo": self.status_quo,
-            "direction": self.direction,
-            "models": [
-                {
-                    "name": m.name,
-                    "money": m.money,
-                    "components": m.components,
-                    "gain_vs_status_quo": m.gain,
-                    "gain_interval": list(m.gain_interval),
-                    "p_beats_status_quo": m.p_beats,
-                    "accuracy": m.accuracy,
-                    "extras": m.extras,
-                    "failed_series": m.failed,
-                }
-                for m in self.models
-            ],
-            "best_model": self.best_model,
-            "evaluation": self.evaluation,
-            "narrative": self.narrative,
-        }
+    @property
+    def auto(self) -> ModelMoney:
+        return self.model(AUTO)
 
 
-def money_text(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+def gains(entries: list[Entry], direction: str) -> dict[str, np.ndarray]:
+    """Per-unit gain of every priced entry against the status quo (positive: better)."""
+    sign = -1.0 if direction == "cost" else 1.0
+    base = next(e for e in entries if e.kind == STATUS_QUO).per_unit
+    assert base is not None
+    return {e.name: sign * (e.per_unit - base) for e in entries if e.per_unit is not None}
 
 
-def choose_best(models: list[ModelMoney]) -> ModelMoney:
-    """The model with the largest gain; the status quo wins ties (no change without a reason)."""
-    return max(models, key=lambda m: (round(m.gain, 9), m.is_status_quo))
+def compare(entries: list[Entry], direction: str, bootstrap: Bootstrap) -> tuple[list[ModelMoney], str]:
+    """Every entry's money, gain, interval and P(beats the status quo); the best entry (the status
+    quo wins ties: no change without a reason) and who cannot be told apart from it."""
+    per_unit = gains(entries, direction)
+    totals = {name: float(g.sum()) for name, g in per_unit.items()}
+    candidates = [e for e in entries if e.per_unit is not None and e.kind != AUTO]
+    best = max(candidates, key=lambda e: (round(totals[e.name], 9), e.kind == STATUS_QUO)).name
+    out = []
+    for entry in entries:
+        if entry.per_unit is None:
+            interval, p_beats, gain, same = None, None, None, False
+        elif entry.kind == STATUS_QUO:
+            interval, p_beats, gain, same = (0.0, 0.0), 0.0, 0.0, False
+        else:
+            interval, p_beats = summarise(bootstrap(per_unit[entry.name]))
+            gain = totals[entry.name]
+            same = entry.kind != AUTO and entry.name != best
+            same = same and _indistinguishable(per_unit[best] - per_unit[entry.name], bootstrap)
+        out.append(
+            ModelMoney(
+                name=entry.name,
+                kind=entry.kind,
+                money=None if entry.per_unit is None else float(entry.per_unit.sum()),
+                components=entry.components,
+                gain=gain,
+                gain_interval=interval,
+                p_beats=p_beats,
+                accuracy=entry.accuracy,
+                extras=entry.extras,
+                failures=entry.failures,
+                indistinguishable=same,
+                per_series=entry.per_series,
+            )
+        )
+    return out, best
 
 
-def narrative(best: ModelMoney, status_quo: str, direction: str, period_text: str) -> str:
-    if best.is_status_quo or best.gain <= 0:
-        return f"Over {period_text}, no model beat what you do today ({status_quo}); keep it, or revisit the costs."
-    verb = "cost" if direction == "cost" else "earned"
-    change = "less" if direction == "cost" else "more"
-    low, high = best.gain_interval
-    return (
-        f"Over {period_text}, deciding with {best.name} would have {verb} {money_text(best.gain)} {change} than "
-        f"{status_quo} (90% interval {money_text(low)} to {money_text(high)}; it beats {status_quo} in "
-        f"{best.p_beats:.0%} of resampled histories)."
-    )
-
-
-def finish(impact: Impact, per_unit_gains: dict[str, np.ndarray], bootstrap) -> Impact:
-    """Gains against the status quo, their intervals, the best model and the narrative."""
-    from payoff.evaluate.uncertainty import summarise
-
-    status_quo = next(m for m in impact.models if m.is_status_quo)
-    sign = -1.0 if impact.direction == "cost" else 1.0
-    for model in impact.models:
-        model.gain = 0.0 if model.is_status_quo else sign * (model.money - status_quo.money)
-        if model.is_status_quo:
-            model.gain_interval, model.p_beats = (0.0, 0.0), 0.0
-            continue
-        totals = bootstrap(per_unit_gains[model.name])
-        model.gain_interval, model.p_beats = summarise(totals)
-    best = choose_best(impact.models)
-    impact.best_model = best.name
-    impact.narrative = narrative(best, impact.status_quo, impact.direction, impact.evaluation["period_text"])
-    return impact
+def _indistinguishable(difference: np.ndarray, bootstrap: Bootstrap) -> bool:
+    """A paired bootstrap of the difference between two entries: its 90% interval spans zero."""
+    if not np.any(difference):
+        return True
+    (low, high), _ = summarise(bootstrap(difference))
+    return low <= 0.0 <= high

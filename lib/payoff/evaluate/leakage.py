@@ -4,11 +4,12 @@ name are only known after the outcome, are flagged before fitting, with the evid
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
+
+from payoff.evaluate.predictions import LeakageFlag
 
 SUSPICIOUS_AUC = 0.9
 AFTER_OUTCOME = re.compile(
@@ -16,13 +17,6 @@ AFTER_OUTCOME = re.compile(
     r"resolution|paid_off|recovered|collection|write.?off",
     re.I,
 )
-
-
-@dataclass(frozen=True)
-class LeakageFlag:
-    column: str
-    auc: float
-    reason: str
 
 
 def single_feature_auc(values: pd.Series, y: np.ndarray) -> float:

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MIN_RESIDUALS = 10  # per series; fewer and the series uses the residuals pooled over all series
+
 
 def residual_quantile(sorted_residuals: np.ndarray, tau: np.ndarray | float) -> np.ndarray:
     """Quantile `tau` of each series' residuals (rows sorted, NaN padded at the end).
 
     `tau` is a scalar or a series x periods array (per-row costs give per-row ratios); the result
     has tau's shape per series. Series with fewer than MIN_RESIDUALS residuals use the pooled ones."""
-    from payoff.evaluate.backtest import MIN_RESIDUALS
-
     n_series = sorted_residuals.shape[0]
     tau_array = np.asarray(tau, dtype="float64")
     if tau_array.ndim == 0:
@@ -80,8 +80,8 @@ def simulate_order_up_to(
       4. on a review period (t = 0, R, 2R, ...) an order raises the inventory position
          (stock on hand + on order - back-orders) to the order-up-to level S_t; it arrives
          lead_time + 1 periods later, at the start of period t + lead_time + 1.
-    `level` is S_t per series and period; `fixed_orders`, when given, replaces the policy with the
-    quantities the business actually ordered. Missing demand (closed periods) counts as zero."""
+    `level` is S_t per series and period; `fixed_orders`, where given (not NaN), replaces the policy
+    with the quantities the business actually ordered. Missing demand (closed periods) counts as zero."""
     demand = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0))
     n_series, n = demand.shape
     stock = np.array(initial_stock if initial_stock is not None else level[:, 0], dtype="float64")
@@ -97,13 +97,14 @@ def simulate_order_up_to(
         lost[:, t] = np.maximum(demand[:, t] - available, 0.0)
         stock = stock - demand[:, t] if backorders else np.maximum(stock - demand[:, t], 0.0)
         end_stock[:, t] = np.maximum(stock, 0.0)
-        if fixed_orders is not None:
-            order = np.maximum(np.nan_to_num(fixed_orders[:, t]), 0.0)
-        elif t % review_period == 0:
+        if t % review_period == 0:
             on_order = pipeline[:, t + 1 :].sum(axis=1)
-            order = np.maximum(level[:, t] - (stock + on_order), 0.0)
+            order = np.maximum(np.nan_to_num(level[:, t]) - (stock + on_order), 0.0)
         else:
             order = np.zeros(n_series)
+        if fixed_orders is not None:
+            given = fixed_orders[:, t]
+            order = np.where(np.isnan(given), order, np.maximum(given, 0.0))
         orders[:, t] = order
         pipeline[:, t + lead_time + 1] += order
     return InventoryResult(lost, end_stock, orders, served)

@@ -1,174 +1,255 @@
-"""Price every model's quantity decisions over the backtest: newsvendor (perishable, custom),
-staffing, or the simulated order-up-to policy (inventory). Runs on kept predictions only, so it
-is what every cost slider calls; nothing here refits."""
+"""Price every quantity decision over the backtest: newsvendor (perishable, custom), staffing, or
+the simulated order-up-to policy (inventory), and Payoff's own choice (`auto`). Runs on kept
+forecasts only, so it is what every cost control and every sensitivity point calls.
+
+Every window is priced, the calibration window included: its cost is never reported, but it is
+the first of the "earlier windows" on which `auto` chooses a model for each test."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from payoff.evaluate import policies
-from payoff.evaluate.backtest import ModelForecasts, Predictions
-from payoff.evaluate.impact import Impact, ModelMoney, finish
-from payoff.evaluate.uncertainty import block_bootstrap
-from payoff.framings import quantity
+from payoff.evaluate.predictions import Forecasts, QuantityPredictions
+from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, UnitCosts, param_arrays
+from payoff.framings.quantity import newsvendor_cost, staff_for, staffing_cost, whole
+from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.forecasters import nanmean
 
-STATUS_QUO_COLUMN = "status quo"  # the user's decision column, priced like a model
+COMPONENTS = {
+    "newsvendor": ("stockouts", "overstock"),
+    "staffing": ("unserved work", "staff"),
+    "order-up-to": ("lost sales", "holding"),
+}
 
 
-def _offsets(model: ModelForecasts, predictions: Predictions, tau: np.ndarray) -> np.ndarray:
-    """Residual quantile at tau for every evaluated cell, from the residuals before its origin."""
-    offsets = np.zeros_like(model.forecast)
-    for k in range(len(predictions.origin_starts)):
-        cells = predictions.origin_of == k
-        tau_k = tau[:, cells] if np.ndim(tau) == 2 else tau
-        value = policies.residual_quantile(model.residuals[k], tau_k)
-        offsets[:, cells] = value if value.shape[1] == cells.sum() else np.repeat(value, cells.sum(), axis=1)
+@dataclass(frozen=True, eq=False)
+class Priced:
+    """One entry's decisions and per-cell costs over every window (calibration first)."""
+
+    name: str
+    decisions: np.ndarray  # series x cells
+    costs: dict[str, np.ndarray]  # component -> series x cells
+    served: np.ndarray | None = None  # inventory: units served per cell
+    lost: np.ndarray | None = None
+    stock: np.ndarray | None = None
+
+    @property
+    def total(self) -> np.ndarray:
+        return sum(self.costs.values())  # type: ignore[return-value]
+
+
+def costs_for(
+    framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], columns: Mapping[str, np.ndarray]
+) -> tuple[dict[str, object], UnitCosts]:
+    """The parameters as numbers or per-cell arrays, and the unit costs they give. `columns` holds
+    the price columns' values for the cells being priced."""
+    arrays = param_arrays(values, columns)
+    return arrays, framing.unit_costs(arrays)
+
+
+def cell_columns(predictions: QuantityPredictions) -> dict[str, np.ndarray]:
+    return {k: v[:, predictions.periods] for k, v in predictions.panel.columns.items() if k != "decision"}
+
+
+def _tau(costs: UnitCosts, shape: tuple[int, int]) -> np.ndarray:
+    return np.broadcast_to(costs.critical_ratio, shape)
+
+
+def _offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray) -> np.ndarray:
+    """The residual quantile at tau for every cell, from the model's errors before its window."""
+    pools = predictions.residual_pools(name)
+    offsets = np.zeros(tau.shape)
+    for k in range(predictions.windows):
+        cells = predictions.window_of == k
+        offsets[:, cells] = policies.residual_quantile(pools[k], tau[:, cells])
     return offsets
 
 
-def _cell_columns(predictions: Predictions) -> dict[str, np.ndarray]:
-    columns = predictions.panel.columns
-    return {key: columns[key][:, predictions.periods] for key in ("price", "unit_cost") if key in columns}
-
-
-def _protection_level(
-    model: ModelForecasts, predictions: Predictions, tau: np.ndarray, periods: int, status_quo: bool
+def _levels(
+    predictions: QuantityPredictions, entry: Forecasts, tau: np.ndarray, periods: int, safety: bool
 ) -> np.ndarray:
-    """Order-up-to level S_t: forecast demand over lead time + review period, plus safety stock
-    from the model's residual quantile at tau (sum of `periods` residuals approximated as
-    periods*mean + sqrt(periods)*(quantile - mean)). A status quo rule gets no safety stock."""
-    forecast = model.forecast
-    n = forecast.shape[1]
-    cumulative = np.concatenate([np.zeros((forecast.shape[0], 1)), np.cumsum(forecast, axis=1)], axis=1)
-    start = np.arange(n) + 1
-    stop = np.minimum(start + periods, n)
+    """Order-up-to level per cell: forecast demand over lead time + review period (only the
+    forecasts made at the same origin: a decision never uses a later origin's forecast), plus
+    safety stock from the model's residual quantile (a sum of `periods` residuals approximated
+    as periods*mean + sqrt(periods)*(quantile - mean)). A status-quo rule gets no safety stock."""
+    h = predictions.horizon
+    forecast = entry.forecast.reshape(entry.forecast.shape[0], predictions.windows, h)
+    cumulative = np.concatenate([np.zeros((*forecast.shape[:2], 1)), np.cumsum(forecast, axis=2)], axis=2)
+    start = np.arange(h) + 1
+    stop = np.minimum(start + periods, h)
     width = np.maximum(stop - start, 1)
-    ahead = np.where(stop > start, (cumulative[:, stop] - cumulative[:, start]) / width, forecast[:, -1:])
-    level = ahead * periods
-    if status_quo:
+    ahead = np.where(stop > start, (cumulative[:, :, stop] - cumulative[:, :, start]) / width, forecast[:, :, -1:])
+    level = (ahead * periods).reshape(entry.forecast.shape)
+    if not safety:
         return level
-    quantile = _offsets(model, predictions, tau)
-    mean = np.zeros_like(forecast)
-    for k in range(len(predictions.origin_starts)):
-        cells = predictions.origin_of == k
-        mean[:, cells] = np.nan_to_num(nanmean(model.residuals[k], axis=1))[:, None]
+    quantile = _offsets(predictions, entry.name, tau)
+    means = predictions.residual_means(entry.name)
+    mean = np.stack([means[k] for k in predictions.window_of], axis=1)
     return np.maximum(level + periods * mean + np.sqrt(periods) * (quantile - mean), 0.0)
 
 
-def price(
-    predictions: Predictions,
-    framing: str,
-    params: dict[str, Any],
-    status_quo_label: str,
-    status_quo_model: str | None,
-) -> Impact:
-    """Money of every model; the status quo is the named rule model, or the decision column."""
+def _simulate(
+    predictions: QuantityPredictions,
+    demand: np.ndarray,
+    level: np.ndarray,
+    fixed: np.ndarray | None,
+    params: Mapping[str, object],
+    costs: UnitCosts,
+) -> dict[str, np.ndarray]:
+    """The order-up-to policy run over the calibration window alone, then over the tests as one
+    stretch, each from the same starting shelf for every policy (recent demand x (L + R))."""
+    lead, review = int(params["lead_time"]), int(params["review_period"])  # type: ignore[call-overload]
+    backorders = bool(params["backorders"])
+    panel = predictions.panel
+    out = {key: np.zeros(demand.shape) for key in ("lost", "stock", "orders", "served")}
+    for cells, origin in (
+        (predictions.window_of == 0, predictions.starts[0]),
+        (predictions.scored, predictions.starts[1]),
+    ):
+        recent = panel.y[:, max(0, origin - 4 * panel.season) : origin]
+        shelf = np.nan_to_num(nanmean(recent, axis=1)) * (lead + review)
+        result = policies.simulate_order_up_to(
+            demand[:, cells],
+            level[:, cells],
+            lead,
+            review,
+            backorders,
+            shelf,
+            None if fixed is None else fixed[:, cells],
+        )
+        out["lost"][:, cells], out["stock"][:, cells] = result.lost, result.end_stock
+        out["orders"][:, cells], out["served"][:, cells] = result.orders, result.served
+    return out
+
+
+def price_entries(
+    framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions
+) -> tuple[list[Priced], Priced, np.ndarray, UnitCosts]:
+    """Every entry priced (status quo first), then `auto`, and auto's pick per window."""
+    params, costs = costs_for(framing, values, cell_columns(predictions))
     actual = predictions.actual
     seen = ~np.isnan(actual)
     demand = np.where(seen, actual, 0.0)
-    costs = quantity.unit_costs(framing, params, _cell_columns(predictions))
-    tau = np.broadcast_to(costs.critical_ratio, actual.shape) if np.ndim(costs.critical_ratio) else costs.critical_ratio
-    panel = predictions.panel
-    labels = panel.labels()
-    entries: list[tuple[str, np.ndarray | None, ModelForecasts | None]] = []
-    if status_quo_model is None:
-        entries.append((STATUS_QUO_COLUMN, panel.columns["decision"][:, predictions.periods], None))
-    for name, model in predictions.models.items():
-        entries.append((name, None, model))
-    results: list[ModelMoney] = []
-    per_period: dict[str, np.ndarray] = {}
-    decisions: dict[str, np.ndarray] = {}
-    lead, review = int(params.get("lead_time", 0)), int(params.get("review_period", 1))
-    history = panel.y[:, : predictions.origin_starts[0]]
-    typical = np.nan_to_num(nanmean(history[:, -4 * panel.season :], axis=1))
-    initial_stock = typical * (lead + review)  # the same starting shelf for every policy
-    for name, fixed, model in entries:
-        is_sq = name == status_quo_model or model is None
-        components: dict[str, np.ndarray]
-        extras: dict[str, float] = {}
-        if framing == "inventory":
-            if model is None:
-                result = policies.simulate_order_up_to(
-                    demand,
-                    np.zeros_like(demand),
-                    lead,
-                    review,
-                    bool(params["backorders"]),
-                    initial_stock,
-                    fixed_orders=np.nan_to_num(fixed),
-                )
-            else:
-                level = _protection_level(model, predictions, tau, lead + review, is_sq)
-                result = policies.simulate_order_up_to(
-                    demand, level, lead, review, bool(params["backorders"]), initial_stock
-                )
-            components = {"lost sales": costs.under * result.lost, "holding": costs.over * result.end_stock}
-            decision = result.orders
-            total_demand = demand.sum()
-            extras = {
-                "fill_rate": float(result.served.sum() / total_demand) if total_demand else 1.0,
-                "stockout_units": float(result.lost.sum()),
-                "average_stock": float(result.end_stock.mean()),
-            }
+    tau = _tau(costs, actual.shape)
+    rounding = predictions.panel.whole_units
+    policy = framing.policy
+    entries: list[Priced] = []
+    levels: dict[str, np.ndarray] = {}
+    fixed: dict[str, np.ndarray] = {}
+    sources: list[tuple[str, Forecasts | None]] = []
+    if predictions.status_quo_decisions is not None:
+        sources.append((STATUS_QUO, None))
+    sources += [(entry.name, entry) for entry in predictions.models]
+    for name, entry in sources:
+        if entry is None:  # the business's own decisions, priced as they were
+            decisions = np.nan_to_num(predictions.status_quo_decisions[:, predictions.periods])  # type: ignore[index]
+            fixed[name] = decisions
+            priced = _price(policy, name, demand, seen, decisions, None, decisions, params, costs, predictions)
         else:
-            if model is None:
-                decision = np.nan_to_num(fixed)
-            elif is_sq:
-                decision = model.forecast
+            rule = name == STATUS_QUO
+            if policy == "order-up-to":
+                level = _levels(
+                    predictions, entry, tau, int(params["lead_time"]) + int(params["review_period"]), not rule
+                )  # type: ignore[call-overload]
+                levels[name] = whole(level) if rounding else level
+                priced = _price(
+                    policy, name, demand, seen, levels[name], levels[name], None, params, costs, predictions
+                )
             else:
-                decision = policies.quantile_decision(model.forecast, _offsets(model, predictions, tau))
-            if framing == "staffing":
-                staff = decision if model is None else quantity.staff_for(decision, params)
-                unserved, staff_cost = quantity.staffing_cost(demand, staff, params)
-                components = {"unserved work": unserved, "staff": staff_cost}
-                decision = staff
-            else:
-                short, excess = quantity.newsvendor_cost(demand, decision, costs)
-                components = {"stockouts": short, "overstock": excess}
-        components = {k: np.where(seen, np.broadcast_to(v, actual.shape), 0.0) for k, v in components.items()}
-        cell_cost = sum(components.values())
-        per_period[name] = cell_cost.sum(axis=0)
-        decisions[name] = decision
-        accuracy = model.accuracy(actual) if model is not None else {}
-        results.append(
-            ModelMoney(
-                name=name,
-                money=float(cell_cost.sum()),
-                components={k: float(v.sum()) for k, v in components.items()},
-                accuracy=accuracy,
-                per_segment=dict(zip(labels, cell_cost.sum(axis=1).tolist(), strict=True)),
-                extras=extras,
-                failed=list(model.failed) if model is not None else [],
-                is_status_quo=is_sq,
-            )
-        )
-    sq_name = status_quo_model or STATUS_QUO_COLUMN
-    gains = {name: per_period[sq_name] - values for name, values in per_period.items()}
-    dates = panel.dates[predictions.periods]
-    unit = panel.frequency
-    impact = Impact(
-        framing=framing,
-        params=dict(params),
-        direction="cost",
-        status_quo=status_quo_label,
-        models=results,
-        evaluation={
-            "rows": int(seen.sum()),
-            "series": panel.n_series,
-            "periods": len(predictions.periods),
-            "frequency": unit,
-            "start": str(dates.min().date()),
-            "end": str(dates.max().date()),
-            "tests": len(predictions.origin_starts),
-            "horizon": predictions.settings.horizon,
-            "period_text": f"the last {len(predictions.periods)} {unit}s ({dates.min():%d %b %Y} to {dates.max():%d %b %Y})",
-            "critical_ratio": float(np.mean(tau)),
-        },
-        details={"decisions": decisions, "per_period": per_period, "status_quo_model": sq_name},
-    )
-    # Blocks of a season, but at least five blocks in the window so the resampling varies.
-    block = max(1, min(panel.season, len(predictions.periods) // 5))
-    return finish(impact, gains, lambda g: block_bootstrap(g, block))
+                quantity = (
+                    entry.forecast
+                    if rule
+                    else policies.quantile_decision(entry.forecast, _offsets(predictions, name, tau))
+                )
+                priced = _price(policy, name, demand, seen, quantity, None, None, params, costs, predictions, rounding)
+        entries.append(priced)
+    choices = choose_per_window(entries, predictions)
+    auto = _auto(entries, choices, policy, demand, seen, levels, fixed, params, costs, predictions)
+    return entries, auto, choices, costs
+
+
+def _price(
+    policy: str,
+    name: str,
+    demand: np.ndarray,
+    seen: np.ndarray,
+    quantity: np.ndarray,
+    level: np.ndarray | None,
+    fixed: np.ndarray | None,
+    params: Mapping[str, object],
+    costs: UnitCosts,
+    predictions: QuantityPredictions,
+    rounding: bool = False,
+) -> Priced:
+    first, second = COMPONENTS[policy]
+    if policy == "order-up-to":
+        level = np.zeros_like(demand) if level is None else level
+        run = _simulate(predictions, demand, level, fixed, params, costs)
+        parts = {first: costs.under * run["lost"], second: costs.over * run["stock"]}
+        decisions, extra = run["orders"], run
+    elif policy == "staffing":
+        staff = quantity if fixed is not None else staff_for(quantity, params)
+        unserved, paid = staffing_cost(demand, staff, params)
+        parts, decisions, extra = {first: unserved, second: paid}, staff, {}
+    else:
+        decisions = quantity if fixed is not None or not rounding else whole(quantity)
+        short, excess = newsvendor_cost(demand, decisions, costs)
+        parts, decisions, extra = {first: short, second: excess}, decisions, {}
+    masked = {k: np.where(seen, np.broadcast_to(v, demand.shape), 0.0) for k, v in parts.items()}
+    return Priced(name, decisions, masked, extra.get("served"), extra.get("lost"), extra.get("stock"))
+
+
+def window_costs(entries: list[Priced], predictions: QuantityPredictions) -> np.ndarray:
+    """Cost of each entry in each window (entries x windows)."""
+    totals = np.stack([entry.total.sum(axis=0) for entry in entries])
+    return np.stack([totals[:, predictions.window_of == k].sum(axis=1) for k in range(predictions.windows)], axis=1)
+
+
+def choose_per_window(entries: list[Priced], predictions: QuantityPredictions) -> np.ndarray:
+    """Auto's pick at each test window k: the entry with the least cost over the windows before k
+    (the calibration window counts). Ties go to the earlier entry, the status quo first: no
+    change without a reason. Index into `entries`, one per window (window 0 repeats window 1's)."""
+    cost = window_costs(entries, predictions)
+    earlier = np.cumsum(cost, axis=1) - cost  # cost before each window
+    picks = np.argmin(np.round(earlier, 9), axis=0)
+    picks[0] = picks[1] if len(picks) > 1 else picks[0]
+    return picks
+
+
+def _auto(
+    entries: list[Priced],
+    choices: np.ndarray,
+    policy: str,
+    demand: np.ndarray,
+    seen: np.ndarray,
+    levels: dict[str, np.ndarray],
+    fixed: dict[str, np.ndarray],
+    params: Mapping[str, object],
+    costs: UnitCosts,
+    predictions: QuantityPredictions,
+) -> Priced:
+    pick = choices[predictions.window_of]  # the entry deciding each cell
+    if policy != "order-up-to":  # cells are priced independently: take the chosen entry's
+        decisions = np.zeros_like(demand)
+        parts = {k: np.zeros_like(demand) for k in entries[0].costs}
+        for i, entry in enumerate(entries):
+            cells = pick == i
+            decisions[:, cells] = entry.decisions[:, cells]
+            for k in parts:
+                parts[k][:, cells] = entry.costs[k][:, cells]
+        return Priced(AUTO, decisions, parts)
+    level = np.zeros_like(demand)
+    given = np.full(demand.shape, np.nan)
+    for i, entry in enumerate(entries):
+        cells = pick == i
+        if entry.name in fixed:
+            given[:, cells] = fixed[entry.name][:, cells]
+        else:
+            level[:, cells] = levels[entry.name][:, cells]
+    # Stock carries over, so switching policies is simulated, not stitched.
+    priced = _price(policy, AUTO, demand, seen, level, level, given if fixed else None, params, costs, predictions)
+    return priced

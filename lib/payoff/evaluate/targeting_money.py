@@ -1,94 +1,112 @@
-"""Price every targeting model's act/pass decisions on the out-of-fold probabilities. Runs on
-kept probabilities only: every cost slider and threshold move calls this, nothing refits."""
+"""Price every targeting entry's act/pass decisions on the kept out-of-fold probabilities: the
+status quo, the base-rate rule, each model, and Payoff's own choice (`auto`: for each fold, the
+entry with the best money on the other folds). Nothing here refits."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
-from payoff.evaluate.impact import Impact, ModelMoney, finish
-from payoff.evaluate.uncertainty import entity_bootstrap
-from payoff.framings import targeting
-
-
-def accuracy(probability: np.ndarray, positive: np.ndarray) -> dict[str, float]:
-    if len(np.unique(positive)) < 2:
-        return {}
-    return {
-        "auc": float(roc_auc_score(positive, probability)),
-        "log_loss": float(log_loss(positive, np.clip(probability, 1e-6, 1 - 1e-6))),
-        "brier": float(brier_score_loss(positive, probability)),
-    }
+from payoff.evaluate.predictions import Failure, TargetingPredictions
+from payoff.framings.base import Cells, FromColumn, ParamValue, TargetingFraming, param_arrays
+from payoff.framings.targeting import decide
+from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
 
 
-def price(
-    framing: str,
-    params: dict[str, Any],
-    positive: np.ndarray,
-    value: np.ndarray | None,
-    probabilities: dict[str, np.ndarray],
-    status_quo_acts: np.ndarray,
-    status_quo_label: str,
+@dataclass(frozen=True, eq=False)
+class Decided:
+    """One entry's decisions on every scored entity and what they earned."""
+
+    name: str
+    kind: str
+    acts: np.ndarray | None  # None: the model failed
+    priority: np.ndarray | None  # what ranks entities for acting (expected gain, or probability)
+    gain_of_acting: np.ndarray | None
+    parts: dict[str, np.ndarray]
+    failures: tuple[Failure, ...] = ()
+
+    @property
+    def per_entity(self) -> np.ndarray:
+        return sum(self.parts.values())  # type: ignore[return-value]
+
+
+def cells_for(
+    framing: TargetingFraming, values: Mapping[str, ParamValue | FromColumn], predictions: TargetingPredictions
+) -> Cells:
+    return framing.cells(param_arrays(values, predictions.priced))
+
+
+def price_entries(
+    framing: TargetingFraming,
+    values: Mapping[str, ParamValue | FromColumn],
+    predictions: TargetingPredictions,
     threshold: float | None = None,
-    accuracies: dict[str, dict[str, float]] | None = None,
-) -> Impact:
+) -> tuple[list[Decided], Decided, np.ndarray, Cells]:
     """`threshold` None: act where the expected gain is positive (the default); a number: act
-    where the probability is at least that (a manual override the Impact page offers)."""
-    money = targeting.cells(framing, params, value)
-    budget = params.get("budget")
-    results: list[ModelMoney] = []
-    per_entity: dict[str, np.ndarray] = {}
-    decisions: dict[str, np.ndarray] = {}
-    gains_of_acting: dict[str, np.ndarray] = {}
-    for name, acts, probability in [
-        ("status quo", status_quo_acts, None),
-        *((n, None, p) for n, p in probabilities.items()),
-    ]:
-        if probability is not None:
-            gain = money.gain_of_acting(probability)
-            gains_of_acting[name] = gain
-            if threshold is None:
-                acts = targeting.decide(gain, budget)
-            else:  # manual override: the most likely entities above the threshold, within the budget
-                acts = targeting.decide(np.where(probability >= threshold, probability + 1e-12, -1.0), budget)
-        parts = money.realised(acts, positive)
-        total = sum(parts.values())
-        per_entity[name] = total
-        decisions[name] = acts
-        counts = {
-            "acted": int(acts.sum()),
-            "act & event": int((acts & positive).sum()),
-            "act & no event": int((acts & ~positive).sum()),
-            "pass & event": int((~acts & positive).sum()),
-            "pass & no event": int((~acts & ~positive).sum()),
-        }
-        results.append(
-            ModelMoney(
-                name=name,
-                money=float(total.sum()),
-                components={k: float(v.sum()) for k, v in parts.items()},
-                accuracy=(accuracies or {}).get(name, {}) if probability is not None else {},
-                extras={k: float(v) for k, v in counts.items()},
-                is_status_quo=probability is None,
-            )
+    where the probability is at least that (a manual override). Returns the entries (status quo
+    first), auto, auto's pick per fold (index into the entries) and the cells."""
+    money = cells_for(framing, values, predictions)
+    budget = values.get("budget")
+    positive = predictions.positive
+    sq_acts = predictions.status_quo_acts
+    entries = [
+        Decided(
+            STATUS_QUO,
+            STATUS_QUO,
+            sq_acts,
+            np.where(sq_acts, np.inf, -np.inf),
+            None,
+            money.realised(sq_acts, positive),
         )
-    gains = {name: values - per_entity["status quo"] for name, values in per_entity.items()}
-    impact = Impact(
-        framing=framing,
-        params=dict(params),
-        direction="value",
-        status_quo=status_quo_label,
-        models=results,
-        evaluation={
-            "rows": len(positive),
-            "events": int(positive.sum()),
-            "event_rate": float(positive.mean()) if len(positive) else 0.0,
-            "period_text": f"the {len(positive):,} entities scored out of fold",
-            "break_even_probability": float(np.mean(money.break_even())),
-            "decision_rule": "expected value" if threshold is None else f"probability >= {threshold:.2f}",
-        },
-        details={"decisions": decisions, "gain_of_acting": gains_of_acting, "per_entity": per_entity},
-    )
-    return finish(impact, gains, entity_bootstrap)
+    ]
+    for scores in predictions.models:
+        kind = BASE_RATE if scores.name == BASE_RATE else "model"
+        if scores.failed:
+            entries.append(Decided(scores.name, kind, None, None, None, {}, scores.failures))
+            continue
+        gain = money.gain_of_acting(scores.probability)
+        if threshold is None:
+            priority = gain
+        else:  # the most likely entities above the threshold, within the budget
+            priority = np.where(scores.probability >= threshold, scores.probability + 1e-12, -1.0)
+        acts = decide(priority, budget)  # type: ignore[arg-type]
+        entries.append(Decided(scores.name, kind, acts, priority, gain, money.realised(acts, positive)))
+    picks = choose_per_fold(entries, predictions)
+    priority = np.zeros(len(positive))
+    for i, entry in enumerate(entries):
+        rows = picks[predictions.fold] == i
+        priority[rows] = entry.priority[rows]  # type: ignore[index]
+    acts = decide(priority, budget)  # type: ignore[arg-type]
+    auto = Decided(AUTO, AUTO, acts, priority, None, money.realised(acts, positive))
+    return entries, auto, picks, money
+
+
+def fold_money(entries: list[Decided], predictions: TargetingPredictions) -> np.ndarray:
+    """Money of each entry in each fold (entries x folds); -inf for a failed entry."""
+    out = np.full((len(entries), predictions.folds), -np.inf)
+    for i, entry in enumerate(entries):
+        if entry.acts is not None:
+            out[i] = np.bincount(predictions.fold, weights=entry.per_entity, minlength=predictions.folds)
+    return out
+
+
+def choose_per_fold(entries: list[Decided], predictions: TargetingPredictions) -> np.ndarray:
+    """For each fold, the entry with the best money on the other folds (ties: the earlier entry,
+    the status quo first). Index into `entries`, one per fold."""
+    money = fold_money(entries, predictions)
+    finite = np.where(np.isfinite(money), money, 0.0)
+    others = finite.sum(axis=1, keepdims=True) - finite
+    others[~np.isfinite(money).all(axis=1)] = -np.inf
+    return np.argmax(np.round(others, 9), axis=0)
+
+
+def counts(acts: np.ndarray, positive: np.ndarray) -> dict[str, float]:
+    return {
+        "acted": float(acts.sum()),
+        "act & event": float((acts & positive).sum()),
+        "act & no event": float((acts & ~positive).sum()),
+        "pass & event": float((~acts & positive).sum()),
+        "pass & no event": float((~acts & ~positive).sum()),
+    }

@@ -1,21 +1,28 @@
-"""Tables behind the targeting charts: profit curve, calibration, confusion matrix, top features."""
+"""Tables behind the targeting charts: profit curve, calibration, confusion matrix priced in money."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
-from sklearn.inspection import permutation_importance
 
-from payoff.analysis import Analysis
 from payoff.evaluate.impact import Impact
-from payoff.framings import targeting
+from payoff.evaluate.predictions import TargetingPredictions
+from payoff.evaluate.targeting_money import cells_for
+from payoff.framings.base import FromColumn, ParamValue, TargetingFraming
 
 
-def profit_curve(analysis: Analysis, impact: Impact, model: str) -> pd.DataFrame:
-    p = analysis.predictions
-    money = targeting.cells(analysis.spec.framing, impact.params, p["value"])
-    positive = p["positive"]
-    gain = impact.details["gain_of_acting"][model]
+def profit_curve(
+    framing: TargetingFraming,
+    values: Mapping[str, ParamValue | FromColumn],
+    predictions: TargetingPredictions,
+    model: str,
+) -> pd.DataFrame:
+    """Money when acting on the top share of entities ranked by the model's expected gain."""
+    money = cells_for(framing, values, predictions)
+    positive = predictions.positive
+    gain = money.gain_of_acting(predictions.model(model).probability)
     order = np.argsort(-gain, kind="stable")
     n = len(positive)
     act_all = money.realised(np.ones(n, bool), positive)
@@ -30,57 +37,24 @@ def profit_curve(analysis: Analysis, impact: Impact, model: str) -> pd.DataFrame
 
 def calibration_table(probability: np.ndarray, positive: np.ndarray, bins: int = 10) -> pd.DataFrame:
     edges = np.unique(np.quantile(probability, np.linspace(0, 1, bins + 1)))
-    which = np.clip(np.searchsorted(edges, probability, side="right") - 1, 0, len(edges) - 2)
+    which = np.clip(np.searchsorted(edges, probability, side="right") - 1, 0, max(len(edges) - 2, 0))
     frame = pd.DataFrame({"bin": which, "p": probability, "y": positive.astype(float)})
     table = frame.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"), entities=("y", "size"))
     return table.reset_index(drop=True)
 
 
 def confusion(impact: Impact, model: str) -> pd.DataFrame:
+    """The decisions against what happened: entities and money per cell."""
     entry = impact.model(model)
-    labels = [("act & event", "act & no event"), ("pass & event", "pass & no event")]
     rows = []
-    for decision, (event, no_event) in zip(("act", "pass"), labels, strict=True):
+    for decision in ("act", "pass"):
         rows.append(
             {
                 "decision": decision,
-                "event: entities": int(entry.extras[event]),
-                "event: money": round(entry.components[event], 2),
-                "no event: entities": int(entry.extras[no_event]),
-                "no event: money": round(entry.components[no_event], 2),
+                "event: entities": int(entry.extras.get(f"{decision} & event", 0)),
+                "event: money": entry.components.get(f"{decision} & event", 0.0),
+                "no event: entities": int(entry.extras.get(f"{decision} & no event", 0)),
+                "no event: money": entry.components.get(f"{decision} & no event", 0.0),
             }
         )
     return pd.DataFrame(rows)
-
-
-def top_features(analysis: Analysis, model: str, sample: int = 2000) -> pd.DataFrame:
-    """Coefficients for logistic regression (per standardised unit or category), permutation
-    importance (drop in AUC when a column is shuffled) for the tree models, on held-out rows."""
-    fitted = analysis.predictions["models"][model]
-    estimator = fitted.last_model
-    if model == "logistic regression":
-        names = estimator[0].get_feature_names_out()
-        coefficients = estimator[-1].coef_[0]
-        table = pd.DataFrame(
-            {
-                "feature": [n.split("__", 1)[-1] for n in names],
-                "importance": np.abs(coefficients),
-                "direction": np.where(coefficients > 0, "raises the odds", "lowers the odds"),
-            }
-        )
-        table.attrs["unit"] = "|coefficient| (per standard deviation or category)"
-        return table.sort_values("importance", ascending=False).reset_index(drop=True)
-    x = analysis.predictions["x"]
-    columns = analysis.predictions["columns"]
-    ordered = x[columns.categorical + columns.numeric]
-    rows = fitted.last_test
-    if len(rows) > sample:
-        rows = np.random.default_rng(0).choice(rows, sample, replace=False)
-    target = np.zeros(len(x), dtype=int)
-    target[analysis.predictions["rows"]] = analysis.predictions["positive"]
-    result = permutation_importance(
-        estimator, ordered.iloc[rows], target[rows], scoring="roc_auc", n_repeats=3, random_state=0, n_jobs=1
-    )
-    table = pd.DataFrame({"feature": ordered.columns, "importance": result.importances_mean})
-    table.attrs["unit"] = "drop in AUC when shuffled"
-    return table.sort_values("importance", ascending=False).reset_index(drop=True)

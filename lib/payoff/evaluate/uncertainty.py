@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-BOOTSTRAP_DRAWS = 2000
+BOOTSTRAP_DRAWS = 1000
 SEED = 20261123
 
 

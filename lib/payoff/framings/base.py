@@ -1,30 +1,55 @@
-"""A framing is a business question with its parameters and its money formula.
+"""A framing is a business question: its parameters (with units, defaults and ranges), the money
+of a decision, and what the business is assumed to do today when the file does not say.
 
-Parameter keys are a contract shared by the UI, the CLI and the tests (see DESIGN.md,
-"Framing catalogue")."""
+Parameter keys are a contract shared by the UI, the CLI and the tests (DESIGN.md, "Framing
+catalogue"). A money parameter may come from a column of the file (price and cost per item, the
+value of each customer): :class:`FromColumn` records that, and which constant fills its blanks."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from payoff.errors import BadParameter
+from payoff.statusquo import StatusQuo
+
+Number = float | int
+ParamValue = float | int | bool | None
+SWEPT_KINDS = ("money", "share", "rate")  # the business assumptions a sensitivity sweep moves
+
+
+@dataclass(frozen=True)
+class FromColumn:
+    """A parameter priced per row from a column; `fill` prices the rows where it is blank and
+    `scale` multiplies every value (a what-if: "customer values 20% lower")."""
+
+    column: str
+    fill: float
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
 class Param:
     key: str
     label: str
-    default: float | int | bool | None
+    default: ParamValue
     unit: str = ""
     help: str = ""
-    kind: str = "money"  # money | share | periods | count | bool | optional_count
+    kind: str = "money"  # money | share | rate | periods | count | bool | optional_count
     minimum: float | None = 0.0
     maximum: float | None = None
-    column_role: str | None = None  # a column with this role overrides the constant per row
+    column_role: str | None = None  # a column with this role may price it per row
+    sweep_from: str | None = None  # when 0, a sensitivity sweep runs up to this parameter's value
 
-    def coerce(self, raw: Any) -> float | int | bool | None:
+    @property
+    def is_swept(self) -> bool:
+        """A business assumption a sensitivity sweep moves (money, a share, a rate)."""
+        return self.kind in SWEPT_KINDS
+
+    def coerce(self, raw: Any) -> ParamValue:
         """Turn user input (text from the CLI, a widget value) into this parameter's type."""
         if self.kind == "bool":
             if isinstance(raw, bool):
@@ -43,6 +68,8 @@ class Param:
             value = float(str(raw).replace(",", "")) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError) as error:
             raise BadParameter(f"'{self.key}' must be a number ({self.unit or self.label}), not {raw!r}.") from error
+        if not np.isfinite(value):
+            raise BadParameter(f"'{self.key}' must be a finite number, not {raw!r}.")
         if self.minimum is not None and value < self.minimum:
             raise BadParameter(f"'{self.key}' must be at least {self.minimum:g}, not {value:g}.")
         if self.maximum is not None and value > self.maximum:
@@ -54,15 +81,23 @@ class Param:
         return value
 
 
-@dataclass(frozen=True)
+Values = Mapping[str, "ParamValue | FromColumn"]
+Arrays = Mapping[str, Any]  # a parameter as a number, or as an array of per-row values
+
+
+@dataclass(frozen=True, kw_only=True)
 class Framing:
     key: str
     title: str
-    family: str  # quantity | targeting
     question: str
     params: tuple[Param, ...]
+    default_status_quo: StatusQuo
     direction: str = "cost"  # cost: lower is better; value: higher is better
     act_label: str = "act"
+
+    @property
+    def family(self) -> str:  # pragma: no cover - every framing is one of the two below
+        raise NotImplementedError
 
     def param(self, key: str) -> Param:
         for param in self.params:
@@ -71,15 +106,114 @@ class Framing:
         known = ", ".join(p.key for p in self.params)
         raise BadParameter(f"Framing '{self.key}' has no parameter '{key}'. Its parameters: {known}.")
 
-    def defaults(self) -> dict[str, Any]:
+    def defaults(self) -> dict[str, ParamValue]:
         return {p.key: p.default for p in self.params}
 
-    def resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
-        """Defaults overlaid with the given values, each checked and converted."""
-        values = self.defaults()
+    def resolve(self, given: Mapping[str, Any]) -> dict[str, ParamValue | FromColumn]:
+        """Defaults overlaid with the given values, each checked and converted. A
+        :class:`FromColumn` passes through with its fill checked."""
+        values: dict[str, ParamValue | FromColumn] = dict(self.defaults())
         for key, raw in given.items():
-            values[key] = self.param(key).coerce(raw)
+            param = self.param(key)
+            if isinstance(raw, FromColumn):
+                if param.column_role is None:
+                    raise BadParameter(f"'{key}' is one number for all rows; it cannot come from a column.")
+                fill = param.coerce(raw.fill)
+                values[key] = FromColumn(raw.column, float(fill or 0.0), float(raw.scale))
+            else:
+                values[key] = param.coerce(raw)
         for param in self.params:
             if values[param.key] is None and param.kind != "optional_count":
                 raise BadParameter(f"'{param.key}' needs a value: {param.help}")
         return values
+
+
+def param_arrays(values: Mapping[str, ParamValue | FromColumn], columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """Parameters as the money formulas take them: a number, or per-row values from a column
+    (blanks filled with the constant, scaled by the what-if multiplier). `columns` holds each
+    column-priced parameter's raw values for the rows being priced."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, FromColumn):
+            raw = np.asarray(columns[key], dtype="float64")
+            out[key] = np.where(np.isfinite(raw), raw, value.fill) * value.scale
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    """Per cell (series x period) costs of one unit too few and one unit too many."""
+
+    under: np.ndarray
+    over: np.ndarray
+
+    @property
+    def critical_ratio(self) -> np.ndarray:
+        """under / (under + over): the demand quantile that minimises the expected cost."""
+        total = self.under + self.over
+        return np.divide(self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuantityFraming(Framing):
+    """How much to stock, order or schedule. `policy` names the decision rule that turns a
+    demand quantile into a decision: newsvendor, order-up-to or staffing."""
+
+    policy: str
+    unit_costs: Callable[[Arrays], UnitCosts] = field(repr=False, compare=False)
+
+    @property
+    def family(self) -> str:
+        return "quantity"
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Money per entity in each of the four outcomes (arrays of the entities' length, or scalars)."""
+
+    act_pos: np.ndarray
+    act_neg: np.ndarray
+    pass_pos: np.ndarray
+    pass_neg: np.ndarray
+
+    def gain_of_acting(self, probability: np.ndarray) -> np.ndarray:
+        """Expected money of acting minus passing, for each entity at its probability."""
+        return probability * (self.act_pos - self.pass_pos) + (1 - probability) * (self.act_neg - self.pass_neg)
+
+    def break_even(self) -> np.ndarray:
+        """The probability above which acting pays (where the expected gain is zero)."""
+        up = np.asarray(self.act_pos - self.pass_pos, dtype="float64")
+        down = np.asarray(self.pass_neg - self.act_neg, dtype="float64")
+        total = up + down
+        with np.errstate(all="ignore"):
+            return np.where(total > 0, down / np.where(total > 0, total, 1), np.where(up >= 0, 0.0, 1.0))
+
+    def realised(self, act: np.ndarray, positive: np.ndarray) -> dict[str, np.ndarray]:
+        """Money per entity split by cell: what the decisions earned given what happened."""
+        act = act.astype(bool)
+        positive = positive.astype(bool)
+        shape = act.shape
+
+        def cell(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            return np.where(mask, np.broadcast_to(values, shape), 0.0)
+
+        return {
+            "act & event": cell(self.act_pos, act & positive),
+            "act & no event": cell(self.act_neg, act & ~positive),
+            "pass & event": cell(self.pass_pos, ~act & positive),
+            "pass & no event": cell(self.pass_neg, ~act & ~positive),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetingFraming(Framing):
+    """Whom to act on. `words` name the act and the two outcomes ("contact", "churns", "stays")."""
+
+    cells: Callable[[Arrays], Cells] = field(repr=False, compare=False)
+    words: tuple[str, str, str] = ("act", "event happens", "no event")
+
+    @property
+    def family(self) -> str:
+        return "targeting"

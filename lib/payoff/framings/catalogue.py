@@ -1,31 +1,48 @@
-"""Every framing Payoff offers, with its parameters, units, defaults and one-line help."""
+"""Every framing Payoff offers: parameters with units, defaults and one-line help, the money
+formula, and the status quo assumed when the file has no decision column."""
 
 from __future__ import annotations
 
-from payoff.framings.base import Framing, Param
+from payoff.errors import BadParameter
+from payoff.framings import quantity, targeting
+from payoff.framings.base import Framing, Param, QuantityFraming, TargetingFraming
+from payoff.statusquo import Everybody, LastValue, Nobody
 
 _BUDGET = Param("budget", "Most entities to act on", None, "entities", "Leave empty for no limit.", "optional_count")
-
-PERISHABLE = Framing(
-    "perishable",
-    "Minimise stockout and overstock losses (perishable stock)",
-    "quantity",
-    "How much should I stock each day when leftovers are lost?",
-    (
-        Param("price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price"),
-        Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost"),
-        Param("salvage", "Salvage value", 0.0, "per unit", "What an unsold unit still brings back."),
-        Param("goodwill", "Goodwill loss", 0.0, "per missed unit", "Extra cost of disappointing a customer."),
-    ),
+_PRICE = Param("price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price")
+_UNIT_COST = Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost")
+_GOODWILL = Param(
+    "goodwill", "Goodwill loss", 0.0, "per missed unit", "Extra cost of disappointing a customer.", sweep_from="price"
 )
-INVENTORY = Framing(
-    "inventory",
-    "Keep the right stock on the shelf (replenishment)",
-    "quantity",
-    "How much should I order each review, given delivery lead time and stock carried over?",
-    (
-        Param("price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price"),
-        Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost"),
+
+PERISHABLE = QuantityFraming(
+    key="perishable",
+    title="Minimise stockout and overstock losses (perishable stock)",
+    question="How much should I stock each day when leftovers are lost?",
+    params=(
+        _PRICE,
+        _UNIT_COST,
+        Param(
+            "salvage",
+            "Salvage value",
+            0.0,
+            "per unit",
+            "What an unsold unit still brings back.",
+            sweep_from="unit_cost",
+        ),
+        _GOODWILL,
+    ),
+    default_status_quo=LastValue(),
+    policy="newsvendor",
+    unit_costs=quantity.perishable_costs,
+)
+INVENTORY = QuantityFraming(
+    key="inventory",
+    title="Keep the right stock on the shelf (replenishment)",
+    question="How much should I order each review, given delivery lead time and stock carried over?",
+    params=(
+        _PRICE,
+        _UNIT_COST,
         Param("holding_cost", "Holding cost", 0.05, "per unit per period", "Cost of keeping one unit in stock."),
         Param(
             "lead_time",
@@ -47,43 +64,50 @@ INVENTORY = Framing(
             "bool",
             None,
         ),
-        Param("goodwill", "Goodwill loss", 0.0, "per missed unit", "Extra cost of disappointing a customer."),
+        _GOODWILL,
     ),
+    default_status_quo=LastValue(),
+    policy="order-up-to",
+    unit_costs=quantity.inventory_costs,
 )
-STAFFING = Framing(
-    "staffing",
-    "Schedule the right number of staff",
-    "quantity",
-    "How many people should I schedule each period for the work that will arrive?",
-    (
+STAFFING = QuantityFraming(
+    key="staffing",
+    title="Schedule the right number of staff",
+    question="How many people should I schedule each period for the work that will arrive?",
+    params=(
         Param(
             "units_per_staff",
             "Work one person handles",
             45.0,
             "units per period",
             "Calls, orders or visits one person can handle in one period.",
+            "rate",
             minimum=1e-9,
         ),
         Param("staff_cost", "Cost of one person", 160.0, "per period", "Pay for one person for one period."),
         Param("unserved_cost", "Cost of unserved work", 6.0, "per unit", "Cost of one call or order not handled."),
     ),
+    default_status_quo=LastValue(),
+    policy="staffing",
+    unit_costs=quantity.staffing_costs,
 )
-CUSTOM_QUANTITY = Framing(
-    "custom-quantity",
-    "Too little vs too much: name the two costs",
-    "quantity",
-    "What does one unit too few cost, and one unit too many?",
-    (
+CUSTOM_QUANTITY = QuantityFraming(
+    key="custom-quantity",
+    title="Too little vs too much: name the two costs",
+    question="What does one unit too few cost, and one unit too many?",
+    params=(
         Param("under", "Cost of one unit too few", 3.0, "per unit", "Lost margin, penalty or goodwill."),
         Param("over", "Cost of one unit too many", 1.0, "per unit", "Waste, holding or idle cost."),
     ),
+    default_status_quo=LastValue(),
+    policy="newsvendor",
+    unit_costs=quantity.custom_costs,
 )
-CHURN = Framing(
-    "churn",
-    "Which customers to call to stop churn",
-    "targeting",
-    "Whom should we contact with a retention offer?",
-    (
+CHURN = TargetingFraming(
+    key="churn",
+    title="Which customers to call to stop churn",
+    question="Whom should we contact with a retention offer?",
+    params=(
         Param(
             "value",
             "Value of a customer kept",
@@ -106,15 +130,17 @@ CHURN = Framing(
         ),
         _BUDGET,
     ),
+    default_status_quo=Nobody(),
     direction="value",
     act_label="contact",
+    cells=targeting.churn_cells,
+    words=("contact", "churns", "stays"),
 )
-FRAUD = Framing(
-    "fraud",
-    "Which transactions to review",
-    "targeting",
-    "Which payments should an analyst review before they go through?",
-    (
+FRAUD = TargetingFraming(
+    key="fraud",
+    title="Which transactions to review",
+    question="Which payments should an analyst review before they go through?",
+    params=(
         Param(
             "value",
             "Transaction amount",
@@ -133,31 +159,36 @@ FRAUD = Framing(
             0.0,
             "per genuine payment reviewed",
             "Customer friction of a held genuine payment.",
+            sweep_from="review_cost",
         ),
         _BUDGET,
     ),
+    default_status_quo=Nobody(),
     direction="value",
     act_label="review",
+    cells=targeting.fraud_cells,
+    words=("review", "is fraud", "is genuine"),
 )
-LEADS = Framing(
-    "leads",
-    "Which leads to contact",
-    "targeting",
-    "Which leads are worth a sales call?",
-    (
+LEADS = TargetingFraming(
+    key="leads",
+    title="Which leads to contact",
+    question="Which leads are worth a sales call?",
+    params=(
         Param("value", "Value of a conversion", 500.0, "per conversion", "Margin on a won deal.", column_role="value"),
         Param("contact_cost", "Cost of a contact", 25.0, "per contact", "Sales time for one lead."),
         _BUDGET,
     ),
+    default_status_quo=Everybody(),
     direction="value",
     act_label="contact",
+    cells=targeting.leads_cells,
+    words=("contact", "converts", "does not convert"),
 )
-CREDIT = Framing(
-    "credit",
-    "Which loans to approve",
-    "targeting",
-    "Which applications should we approve?",
-    (
+CREDIT = TargetingFraming(
+    key="credit",
+    title="Which loans to approve",
+    question="Which applications should we approve?",
+    params=(
         Param(
             "value", "Loan amount", 10000.0, "per loan", "Use the amount column when there is one.", column_role="value"
         ),
@@ -175,31 +206,35 @@ CREDIT = Framing(
             1.0,
         ),
     ),
+    # The file holds loans that were granted: today every application of this kind is approved.
+    default_status_quo=Everybody(),
     direction="value",
     act_label="approve",
+    cells=targeting.credit_cells,
+    words=("approve", "defaults", "repays"),
 )
-CUSTOM_PAYOFF = Framing(
-    "custom-payoff",
-    "Act or not: type the four payoffs",
-    "targeting",
-    "What do you gain or lose in each of the four cases?",
-    (
+CUSTOM_PAYOFF = TargetingFraming(
+    key="custom-payoff",
+    title="Act or not: type the four payoffs",
+    question="What do you gain or lose in each of the four cases?",
+    params=(
         Param("act_pos", "Act, event happens", 50.0, "per entity", "E.g. a churner you called.", minimum=None),
         Param("act_neg", "Act, no event", -10.0, "per entity", "E.g. a loyal customer you called.", minimum=None),
         Param("pass_pos", "Pass, event happens", -100.0, "per entity", "E.g. a churner you missed.", minimum=None),
         Param("pass_neg", "Pass, no event", 0.0, "per entity", "E.g. a loyal customer left alone.", minimum=None),
     ),
+    default_status_quo=Nobody(),
     direction="value",
+    cells=targeting.custom_cells,
 )
 
 FRAMINGS: dict[str, Framing] = {
     f.key: f for f in (PERISHABLE, INVENTORY, STAFFING, CUSTOM_QUANTITY, CHURN, FRAUD, LEADS, CREDIT, CUSTOM_PAYOFF)
 }
+FAMILIES = ("quantity", "targeting")
 
 
 def get(key: str) -> Framing:
-    from payoff.errors import BadParameter
-
     if key not in FRAMINGS:
         raise BadParameter(f"Unknown framing '{key}'. Choose one of: {', '.join(FRAMINGS)}.")
     return FRAMINGS[key]

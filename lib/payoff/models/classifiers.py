@@ -1,4 +1,4 @@
-"""Classifiers for targeting framings and the status-quo rules they are compared with.
+"""Classifiers for targeting framings, their folds, and the base-rate rule they are compared with.
 
 Out-of-fold probabilities come from stratified k-fold (or time-ordered folds when a date is
 mapped): every entity is scored by a model that never saw it. The probabilities are then
@@ -7,7 +7,6 @@ the effective decision threshold is never chosen on the rows it is scored on."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,12 +22,6 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from payoff.errors import BadParameter
 
-MODELS = ("logistic regression", "random forest", "gradient boosting")
-DESCRIPTIONS = {
-    "logistic regression": "Logistic regression on scaled numbers and one-hot categories, L2-regularised.",
-    "random forest": "60 trees of depth 10 on bootstrap samples (of at most 12,000 rows), averaged.",
-    "gradient boosting": "Gradient-boosted trees with native categorical support.",
-}
 Progress = Callable[[str, float], None]
 FOREST_ROWS = 12_000
 
@@ -107,7 +100,16 @@ def make_model(name: str, columns: Columns, n_rows: int):
                 random_state=0,
             ),
         )
-    raise BadParameter(f"Unknown model '{name}'. Models: {', '.join(MODELS)}.")
+    raise BadParameter(f"Unknown model '{name}'.")
+
+
+def base_rate(y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Each scored entity's probability under the base-rate rule: the event rate of the rows its
+    fold was trained on (never its own)."""
+    out = np.full(len(y), np.nan)
+    for train, test in splits:
+        out[test] = float(np.mean(y[train])) if len(train) else float(np.mean(y))
+    return out
 
 
 def folds(y: np.ndarray, order: np.ndarray | None, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -124,11 +126,11 @@ def folds(y: np.ndarray, order: np.ndarray | None, k: int) -> list[tuple[np.ndar
 @dataclass
 class OutOfFold:
     name: str
-    description: str
     raw: np.ndarray  # out-of-fold probability (NaN where not scored)
     calibrated: np.ndarray  # recalibrated on the other folds
-    last_model: object | None = None
+    last_model: object | None = None  # the model of the last fold, for explanations
     last_test: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    failed_fold: int | None = None
     failure: str | None = None
 
 
@@ -173,51 +175,8 @@ def out_of_fold(
             train = np.sort(np.random.default_rng(i).choice(train, FOREST_ROWS, replace=False))
         try:
             model.fit(ordered.iloc[train], y[train])
-        except ValueError as error:
-            return OutOfFold(name, DESCRIPTIONS[name], raw, raw, failure=str(error))
-        raw[test] = model.predict_proba(ordered.iloc[test])[:, 1]
-    return OutOfFold(name, DESCRIPTIONS[name], raw, recalibrate(raw, y, splits), model, splits[-1][1])
-
-
-_RULE = re.compile(r"^\s*(?P<column>.+?)\s*(?P<op><=|>=|<|>|==|!=)\s*(?P<value>[^<>=!]+?)\s*$")
-
-
-def status_quo_acts(rule: str, frame: pd.DataFrame, positive_label: str | None = None) -> tuple[np.ndarray, str]:
-    """Who the business acts on today: nobody, everybody, a 1/0 column, or a rule like tenure<6."""
-    if rule == "nobody":
-        return np.zeros(len(frame), dtype=bool), "acting on nobody"
-    if rule == "everybody":
-        return np.ones(len(frame), dtype=bool), "acting on everybody"
-    if rule in frame.columns:
-        values = frame[rule]
-        if pd.api.types.is_numeric_dtype(values):
-            return (values.fillna(0).to_numpy() > 0), f"your '{rule}' column"
-        truthy = values.astype("str").str.strip().str.lower().isin({"1", "yes", "true", "y", "contacted"})
-        return truthy.to_numpy(), f"your '{rule}' column"
-    match = _RULE.match(rule)
-    if not match or match.group("column") not in frame.columns:
-        raise BadParameter(
-            f"Unknown status quo '{rule}'. Use nobody, everybody, a 1/0 column, or a rule such as 'tenure<6'."
-        )
-    column, op, raw = match.group("column"), match.group("op"), match.group("value").strip()
-    values = frame[column]
-    if pd.api.types.is_numeric_dtype(values):
-        try:
-            threshold = float(raw)
-        except ValueError as error:
-            raise BadParameter(f"'{raw}' is not a number to compare '{column}' with.") from error
-        compare = {
-            "<": np.less,
-            "<=": np.less_equal,
-            ">": np.greater,
-            ">=": np.greater_equal,
-            "==": np.equal,
-            "!=": np.not_equal,
-        }[op]
-        acts = compare(values.to_numpy(dtype="float64", na_value=np.nan), threshold)
-    else:
-        if op not in ("==", "!="):
-            raise BadParameter(f"'{column}' holds text: use == or != in the rule.")
-        equal = values.astype("str").to_numpy() == raw
-        acts = equal if op == "==" else ~equal
-    return np.asarray(acts, dtype=bool), f"the rule {column} {op} {raw}"
+            raw[test] = model.predict_proba(ordered.iloc[test])[:, 1]
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:
+            nothing = np.full(len(y), np.nan)
+            return OutOfFold(name, nothing, nothing, failed_fold=i + 1, failure=str(error) or type(error).__name__)
+    return OutOfFold(name, raw, recalibrate(raw, y, splits), model, splits[-1][1])

@@ -49,9 +49,11 @@ class FeatureSet:
     matrix: np.ndarray
     names: list[str]
     categorical: list[int]  # columns holding category codes
+    demand: list[int]  # columns measured in units of demand (lags, rolling means): scaled with the series
 
 
 def calendar(dates: pd.DatetimeIndex, frequency: str, country: str | None) -> dict[str, np.ndarray]:
+    """Known-in-advance features of each period. `frequency` is the unit (hour, day, week, month)."""
     features: dict[str, np.ndarray] = {}
     if frequency == "hour":
         features["hour"] = dates.hour.to_numpy().astype(float)
@@ -64,15 +66,24 @@ def calendar(dates: pd.DatetimeIndex, frequency: str, country: str | None) -> di
     if country:
         import holidays
 
-        years = range(dates.min().year, dates.max().year + 1)
+        years = range(dates.min().year - 1, dates.max().year + 2)  # weeks reach across new year
         known = holidays.country_holidays(country, years=years)
         days = dates.normalize()
         if frequency == "week":
-            flags = [any((d + pd.Timedelta(days=k)).date() in known for k in range(7)) for d in days]
+            # A week's label may be its first or its last day (files differ): both sides are known.
+            features["holiday"] = np.asarray([_any_holiday(d, range(0, 7), known) for d in days], dtype=float)
+            features["holiday_before"] = np.asarray([_any_holiday(d, range(-6, 1), known) for d in days], dtype=float)
+        elif frequency == "month":
+            features["holidays"] = np.asarray(
+                [sum(1 for h in known if h.year == d.year and h.month == d.month) for d in days], dtype=float
+            )
         else:
-            flags = [d.date() in known for d in days]
-        features["holiday"] = np.asarray(flags, dtype=float)
+            features["holiday"] = np.asarray([d.date() in known for d in days], dtype=float)
     return features
+
+
+def _any_holiday(day: pd.Timestamp, offsets: range, known: object) -> bool:
+    return any((day + pd.Timedelta(days=k)).date() in known for k in offsets)  # type: ignore[operator]
 
 
 def build_features(panel: Panel, horizon: int, country: str | None = None) -> FeatureSet:
@@ -93,10 +104,11 @@ def build_features(panel: Panel, horizon: int, country: str | None = None) -> Fe
     per_cell["mean_same_phase"] = nanmean(same_phase, axis=0)  # all-missing cells stay NaN
     for name, values in panel.regressors.items():
         per_cell[f"x_{name}"] = values
-    for name, values in calendar(panel.dates, panel.frequency, country).items():
+    for name, values in calendar(panel.dates, panel.frequency.unit, country).items():
         per_cell[name] = np.broadcast_to(values, (n_series, n))
     per_cell["series"] = np.broadcast_to(np.arange(n_series, dtype=float)[:, None], (n_series, n))
     names = list(per_cell)
     matrix = np.stack([np.asarray(per_cell[k], dtype="float64").reshape(-1) for k in names], axis=1)
     categorical = [names.index(c) for c in ("series", "weekday", "hour") if c in names]
-    return FeatureSet(matrix, names, categorical)
+    demand = [i for i, name in enumerate(names) if name.startswith(("lag_", "mean_"))]
+    return FeatureSet(matrix, names, categorical, demand)

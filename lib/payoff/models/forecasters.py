@@ -36,7 +36,6 @@ class Naive:
     """Tomorrow looks like the last period seen."""
 
     name: str = "naive"
-    description: str = "Repeats the last period's value."
 
     def fit(self, y: np.ndarray) -> Naive:
         self.last_ = _last_value(y)
@@ -52,7 +51,6 @@ class SeasonalNaive:
 
     season: int = 7
     name: str = "seasonal naive"
-    description: str = "Repeats the value of the same period one season earlier (e.g. last week's same day)."
 
     def fit(self, y: np.ndarray) -> SeasonalNaive:
         m = self.season
@@ -81,7 +79,6 @@ class MovingAverage:
 
     window: int = 28
     name: str = "moving average"
-    description: str = "The average of the last few periods (28 days, 8 weeks ...)."
 
     def fit(self, y: np.ndarray) -> MovingAverage:
         recent = y[:, -self.window :]
@@ -145,7 +142,6 @@ class HoltWinters:
     phi: float = 0.9
     max_history: int = 3 * 365
     name: str = "exponential smoothing"
-    description: str = "Holt-Winters: a smoothed level, a damped trend and a repeating seasonal pattern."
 
     def fit(self, y: np.ndarray) -> HoltWinters:
         y = y[:, -self.max_history :]
@@ -181,7 +177,6 @@ class StatusQuoRule:
     window: int = 1
     buffer: float = 0.0  # 0.1 = +10%
     name: str = "status quo"
-    description: str = "What you do today."
 
     def fit(self, y: np.ndarray) -> StatusQuoRule:
         base = Naive() if self.window <= 1 else MovingAverage(window=self.window)
@@ -190,8 +185,3 @@ class StatusQuoRule:
 
     def predict(self, horizon: int) -> np.ndarray:
         return np.repeat(self.level_[:, None], horizon, axis=1)
-
-    @property
-    def label(self) -> str:
-        what = "last period's value" if self.window <= 1 else f"the average of the last {self.window} periods"
-        return what + (f" {self.buffer:+.0%}" if self.buffer else "")

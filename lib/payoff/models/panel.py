@@ -3,27 +3,24 @@ and the backtest run vectorised across all series at once instead of one fit per
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from payoff.data.quality import infer_frequency
 from payoff.errors import BadMapping, NotEnoughData
-
-FREQ_ALIAS = {"hour": "h", "day": "D", "week": "W", "month": "MS"}
-SEASON = {"hour": 24, "day": 7, "week": 52, "month": 12}
+from payoff.timegrid import Frequency
 
 
 @dataclass(frozen=True)
 class Panel:
     y: np.ndarray  # demand, series x periods, NaN where the series has no row
-    dates: pd.DatetimeIndex
+    dates: pd.DatetimeIndex  # the period labels, on the file's own grid (Fridays stay Fridays)
     series: pd.DataFrame  # one row per series: its key values
-    frequency: str
+    frequency: Frequency
+    season: int  # periods in one cycle: detected from the frequency, or the user's
     regressors: dict[str, np.ndarray] = field(default_factory=dict)  # numeric columns known in advance
     columns: dict[str, np.ndarray] = field(default_factory=dict)  # price / unit_cost / decision per cell
-    season_override: int | None = None  # the user's season length, when the detected one is wrong
 
     @property
     def n_series(self) -> int:
@@ -34,12 +31,10 @@ class Panel:
         return int(self.y.shape[1])
 
     @property
-    def season(self) -> int:
-        """Periods in one season: detected from the frequency (7 days, 24 hours, 52 weeks, 12 months)."""
-        return self.season_override or SEASON[self.frequency]
-
-    def label(self, index: int) -> str:
-        return self.labels()[index]
+    def whole_units(self) -> bool:
+        """Demand counted in whole units (every known value an integer): decisions are too."""
+        known = self.y[~np.isnan(self.y)]
+        return bool(known.size) and bool(np.all(known == np.round(known)))
 
     def labels(self) -> list[str]:
         """One readable name per series ("Harbour St / croissant"), computed once."""
@@ -56,52 +51,58 @@ class Panel:
             object.__setattr__(self, "_labels", cached)  # frozen dataclass: a private memo
         return cached
 
+    def extended(self, horizon: int) -> Panel:
+        """The panel with `horizon` empty future periods; regressors and price columns carry
+        their last known value forward (what the business plans, unless it says otherwise)."""
+        dates = self.dates.append(self.frequency.following(self.dates[-1], horizon))
 
-def _period_index(dates: pd.Series, frequency: str) -> pd.Series:
-    if frequency == "week":
-        return dates.dt.to_period("W").dt.start_time
-    if frequency == "month":
-        return dates.dt.to_period("M").dt.start_time
-    return dates.dt.floor("h" if frequency == "hour" else "D")
+        def grow(matrix: np.ndarray) -> np.ndarray:
+            last = pd.DataFrame(matrix.T).ffill().to_numpy().T[:, -1:]
+            return np.concatenate([matrix, np.repeat(last, horizon, axis=1)], axis=1)
+
+        return replace(
+            self,
+            y=np.concatenate([self.y, np.full((self.n_series, horizon), np.nan)], axis=1),
+            dates=dates,
+            regressors={k: grow(v) for k, v in self.regressors.items()},
+            columns={k: grow(v) for k, v in self.columns.items()},
+        )
 
 
 def build_panel(
     frame: pd.DataFrame,
+    frequency: Frequency,
+    season: int,
     date: str,
-    keys: list[str],
+    keys: list[str] | tuple[str, ...],
     target: str,
-    regressors: list[str] | None = None,
+    regressors: list[str] | tuple[str, ...] = (),
     columns: dict[str, str] | None = None,
 ) -> Panel:
-    """Pivot to series x periods. `columns` maps a role name (price, unit_cost, decision) to a column."""
-    regressors = regressors or []
+    """Pivot to series x periods. `columns` maps a name (price, unit_cost, decision) to a column;
+    quantities (target, decision) are summed within a period, prices and flags keep the last value."""
     columns = columns or {}
+    keys = list(keys)
     for column in [date, target, *keys, *regressors, *columns.values()]:
         if column not in frame.columns:
             raise BadMapping(f"Column '{column}' is not in the table; check the column roles on the Data page.")
-    if not pd.api.types.is_datetime64_any_dtype(frame[date]):
-        raise BadMapping(f"'{date}' does not hold dates; choose the date column on the Data page.")
-    if not pd.api.types.is_numeric_dtype(frame[target]):
-        raise BadMapping(f"'{target}' is not numeric, so it cannot be forecast; choose a quantity column.")
-    work = frame.dropna(subset=[date]).copy()
-    frequency = infer_frequency(work[date])
-    work["__period"] = _period_index(work[date], frequency)
+    work = frame.dropna(subset=[date])
+    period = frequency.period_of(work[date])
     if keys:
         codes, uniques = pd.MultiIndex.from_frame(work[keys].astype("str")).factorize()
-        series = pd.DataFrame(list(uniques), columns=keys) if len(keys) > 1 else pd.DataFrame({keys[0]: list(uniques)})
+        series = pd.DataFrame(list(uniques), columns=keys)
     else:
         codes, series = np.zeros(len(work), dtype=int), pd.DataFrame(index=[0])
-    alias = {"hour": "h", "day": "D", "week": "7D", "month": "MS"}[frequency]
-    dates = pd.date_range(work["__period"].min(), work["__period"].max(), freq=alias)
+    dates = frequency.grid(period.min(), period.max())
     if len(dates) < 3:
         raise NotEnoughData("The data covers fewer than 3 periods; a backtest needs a longer history.")
-    position = dates.get_indexer(work["__period"])
-    if (position < 0).any():  # irregular stamps (e.g. weekly data on mixed weekdays): snap to the grid
-        position = np.clip(np.searchsorted(dates.to_numpy(), work["__period"].to_numpy()), 0, len(dates) - 1)
+    position = dates.get_indexer(period)
+    if (position < 0).any():  # a stamp off the grid (an irregular week): the period it falls in
+        position = np.clip(np.searchsorted(dates.to_numpy(), period.to_numpy(), side="right") - 1, 0, len(dates) - 1)
 
     def matrix(values: pd.Series, how: str = "sum") -> np.ndarray:
         out = np.full((len(series), len(dates)), np.nan)
-        numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+        numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         ok = ~np.isnan(numeric)
         if how == "sum":
             filled = np.zeros_like(out)
@@ -113,15 +114,15 @@ def build_panel(
             out[codes[ok], position[ok]] = numeric[ok]
         return out
 
-    y = matrix(work[target])
     # A row present with a missing target is unknown demand; a missing row is unknown too.
     return Panel(
-        y=y,
+        y=matrix(work[target]),
         dates=dates,
         series=series.reset_index(drop=True),
         frequency=frequency,
+        season=season,
         regressors={name: matrix(work[name], "last") for name in regressors},
         columns={
-            role: matrix(work[column], "sum" if role == "decision" else "last") for role, column in columns.items()
+            name: matrix(work[column], "sum" if name == "decision" else "last") for name, column in columns.items()
         },
     )

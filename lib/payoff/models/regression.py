@@ -1,8 +1,8 @@
 """Global regression forecasters: one model over all series, on engineered features.
 
 Same contract as the baseline forecasters, except that they are fitted on a feature table:
-``fit(features, panel, end)`` learns from every cell before period `end`; ``predict(horizon)``
-returns the series x horizon forecasts from period `end` on."""
+``fit(features, panel, end, horizon)`` learns from every cell before period `end`;
+``predict(horizon)`` returns the series x horizon forecasts from period `end` on."""
 
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from payoff.models.features import FeatureSet
+from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
 
 MAX_TRAIN_ROWS = 150_000  # the most recent cells: keeps a 500-series refit to about a second
+MIN_TRAIN_ROWS = 20
 
 
-def _training_rows(features: FeatureSet, panel: Panel, end: int, warmup: int) -> np.ndarray:
+def _training_rows(panel: Panel, end: int, warmup: int) -> np.ndarray:
     n = panel.n_periods
     periods = np.arange(n)
     usable = (periods >= warmup) & (periods < end)
@@ -41,40 +43,68 @@ def _forecast_rows(panel: Panel, end: int, horizon: int) -> np.ndarray:
     return (np.arange(panel.n_series)[:, None] * n + periods[None, :]).reshape(-1)
 
 
-@dataclass
-class _GlobalModel:
-    name: str = ""
-    description: str = ""
+class TooLittleHistory(ValueError):
+    """Not enough cells before an origin to fit a regression."""
 
-    def _estimator(self, features: FeatureSet):  # pragma: no cover - overridden
+
+@dataclass
+class GlobalModel:
+    name: str = ""
+    scaled: bool = False  # learn on each series divided by its own level
+
+    def _estimator(self, features: FeatureSet, columns: np.ndarray):  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def fit(self, features: FeatureSet, panel: Panel, end: int, horizon: int) -> _GlobalModel:
-        rows = _training_rows(features, panel, end, warmup=horizon + panel.season)
-        if len(rows) < 20:
-            raise ValueError("too little history before this origin to fit a regression")
-        self.estimator_ = self._estimator(features)
-        self.estimator_.fit(features.matrix[rows], panel.y.reshape(-1)[rows])
+    def fit(self, features: FeatureSet, panel: Panel, end: int, horizon: int) -> GlobalModel:
+        rows = _training_rows(panel, end, warmup=horizon + panel.season)
+        if len(rows) < MIN_TRAIN_ROWS:
+            raise TooLittleHistory("too little history before this origin to fit a regression")
+        matrix = features.matrix[rows]
+        # A feature with no value in the training rows (a lag of two seasons on a short history)
+        # carries nothing and breaks histogram binning: it is left out of this fit.
+        self.columns_ = np.flatnonzero(~np.all(np.isnan(matrix), axis=0))
+        self.level_ = _levels(panel, end) if self.scaled else np.ones(panel.n_series)
+        series = rows // panel.n_periods
+        x = self._scaled(matrix, features, self.level_[series])
+        y = panel.y.reshape(-1)[rows] / self.level_[series]
+        self.estimator_ = self._estimator(features, self.columns_)
+        self.estimator_.fit(x[:, self.columns_], y)
         self.features_, self.panel_, self.end_ = features, panel, end
         return self
 
+    def _scaled(self, matrix: np.ndarray, features: FeatureSet, level: np.ndarray) -> np.ndarray:
+        if not self.scaled:
+            return matrix
+        out = matrix.copy()
+        out[:, features.demand] = out[:, features.demand] / level[:, None]
+        return out
+
     def predict(self, horizon: int) -> np.ndarray:
-        rows = _forecast_rows(self.panel_, self.end_, horizon)
-        values = np.maximum(self.estimator_.predict(self.features_.matrix[rows]), 0.0)
-        width = len(rows) // self.panel_.n_series
-        out = np.full((self.panel_.n_series, horizon), np.nan)
-        out[:, :width] = values.reshape(self.panel_.n_series, width)
+        panel = self.panel_
+        rows = _forecast_rows(panel, self.end_, horizon)
+        level = self.level_[rows // panel.n_periods]
+        x = self._scaled(self.features_.matrix[rows], self.features_, level)
+        values = np.maximum(self.estimator_.predict(x[:, self.columns_]) * level, 0.0)
+        width = len(rows) // panel.n_series
+        out = np.full((panel.n_series, horizon), np.nan)
+        out[:, :width] = values.reshape(panel.n_series, width)
         return out
 
 
-@dataclass
-class LinearRegression(_GlobalModel):
-    name: str = "linear regression"
-    description: str = "Ridge regression on calendar, holidays, lags, rolling means and price/promotion."
+def _levels(panel: Panel, end: int) -> np.ndarray:
+    """Each series' mean demand before `end` (1 where unknown or zero): its scale."""
+    level = nanmean(panel.y[:, :end], axis=1)
+    return np.where(np.isfinite(level) & (level > 0), level, 1.0)
 
-    def _estimator(self, features: FeatureSet):
-        categorical = [i for i in features.categorical if features.names[i] != "series"]
-        numeric = [i for i in range(len(features.names)) if i not in features.categorical]
+
+@dataclass
+class LinearRegression(GlobalModel):
+    name: str = "linear regression"
+
+    def _estimator(self, features: FeatureSet, columns: np.ndarray):
+        position = {c: i for i, c in enumerate(columns)}
+        categorical = [position[i] for i in features.categorical if i in position and features.names[i] != "series"]
+        numeric = [position[i] for i in columns if i not in features.categorical]
         transform = ColumnTransformer(
             [
                 (
@@ -89,19 +119,19 @@ class LinearRegression(_GlobalModel):
 
 
 @dataclass
-class GradientBoosting(_GlobalModel):
+class GradientBoosting(GlobalModel):
     name: str = "gradient boosting"
-    description: str = "One gradient-boosted tree model over all series, on the same features."
+    scaled: bool = True
     max_iter: int = 150
 
-    def _estimator(self, features: FeatureSet):
-        mask = np.zeros(len(features.names), dtype=bool)
-        mask[[i for i in features.categorical if features.names[i] != "series"]] = True
+    def _estimator(self, features: FeatureSet, columns: np.ndarray):
+        names = [features.names[i] for i in columns]
+        categorical = {features.names[i] for i in features.categorical} - {"series"}
         return HistGradientBoostingRegressor(
             max_iter=self.max_iter,
             learning_rate=0.08,
             max_leaf_nodes=31,
-            categorical_features=mask,
+            categorical_features=np.array([n in categorical for n in names], dtype=bool),
             early_stopping=False,
             random_state=0,
         )

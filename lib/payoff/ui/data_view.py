@@ -13,18 +13,16 @@ from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.errors import PayoffError
-from payoff.ui import state
+from payoff.ui import navigation, state
 from payoff.ui.widgets import current_table, plain, show_error
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq"]
-_UPLOAD_ID = "payoff.upload_id"
 AUTO = "detect"
 
 
 def load_sample(name: str) -> None:
     sample = samples.get_sample(name)
-    state.set_dataset(state.DatasetState(sample.filename, samples.sample_bytes(name), sample=name))
-    state.set_framing(sample.framing)
+    state.set_dataset(state.DatasetState(sample.filename, samples.sample_bytes(name), sample=name), sample.framing)
 
 
 def source_picker() -> None:
@@ -35,16 +33,15 @@ def source_picker() -> None:
         pick = st.selectbox("Sample data", names, format_func=titles.get, key=state.SAMPLE_PICK)
         if st.button("Load sample", key=state.SAMPLE_LOAD):
             load_sample(pick)
-            st.session_state.pop(_UPLOAD_ID, None)
+            st.session_state.pop(state.UPLOAD_ID, None)
             st.rerun()  # redraw from the top so the sidebar shows the new dataset
     with right:
         upload = st.file_uploader(
             "Or upload your file (CSV, TSV, TXT, Excel .xlsx, Parquet)", type=UPLOAD_TYPES, key=state.UPLOAD
         )
-        if upload is not None and st.session_state.get(_UPLOAD_ID) != upload.file_id:
-            st.session_state[_UPLOAD_ID] = upload.file_id
+        if upload is not None and st.session_state.get(state.UPLOAD_ID) != upload.file_id:
+            st.session_state[state.UPLOAD_ID] = upload.file_id
             state.set_dataset(state.DatasetState(upload.name, upload.getvalue()))
-            state.set_framing(None)
             st.rerun()
 
 
@@ -299,6 +296,6 @@ def require_prepared() -> state.Prepared:
     prepared = ensure_prepared()
     if prepared is None:
         st.info("Load data first: a sample or your own file.")
-        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/arrow_forward:")
+        st.page_link(navigation.DATA, label="Go to the Data page", icon=":material/arrow_forward:")
         st.stop()
     return prepared

@@ -1,5 +1,5 @@
-"""The Impact page: what-if controls that re-price without refitting, breakdowns per component
-and per series."""
+"""The Impact page: what-if controls that re-price without refitting, breakdowns per component,
+per series and per entity, and what drives the models."""
 
 from __future__ import annotations
 
@@ -12,24 +12,42 @@ import streamlit as st
 from payoff import charts
 from payoff.analysis import Analysis, recost
 from payoff.errors import PayoffError
+from payoff.evaluate import targeting_views
 from payoff.evaluate.impact import Impact
-from payoff.framings import catalogue
-from payoff.ui import problem_view, state
-from payoff.ui.widgets import show_error
-
-STRUCTURAL = {"lead_time", "review_period", "backorders", "budget"}
-
+from payoff.evaluate.predictions import Explanation, QuantityPredictions, TargetingPredictions
+from payoff.framings.base import FromColumn, TargetingFraming
+from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.ui import problem_view, results_view, state
+from payoff.ui.widgets import plain, show_error
 
 THRESHOLD_RULE = state.WHATIF_PREFIX + "rule"
 THRESHOLD = state.WHATIF_PREFIX + "threshold"
 
 
-def what_if(analysis: Analysis, prepared: state.Prepared) -> Impact:
-    framing = catalogue.get(analysis.spec.framing)
+def what_if(analysis: Analysis) -> Impact:
+    """Every parameter of the run, editable; a column-priced one is scaled. Re-priced instantly."""
+    framing = analysis.problem.framing
+    values: dict[str, Any] = {}
     threshold = None
     with st.expander("What if the costs were different? (re-priced instantly, no refit)", expanded=True):
-        values = problem_view.parameter_inputs(framing, prepared, state.WHATIF_PREFIX, initial=analysis.params)
-        if analysis.family == "targeting":
+        left_right = st.columns(2)
+        for i, param in enumerate(framing.params):
+            value = analysis.values[param.key]
+            key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
+            with left_right[i % 2]:
+                if isinstance(value, FromColumn):
+                    scale = st.number_input(
+                        f"{param.label}: column '{value.column}' x",
+                        min_value=0.0,
+                        value=float(value.scale),
+                        step=0.05,
+                        help="Multiply every row's value, e.g. 0.8 for values 20% lower.",
+                        key=key + ".scale",
+                    )
+                    values[param.key] = FromColumn(value.column, value.fill, float(scale))
+                else:
+                    values[param.key] = problem_view.param_input(param, value, key)
+        if isinstance(framing, TargetingFraming):
             rule = st.radio(
                 "Decision rule",
                 ["expected value", "probability threshold"],
@@ -46,18 +64,19 @@ def what_if(analysis: Analysis, prepared: state.Prepared) -> Impact:
         return analysis.impact
 
 
-def segments(analysis: Analysis, impact: Impact) -> pd.DataFrame:
-    best = impact.model(impact.best_model)
-    status_quo = next(m for m in impact.models if m.is_status_quo)
+def per_series(impact: Impact) -> pd.DataFrame:
+    """The recommendation's gain per series against the status quo."""
+    auto = impact.model(AUTO)
+    status_quo = impact.model(STATUS_QUO)
     sign = -1.0 if impact.direction == "cost" else 1.0
     rows = [
         {
             "segment": name,
-            "status quo": status_quo.per_segment[name],
-            best.name: best.per_segment.get(name, np.nan),
-            "gain": sign * (best.per_segment.get(name, np.nan) - status_quo.per_segment[name]),
+            "status quo": status_quo.per_series[name],
+            "Payoff's choice": auto.per_series.get(name, np.nan),
+            "gain": sign * (auto.per_series.get(name, np.nan) - status_quo.per_series[name]),
         }
-        for name in status_quo.per_segment
+        for name in status_quo.per_series
     ]
     return pd.DataFrame(rows).sort_values("gain", ascending=False)
 
@@ -67,54 +86,73 @@ def extras(impact: Impact) -> pd.DataFrame | None:
     return pd.DataFrame(rows) if rows else None
 
 
-def show_targeting(analysis: Analysis, impact: Impact) -> None:
-    from payoff.evaluate import targeting_views
+def explanations(items: tuple[Explanation, ...]) -> None:
+    for item in items:
+        st.markdown(f"**What drives {plain(item.model)}** ({plain(item.unit)})")
+        if not item.effects:
+            st.caption(plain(item.note))
+            continue
+        if item.effects[0].text:
+            for effect in item.effects:
+                st.caption(plain(effect.text))
+        else:
+            table = pd.DataFrame(
+                {"feature": [e.feature for e in item.effects], "importance": [e.estimate for e in item.effects]}
+            )
+            st.plotly_chart(charts.importance(table, item.unit), key=f"impact.explain.{item.model}")
+        st.caption(plain(item.note))
 
-    models = list(analysis.predictions["probabilities"])
-    best = impact.best_model if impact.best_model in models else models[0]
+
+def show_targeting(analysis: Analysis, impact: Impact) -> None:
+    predictions = analysis.predictions
+    framing = analysis.problem.framing
+    assert isinstance(predictions, TargetingPredictions) and isinstance(framing, TargetingFraming)
+    models = [s.name for s in predictions.models if not s.failed]
+    best = impact.recommended.model if impact.recommended.model in models else models[-1]
     model = st.selectbox("Model shown", models, index=models.index(best), key=state.WHATIF_PREFIX + "model")
     entry = impact.model(model)
     n = impact.evaluation["rows"]
     left, right = st.columns(2)
     with left:
-        st.markdown(f"**Profit curve of {model}**")
-        curve = targeting_views.profit_curve(analysis, impact, model)
+        st.markdown(f"**Profit curve of {plain(model)}**")
+        curve = targeting_views.profit_curve(framing, impact.params, predictions, model)
         budget = impact.params.get("budget")
-        sq = next(m for m in impact.models if m.is_status_quo)
+        share = None if budget is None else float(budget) / n  # type: ignore[arg-type]
+        chosen = entry.extras["acted"] / n
         st.plotly_chart(
-            charts.profit_curve(curve, entry.extras["acted"] / n, None if budget is None else budget / n, sq.money),
-            key="impact.profit",
+            charts.profit_curve(curve, chosen, share, impact.model(STATUS_QUO).money or 0.0), key="impact.profit"
         )
     with right:
         st.markdown("**Calibration: predicted against observed**")
-        table = targeting_views.calibration_table(
-            analysis.predictions["probabilities"][model], analysis.predictions["positive"]
-        )
+        table = targeting_views.calibration_table(predictions.model(model).probability, predictions.positive)
         st.plotly_chart(charts.calibration(table), key="impact.calibration")
-    st.markdown(f"**Decisions of {model} against what happened: entities and money**")
-    st.dataframe(targeting_views.confusion(impact, model), hide_index=True, width="stretch")
-    st.markdown(f"**What drives {model}'s scores**")
-    features = targeting_views.top_features(analysis, model)
-    st.plotly_chart(charts.importance(features), key="impact.features")
+    st.markdown(f"**Decisions of {plain(model)} against what happened: entities and money**")
+    results_view.show_table(targeting_views.confusion(impact, model))
+    explanations(predictions.explanations)
+
+
+def show_quantity(analysis: Analysis, impact: Impact) -> None:
+    table = extras(impact)
+    if table is not None:
+        st.markdown("**Service and stock**")
+        results_view.show_table(table)
+    by_series = per_series(impact)
+    if len(by_series) > 1:
+        st.markdown("**Which series drive the gain of Payoff's choice**")
+        st.plotly_chart(charts.gain_by_segment(by_series), key="impact.segments")
+        results_view.show_table(by_series)
+    explanations(analysis.predictions.explanations)
 
 
 def show(analysis: Analysis, impact: Impact) -> None:
     left, right = st.columns(2)
     with left:
-        st.markdown("**Cost breakdown, status quo and every model**")
+        st.markdown("**Money by component, status quo and every model**")
         st.plotly_chart(charts.money_by_model(impact), key="impact.money")
     with right:
         st.markdown("**Gain against the status quo, with its 90% interval**")
         st.plotly_chart(charts.gain_by_model(impact), key="impact.gain")
-    if analysis.family == "targeting":
+    if isinstance(analysis.predictions, QuantityPredictions):
+        show_quantity(analysis, impact)
+    else:
         show_targeting(analysis, impact)
-        return
-    table = extras(impact)
-    if table is not None:
-        st.markdown("**Service and stock**")
-        st.dataframe(table.round(3), hide_index=True, width="stretch")
-    by_segment = segments(analysis, impact)
-    if len(by_segment) > 1:
-        st.markdown(f"**Which series drive the gain of {impact.best_model}**")
-        st.plotly_chart(charts.gain_by_segment(by_segment), key="impact.segments")
-        st.dataframe(by_segment.round(2), hide_index=True, width="stretch")

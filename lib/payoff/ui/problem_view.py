@@ -1,27 +1,31 @@
-"""The Problem page's pieces: framing cards, business parameters, status quo, backtest settings.
-Choices are kept in session state so the Models page can run with them, or with the defaults
-when the user went straight from a sample to the Models page."""
+"""The Problem page's pieces: framing cards, prices (a constant or a column), the status quo, the
+backtest and the models. Each records only what the user set in `state.Choices`; everything else
+is left to make_problem to detect, exactly as `payoff analyze` does without options."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from payoff.analysis import AnalysisSpec
-from payoff.data.quality import infer_frequency
+from payoff import formatting
 from payoff.data.roles import Role, Shape
 from payoff.errors import PayoffError
-from payoff.evaluate.backtest import ALL_MODELS, default_horizon
-from payoff.framings import catalogue, quantity
-from payoff.framings.base import Framing, Param
+from payoff.framings import catalogue
+from payoff.framings.base import Framing, FromColumn, Param, QuantityFraming, TargetingFraming, param_arrays
+from payoff.framings.quantity import describe_ratio
+from payoff.models.catalogue import BY_FAMILY
+from payoff.problem import COLUMN_ROLES, Backtest, Problem
+from payoff.statusquo import DecisionColumn, Everybody, LastValue, MovingAverage, Nobody, Rule, StatusQuo
+from payoff.timegrid import count_periods, infer_frequency
 from payoff.ui import state
 from payoff.ui.widgets import plain, show_error
 
 COUNTRIES = ["none", "US", "GB", "DE", "FR", "ES", "IT", "NL", "IL", "CA", "AU", "IN", "BR", "JP"]
-TARGETING_MODELS = ("logistic regression", "random forest", "gradient boosting")
+ONE_VALUE = "one value for every row"
 
 
 def family_for(shape: Shape) -> str:
@@ -31,15 +35,14 @@ def family_for(shape: Shape) -> str:
 def current_framing(prepared: state.Prepared) -> Framing:
     """The chosen framing when it fits the data's shape, else the first one that does."""
     family = family_for(prepared.roles.shape)
-    key = state.framing()
+    key = state.choices().framing
     if key in catalogue.FRAMINGS and catalogue.FRAMINGS[key].family == family:
         return catalogue.FRAMINGS[key]
     return catalogue.for_family(family)[0]
 
 
 def framing_cards(prepared: state.Prepared) -> Framing:
-    family = family_for(prepared.roles.shape)
-    options = catalogue.for_family(family)
+    options = catalogue.for_family(family_for(prepared.roles.shape))
     current = current_framing(prepared)
     keys = [f.key for f in options]
     picked = st.radio(
@@ -50,12 +53,14 @@ def framing_cards(prepared: state.Prepared) -> Framing:
         captions=[f.question for f in options],
         key=state.FRAMING_PICK,
     )
-    state.set_framing(picked)
+    choices = state.choices()
+    if picked != choices.framing:  # prices, status quo and models of another framing do not carry over
+        state.set_choices(replace(choices, framing=picked, params=(), columns=(), status_quo=None, models=()))
     return catalogue.FRAMINGS[picked]
 
 
-def _param_widget(framing: Framing, param: Param, value: Any, key: str) -> Any:
-    label = f"{param.label}" + (f" ({param.unit})" if param.unit else "")
+def param_input(param: Param, value: Any, key: str, label: str | None = None) -> Any:
+    label = label or (param.label + (f" ({param.unit})" if param.unit else ""))
     if param.kind == "bool":
         return st.checkbox(label, value=bool(value), help=param.help, key=key)
     if param.kind == "optional_count":
@@ -89,45 +94,100 @@ def _param_widget(framing: Framing, param: Param, value: Any, key: str) -> Any:
     )
 
 
-def parameter_inputs(
-    framing: Framing, prepared: state.Prepared, prefix: str = state.PARAM_PREFIX, initial: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    stored = state.params() if initial is None else initial
-    values = {**framing.defaults(), **{k: v for k, v in stored.items() if k in framing.defaults()}}
-    columns = st.columns(2)
-    out: dict[str, Any] = {}
-    role_of = {"price": Role.PRICE, "cost": Role.COST, "value": Role.VALUE}
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    return [
+        c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+
+
+def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
+    """One input per parameter; a parameter that may come from a column first asks where from
+    (the detected column is preselected). Records every value as the user's choice."""
+    choices = state.choices()
+    typed = dict(choices.params)
+    chosen_columns = dict(choices.columns)
+    numeric = numeric_columns(prepared.frame)
+    params: dict[str, Any] = {}
+    columns: dict[str, str | None] = {}
+    left_right = st.columns(2)
     for i, param in enumerate(framing.params):
-        with columns[i % 2]:
-            out[param.key] = _param_widget(framing, param, values[param.key], f"{prefix}{framing.key}.{param.key}")
-            mapped = prepared.roles.one(role_of[param.column_role]) if param.column_role else None
-            if mapped:
-                st.caption(f"Per row from column {plain(repr(mapped))}; this value fills its blanks.")
-    return out
+        key = f"{state.PARAM_PREFIX}{framing.key}.{param.key}"
+        with left_right[i % 2]:
+            label = None
+            if param.column_role:
+                detected = prepared.roles.one(COLUMN_ROLES[param.column_role])
+                current = chosen_columns.get(param.key, detected)
+                options = [ONE_VALUE, *numeric]
+                source = st.selectbox(
+                    f"{param.label}: priced from",
+                    options,
+                    index=options.index(current) if current in options else 0,
+                    key=key + ".source",
+                    help="A column prices every row with its own value (price per item, value per customer).",
+                )
+                columns[param.key] = None if source == ONE_VALUE else source
+                if source != ONE_VALUE:
+                    label = f"{param.label} where '{source}' is blank"
+            params[param.key] = param_input(param, typed.get(param.key, param.default), key, label)
+    state.set_choices(replace(state.choices(), params=tuple(params.items()), columns=tuple(columns.items())))
 
 
-def consequence(framing: Framing, params: dict[str, Any], prepared: state.Prepared | None = None) -> None:
+def consequence(problem: Problem) -> None:
+    """What the costs mean before anything is fitted (a typical row when they vary by row)."""
+    framing = problem.framing
+    priced = {
+        key: problem.table[value.column].to_numpy(dtype="float64", na_value=np.nan)
+        for key, value in problem.params
+        if isinstance(value, FromColumn)
+    }
     try:
-        if framing.family == "quantity":
-            columns = {}
-            if prepared is not None and framing.key in ("perishable", "inventory"):
-                for key, role in (("price", Role.PRICE), ("unit_cost", Role.COST)):
-                    column = prepared.roles.one(role)
-                    if column:
-                        columns[key] = prepared.frame[column].to_numpy(dtype="float64", na_value=np.nan)
-            st.info(quantity.describe_ratio(framing.key, framing.resolve(params), columns or None))
-        else:
-            from payoff.framings import targeting
-
-            cells = targeting.describe_cells(framing.key, framing.resolve(params))
-            st.markdown("**The four outcomes, per entity**")
-            st.dataframe(cells, hide_index=True, width="content")
+        arrays = param_arrays(problem.values, priced)
+        if isinstance(framing, QuantityFraming):
+            st.info(describe_ratio(framing.policy, framing.unit_costs(arrays), bool(priced)))
+        elif isinstance(framing, TargetingFraming):
+            typical = {k: float(np.nanmedian(v)) if np.ndim(v) else v for k, v in arrays.items()}
+            cells = framing.cells(typical)
+            act, event, no_event = framing.words
+            table = pd.DataFrame(
+                {
+                    "outcome": [
+                        f"{act}, and it {event}",
+                        f"{act}, and it {no_event}",
+                        f"do not {act}, and it {event}",
+                        f"do not {act}, and it {no_event}",
+                    ],
+                    "money per entity": [
+                        formatting.money(float(v))
+                        for v in (cells.act_pos, cells.act_neg, cells.pass_pos, cells.pass_neg)
+                    ],
+                }
+            )
+            st.markdown("**The four outcomes, for a typical entity**" + (" (values vary by row)" if priced else ""))
+            st.dataframe(table, hide_index=True, width="content")
+            st.caption(
+                f"Acting pays when the chance that it {event} is above {float(np.mean(cells.break_even())):.0%}."
+            )
     except PayoffError as error:
         show_error(error)
 
 
-STATUS_QUO_KEY = state.PARAM_PREFIX + "status_quo"
-STATUS_QUO_LABELS = {
+def provenance(problem: Problem) -> None:
+    """Where each money parameter's value comes from: the same words the JSON and report use."""
+    lines = []
+    for key, value in problem.params:
+        if isinstance(value, FromColumn):
+            lines.append(f"{key}: from column '{value.column}' (blanks: {formatting.number(value.fill)})")
+    lines.append(f"status quo: {problem.status_quo.label} ({_SOURCES[problem.status_quo_source]})")
+    st.caption(plain("; ".join(lines)))
+
+
+_SOURCES = {
+    "given": "your choice",
+    "decision column": "the decision column of your file",
+    "framing default": "the framing's default",
+}
+_KIND_LABELS = {
+    "column": "What you did: column '{}'",
     "last": "Last period's value",
     "moving-average": "Moving average plus a buffer",
     "nobody": "Act on nobody",
@@ -136,154 +196,129 @@ STATUS_QUO_LABELS = {
 }
 
 
-def _status_quo_kind(decision: str | None, rules: list[str], settings: dict[str, Any]) -> str:
-    """The kind of status quo: the mapped decision column (first, when there is one) or a rule."""
-    options = ([f"column:{decision}"] if decision else []) + rules
-    labels = {**STATUS_QUO_LABELS, f"column:{decision}": f"What you did: column '{decision}'"}
-    current = settings.get("status_quo_kind", options[0])
+def _kind(status_quo: StatusQuo) -> str:
+    kinds = {LastValue: "last", MovingAverage: "moving-average", Nobody: "nobody", Everybody: "everybody", Rule: "rule"}
+    return "column" if isinstance(status_quo, DecisionColumn) else kinds[type(status_quo)]
+
+
+def default_status_quo(framing: Framing, prepared: state.Prepared) -> StatusQuo:
+    decision = prepared.roles.one(Role.DECISION)
+    return DecisionColumn(decision) if decision else framing.default_status_quo
+
+
+def status_quo_choice(framing: Framing, prepared: state.Prepared) -> None:
+    """What the business does today; recorded only when it differs from what would be detected."""
+    default = default_status_quo(framing, prepared)
+    current = state.choices().status_quo or default
+    decision = prepared.roles.one(Role.DECISION)
+    rules = ["last", "moving-average"] if framing.family == "quantity" else ["nobody", "everybody", "rule"]
+    options = (["column"] if decision else []) + rules
     kind = st.radio(
         "What do you do today (the status quo)?",
         options,
-        index=options.index(current) if current in options else 0,
-        format_func=lambda o: plain(labels[o]),
-        key=STATUS_QUO_KEY,
+        index=options.index(_kind(current)) if _kind(current) in options else 0,
+        format_func=lambda o: plain(_KIND_LABELS[o].format(decision)),
+        key=state.STATUS_QUO_PREFIX + "kind",
     )
-    settings["status_quo_kind"] = kind
-    return kind
+    chosen = _status_quo_details(kind, decision, current, prepared)
+    state.set_choices(replace(state.choices(), status_quo=None if chosen == default else chosen))
 
 
-def status_quo_choice(framing: Framing, prepared: state.Prepared, settings: dict[str, Any]) -> str | None:
-    """The status quo as AnalysisSpec takes it: a column name or a rule."""
+def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, prepared: state.Prepared) -> StatusQuo:
+    key = state.STATUS_QUO_PREFIX
+    if kind == "column":
+        return DecisionColumn(str(decision))
+    if kind == "moving-average":
+        window, buffer = (current.window, current.buffer * 100) if isinstance(current, MovingAverage) else (7, 10.0)
+        c1, c2 = st.columns(2)
+        window = c1.number_input("Periods averaged", 1, 365, int(window), key=key + "n")
+        buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(buffer), key=key + "b")
+        return MovingAverage(int(window), float(buffer) / 100)
+    if kind != "rule":
+        return {"last": LastValue(), "nobody": Nobody(), "everybody": Everybody()}[kind]
     frame, roles = prepared.frame, prepared.roles
-    key = STATUS_QUO_KEY
-    if framing.family == "quantity":
-        kind = _status_quo_kind(roles.one(Role.DECISION), ["last", "moving-average"], settings)
-        if kind == "moving-average":
-            c1, c2 = st.columns(2)
-            window = c1.number_input("Periods averaged", 1, 365, int(settings.get("ma_window", 7)), key=key + ".n")
-            buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(settings.get("ma_buffer", 10.0)), key=key + ".b")
-            settings["ma_window"], settings["ma_buffer"] = int(window), float(buffer)
-            return f"moving-average:{int(window)}:{float(buffer):+g}%"
-        return kind.removeprefix("column:")
-    kind = _status_quo_kind(roles.one(Role.DECISION), ["nobody", "everybody", "rule"], settings)
-    if kind == "rule":
-        numeric = [
-            c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and roles.roles[c] == Role.FEATURE
-        ]
-        if not numeric:
-            st.warning("No numeric feature column to build a rule on.")
-            return "nobody"
-        c1, c2, c3 = st.columns([2, 1, 1])
-        column = c1.selectbox("Column", numeric, key=key + ".col")
-        op = c2.selectbox("Act when", ["<", "<=", ">", ">="], key=key + ".op")
-        default = float(frame[column].median())
-        threshold = c3.number_input("Value", value=default, key=key + ".val")
-        return f"{column}{op}{threshold:g}"
-    return kind.removeprefix("column:")
+    numeric = [c for c in numeric_columns(frame) if roles.roles[c] == Role.FEATURE]
+    if not numeric:
+        st.warning("No numeric feature column to build a rule on; acting on nobody instead.")
+        return Nobody()
+    c1, c2, c3 = st.columns([2, 1, 1])
+    column = c1.selectbox("Column", numeric, key=key + "col")
+    op = c2.selectbox("Act when", ["<", "<=", ">", ">="], key=key + "op")
+    threshold = c3.number_input("Value", value=float(frame[column].median()), key=key + "val")
+    return Rule(column, op, float(threshold))
 
 
-def backtest_settings(prepared: state.Prepared, settings: dict[str, Any]) -> None:
+def backtest_settings(prepared: state.Prepared) -> None:
+    """Horizon, tests, step, holidays and season; the horizon offered is the one a run would pick
+    for this history, not a fixed default, so opening this page never breaks a runnable file."""
     date = prepared.roles.one(Role.DATE)
-    if date is None:
+    if date is None or not pd.api.types.is_datetime64_any_dtype(prepared.frame[date]):
         st.warning("Mark a date column on the Data page to set up the backtest.")
         return
+    choices = state.choices()
     frequency = infer_frequency(prepared.frame[date])
+    n_periods = count_periods(prepared.frame[date], frequency)
+    key = state.BACKTEST_PREFIX
     c1, c2, c3, c4, c5 = st.columns(5)
-    horizon = c1.number_input(
-        f"Horizon ({frequency}s)",
-        1,
-        1000,
-        int(settings.get("horizon") or default_horizon(frequency)),
-        key=state.PARAM_PREFIX + "h",
+    origins = int(c2.number_input("Number of tests", 1, 20, choices.origins, key=key + "k"))
+    season = int(
+        c5.number_input(
+            f"Season ({frequency.plural})",
+            1,
+            1000,
+            choices.season or frequency.season,
+            help=f"Detected: {frequency.season}. Seasonal naive and Holt-Winters repeat this cycle.",
+            key=key + "season",
+        )
     )
-    origins = c2.number_input("Number of tests", 1, 20, int(settings.get("origins", 4)), key=state.PARAM_PREFIX + "k")
-    step = c3.number_input(
-        f"Step between tests ({frequency}s)",
-        int(horizon),
-        1000,
-        max(int(settings.get("step") or horizon), int(horizon)),
-        key=state.PARAM_PREFIX + "s",
+    auto = frequency.default_horizon(n_periods, origins, season)
+    horizon = int(c1.number_input(f"Horizon ({frequency.plural})", 1, 1000, choices.horizon or auto, key=key + "h"))
+    step = int(
+        c3.number_input(f"Step between tests ({frequency.plural})", 1, 1000, choices.step or horizon, key=key + "s")
     )
     country = c4.selectbox(
-        "Holidays of", COUNTRIES, index=COUNTRIES.index(settings.get("country") or "none"), key=state.PARAM_PREFIX + "c"
+        "Holidays of", COUNTRIES, index=COUNTRIES.index(choices.country or "none"), key=key + "country"
     )
-    detected = {"hour": 24, "day": 7, "week": 52, "month": 12}[frequency]
-    season = c5.number_input(
-        f"Season ({frequency}s)",
-        1,
-        1000,
-        int(settings.get("season") or detected),
-        help=f"Detected: {detected}. Seasonal naive and Holt-Winters repeat this cycle.",
-        key=state.PARAM_PREFIX + "season",
+    state.set_choices(
+        replace(
+            state.choices(),
+            horizon=None if horizon == auto else horizon,
+            origins=origins,
+            step=None if step == horizon else step,
+            season=None if season == frequency.season else season,
+            country=None if country == "none" else country,
+        )
     )
-    settings.update(
-        horizon=int(horizon),
-        origins=int(origins),
-        step=int(step),
-        country=None if country == "none" else country,
-        season=None if int(season) == detected else int(season),
-    )
-    end = prepared.frame[date].max()
-    span = {"hour": "h", "day": "D", "week": "W", "month": "MS"}[frequency]
-    start = end - pd.tseries.frequencies.to_offset(span) * (int(step) * (int(origins) - 1) + int(horizon) - 1)
+
+
+def describe_backtest(problem: Problem) -> None:
+    design = problem.evaluation
+    if not isinstance(design, Backtest):
+        return
+    frequency = design.frequency
+    labels = frequency.period_of(problem.table[str(problem.date)].dropna())
+    end = labels.max()
+    grid = frequency.grid(labels.min(), end)
+    start = grid[max(0, len(grid) - design.horizon - design.step * (design.origins - 1))]
     st.caption(
-        f"{int(origins)} tests of {int(horizon)} {frequency}s each, covering {start:%d %b %Y} to {end:%d %b %Y}, "
-        "each forecast from the history before it."
+        f"{design.origins} tests of {design.horizon} {frequency.plural} each, covering {frequency.span(start, end)}, "
+        f"each forecast from the history before it; the {design.horizon} {frequency.plural} before them calibrate "
+        "the decisions and are never scored."
     )
 
 
-def model_descriptions(family: str) -> dict[str, str]:
-    """One line per model, in the order they are offered."""
-    if family == "targeting":
-        from payoff.models.classifiers import DESCRIPTIONS
-
-        return dict(DESCRIPTIONS)
-    from payoff.models import forecasters, regression
-
-    models = [
-        forecasters.Naive(),
-        forecasters.SeasonalNaive(),
-        forecasters.MovingAverage(),
-        forecasters.HoltWinters(),
-        regression.LinearRegression(),
-        regression.GradientBoosting(),
-    ]
-    return {m.name: m.description for m in models}
+def model_choice(framing: Framing) -> None:
+    offered = list(BY_FAMILY[framing.family])
+    chosen = [m for m in state.choices().models if m in offered] or offered
+    picked = st.multiselect("Models to compare", offered, default=chosen, key=state.MODEL_PICK)
+    models = tuple(picked) if picked and len(picked) < len(offered) else ()
+    state.set_choices(replace(state.choices(), models=models))
+    describe_models(framing.family)
 
 
 def describe_models(family: str) -> None:
-    for name, description in model_descriptions(family).items():
-        st.caption(f"**{name}**: {description}")
-
-
-def model_choice(framing: Framing, settings: dict[str, Any]) -> list[str]:
-    options = list(ALL_MODELS) if framing.family == "quantity" else list(TARGETING_MODELS)
-    chosen = [m for m in settings.get("models", options) if m in options] or options
-    picked = st.multiselect("Models to compare", options, default=chosen, key=state.MODEL_PICK)
-    settings["models"] = picked or options
-    describe_models(framing.family)
-    return settings["models"]
-
-
-def spec_from_state(prepared: state.Prepared) -> AnalysisSpec:
-    """The analysis the user set up on the Problem page, or the defaults if they skipped it."""
-    framing = current_framing(prepared)
-    settings = state.settings()
-    params = {k: v for k, v in state.params().items() if k in framing.defaults()}
-    status_quo = settings.get("status_quo")
-    if settings.get("framing") != framing.key:
-        status_quo = None  # choices made for another framing do not carry over
-    return AnalysisSpec.make(
-        framing.key,
-        params,
-        status_quo=status_quo,
-        models=tuple(settings["models"]) if settings.get("models") and settings.get("framing") == framing.key else None,
-        horizon=settings.get("horizon") if framing.family == "quantity" else None,
-        origins=int(settings.get("origins", 4)),
-        step=settings.get("step"),
-        country=settings.get("country"),
-        season=settings.get("season") if framing.family == "quantity" else None,
-    )
+    for name, description in BY_FAMILY[family].items():
+        st.caption(f"**{name}**: {plain(description)}")
 
 
 @st.cache_data(max_entries=4, show_spinner="Checking the features for leakage")
@@ -294,21 +329,12 @@ def _leakage_flags(frame: pd.DataFrame, features: tuple[str, ...], target: str, 
     return [(f.column, f.reason) for f in leakage.check(frame, list(features), y)]
 
 
-def leakage_guard(prepared: state.Prepared) -> None:
+def leakage_guard(prepared: state.Prepared, problem: Problem) -> None:
     """Features that look too good (or only known after the outcome), each excluded in one click."""
-    from dataclasses import replace
-
-    from payoff.targeting_analysis import features_of, outcome
-
     roles = prepared.roles
-    try:
-        _, label = outcome(prepared.frame, roles)
-    except PayoffError as error:
-        show_error(error)
-        return
-    target = roles.one(Role.TARGET)
-    frame = prepared.frame[prepared.frame[target].notna()]
-    flags = _leakage_flags(frame, tuple(features_of(frame, roles)), target, str(label))
+    frame = prepared.frame[prepared.frame[problem.target].notna()]
+    positive = getattr(problem.evaluation, "positive_class", "")
+    flags = _leakage_flags(frame, problem.features, problem.target, str(positive))
     if not flags:
         st.success("No feature predicts the outcome suspiciously well on its own.")
         return
@@ -322,3 +348,27 @@ def leakage_guard(prepared: state.Prepared) -> None:
         if right.button(f"Exclude {column}", key=f"{state.PARAM_PREFIX}exclude.{column}"):
             state.set_prepared(replace(prepared, roles=roles.with_role(column, Role.IGNORE)))
             st.rerun()
+
+
+def current_problem(prepared: state.Prepared, framing: Framing) -> Problem | None:
+    """make_problem on the current choices; every problem it finds is shown at once."""
+    dataset = state.dataset()
+    try:
+        return state.choices().problem(prepared, framing.key, dataset.name if dataset else "")
+    except PayoffError as error:
+        show_error(error)
+        return None
+
+
+def family_settings(framing: Framing, prepared: state.Prepared) -> None:
+    """The evaluation settings of the framing's family: a backtest for quantities; targeting
+    folds need no setting."""
+    if isinstance(framing, QuantityFraming):
+        st.subheader("Backtest")
+        backtest_settings(prepared)
+
+
+def leakage_section(problem: Problem, prepared: state.Prepared) -> None:
+    if problem.family == "targeting":
+        st.subheader("Before fitting: leakage check")
+        leakage_guard(prepared, problem)

@@ -1,71 +1,109 @@
-"""Running the analysis and showing its results: progress, the money table, the headline."""
+"""Running the analysis and showing its results: progress, the headline, the money table, failures
+and leakage warnings. Shared by the Models and Impact pages."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from payoff import charts
-from payoff.analysis import Analysis, AnalysisSpec, run_analysis
+from payoff import charts, formatting
+from payoff.analysis import Analysis, recost, run_analysis
 from payoff.errors import PayoffError
-from payoff.evaluate.impact import Impact, money_text
+from payoff.evaluate.impact import Impact
+from payoff.evaluate.predictions import QuantityPredictions
+from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.problem import Problem, same_design
 from payoff.ui import state
 from payoff.ui.widgets import plain, show_error
 
 
-def run(prepared: state.Prepared, spec: AnalysisSpec) -> Analysis | None:
+def run(problem: Problem) -> None:
     bar = st.progress(0.0, text="Starting")
 
     def progress(message: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=plain(message))
 
     try:
-        analysis = run_analysis(prepared.frame, prepared.roles, spec, progress)
+        analysis = run_analysis(problem, progress)
     except PayoffError as error:
         bar.empty()
         show_error(error)
-        return None
+        return
     bar.empty()
     state.set_analysis(analysis)
     st.rerun()  # redraw from the top so the sidebar status shows the models just run
-    return analysis
 
 
 def headline(impact: Impact) -> None:
-    best = impact.model(impact.best_model)
-    if best.is_status_quo or best.gain <= 0:
-        st.metric("Best model vs what you do today", "no gain", help="No model beat the status quo.")
+    """Payoff's own choice, evaluated out of sample, against the status quo: one number with its
+    interval, and the sentence a manager can repeat."""
+    recommended = impact.recommended
+    low, high = recommended.gain_interval
+    what = "saved" if impact.direction == "cost" else "gained"
+    picks = "keep what you do" if recommended.model == STATUS_QUO else f"now: {recommended.model}"
+    label = f"Payoff's choice ({picks}): money {what} vs {impact.status_quo_label}"
+    if recommended.gain <= 0:
+        value, note = "no gain", f"90% interval {formatting.interval(low, high)}"
     else:
-        low, high = best.gain_interval
-        what = "saved" if impact.direction == "cost" else "gained"
-        st.metric(
-            f"{best.name}: money {what} vs {impact.status_quo}",
-            money_text(best.gain),
-            delta=f"90% interval {money_text(low)} to {money_text(high)}",
-            delta_color="off",
-        )
+        value = formatting.money(recommended.gain)
+        note = f"90% interval {formatting.interval(low, high)}" + (" (spans zero: no sure saving)" if low <= 0 else "")
+    st.metric(plain(label), value, delta=note, delta_color="off")
     st.write(plain(impact.narrative))
 
 
 def money_table(impact: Impact) -> pd.DataFrame:
+    """Money first, accuracy second; the status quo on top, then by gain. Raw numbers: the page
+    formats them, downloads keep full precision."""
     rows = []
-    for model in sorted(impact.models, key=lambda m: (not m.is_status_quo, -m.gain)):
-        row = {
-            "model": f"status quo: {impact.status_quo}" if model.is_status_quo else model.name,
-            "total cost" if impact.direction == "cost" else "net value": round(model.money, 2),
-        }
-        row.update({k: round(v, 2) for k, v in model.components.items()})
-        row["gain vs status quo"] = round(model.gain, 2)
+    order = sorted(impact.models, key=lambda m: (m.kind != STATUS_QUO, m.kind != AUTO, -(m.gain or -np.inf)))
+    total = "total cost" if impact.direction == "cost" else "net value"
+    for model in order:
+        row: dict[str, Any] = {"model": _entry_label(model.name, impact), total: model.money}
+        row.update(dict(model.components))
+        row["gain vs status quo"] = model.gain
         row["90% interval"] = (
-            ""
-            if model.is_status_quo
-            else f"{money_text(model.gain_interval[0])} to {money_text(model.gain_interval[1])}"
+            "" if model.gain_interval is None or model.is_status_quo else formatting.interval(*model.gain_interval)
         )
-        row["P(beats status quo)"] = None if model.is_status_quo else round(model.p_beats, 3)
-        row.update({k: round(v, 3) for k, v in model.accuracy.items()})
+        row["P(beats status quo)"] = None if model.is_status_quo else model.p_beats
+        row["note"] = _note(model.name, model.failed, model.indistinguishable, impact)
+        row.update(dict(model.accuracy))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _entry_label(name: str, impact: Impact) -> str:
+    if name == STATUS_QUO:
+        return f"status quo: {impact.status_quo_label}"
+    if name == AUTO:
+        return "auto: Payoff's choice per test"
+    return name
+
+
+def _note(name: str, failed: bool, same: bool, impact: Impact) -> str:
+    if failed:
+        return "failed: see below"
+    if name == impact.best_model and name != STATUS_QUO:
+        return "best in hindsight"
+    return "indistinguishable from the best" if same else ""
+
+
+def table_config(frame: pd.DataFrame) -> dict[str, Any]:
+    """Money columns with thousands separators; shares as percentages."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        if column in ("P(beats status quo)", "wape", "bias"):
+            config[column] = st.column_config.NumberColumn(format="percent")
+        elif pd.api.types.is_float_dtype(frame[column]) and column not in ("auc", "log_loss", "brier", "probability"):
+            large = frame[column].abs().max() >= 100
+            config[column] = st.column_config.NumberColumn(format="%,.0f" if large else "%,.2f")
+    return config
+
+
+def show_table(frame: pd.DataFrame) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=table_config(frame))
 
 
 def leakage_warnings(impact: Impact) -> None:
@@ -79,54 +117,57 @@ def leakage_warnings(impact: Impact) -> None:
 
 
 def failures(impact: Impact) -> None:
+    """Every model that failed somewhere, with where and why: never hidden."""
     for model in impact.models:
-        if model.failed:
-            names = ", ".join(model.failed[:5]) + (
-                f" and {len(model.failed) - 5} more" if len(model.failed) > 5 else ""
-            )
-            st.warning(
-                plain(
-                    f"{model.name} could not forecast {len(model.failed)} series ({names}); those used "
-                    "the last value seen instead."
-                )
-            )
+        if not model.failures:
+            continue
+        shown = "; ".join(f.text() for f in model.failures[:5])
+        more = f" and {len(model.failures) - 5} more" if len(model.failures) > 5 else ""
+        outcome = (
+            "it is left out of the comparison"
+            if model.failed
+            else "those series and windows were decided with the last value seen"
+        )
+        st.warning(plain(f"{model.name} failed ({shown}{more}); {outcome}."))
 
 
-def series_chart(analysis: Analysis, key: str) -> None:
+def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:
     predictions = analysis.predictions
+    if not isinstance(predictions, QuantityPredictions):
+        return
+    st.subheader("Forecast and decisions per series")
     panel = predictions.panel
     labels = panel.labels()
     index = st.selectbox("Series", range(len(labels)), format_func=lambda i: labels[i], key=key + ".series")
-    names = list(predictions.models)
-    shown = st.multiselect("Forecasts shown", names, default=names[-1:], key=key + ".models")
-    best = analysis.impact.best_model
-    decisions = analysis.impact.details["decisions"].get(best)
+    names = [m.name for m in predictions.models]
+    default = [impact.recommended.model] if impact.recommended.model in names else names[-1:]
+    shown = st.multiselect("Forecasts shown", names, default=default, key=key + ".models")
+    scored = predictions.scored
+    decisions = impact.decisions.get(AUTO)
     figure = charts.forecast_vs_actual(
-        panel.dates[predictions.periods],
-        predictions.actual[index],
-        {name: predictions.models[name].forecast[index] for name in shown},
+        panel.dates[predictions.periods[scored]],
+        predictions.actual[index, scored],
+        {name: predictions.model(name).forecast[index, scored] for name in shown},
         None if decisions is None else np.asarray(decisions)[index],
-        f"decision: {best}",
+        "decision: Payoff's choice",
     )
     st.plotly_chart(figure, key=key + ".chart")
 
 
-def current_impact(analysis: Analysis, spec: AnalysisSpec) -> Impact:
-    """The run's money at today's Problem-page costs: a cost change re-prices without a refit,
-    anything else (models, status quo, backtest) asks for a new run."""
-    from dataclasses import replace
-
-    from payoff.analysis import recost
-
-    if replace(spec, params=()) != replace(analysis.spec, params=()):
+def current_impact(analysis: Analysis, problem: Problem | None) -> Impact:
+    """The run's money at today's Problem-page prices: a price change re-prices without a refit;
+    anything else (framing, status quo, models, backtest, a pricing column) asks for a new run."""
+    if problem is None:
+        return analysis.impact
+    if not same_design(problem, analysis.problem):
         st.warning(
-            "You changed the framing, status quo, models or backtest since the last run: press "
-            "'Run models' again to update."
+            "You changed the framing, status quo, models, backtest or a pricing column since the last run: "
+            "press 'Run models' again to update."
         )
         return analysis.impact
-    if dict(spec.params) and dict(spec.params) != {k: analysis.params[k] for k in dict(spec.params)}:
+    if problem.values != analysis.values:
         try:
-            return recost(analysis, dict(spec.params))
+            return recost(analysis, problem.values)
         except PayoffError as error:
             show_error(error)
     return analysis.impact

@@ -1,5 +1,8 @@
 """Typed access to Streamlit's session state. Every key lives here; pages never index
-``st.session_state`` with a string of their own."""
+``st.session_state`` with a string of their own.
+
+Everything chosen for a file (reading options, roles, framing, prices, status quo, models,
+what-ifs) is keyed under one prefix, so a new file starts from its own defaults."""
 
 from __future__ import annotations
 
@@ -9,30 +12,36 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from payoff.analysis import Analysis
 from payoff.data.load import LoadOptions
 from payoff.data.roles import RoleMap
+from payoff.problem import Problem, make_problem
+from payoff.statusquo import StatusQuo
 
 # Session keys (not widgets)
 DATASET = "payoff.dataset"
 PREPARED = "payoff.prepared"
-FRAMING = "payoff.framing"
-PARAMS = "payoff.params"
+CHOICES = "payoff.choices"
 ANALYSIS = "payoff.analysis"
-SETTINGS = "payoff.settings"
+UPLOAD_ID = "payoff.upload_id"
 
-# Widget keys
+# Widget keys. Those of one file's analysis share FILE, and are all dropped with the file.
+FILE = "w.file."
 UPLOAD = "w.upload"
 SAMPLE_PICK = "w.sample_pick"
 SAMPLE_LOAD = "w.sample_load"
-ROLE_EDITOR = "w.role_editor"
-SHAPE_PICK = "w.shape_pick"
-OPT_PREFIX = "w.opt."
-AGG_PREFIX = "w.agg."
-FRAMING_PICK = "w.framing_pick"
-PARAM_PREFIX = "w.param."
 RUN_MODELS = "w.run_models"
-MODEL_PICK = "w.model_pick"
-WHATIF_PREFIX = "w.whatif."
+ROLE_EDITOR = FILE + "roles"
+SHAPE_PICK = FILE + "shape"
+OPT_PREFIX = FILE + "opt."
+AGG_PREFIX = FILE + "agg."
+FRAMING_PICK = FILE + "framing"
+PARAM_PREFIX = FILE + "param."
+STATUS_QUO_PREFIX = FILE + "status_quo."
+BACKTEST_PREFIX = FILE + "backtest."
+MODEL_PICK = FILE + "models"
+WHATIF_PREFIX = FILE + "whatif."
+SAVE_NAME = FILE + "save_name"
 
 
 @dataclass(frozen=True)
@@ -55,18 +64,61 @@ class Prepared:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What the user set on the Problem page; everything left None is detected by make_problem,
+    exactly as `payoff analyze` detects it without options."""
+
+    framing: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()  # constants typed in
+    columns: tuple[tuple[str, str | None], ...] = ()  # parameter -> pricing column (None: the constant)
+    status_quo: StatusQuo | None = None
+    models: tuple[str, ...] = ()
+    horizon: int | None = None
+    origins: int = 4
+    step: int | None = None
+    season: int | None = None
+    country: str | None = None
+    segment: str | None = None
+
+    def problem(self, prepared: Prepared, framing: str, source: str) -> Problem:
+        """The one way a table and these choices become a Problem (the CLI calls the same)."""
+        return make_problem(
+            prepared.frame,
+            prepared.roles,
+            framing,
+            params=dict(self.params),
+            columns=dict(self.columns),
+            status_quo=self.status_quo,
+            models=self.models or None,
+            horizon=self.horizon,
+            origins=self.origins,
+            step=self.step,
+            season=self.season,
+            country=self.country,
+            segment=self.segment,
+            source=source,
+        )
+
+
 def dataset() -> DatasetState | None:
     return st.session_state.get(DATASET)
 
 
-def set_dataset(value: DatasetState) -> None:
-    """A new file: everything derived from the old one is dropped."""
-    st.session_state[DATASET] = value
-    for key in (PREPARED, ANALYSIS):
+def _forget_file_choices() -> None:
+    for key in (PREPARED, ANALYSIS, CHOICES):
         st.session_state.pop(key, None)
     for key in list(st.session_state.keys()):
-        if str(key).startswith((OPT_PREFIX, AGG_PREFIX, PARAM_PREFIX, WHATIF_PREFIX)) or key == ROLE_EDITOR:
+        if str(key).startswith(FILE):
             del st.session_state[key]
+
+
+def set_dataset(value: DatasetState, framing: str | None = None) -> None:
+    """A new file: everything chosen for the old one is dropped; `framing` preselects one."""
+    st.session_state[DATASET] = value
+    _forget_file_choices()
+    if framing:
+        st.session_state[CHOICES] = Choices(framing=framing)
 
 
 def set_options(options: LoadOptions) -> None:
@@ -91,39 +143,20 @@ def set_prepared(value: Prepared) -> None:
         st.session_state.pop(ANALYSIS, None)
 
 
-def framing() -> str | None:
-    return st.session_state.get(FRAMING)
+def choices() -> Choices:
+    return st.session_state.get(CHOICES) or Choices()
 
 
-def set_framing(key: str | None) -> None:
-    if framing() != key:
-        st.session_state[FRAMING] = key
-        st.session_state.pop(PARAMS, None)
-        st.session_state.pop(ANALYSIS, None)
+def set_choices(value: Choices) -> None:
+    if value != choices():
+        st.session_state[CHOICES] = value
 
 
-def params() -> dict[str, Any]:
-    return dict(st.session_state.get(PARAMS, {}))
-
-
-def set_params(values: dict[str, Any]) -> None:
-    st.session_state[PARAMS] = dict(values)
-
-
-def settings() -> dict[str, Any]:
-    return dict(st.session_state.get(SETTINGS, {}))
-
-
-def set_settings(values: dict[str, Any]) -> None:
-    if settings() != values:
-        st.session_state[SETTINGS] = dict(values)
-
-
-def analysis() -> Any | None:
+def analysis() -> Analysis | None:
     return st.session_state.get(ANALYSIS)
 
 
-def set_analysis(value: Any) -> None:
+def set_analysis(value: Analysis) -> None:
     st.session_state[ANALYSIS] = value
 
 

@@ -56,7 +56,7 @@ def sidebar_status() -> None:
         else:
             rows = f" ({len(prepared.frame):,} rows, {prepared.roles.shape})" if prepared else ""
             st.caption(f"Dataset: {plain(dataset.name)}{plain(rows)}")
-        framing = state.framing()
+        framing = state.choices().framing
         st.caption(f"Framing: {plain(framing) if framing else 'not chosen (Problem page)'}")
         analysis = state.analysis()
         if analysis is None:

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from payoff.ui import data_view, state, widgets
+from payoff.ui import data_view, navigation, state, widgets
 
 st.title("Data")
 data_view.source_picker()
@@ -39,4 +39,4 @@ data_view.reshape_controls(state.prepared() or prepared)
 
 st.subheader("Data quality")
 data_view.findings(state.prepared() or prepared)
-st.page_link("pages/problem.py", label="Next: choose the business problem", icon=":material/arrow_forward:")
+st.page_link(navigation.PROBLEM, label="Next: choose the business problem", icon=":material/arrow_forward:")

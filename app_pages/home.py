@@ -2,7 +2,7 @@ import streamlit as st
 
 from payoff import samples
 from payoff.errors import PayoffError
-from payoff.ui import data_view, widgets
+from payoff.ui import data_view, navigation, widgets
 
 st.title("Payoff")
 st.markdown(
@@ -23,6 +23,6 @@ for i, sample in enumerate(samples.SAMPLES):
             except PayoffError as error:
                 widgets.show_error(error)
             else:
-                st.switch_page("pages/models.py")
+                st.switch_page(navigation.MODELS)
 st.subheader("Or bring your own file")
-st.page_link("pages/data.py", label="Upload a CSV, Excel or Parquet file", icon=":material/upload_file:")
+st.page_link(navigation.DATA, label="Upload a CSV, Excel or Parquet file", icon=":material/upload_file:")

@@ -4,14 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from payoff.store import Store
-from payoff.ui import widgets
+from payoff.ui import navigation, widgets
 
 st.title("Saved")
 store = Store()
 saved = store.list()
 if not saved:
     widgets.next_step(
-        "No saved analyses yet. Run one, then save it from the Impact page.", "pages/impact.py", "Go to the Impact page"
+        "No saved analyses yet. Run one, then save it from the Impact page.", navigation.IMPACT, "Go to the Impact page"
     )
     st.stop()
 

@@ -1,0 +1,29 @@
+import streamlit as st
+
+from payoff.analysis import to_json
+from payoff.errors import PayoffError
+from payoff.store import Store
+from payoff.ui import impact_view, navigation, results_view, state, widgets
+
+st.title("Impact")
+analysis = state.analysis()
+if analysis is None:
+    widgets.next_step(
+        "Run the models first; this page prices their decisions.", navigation.MODELS, "Go to the Models page"
+    )
+    st.stop()
+
+impact = impact_view.what_if(analysis)
+results_view.headline(impact)
+impact_view.show(analysis, impact)
+results_view.show_table(results_view.money_table(impact))
+
+with st.form("w.impact.save_form"):
+    name = st.text_input("Save this analysis as", key=state.SAVE_NAME)
+    if st.form_submit_button("Save"):
+        try:
+            Store().save(name, analysis.problem.source, to_json(analysis, impact))
+        except PayoffError as error:
+            widgets.show_error(error)
+        else:
+            st.success("Saved: find it on the Saved page.")

@@ -1,0 +1,190 @@
+"""Quantity decisions (perishable stock, replenishment, staffing): a table becomes a series x
+period panel, every model is backtested over rolling windows, and the kept forecasts are priced
+as the orders, stock levels or schedules the business would have set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from payoff.engines.base import Progress, Threshold, Values
+from payoff.evaluate import policies
+from payoff.evaluate.backtest import model_catalogue, run_backtest, status_quo_rule, window_labels, window_starts
+from payoff.evaluate.impact import Entry, Impact
+from payoff.evaluate.predictions import QuantityPredictions
+from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, window_costs
+from payoff.evaluate.summary import build_impact
+from payoff.evaluate.uncertainty import block_bootstrap
+from payoff.framings.base import FromColumn, QuantityFraming
+from payoff.framings.quantity import staff_for, whole
+from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.models.features import build_features
+from payoff.models.panel import build_panel
+from payoff.models.regression import GlobalModel
+from payoff.problem import Backtest, Problem
+from payoff.statusquo import DecisionColumn
+
+
+class QuantityEngine:
+    family = "quantity"
+
+    def run(self, problem: Problem, progress: Progress | None = None) -> QuantityPredictions:
+        design = problem.evaluation
+        assert isinstance(design, Backtest)
+        columns = {key: value.column for key, value in problem.params if isinstance(value, FromColumn)}
+        if isinstance(problem.status_quo, DecisionColumn):
+            columns["decision"] = problem.status_quo.column
+        panel = build_panel(
+            problem.table,
+            design.frequency,
+            design.season,
+            str(problem.date),
+            problem.keys,
+            problem.target,
+            problem.features,
+            columns,
+        )
+        starts = window_starts(panel.n_periods, design.horizon, design.step, design.origins)
+        rule = None if isinstance(problem.status_quo, DecisionColumn) else status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
+        forecasts = run_backtest(panel, starts, design.horizon, problem.models, design.country, rule, progress)
+        return QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
+
+    def price(
+        self, problem: Problem, predictions: QuantityPredictions, values: Values, threshold: Threshold | None = None
+    ) -> Impact:
+        framing = problem.framing
+        assert isinstance(framing, QuantityFraming)
+        priced, auto, picks, costs = price_entries(framing, values, predictions)
+        scored = predictions.scored
+        actual = predictions.actual
+        entries = [_entry(p, predictions, framing) for p in priced]
+        entries.append(_entry(auto, predictions, framing))
+        totals = window_costs(priced, predictions).sum(axis=1)
+        now = priced[int(np.argmin(np.round(totals, 9)))].name
+        choices = tuple(priced[i].name for i in picks[1:])
+        panel = predictions.panel
+        periods = predictions.periods[scored]
+        dates = panel.dates[periods]
+        frequency = panel.frequency
+        labels = window_labels(panel, predictions.starts, predictions.horizon)
+        evaluation = {
+            "rows": int((~np.isnan(actual[:, scored])).sum()),
+            "series": panel.n_series,
+            "periods": int(scored.sum()),
+            "frequency": frequency.unit,
+            "grid": frequency.alias,
+            "start": dates.min().date().isoformat(),
+            "end": dates.max().date().isoformat(),
+            "tests": predictions.windows - 1,
+            "horizon": predictions.horizon,
+            "season": panel.season,
+            "calibration": labels[0],
+            "windows": labels[1:],
+            "period_text": f"the last {int(scored.sum())} {frequency.plural} ({frequency.span(dates.min(), dates.max())})",
+            "critical_ratio": float(np.mean(costs.critical_ratio)),
+            "whole_units": panel.whole_units,
+        }
+        # Blocks of a season, but at least five blocks in the window so the resampling varies.
+        block = max(1, min(panel.season, int(scored.sum()) // 5))
+        return build_impact(
+            framing,
+            values,
+            entries,
+            choices,
+            now,
+            problem.status_quo.label,
+            evaluation,
+            lambda gain: block_bootstrap(gain, block),
+        )
+
+    def next_decisions(
+        self, problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values
+    ) -> pd.DataFrame:
+        return next_decisions(problem, predictions, impact, values)
+
+
+def _entry(priced: Priced, predictions: QuantityPredictions, framing: QuantityFraming) -> Entry:
+    scored = predictions.scored
+    labels = predictions.panel.labels()
+    total = priced.total[:, scored]
+    extras: dict[str, float] = {}
+    if priced.lost is not None and priced.served is not None and priced.stock is not None:
+        demand = priced.served[:, scored].sum() + priced.lost[:, scored].sum()
+        extras = {
+            "fill_rate": float(priced.served[:, scored].sum() / demand) if demand else 1.0,
+            "stockout_units": float(priced.lost[:, scored].sum()),
+            "average_stock": float(priced.stock[:, scored].mean()),
+        }
+    names = {m.name for m in predictions.models}
+    kind = AUTO if priced.name == AUTO else (STATUS_QUO if priced.name == STATUS_QUO else "model")
+    forecasts = predictions.model(priced.name) if priced.name in names else None
+    return Entry(
+        name=priced.name,
+        kind=kind,
+        per_unit=total.sum(axis=0),
+        components={k: float(v[:, scored].sum()) for k, v in priced.costs.items()},
+        extras=extras,
+        accuracy=predictions.accuracy(priced.name) if forecasts is not None and kind == "model" else {},
+        failures=forecasts.failures if forecasts is not None else (),
+        per_series=dict(zip(labels, total.sum(axis=1).tolist(), strict=True)),
+        decisions=priced.decisions[:, scored],
+    )
+
+
+def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
+    """The recommended model refitted on the whole history, its forecast for the next horizon,
+    and the framing's decision at these costs, rounded exactly as the backtest rounds."""
+    framing = problem.framing
+    assert isinstance(framing, QuantityFraming)
+    panel, horizon = predictions.panel, predictions.horizon
+    name = _model_for_next(impact, predictions)
+    if name == STATUS_QUO:
+        model = status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
+    else:
+        model = model_catalogue(panel)[name]
+    design = problem.evaluation
+    assert isinstance(design, Backtest)
+    future = panel.extended(horizon)
+    if isinstance(model, GlobalModel):
+        features = build_features(future, horizon, design.country)
+        forecast = model.fit(features, future, panel.n_periods, horizon).predict(horizon)
+    else:
+        forecast = model.fit(panel.y).predict(horizon)  # type: ignore[attr-defined]
+    forecast = np.maximum(np.nan_to_num(forecast), 0.0)
+    kept = predictions.model(name)
+    errors = np.where(kept.fallback, np.nan, predictions.actual - kept.forecast)  # every window: the freshest errors
+    residuals = np.sort(errors, axis=1)
+    columns = {k: v[:, -horizon:] for k, v in future.columns.items() if k != "decision"}
+    params = dict(values)
+    arrays, costs = costs_for(framing, params, columns)
+    tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
+    offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
+    quantity = policies.quantile_decision(forecast, offsets)
+    frame = pd.DataFrame({"period": np.tile(future.dates[-horizon:], panel.n_series)})
+    for column in panel.series.columns:
+        frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
+    frame["forecast"] = forecast.reshape(-1)
+    if framing.policy == "staffing":
+        frame["staff to schedule"] = staff_for(quantity, arrays).reshape(-1).astype(int)
+    elif framing.policy == "order-up-to":
+        periods = int(params["lead_time"]) + int(params["review_period"])  # type: ignore[call-overload]
+        level = forecast * periods + np.sqrt(periods) * offsets
+        frame["order-up-to level"] = (whole(level) if panel.whole_units else level).reshape(-1)
+    else:
+        frame["quantity to stock"] = (whole(quantity) if panel.whole_units else quantity).reshape(-1)
+    frame.attrs["model"] = name
+    what = f"What {name} decides for the next {horizon} {panel.frequency.plural}, at these costs"
+    if impact.recommended.model != name:
+        what = f"Payoff's choice now is to keep {problem.status_quo.label}; for comparison, what {name} (the best model) decides for the next {horizon} {panel.frequency.plural}"
+    frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
+    return frame
+
+
+def _model_for_next(impact: Impact, predictions: QuantityPredictions) -> str:
+    """The model auto picks now; when that is the business's own column (nothing to refit),
+    the best model instead."""
+    names = {m.name for m in predictions.models}
+    if impact.recommended.model in names:
+        return impact.recommended.model
+    ranked = sorted((m for m in impact.models if m.name in names and m.gain is not None), key=lambda m: -(m.gain or 0))
+    return ranked[0].name

@@ -1,0 +1,214 @@
+"""Targeting decisions (churn, fraud, leads, credit): out-of-fold probabilities for every entity,
+priced as the act/pass decisions each model (and the base-rate rule, and the status quo) would
+have taken."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from payoff.engines.base import Progress, Threshold, Values
+from payoff.evaluate import leakage
+from payoff.evaluate.explain import targeting_explanations
+from payoff.evaluate.impact import Entry, Impact
+from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
+from payoff.evaluate.summary import build_impact
+from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries
+from payoff.evaluate.uncertainty import entity_bootstrap
+from payoff.framings.base import Cells, FromColumn, TargetingFraming, param_arrays
+from payoff.framings.targeting import decide
+from payoff.models import classifiers
+from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
+from payoff.problem import CrossFit, Problem, outcome
+from payoff.statusquo import DecisionColumn, Everybody, Nobody, Rule, StatusQuo
+
+TRUTHY = {"1", "1.0", "yes", "true", "y", "t", "contacted", "approved", "reviewed"}
+
+
+def status_quo_acts(status_quo: StatusQuo, frame: pd.DataFrame) -> np.ndarray:
+    """Whom the business acts on today."""
+    if isinstance(status_quo, Nobody):
+        return np.zeros(len(frame), dtype=bool)
+    if isinstance(status_quo, Everybody):
+        return np.ones(len(frame), dtype=bool)
+    if isinstance(status_quo, DecisionColumn):
+        values = frame[status_quo.column]
+        if pd.api.types.is_numeric_dtype(values):
+            return values.fillna(0).to_numpy(dtype="float64") > 0
+        return values.astype("str").str.strip().str.lower().isin(TRUTHY).to_numpy()
+    assert isinstance(status_quo, Rule)
+    values = frame[status_quo.column]
+    if isinstance(status_quo.value, float):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        compare = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal}
+        if status_quo.op == "!=":
+            return np.asarray(np.not_equal(numbers, status_quo.value) & ~np.isnan(numbers))
+        return np.asarray(compare[status_quo.op](numbers, status_quo.value))
+    equal = values.astype("str").to_numpy() == status_quo.value
+    return equal if status_quo.op == "==" else ~equal
+
+
+class TargetingEngine:
+    family = "targeting"
+
+    def run(self, problem: Problem, progress: Progress | None = None) -> TargetingPredictions:
+        design = problem.evaluation
+        assert isinstance(design, CrossFit)
+        table = problem.table
+        known = np.flatnonzero(table[problem.target].notna().to_numpy())
+        frame = table.iloc[known].reset_index(drop=True)
+        positive, label = outcome(frame, problem.target, design.positive_class)
+        y = positive.astype(int)
+        features = list(problem.features)
+        x = classifiers.feature_frame(frame, features)
+        columns = classifiers.split_columns(x, features)
+        order = frame[problem.date].to_numpy() if problem.date else None
+        splits = classifiers.folds(y, order, design.folds)
+        fold = np.full(len(y), -1)
+        for i, (_, test) in enumerate(splits):
+            fold[test] = i
+        scored = np.flatnonzero(fold >= 0)
+        scores = [Scores(BASE_RATE, classifiers.base_rate(y, splits)[scored])]
+        fitted = {}
+        for i, name in enumerate(problem.models):
+            result = classifiers.out_of_fold(name, x, y, splits, columns, progress, (i, len(problem.models)))
+            failures = (Failure(name, result.failure, fold=result.failed_fold),) if result.failure else ()
+            scores.append(Scores(name, result.calibrated[scored], failures))
+            if not failures:
+                fitted[name] = result
+        if progress:
+            progress("explaining the models", 0.99)
+        priced = {
+            key: frame[value.column].to_numpy(dtype="float64", na_value=np.nan)[scored]
+            for key, value in problem.params
+            if isinstance(value, FromColumn)
+        }
+        return TargetingPredictions(
+            rows=known[scored],
+            positive=positive[scored],
+            fold=fold[scored],
+            status_quo_acts=status_quo_acts(problem.status_quo, frame)[scored],
+            models=tuple(scores),
+            positive_label=label,
+            priced=priced,
+            ids=frame[problem.entity_id].astype("str").to_numpy()[scored] if problem.entity_id else None,
+            leakage=tuple(leakage.check(frame, features, y)),
+            explanations=targeting_explanations(
+                fitted, x, y, columns, _money_of(problem, frame, positive), f"that it {_words(problem)[1]}"
+            ),
+        )
+
+    def price(
+        self, problem: Problem, predictions: TargetingPredictions, values: Values, threshold: Threshold | None = None
+    ) -> Impact:
+        framing = problem.framing
+        assert isinstance(framing, TargetingFraming)
+        cut = None if threshold is None else threshold.probability
+        decided, auto, picks, money = price_entries(framing, values, predictions, cut)
+        positive = predictions.positive
+        entries = [_entry(d, predictions) for d in [*decided, auto]]
+        totals = fold_money(decided, predictions).sum(axis=1)
+        now = decided[int(np.argmax(np.round(totals, 9)))].name
+        n = len(positive)
+        evaluation = {
+            "rows": n,
+            "events": int(positive.sum()),
+            "event_rate": float(positive.mean()) if n else 0.0,
+            "positive_label": predictions.positive_label,
+            "folds": predictions.folds,
+            "time_ordered_folds": isinstance(problem.evaluation, CrossFit) and problem.evaluation.time_ordered,
+            "period_text": f"the {n:,} entities scored out of fold",
+            "break_even_probability": float(np.mean(money.break_even())),
+            "decision_rule": "expected value" if cut is None else f"probability >= {cut:.2f}",
+            "leakage_flags": [{"column": f.column, "auc": f.auc, "reason": f.reason} for f in predictions.leakage],
+        }
+        return build_impact(
+            framing,
+            values,
+            entries,
+            tuple(decided[i].name for i in picks),
+            now,
+            problem.status_quo.label,
+            evaluation,
+            entity_bootstrap,
+        )
+
+    def next_decisions(
+        self, problem: Problem, predictions: TargetingPredictions, impact: Impact, values: Values
+    ) -> pd.DataFrame:
+        return entity_decisions(problem, predictions, impact, values)
+
+
+def _words(problem: Problem) -> tuple[str, str, str]:
+    framing = problem.framing
+    assert isinstance(framing, TargetingFraming)
+    return framing.words
+
+
+def _money_of(problem: Problem, frame: pd.DataFrame, positive: np.ndarray) -> Callable[[np.ndarray, np.ndarray], float]:
+    """What expected-value decisions earn on some rows at the run's costs (no budget): the yardstick
+    of the trees' permutation importance."""
+    framing = problem.framing
+    assert isinstance(framing, TargetingFraming)
+    priced = {
+        k: frame[v.column].to_numpy(dtype="float64", na_value=np.nan)
+        for k, v in problem.params
+        if isinstance(v, FromColumn)
+    }
+    cells = framing.cells(param_arrays(problem.values, priced))
+
+    def money(probability: np.ndarray, rows: np.ndarray) -> float:
+        part = Cells(
+            *(
+                np.asarray(c)[rows] if np.ndim(c) else np.asarray(c)
+                for c in (cells.act_pos, cells.act_neg, cells.pass_pos, cells.pass_neg)
+            )
+        )
+        acts = decide(part.gain_of_acting(probability), None)
+        return float(sum(part.realised(acts, positive[rows]).values()).sum())
+
+    return money
+
+
+def _entry(decided: Decided, predictions: TargetingPredictions) -> Entry:
+    accuracy = predictions.accuracy(decided.name) if decided.kind == "model" and decided.acts is not None else {}
+    return Entry(
+        name=decided.name,
+        kind=decided.kind,
+        per_unit=None if decided.acts is None else decided.per_entity,
+        components={k: float(v.sum()) for k, v in decided.parts.items()},
+        extras={} if decided.acts is None else counts(decided.acts, predictions.positive),
+        accuracy=accuracy,
+        failures=decided.failures,
+        decisions=decided.acts,
+    )
+
+
+def entity_decisions(
+    problem: Problem, predictions: TargetingPredictions, impact: Impact, values: Values
+) -> pd.DataFrame:
+    """The recommended model's act/pass list on the scored entities, best expected value first."""
+    from payoff.evaluate.targeting_money import cells_for
+
+    framing = problem.framing
+    assert isinstance(framing, TargetingFraming)
+    name = impact.recommended.model
+    if name in (STATUS_QUO, AUTO):
+        ranked = [m for m in impact.models if m.kind == "model" and not m.failed]
+        name = max(ranked, key=lambda m: m.gain or 0.0).name
+    probability = predictions.model(name).probability
+    gain = cells_for(framing, values, predictions).gain_of_acting(probability)
+    table = pd.DataFrame(
+        {
+            "row": predictions.rows + 1,
+            **({"id": predictions.ids} if predictions.ids is not None else {}),
+            "probability": probability,
+            "expected gain of acting": gain,
+            framing.act_label: impact.decisions[name],
+        }
+    )
+    table.attrs["model"] = name
+    table.attrs["caption"] = f"Whom {name} would {framing.act_label}, best expected value first, at these costs."
+    return table.sort_values("expected gain of acting", ascending=False, kind="stable").reset_index(drop=True)

@@ -1,0 +1,142 @@
+"""What drives the models, in business words, computed once at run time and kept with the
+analysis: the logistic model's effects as odds ratios with 95% intervals (statsmodels: the tool
+made for inference), and the trees' permutation importance in money (how much worse the
+decisions get when one column is shuffled)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from payoff.evaluate.predictions import Effect, Explanation
+from payoff.models.classifiers import Columns, OutOfFold
+
+SAMPLE = 50_000  # rows used for the inference fit
+PERMUTATION_ROWS = 2_000
+MIN_LEVEL_ROWS = 20  # categories rarer than this are pooled as "other"
+
+
+def round_step(spread: float) -> float:
+    """A round step close to a column's spread (1, 2, 5, 10, 20, 50 ...), for effects per step."""
+    if not np.isfinite(spread) or spread <= 0:
+        return 1.0
+    power = 10 ** np.floor(np.log10(spread))
+    return float(min((1, 2, 5, 10), key=lambda m: abs(np.log(m * power / spread))) * power)
+
+
+def _design(x: pd.DataFrame, columns: Columns) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Numbers in their own units (per a round step), categories as indicators against their most
+    common level; returns the design and, per design column, the sentence subject."""
+    parts: dict[str, pd.Series] = {}
+    subjects: dict[str, str] = {}
+    for column in columns.numeric:
+        values = x[column]
+        step = round_step(float(values.std()))
+        name = f"{column} (+{step:g})"
+        parts[name] = values.fillna(values.median()) / step
+        subjects[name] = f"{column} {step:+g}"
+    for column in columns.categorical:
+        counts = x[column].value_counts()
+        kept = counts[counts >= MIN_LEVEL_ROWS]
+        if len(kept) < 2:
+            continue
+        reference = str(kept.index[0])
+        for level in kept.index[1:21]:
+            name = f"{column} = {level}"
+            parts[name] = (x[column] == level).astype(float)
+            subjects[name] = f"{column} {level} (vs {reference})"
+    return pd.DataFrame(parts, index=x.index), subjects
+
+
+def odds_ratios(x: pd.DataFrame, y: np.ndarray, columns: Columns, event: str = "the event") -> Explanation:
+    """A logistic GLM on the features in their own units: odds ratio per step, with its 95% CI."""
+    import statsmodels.api as sm
+
+    if len(x) > SAMPLE:
+        keep = np.sort(np.random.default_rng(0).choice(len(x), SAMPLE, replace=False))
+        x, y = x.iloc[keep], y[keep]
+    design, subjects = _design(x, columns)
+    design = design.loc[:, design.std() > 0]
+    if design.empty:
+        return Explanation("logistic regression", "odds ratio", (), "No feature varies enough to estimate an effect.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # separation and convergence notes: handled below
+        try:
+            fit = sm.GLM(y, sm.add_constant(design, has_constant="add"), family=sm.families.Binomial()).fit()
+        except (ValueError, np.linalg.LinAlgError) as error:
+            return Explanation("logistic regression", "odds ratio", (), f"The effects could not be estimated: {error}.")
+    table = pd.DataFrame({"estimate": fit.params, "low": fit.conf_int()[0], "high": fit.conf_int()[1]}).drop("const")
+    table = table[np.isfinite(table).all(axis=1) & (table["high"] - table["low"] < 20)]
+    table = table.reindex(table["estimate"].abs().sort_values(ascending=False).index)
+    effects = []
+    for name, row in table.head(15).iterrows():
+        ratio, low, high = np.exp(row["estimate"]), np.exp(row["low"]), np.exp(row["high"])
+        effects.append(
+            Effect(
+                subjects[str(name)],
+                float(ratio),
+                float(low),
+                float(high),
+                f"{subjects[str(name)]}: odds of {event} x{ratio:.2f} (95% CI {low:.2f} to {high:.2f})",
+            )
+        )
+    return Explanation(
+        "logistic regression",
+        "odds ratio",
+        tuple(effects),
+        "Each effect holds the other columns fixed; an interval that spans 1 is no clear effect.",
+    )
+
+
+def money_importance(
+    name: str,
+    fitted: OutOfFold,
+    x: pd.DataFrame,
+    columns: Columns,
+    money_of: Callable[[np.ndarray, np.ndarray], float],
+) -> Explanation:
+    """Permutation importance in money on the last fold's held-out rows: the drop in what the
+    decisions earn when one column is shuffled. `money_of(probabilities, rows)` prices them."""
+    rows = fitted.last_test
+    if len(rows) > PERMUTATION_ROWS:
+        rows = np.sort(np.random.default_rng(0).choice(rows, PERMUTATION_ROWS, replace=False))
+    ordered = x[columns.categorical + columns.numeric].iloc[rows]
+    model = fitted.last_model
+    baseline = money_of(model.predict_proba(ordered)[:, 1], rows)  # type: ignore[union-attr]
+    rng = np.random.default_rng(0)
+    effects = []
+    for column in ordered.columns:
+        drops = []
+        for _ in range(3):
+            shuffled = ordered.copy()
+            shuffled[column] = rng.permutation(shuffled[column].to_numpy())
+            drops.append(baseline - money_of(model.predict_proba(shuffled)[:, 1], rows))  # type: ignore[union-attr]
+        effects.append(Effect(column, float(np.mean(drops)), float(np.min(drops)), float(np.max(drops))))
+    effects.sort(key=lambda e: -e.estimate)
+    return Explanation(
+        name,
+        "money lost when shuffled",
+        tuple(effects[:15]),
+        f"Measured on {len(rows):,} held-out entities of the last fold, at the run's costs.",
+    )
+
+
+def targeting_explanations(
+    fitted: Mapping[str, OutOfFold],
+    x: pd.DataFrame,
+    y: np.ndarray,
+    columns: Columns,
+    money_of: Callable[[np.ndarray, np.ndarray], float] | None = None,
+    event: str = "the event",
+) -> tuple[Explanation, ...]:
+    out = []
+    if "logistic regression" in fitted:
+        out.append(odds_ratios(x, y, columns, event))
+    if money_of is not None:
+        for name, result in fitted.items():
+            if name != "logistic regression" and result.last_model is not None:
+                out.append(money_importance(name, result, x, columns, money_of))
+    return tuple(out)

@@ -1,0 +1,49 @@
+"""The models each family offers, in the order they are shown, with one line each. Names are a
+contract (the CLI's --models, the JSON); the estimators themselves live in their own modules."""
+
+from __future__ import annotations
+
+from payoff.errors import BadParameter
+
+QUANTITY_MODELS: dict[str, str] = {
+    "naive": "Repeats the last period's value.",
+    "seasonal naive": "Repeats the value of the same period one season earlier (e.g. last week's same day).",
+    "moving average": "The average of the last few seasons (four weeks of days, eight weeks ...).",
+    "exponential smoothing": "Holt-Winters: a smoothed level, a damped trend and a repeating seasonal pattern.",
+    "linear regression": "Ridge regression on calendar, holidays, lags, rolling means and price/promotion.",
+    "gradient boosting": "One gradient-boosted tree model over all series, on the same features, each series scaled "
+    "to its own level.",
+}
+TARGETING_MODELS: dict[str, str] = {
+    "logistic regression": "Logistic regression on scaled numbers and one-hot categories, L2-regularised.",
+    "random forest": "60 trees of depth 10 on bootstrap samples (of at most 12,000 rows), averaged.",
+    "gradient boosting": "Gradient-boosted trees with native categorical support.",
+}
+BY_FAMILY: dict[str, dict[str, str]] = {"quantity": QUANTITY_MODELS, "targeting": TARGETING_MODELS}
+
+# Entries of every result that are not models a user picks.
+STATUS_QUO = "status quo"
+AUTO = "auto"
+BASE_RATE = "base rate"
+RESERVED = (STATUS_QUO, AUTO, BASE_RATE)
+DESCRIPTIONS_OF_ENTRIES = {
+    STATUS_QUO: "What you do today.",
+    AUTO: "Payoff's own choice: at each test, the model with the best money on the earlier tests "
+    "(targeting: on the other folds), so the headline is never picked on the rows it is scored on.",
+    BASE_RATE: "The expected-value rule with the overall event rate in place of a model: acts on the "
+    "entities whose value alone makes acting pay.",
+}
+
+
+def models_for(family: str, names: tuple[str, ...] | list[str] | None = None) -> tuple[str, ...]:
+    """The named models of a family (all of them when none are named), checked."""
+    offered = BY_FAMILY[family]
+    if not names:
+        return tuple(offered)
+    unknown = [n for n in names if n not in offered]
+    if unknown:
+        raise BadParameter(
+            f"Unknown model{'s' if len(unknown) > 1 else ''} {', '.join(repr(n) for n in unknown)} for "
+            f"{family} framings. Models: {', '.join(offered)}."
+        )
+    return tuple(dict.fromkeys(names))

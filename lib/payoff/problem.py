@@ -1,0 +1,405 @@
+"""A table and the user's choices become one question: :func:`make_problem` is the ONE way, called
+by the Problem page and by ``payoff analyze`` alike. The frozen :class:`Problem` it returns holds
+the columns in play, every parameter with where its value came from (a constant, or a column),
+the status quo, the models and the evaluation design (a backtest or cross-fitting).
+
+Explicit beats detected: a constant the user typed prices the decisions even when a column was
+detected in that role, and the problem records which was used so every output says the same."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from payoff.data.roles import Role, RoleMap, Shape, positive_class
+from payoff.errors import BadMapping, NotEnoughData, PayoffError, ProblemErrors
+from payoff.framings import catalogue
+from payoff.framings.base import Framing, FromColumn, ParamValue
+from payoff.models.catalogue import models_for
+from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, DecisionColumn, Rule, StatusQuo
+from payoff.timegrid import Frequency, count_periods, infer_frequency
+
+MIN_EVENTS = 20
+COLUMN_ROLES = {"price": Role.PRICE, "cost": Role.COST, "value": Role.VALUE}
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Quantity framings: rolling-origin tests over the end of the history."""
+
+    frequency: Frequency
+    horizon: int
+    origins: int
+    step: int
+    season: int
+    country: str | None
+    n_periods: int
+    horizon_given: bool = False
+    season_given: bool = False
+
+    @property
+    def history_needed(self) -> int:
+        """Periods needed: one season (or horizon) of history, a calibration window, the tests."""
+        return self.horizon + self.step * self.origins + max(self.season, self.horizon) + 2
+
+
+@dataclass(frozen=True)
+class CrossFit:
+    """Targeting framings: out-of-fold scores, time-ordered folds when a date is mapped."""
+
+    folds: int
+    positive_class: str
+    time_ordered: bool
+
+
+Evaluation = Backtest | CrossFit
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    framing: Framing
+    table: pd.DataFrame = field(repr=False)
+    target: str
+    date: str | None
+    keys: tuple[str, ...]  # quantity: the columns that name a series
+    entity_id: str | None  # targeting: the column that names an entity
+    features: tuple[str, ...]
+    params: tuple[tuple[str, ParamValue | FromColumn], ...]
+    status_quo: StatusQuo
+    status_quo_source: str  # "given", "decision column" or "framing default"
+    models: tuple[str, ...]
+    evaluation: Evaluation
+    segment: str | None = None
+    source: str = ""  # the file's name
+
+    @property
+    def family(self) -> str:
+        return self.framing.family
+
+    @property
+    def values(self) -> dict[str, ParamValue | FromColumn]:
+        return dict(self.params)
+
+    @property
+    def columns_used(self) -> list[str]:
+        used = [self.target, *([self.date] if self.date else []), *self.keys, *self.features]
+        used += [v.column for _, v in self.params if isinstance(v, FromColumn)]
+        if isinstance(self.status_quo, DecisionColumn | Rule):
+            used.append(self.status_quo.column)
+        used += [c for c in (self.entity_id, self.segment) if c]
+        return list(dict.fromkeys(used))
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the table's content: the same file gives the same fingerprint."""
+        hashed = pd.util.hash_pandas_object(self.table, index=False).to_numpy()
+        return hashlib.sha256(hashed.tobytes() + "|".join(self.table.columns).encode()).hexdigest()[:16]
+
+
+def params_json(params: Mapping[str, ParamValue | FromColumn]) -> dict[str, Any]:
+    """For the JSON: a number, or {"column": COL} where a column priced the decisions."""
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, FromColumn):
+            out[key] = {"column": value.column} if value.scale == 1 else {"column": value.column, "scale": value.scale}
+        else:
+            out[key] = value
+    return out
+
+
+def outcome(table: pd.DataFrame, target: str, label: str | None = None) -> tuple[np.ndarray, str]:
+    """(is the event, the event's label) for each row with a known outcome; raises a PayoffError
+    when the column cannot be an outcome."""
+    values = table[target]
+    present = values.notna()
+    distinct = values[present].astype("str").unique()
+    if len(distinct) < 2:
+        shown = f" ({distinct[0]})" if len(distinct) else ""
+        raise NotEnoughData(
+            f"The outcome '{target}' has only one value{shown}; there is nothing to predict. "
+            "Choose a column with two outcomes."
+        )
+    if len(distinct) > 2:
+        raise BadMapping(
+            f"The outcome '{target}' has {len(distinct)} values; targeting needs exactly two "
+            "(e.g. churned yes/no). Choose another column or recode it."
+        )
+    label = label if label is not None else positive_class(values[present])
+    if label not in set(distinct):
+        raise BadMapping(f"'{label}' is not a value of '{target}'; its values are {', '.join(sorted(distinct))}.")
+    positive = (values[present].astype("str") == str(label)).to_numpy()
+    events, others = int(positive.sum()), int((~positive).sum())
+    if min(events, others) < MIN_EVENTS:
+        rare = f"'{target}' = {label}" if events < others else f"'{target}' other than {label}"
+        raise NotEnoughData(
+            f"Only {min(events, others)} rows have {rare}; at least {MIN_EVENTS} of each outcome are needed to "
+            "learn anything. Add more history."
+        )
+    return positive, str(label)
+
+
+def make_problem(
+    table: pd.DataFrame,
+    roles: RoleMap,
+    framing: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    columns: Mapping[str, str | None] | None = None,
+    status_quo: StatusQuo | None = None,
+    models: Sequence[str] | None = None,
+    horizon: int | None = None,
+    origins: int = 4,
+    step: int | None = None,
+    season: int | None = None,
+    country: str | None = None,
+    folds: int = 5,
+    positive: str | None = None,
+    segment: str | None = None,
+    source: str = "",
+) -> Problem:
+    """Check every choice against the table and collect every problem before raising.
+
+    `params` are constants the user gave (text or numbers); `columns` names, per parameter, the
+    column that prices it (None: the constant, even when a column was detected). Parameters
+    named in neither take the column detected in their role, else the framing's default."""
+    chosen = catalogue.get(framing)
+    errors: list[str] = []
+    target = roles.one(Role.TARGET)
+    date = roles.one(Role.DATE)
+    if target is None:
+        what = "the quantity to forecast (units sold, calls)" if chosen.family == "quantity" else "the outcome"
+        errors.append(f"Mark {what} as the target on the Data page (or give --target).")
+    elif target not in table.columns:
+        errors.append(f"There is no column '{target}'.")
+    values = _resolve_params(chosen, table, roles, params or {}, columns or {}, errors)
+    sq, sq_source = _status_quo(chosen, table, roles, status_quo, errors)
+    try:
+        model_names = models_for(chosen.family, list(models) if models else None)
+    except PayoffError as error:
+        errors.append(str(error))
+        model_names = ()
+    if segment is not None and segment not in table.columns:
+        errors.append(f"There is no column '{segment}' to break the gain down by.")
+    keys: tuple[str, ...] = ()
+    entity_id: str | None = None
+    evaluation: Evaluation | None = None
+    features: tuple[str, ...] = ()
+    if chosen.family == "quantity":
+        keys = tuple(roles.columns(Role.SERIES_KEY))
+        features = _regressors(table, roles)
+        evaluation = _backtest(table, roles, date, target, horizon, origins, step, season, country, errors)
+    else:
+        entity_id = roles.one(Role.ID)
+        features = tuple(c for c, r in roles.roles.items() if r in (Role.FEATURE, Role.VALUE, Role.PRICE, Role.COST))
+        if not features:
+            errors.append("No feature columns are left to learn from; mark some columns as features on the Data page.")
+        if not 2 <= folds <= 20:
+            errors.append(f"Use between 2 and 20 folds, not {folds}.")
+        label = positive or roles.positive_class
+        if target is not None and target in table.columns:
+            try:
+                _, label = outcome(table, target, label)
+            except PayoffError as error:
+                errors.append(str(error))
+        evaluation = CrossFit(folds, str(label), date is not None)
+    if errors:
+        raise ProblemErrors(errors)
+    assert target is not None and evaluation is not None
+    problem = Problem(
+        framing=chosen,
+        table=table,
+        target=target,
+        date=date,
+        keys=keys,
+        entity_id=entity_id,
+        features=features,
+        params=tuple(values.items()),
+        status_quo=sq,
+        status_quo_source=sq_source,
+        models=model_names,
+        evaluation=evaluation,
+        segment=segment,
+        source=source,
+    )
+    return _narrowed(problem)
+
+
+def _narrowed(problem: Problem) -> Problem:
+    """The problem holding only the columns it uses (what is saved with an analysis)."""
+    from dataclasses import replace
+
+    return replace(problem, table=problem.table[problem.columns_used])
+
+
+def _numeric(table: pd.DataFrame, column: str) -> bool:
+    return pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(table[column])
+
+
+def _resolve_params(
+    framing: Framing,
+    table: pd.DataFrame,
+    roles: RoleMap,
+    given: Mapping[str, Any],
+    columns: Mapping[str, str | None],
+    errors: list[str],
+) -> dict[str, ParamValue | FromColumn]:
+    values: dict[str, ParamValue | FromColumn] = dict(framing.defaults())
+    for key, raw in given.items():
+        try:
+            values[key] = framing.param(key).coerce(raw)
+        except PayoffError as error:
+            errors.append(str(error))
+    for key in columns:
+        try:
+            if framing.param(key).column_role is None:
+                errors.append(f"'{key}' is one number for all rows; it cannot come from a column.")
+        except PayoffError as error:
+            errors.append(str(error))
+    for param in framing.params:
+        if param.column_role is None:
+            continue
+        if param.key in columns:
+            column = columns[param.key]
+        elif param.key in given:
+            column = None  # explicit beats detected: the typed constant prices every row
+        else:
+            column = roles.one(COLUMN_ROLES[param.column_role])
+        if column is None:
+            continue
+        if column not in table.columns:
+            errors.append(f"There is no column '{column}' to price '{param.key}'.")
+        elif not _numeric(table, column):
+            errors.append(f"'{column}' is not numeric, so it cannot price '{param.key}'; choose a number column.")
+        else:
+            fill = values[param.key]
+            values[param.key] = FromColumn(column, float(fill) if isinstance(fill, int | float) else 0.0)
+    for param in framing.params:
+        if values.get(param.key) is None and param.kind != "optional_count":
+            errors.append(f"'{param.key}' needs a value: {param.help}")
+    return values
+
+
+def _status_quo(
+    framing: Framing, table: pd.DataFrame, roles: RoleMap, given: StatusQuo | None, errors: list[str]
+) -> tuple[StatusQuo, str]:
+    if given is None:
+        decision = roles.one(Role.DECISION)
+        if decision is not None:
+            given, source = DecisionColumn(decision), "decision column"
+        else:
+            return framing.default_status_quo, "framing default"
+    else:
+        source = "given"
+    kinds = QUANTITY_KINDS if framing.family == "quantity" else TARGETING_KINDS
+    if not isinstance(given, kinds):
+        errors.append(f"'{given.text}' is not a status quo for {framing.family} framings.")
+        return given, source
+    if isinstance(given, DecisionColumn | Rule):
+        column = given.column
+        if column not in table.columns:
+            errors.append(f"There is no column '{column}' for the status quo.")
+        elif isinstance(given, DecisionColumn) and framing.family == "quantity" and not _numeric(table, column):
+            errors.append(f"The status quo column '{column}' is not numeric; it should hold the quantities decided.")
+        elif isinstance(given, Rule):
+            if _numeric(table, column) and not isinstance(given.value, float):
+                errors.append(f"'{given.value}' is not a number to compare '{column}' with.")
+            elif not _numeric(table, column) and given.op not in ("==", "!="):
+                errors.append(f"'{column}' holds text: use == or != in the status-quo rule.")
+    return given, source
+
+
+def _regressors(table: pd.DataFrame, roles: RoleMap) -> tuple[str, ...]:
+    """Numeric columns known in advance (price, promotion, holidays) that the regressions use."""
+    return tuple(
+        c for c, r in roles.roles.items() if r in (Role.FEATURE, Role.PRICE) and c in table and _numeric(table, c)
+    )
+
+
+def _backtest(
+    table: pd.DataFrame,
+    roles: RoleMap,
+    date: str | None,
+    target: str | None,
+    horizon: int | None,
+    origins: int,
+    step: int | None,
+    season: int | None,
+    country: str | None,
+    errors: list[str],
+) -> Backtest | None:
+    if roles.shape == Shape.EVENT_LOG:
+        errors.append(
+            "This table is an event log (one row per call, order or visit): aggregate it to one row per hour, "
+            "day or week on the Data page first (or give --aggregate)."
+        )
+        return None
+    if date is None:
+        errors.append("Mark the date column on the Data page (or give --date): quantity framings forecast over time.")
+        return None
+    if not pd.api.types.is_datetime64_any_dtype(table[date]):
+        errors.append(f"'{date}' does not hold dates; choose the date column on the Data page.")
+        return None
+    if target is not None and target in table.columns and not _numeric(table, target):
+        errors.append(f"'{target}' is not numeric, so it cannot be forecast; choose a quantity column.")
+    if country is not None and country.upper() not in holidays.list_supported_countries():
+        errors.append(f"'{country}' is not a country code the holidays calendar knows; use an ISO code such as US.")
+    frequency = infer_frequency(table[date])
+    n_periods = count_periods(table[date], frequency)
+    if season is not None and season < 1:
+        errors.append(f"The season length must be at least 1 period, not {season}.")
+    cycle = season if season and season >= 1 else frequency.season
+    if origins < 1:
+        errors.append(f"Use at least 1 test, not {origins}.")
+    chosen = horizon if horizon is not None else frequency.default_horizon(n_periods, max(origins, 1), cycle)
+    if chosen < 1:
+        errors.append(f"The horizon must be at least 1 {frequency.unit}, not {chosen}.")
+    stride = step if step is not None else chosen
+    if step is not None and step < chosen:
+        errors.append(
+            f"The step between tests ({step}) must be at least the horizon ({chosen}), so each period is tested once."
+        )
+    design = Backtest(
+        frequency,
+        chosen,
+        origins,
+        stride,
+        cycle,
+        country.upper() if country else None,
+        n_periods,
+        horizon is not None,
+        season is not None,
+    )
+    if origins >= 1 and chosen >= 1 and design.history_needed > n_periods:
+        errors.append(
+            f"The data has {n_periods} {frequency.plural}; {origins} tests of {chosen} {frequency.plural} plus a "
+            f"calibration window need at least {design.history_needed}. Use fewer tests or a shorter horizon."
+        )
+    return design
+
+
+def design_of(problem: Problem) -> tuple[Any, ...]:
+    """Everything that needs a refit when it changes: all but the parameters' constant values
+    (a new price, a new budget or a scaled column is a re-pricing, not a new run)."""
+    priced_by = tuple((k, v.column if isinstance(v, FromColumn) else None) for k, v in problem.params)
+    return (
+        problem.framing.key,
+        problem.target,
+        problem.date,
+        problem.keys,
+        problem.entity_id,
+        problem.features,
+        priced_by,
+        problem.status_quo,
+        problem.models,
+        problem.evaluation,
+    )
+
+
+def same_design(a: Problem, b: Problem) -> bool:
+    return design_of(a) == design_of(b)
