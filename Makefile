@@ -33,9 +33,7 @@ chromium:
 		echo "(or set CHROMIUM=/path/to/chromium)" >&2; exit 1; \
 	fi
 
-test: setup chromium
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: setup chromium lint
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:cacheprovider tests
 
 unit: setup
@@ -53,6 +51,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff format .

@@ -11,14 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from payoff.designs import Backtest
 from payoff.engines import Threshold, engine_for
 from payoff.engines.base import Progress
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
 from payoff.framings.base import FromColumn, ParamValue
-from payoff.problem import Backtest, Problem, params_json
+from payoff.problem import Problem, params_json
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,10 +77,19 @@ def to_json(analysis: Analysis, impact: Impact | None = None) -> dict[str, Any]:
     return _finite(payload)
 
 
+SIGNIFICANT = 12
+
+
 def _finite(value: Any) -> Any:
-    """NaN and infinities are not JSON: they become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+    """NaN and infinities are not JSON: they become null. Numbers keep 12 significant digits:
+    summing the same values can differ in the last bit with memory alignment (SIMD), and the
+    same input must give byte-identical JSON."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(f"{value:.{SIGNIFICANT}g}") if math.isfinite(value) else None
     if isinstance(value, dict):
         return {k: _finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -103,8 +114,6 @@ def recost(analysis: Analysis, params: Mapping[str, Any] | None = None, threshol
     probability cut-off."""
     values = resolved(analysis, params)
     rule = None if threshold is None else Threshold(float(threshold))
-    if rule is None and values == analysis.values:
-        return analysis.impact
     return engine_for(analysis.family).price(analysis.problem, analysis.predictions, values, rule)
 
 

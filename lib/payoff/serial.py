@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from payoff.analysis import Analysis
+from payoff.designs import Backtest, CrossFit
 from payoff.engines import engine_for
 from payoff.errors import PayoffError
 from payoff.evaluate.predictions import (
@@ -30,7 +31,7 @@ from payoff.evaluate.predictions import (
 from payoff.framings import catalogue
 from payoff.framings.base import FromColumn
 from payoff.models.panel import Panel
-from payoff.problem import Backtest, CrossFit, Problem
+from payoff.problem import Problem
 from payoff.statusquo import from_dict, to_dict
 from payoff.timegrid import Frequency
 

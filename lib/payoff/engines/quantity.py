@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import policies
 from payoff.evaluate.backtest import model_catalogue, run_backtest, status_quo_rule, window_labels, window_starts
@@ -21,7 +22,7 @@ from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.features import build_features
 from payoff.models.panel import build_panel
 from payoff.models.regression import GlobalModel
-from payoff.problem import Backtest, Problem
+from payoff.problem import Problem
 from payoff.statusquo import DecisionColumn
 
 

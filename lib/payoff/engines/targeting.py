@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import leakage
 from payoff.evaluate.explain import targeting_explanations
@@ -21,7 +22,7 @@ from payoff.framings.base import Cells, FromColumn, TargetingFraming, param_arra
 from payoff.framings.targeting import decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
-from payoff.problem import CrossFit, Problem, outcome
+from payoff.problem import Problem
 from payoff.statusquo import DecisionColumn, Everybody, Nobody, Rule, StatusQuo
 
 TRUTHY = {"1", "1.0", "yes", "true", "y", "t", "contacted", "approved", "reviewed"}

@@ -76,8 +76,9 @@ def price_entries(
     picks = choose_per_fold(entries, predictions)
     priority = np.zeros(len(positive))
     for i, entry in enumerate(entries):
-        rows = picks[predictions.fold] == i
-        priority[rows] = entry.priority[rows]  # type: ignore[index]
+        if entry.priority is not None:  # a failed model is never picked
+            rows = picks[predictions.fold] == i
+            priority[rows] = entry.priority[rows]
     acts = decide(priority, budget)  # type: ignore[arg-type]
     auto = Decided(AUTO, AUTO, acts, priority, None, money.realised(acts, positive))
     return entries, auto, picks, money

@@ -168,12 +168,12 @@ def out_of_fold(
     for i, (train, test) in enumerate(splits):
         if progress:
             progress(f"{name}: fold {i + 1} of {len(splits)}", (step[0] + i / len(splits)) / step[1])
-        model = make_model(name, columns, len(train))
         if name == "random forest" and len(train) > FOREST_ROWS:
             # scikit-learn's forest bootstraps by weighting all rows, so each tree costs the whole
             # fold; a seeded subsample keeps a 100,000-entity fold to about a second.
             train = np.sort(np.random.default_rng(i).choice(train, FOREST_ROWS, replace=False))
         try:
+            model = make_model(name, columns, len(train))
             model.fit(ordered.iloc[train], y[train])
             raw[test] = model.predict_proba(ordered.iloc[test])[:, 1]
         except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:

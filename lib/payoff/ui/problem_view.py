@@ -13,12 +13,13 @@ import streamlit as st
 
 from payoff import formatting
 from payoff.data.roles import Role, Shape
+from payoff.designs import Backtest
 from payoff.errors import PayoffError
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, Param, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.quantity import describe_ratio
 from payoff.models.catalogue import BY_FAMILY
-from payoff.problem import COLUMN_ROLES, Backtest, Problem
+from payoff.problem import COLUMN_ROLES, Problem
 from payoff.statusquo import DecisionColumn, Everybody, LastValue, MovingAverage, Nobody, Rule, StatusQuo
 from payoff.timegrid import count_periods, infer_frequency
 from payoff.ui import state
