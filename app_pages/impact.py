@@ -1,9 +1,9 @@
 import streamlit as st
 
-from payoff.analysis import to_json
 from payoff.errors import PayoffError
+from payoff.results import to_json
 from payoff.store import Store
-from payoff.ui import impact_view, navigation, results_view, state, widgets
+from payoff.ui import impact_view, navigation, results_view, state, trust_view, widgets
 
 st.title("Impact")
 analysis = state.analysis()
@@ -17,6 +17,8 @@ impact = impact_view.what_if(analysis)
 results_view.headline(impact)
 impact_view.show(analysis, impact)
 results_view.show_table(results_view.money_table(impact))
+trust_view.assumptions(analysis, impact)
+trust_view.segments(analysis, impact)
 
 with st.form("w.impact.save_form"):
     name = st.text_input("Save this analysis as", key=state.SAVE_NAME)

@@ -158,3 +158,48 @@ def importance(table: pd.DataFrame, unit: str) -> go.Figure:
     figure = go.Figure(go.Bar(x=shown["importance"], y=shown["feature"].astype(str), orientation="h"))
     figure.update_layout(height=max(240, 26 * len(shown)), margin={"t": 20}, xaxis=MONEY_AXIS, xaxis_title=unit)
     return figure
+
+
+def tornado(bars: list[tuple[str, float, float]], base: float) -> go.Figure:
+    """How far the gain of Payoff's choice moves when each assumption moves over its range;
+    the widest swing on top, the run's own gain as a line."""
+    shown = bars[::-1]
+    figure = go.Figure(
+        go.Bar(
+            x=[high - low for _, low, high in shown],
+            base=[low for _, low, _ in shown],
+            y=[label for label, _, _ in shown],
+            orientation="h",
+            customdata=[high for _, _, high in shown],
+            marker_color=["#d62728" if low < 0 else "#1f77b4" for _, low, _ in shown],
+            hovertemplate="%{y}: %{base:,.0f} to %{customdata:,.0f}<extra></extra>",
+        )
+    )
+    figure.add_vline(x=base, line_dash="dot", annotation_text="at your costs")
+    figure.add_vline(x=0, line_color="grey")
+    figure.update_layout(
+        xaxis=MONEY_AXIS,
+        xaxis_title="gain vs status quo over each assumption's range",
+        height=max(220, 40 * len(shown) + 80),
+        margin={"t": 30, "b": 10},
+    )
+    return figure
+
+
+def sweep_lines(values: tuple[float, ...], gains: dict[str, tuple[float, ...]], label: str) -> go.Figure:
+    """The gain of every entry against one assumption's value."""
+    figure = go.Figure()
+    for i, (name, series) in enumerate(gains.items()):
+        width = 4 if name == AUTO else 1.5
+        figure.add_scatter(
+            x=values,
+            y=series,
+            name="auto: Payoff's choice" if name == AUTO else name,
+            mode="lines+markers",
+            line={"width": width, "color": PALETTE[i % len(PALETTE)]},
+        )
+    figure.add_hline(y=0, line_color="grey")
+    figure.update_layout(
+        xaxis_title=label, yaxis=MONEY_AXIS, yaxis_title="gain vs status quo", height=360, margin={"t": 20}
+    )
+    return figure

@@ -171,9 +171,10 @@ def _problem(
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from payoff.analysis import run_analysis, to_json
+    from payoff.analysis import run_analysis
     from payoff.data.reshape import AggregateSpec, aggregate_events
     from payoff.framings import catalogue
+    from payoff.results import to_json
     from payoff.statusquo import parse_status_quo
 
     framing = catalogue.get(args.framing)
@@ -224,8 +225,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         gain = "" if model.gain is None else f"gain {model.gain:>14,.2f}"
         print(f" {marker} {model.name:<24} money {money:>14}   {gain}", file=out)
     if args.json:
-        _write_json(to_json(analysis), args.json)
+        _write_json(to_json(analysis, span=_span(args.sweep), points=args.sweep_points), args.json)
     return 0
+
+
+def _span(text: str) -> tuple[float, float]:
+    """ "-50,100" -> (-0.5, 1.0): how far each assumption is moved down and up, in percent."""
+    try:
+        low, high = (float(part) / 100 for part in text.split(","))
+    except ValueError:
+        raise PayoffError(f"--sweep takes two percentages like -50,100, not '{text}'.") from None
+    if not -100 <= low < high:
+        raise PayoffError(f"--sweep needs a low below the high, neither below -100%: not '{text}'.")
+    return low, high
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--aggregate", choices=["hour", "day", "week", "month"], help="aggregate an event log first")
     p.add_argument("--time", help="with --aggregate: the time-of-day column")
     p.add_argument("--sum", help="with --aggregate: sum this column instead of counting rows")
+    p.add_argument("--sweep", default="-50,100", metavar="LOW,HIGH", help="sensitivity range in %% (default -50,100)")
+    p.add_argument("--sweep-points", type=int, default=9, help="points per sensitivity sweep (default 9)")
     p.add_argument("--json", metavar="OUT")
     p.set_defaults(run=cmd_analyze)
     return parser

@@ -145,6 +145,8 @@ def make_problem(
     if errors:
         raise ProblemErrors(errors)
     assert target is not None and evaluation is not None
+    # The whole table stays with the problem: a gain can be broken down by any of its columns, and
+    # a saved analysis keeps the file it was made from.
     problem = Problem(
         framing=chosen,
         table=table,
@@ -161,14 +163,7 @@ def make_problem(
         segment=segment,
         source=source,
     )
-    return _narrowed(problem)
-
-
-def _narrowed(problem: Problem) -> Problem:
-    """The problem holding only the columns it uses (what is saved with an analysis)."""
-    from dataclasses import replace
-
-    return replace(problem, table=problem.table[problem.columns_used])
+    return problem
 
 
 def _resolve_params(

@@ -21,8 +21,8 @@ def ran():
 def test_two_clicks_from_home_to_a_money_headline(ran):
     metric = ran.metric[0]
     label = metric.label.replace("\\", "")
-    assert "Payoff's choice (now: gradient boosting)" in label and "units_ordered" in label
     impact = ran.session_state[state.ANALYSIS].impact
+    assert f"Payoff's choice (now: {impact.recommended.model})" in label and "units_ordered" in label
     assert metric.value == formatting.money(impact.recommended.gain)  # the headline is auto's own gain
     table = ran.dataframe[0].value
     assert table["model"].iloc[0] == "status quo: your 'units_ordered' column"
@@ -49,7 +49,7 @@ def test_decisions_page_rounds_like_the_backtest(ran):
     assert len(decisions) == 12 * 28  # 12 series, the next 28 days
     stock = decisions["quantity to stock"].to_numpy()
     assert np.array_equal(stock, np.round(stock))  # whole units, as priced in the backtest
-    backtest = ran.session_state[state.ANALYSIS].impact.decisions["gradient boosting"]
+    backtest = ran.session_state[state.ANALYSIS].impact.decisions["poisson regression"]
     assert np.array_equal(backtest, np.round(backtest))
 
 
@@ -78,4 +78,22 @@ def test_save_from_impact_and_reopen_on_saved(ran, tmp_path, monkeypatch):
     ran.switch_page("app_pages/saved.py").run()
     assert not ran.exception
     assert ran.dataframe[0].value["name"].tolist() == ["café, week 47"]
-    assert "the model Payoff picks each time (now gradient boosting) would have cost" in shown(ran)
+    narrative = ran.session_state[state.ANALYSIS].impact.narrative
+    assert "the model Payoff picks each time (now poisson regression) would have cost" in narrative
+    assert narrative in shown(ran)
+
+
+def test_impact_page_answers_what_if_our_costs_are_wrong(ran):
+    ran.switch_page("app_pages/impact.py").run(timeout=120)
+    assert not ran.exception
+    text = shown(ran)
+    assert "Which assumption matters most" in [h.value for h in ran.subheader]
+    for label in ("Selling price", "Unit cost", "Salvage value", "Goodwill loss"):
+        assert f"{label}: Pays off" in text or f"{label}: Does not pay off" in text
+    assert "promo = 1 (vs 0): +" in text and "95% CI" in text  # the GLM's effects in the user's units
+    assert ran.selectbox(key="w.file.whatif.segment").value == "store"
+    assert "Payoff's choice gains in every store (2 groups)." in text
+    ran.number_input(key="w.file.whatif.sweep.high").set_value(50).run(timeout=120)
+    assert not ran.exception
+    detail = next(d.value for d in ran.dataframe if "value" in d.value.columns)
+    assert detail["value"].max() == pytest.approx(1.5)  # prices up to +50% of the column's

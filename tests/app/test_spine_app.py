@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from payoff import samples
-from payoff.analysis import to_json
 from payoff.cli import main
 from payoff.framings.base import FromColumn
 from payoff.models import classifiers
+from payoff.results import to_json
 from payoff.ui import state
 from tests.app.conftest import open_app, shown, upload
 

@@ -84,3 +84,16 @@ def test_event_log_asks_for_aggregation_before_forecasting():
     assert not at.exception
     assert "aggregate it" in at.error[0].value  # said before anything runs
     assert at.button(key=state.RUN_MODELS).disabled
+
+
+def test_impact_page_explains_and_breaks_the_gain_down(ran):
+    ran.switch_page("app_pages/impact.py").run(timeout=120)
+    assert not ran.exception
+    text = shown(ran)
+    assert "odds that it churns x" in text and "95% CI" in text  # the logistic model's odds ratios
+    assert "Pays off" in text
+    ran.selectbox(key="w.file.whatif.segment").set_value("contract").run(timeout=120)
+    assert not ran.exception
+    table = ran.dataframe[-1].value
+    assert set(table["contract"]) == {"month-to-month", "one year", "two year"}
+    assert table["entities"].sum() == 6000

@@ -59,7 +59,7 @@ def test_features_ignore_everything_after_t_minus_h(horizon):
 def test_pure_noise_future_cannot_be_forecast():
     panel = noise_panel(series=60, days=300, seed=1)
     starts = window_starts(panel.n_periods, 14, 14, 4)
-    forecasts = run_backtest(panel, starts, 14, ("moving average", "linear regression", "gradient boosting"))
+    forecasts, _, _ = run_backtest(panel, starts, 14, ("moving average", "linear regression", "gradient boosting"))
     periods = np.concatenate([np.arange(s, s + 14) for s in starts[1:]])
     actual = panel.y[:, periods]
     for entry in forecasts:

@@ -34,9 +34,15 @@ class Engine(Protocol):
         ...
 
     def price(
-        self, problem: Problem, predictions: Predictions, values: Values, threshold: Threshold | None = None
+        self,
+        problem: Problem,
+        predictions: Predictions,
+        values: Values,
+        threshold: Threshold | None = None,
+        uncertainty: bool = True,
     ) -> Impact:
-        """Turn kept predictions into priced decisions at these parameter values (no refit)."""
+        """Turn kept predictions into priced decisions at these parameter values (no refit);
+        without `uncertainty`, gains only (no bootstrap): what a sensitivity point needs."""
         ...
 
     def next_decisions(

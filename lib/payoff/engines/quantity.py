@@ -4,15 +4,25 @@ as the orders, stock levels or schedules the business would have set."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import policies
-from payoff.evaluate.backtest import model_catalogue, run_backtest, status_quo_rule, window_labels, window_starts
+from payoff.evaluate.backtest import (
+    FITTING_ERRORS,
+    model_catalogue,
+    run_backtest,
+    status_quo_rule,
+    window_labels,
+    window_starts,
+)
+from payoff.evaluate.explain_quantity import quantity_explanations
 from payoff.evaluate.impact import Entry, Impact
-from payoff.evaluate.predictions import QuantityPredictions
+from payoff.evaluate.predictions import Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, window_costs
 from payoff.evaluate.summary import build_impact
 from payoff.evaluate.uncertainty import block_bootstrap
@@ -47,11 +57,25 @@ class QuantityEngine:
         )
         starts = window_starts(panel.n_periods, design.horizon, design.step, design.origins)
         rule = None if isinstance(problem.status_quo, DecisionColumn) else status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
-        forecasts = run_backtest(panel, starts, design.horizon, problem.models, design.country, rule, progress)
-        return QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
+        forecasts, fitted, _ = run_backtest(
+            panel, starts, design.horizon, problem.models, design.country, rule, progress
+        )
+        predictions = QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
+        framing = problem.framing
+        assert isinstance(framing, QuantityFraming)
+        try:
+            explanations = quantity_explanations(fitted, predictions, framing, problem.values, problem.target)
+        except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it
+            explanations = (Explanation("explanations", "", (), f"The explanations could not be computed: {error}."),)
+        return replace(predictions, explanations=explanations)
 
     def price(
-        self, problem: Problem, predictions: QuantityPredictions, values: Values, threshold: Threshold | None = None
+        self,
+        problem: Problem,
+        predictions: QuantityPredictions,
+        values: Values,
+        threshold: Threshold | None = None,
+        uncertainty: bool = True,
     ) -> Impact:
         framing = problem.framing
         assert isinstance(framing, QuantityFraming)
@@ -95,7 +119,7 @@ class QuantityEngine:
             now,
             problem.status_quo.label,
             evaluation,
-            lambda gain: block_bootstrap(gain, block),
+            (lambda gain: block_bootstrap(gain, block)) if uncertainty else None,
         )
 
     def next_decisions(

@@ -102,7 +102,12 @@ class TargetingEngine:
         )
 
     def price(
-        self, problem: Problem, predictions: TargetingPredictions, values: Values, threshold: Threshold | None = None
+        self,
+        problem: Problem,
+        predictions: TargetingPredictions,
+        values: Values,
+        threshold: Threshold | None = None,
+        uncertainty: bool = True,
     ) -> Impact:
         framing = problem.framing
         assert isinstance(framing, TargetingFraming)
@@ -133,7 +138,7 @@ class TargetingEngine:
             now,
             problem.status_quo.label,
             evaluation,
-            entity_bootstrap,
+            entity_bootstrap if uncertainty else None,
         )
 
     def next_decisions(

@@ -16,6 +16,7 @@ from payoff.evaluate.predictions import Failure, Forecasts
 from payoff.models import forecasters, regression
 from payoff.models.catalogue import STATUS_QUO
 from payoff.models.features import FeatureSet, build_features
+from payoff.models.glm import PoissonGLM
 from payoff.models.panel import Panel
 from payoff.statusquo import LastValue, MovingAverage
 
@@ -38,6 +39,7 @@ def model_catalogue(panel: Panel) -> dict[str, object]:
         "exponential smoothing": forecasters.HoltWinters(season=m),
         "linear regression": regression.LinearRegression(),
         "gradient boosting": regression.GradientBoosting(),
+        "poisson regression": PoissonGLM(),
     }
 
 
@@ -64,8 +66,9 @@ def run_backtest(
     country: str | None = None,
     rule: forecasters.StatusQuoRule | None = None,
     progress: Progress | None = None,
-) -> tuple[Forecasts, ...]:
-    """Every model's forecasts over every window (the status-quo rule first when there is one)."""
+) -> tuple[tuple[Forecasts, ...], dict[str, regression.GlobalModel], FeatureSet | None]:
+    """Every model's forecasts over every window (the status-quo rule first when there is one),
+    the global models as fitted at the last window (for explanations) and their features."""
     catalogue = model_catalogue(panel)
     entries: list[tuple[str, object]] = [(STATUS_QUO, rule)] if rule is not None else []
     entries += [(name, catalogue[name]) for name in model_names]
@@ -89,7 +92,12 @@ def run_backtest(
         )
     if progress:
         progress("done", 1.0)
-    return tuple(result)
+    fitted = {
+        name: model
+        for name, model in entries
+        if isinstance(model, regression.GlobalModel) and getattr(model, "end_", None) == starts[-1]
+    }
+    return tuple(result), fitted, features
 
 
 def _forecast(

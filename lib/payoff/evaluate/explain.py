@@ -80,7 +80,7 @@ def odds_ratios(x: pd.DataFrame, y: np.ndarray, columns: Columns, event: str = "
                 float(ratio),
                 float(low),
                 float(high),
-                f"{subjects[str(name)]}: odds of {event} x{ratio:.2f} (95% CI {low:.2f} to {high:.2f})",
+                f"{subjects[str(name)]}: odds {event} x{ratio:.2f} (95% CI {low:.2f} to {high:.2f})",
             )
         )
     return Explanation(

@@ -131,9 +131,10 @@ def gains(entries: list[Entry], direction: str) -> dict[str, np.ndarray]:
     return {e.name: sign * (e.per_unit - base) for e in entries if e.per_unit is not None}
 
 
-def compare(entries: list[Entry], direction: str, bootstrap: Bootstrap) -> tuple[list[ModelMoney], str]:
+def compare(entries: list[Entry], direction: str, bootstrap: Bootstrap | None) -> tuple[list[ModelMoney], str]:
     """Every entry's money, gain, interval and P(beats the status quo); the best entry (the status
-    quo wins ties: no change without a reason) and who cannot be told apart from it."""
+    quo wins ties: no change without a reason) and who cannot be told apart from it. Without a
+    bootstrap (a sensitivity point needs gains only) intervals are left out."""
     per_unit = gains(entries, direction)
     totals = {name: float(g.sum()) for name, g in per_unit.items()}
     candidates = [e for e in entries if e.per_unit is not None and e.kind != AUTO]
@@ -144,6 +145,8 @@ def compare(entries: list[Entry], direction: str, bootstrap: Bootstrap) -> tuple
             interval, p_beats, gain, same = None, None, None, False
         elif entry.kind == STATUS_QUO:
             interval, p_beats, gain, same = (0.0, 0.0), 0.0, 0.0, False
+        elif bootstrap is None:
+            interval, p_beats, gain, same = None, None, totals[entry.name], False
         else:
             interval, p_beats = summarise(bootstrap(per_unit[entry.name]))
             gain = totals[entry.name]

@@ -59,7 +59,7 @@ def _tau(costs: UnitCosts, shape: tuple[int, int]) -> np.ndarray:
     return np.broadcast_to(costs.critical_ratio, shape)
 
 
-def _offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray) -> np.ndarray:
+def offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray) -> np.ndarray:
     """The residual quantile at tau for every cell, from the model's errors before its window."""
     pools = predictions.residual_pools(name)
     offsets = np.zeros(tau.shape)
@@ -86,7 +86,7 @@ def _levels(
     level = (ahead * periods).reshape(entry.forecast.shape)
     if not safety:
         return level
-    quantile = _offsets(predictions, entry.name, tau)
+    quantile = offsets(predictions, entry.name, tau)
     means = predictions.residual_means(entry.name)
     mean = np.stack([means[k] for k in predictions.window_of], axis=1)
     return np.maximum(level + periods * mean + np.sqrt(periods) * (quantile - mean), 0.0)
@@ -163,7 +163,7 @@ def price_entries(
                 quantity = (
                     entry.forecast
                     if rule
-                    else policies.quantile_decision(entry.forecast, _offsets(predictions, name, tau))
+                    else policies.quantile_decision(entry.forecast, offsets(predictions, name, tau))
                 )
                 priced = _price(policy, name, demand, seen, quantity, None, None, params, costs, predictions, rounding)
         entries.append(priced)

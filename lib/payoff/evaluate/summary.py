@@ -23,7 +23,7 @@ def build_impact(
     now: str,
     status_quo_label: str,
     evaluation: dict[str, Any],
-    bootstrap: Bootstrap,
+    bootstrap: Bootstrap | None,
 ) -> Impact:
     """`entries` holds the status quo first, then the models (and the base-rate rule), then auto.
     `choices` are auto's picks per test window or fold; `now` is the entry it would pick today."""
@@ -45,6 +45,15 @@ def build_impact(
         decisions={e.name: e.decisions for e in entries if e.decisions is not None},
         per_unit_gain=gains(entries, framing.direction),
     )
+
+
+def _is_best(model: ModelMoney, models: tuple[ModelMoney, ...]) -> bool:
+    priced = [m.gain for m in models if m.gain is not None and m.kind != AUTO]
+    return model.gain is not None and model.gain == max(priced)
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney) -> str | None:
@@ -100,6 +109,13 @@ def narrative(
         driver = main_driver(framing, auto, sq)
         if driver:
             sentence = sentence[:-1] + f", {driver}."
+    same = [m.name for m in models if m.indistinguishable and m.kind != STATUS_QUO]
+    best = next((m for m in models if m.kind not in (STATUS_QUO, AUTO) and not m.failed and _is_best(m, models)), None)
+    if best is not None and same:
+        sentence += (
+            f" {best.name} did best in hindsight, but {_names(same)} cannot be told apart from it (the difference "
+            "is within noise)."
+        )
     base = next((m for m in models if m.name == BASE_RATE), None)
     if base is not None and base.gain is not None and gain > 0:
         own = gain - base.gain

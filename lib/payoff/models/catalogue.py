@@ -13,6 +13,8 @@ QUANTITY_MODELS: dict[str, str] = {
     "linear regression": "Ridge regression on calendar, holidays, lags, rolling means and price/promotion.",
     "gradient boosting": "One gradient-boosted tree model over all series, on the same features, each series scaled "
     "to its own level.",
+    "poisson regression": "A Poisson GLM (log link) on the same features: effects read as percentages of demand, "
+    "each with its 95% interval.",
 }
 TARGETING_MODELS: dict[str, str] = {
     "logistic regression": "Logistic regression on scaled numbers and one-hot categories, L2-regularised.",

@@ -112,3 +112,23 @@ def build_features(panel: Panel, horizon: int, country: str | None = None) -> Fe
     categorical = [names.index(c) for c in ("series", "weekday", "hour") if c in names]
     demand = [i for i, name in enumerate(names) if name.startswith(("lag_", "mean_"))]
     return FeatureSet(matrix, names, categorical, demand)
+
+
+_LABELS = {
+    "lag_horizon": "demand one horizon earlier",
+    "lag_season": "demand one season earlier",
+    "lag_season_2": "demand two seasons earlier",
+    "mean_season": "average of the last season",
+    "mean_4_seasons": "average of the last four seasons",
+    "mean_long": "long-run average",
+    "mean_same_phase": "same period of recent seasons",
+    "year_sin": "time of year",
+    "year_cos": "time of year (2)",
+    "series": "which series",
+    "holiday_before": "holiday in the week before",
+}
+
+
+def feature_label(name: str) -> str:
+    """A feature's name in words: regressors keep the user's column name."""
+    return name[2:] if name.startswith("x_") else _LABELS.get(name, name)

@@ -24,7 +24,7 @@ MAX_TRAIN_ROWS = 150_000  # the most recent cells: keeps a 500-series refit to a
 MIN_TRAIN_ROWS = 20
 
 
-def _training_rows(panel: Panel, end: int, warmup: int) -> np.ndarray:
+def training_rows(panel: Panel, end: int, warmup: int) -> np.ndarray:
     n = panel.n_periods
     periods = np.arange(n)
     usable = (periods >= warmup) & (periods < end)
@@ -37,7 +37,7 @@ def _training_rows(panel: Panel, end: int, warmup: int) -> np.ndarray:
     return cells
 
 
-def _forecast_rows(panel: Panel, end: int, horizon: int) -> np.ndarray:
+def forecast_rows(panel: Panel, end: int, horizon: int) -> np.ndarray:
     n = panel.n_periods
     periods = np.arange(end, min(end + horizon, n))
     return (np.arange(panel.n_series)[:, None] * n + periods[None, :]).reshape(-1)
@@ -56,7 +56,7 @@ class GlobalModel:
         raise NotImplementedError
 
     def fit(self, features: FeatureSet, panel: Panel, end: int, horizon: int) -> GlobalModel:
-        rows = _training_rows(panel, end, warmup=horizon + panel.season)
+        rows = training_rows(panel, end, warmup=horizon + panel.season)
         if len(rows) < MIN_TRAIN_ROWS:
             raise TooLittleHistory("too little history before this origin to fit a regression")
         matrix = features.matrix[rows]
@@ -79,12 +79,17 @@ class GlobalModel:
         out[:, features.demand] = out[:, features.demand] / level[:, None]
         return out
 
+    def predict_rows(self, matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Forecasts for feature rows `matrix` of the cells `rows` (a permuted copy, for
+        permutation importance, as well as the real rows)."""
+        level = self.level_[rows // self.panel_.n_periods]
+        x = self._scaled(matrix, self.features_, level)
+        return np.maximum(self.estimator_.predict(x[:, self.columns_]) * level, 0.0)
+
     def predict(self, horizon: int) -> np.ndarray:
         panel = self.panel_
-        rows = _forecast_rows(panel, self.end_, horizon)
-        level = self.level_[rows // panel.n_periods]
-        x = self._scaled(self.features_.matrix[rows], self.features_, level)
-        values = np.maximum(self.estimator_.predict(x[:, self.columns_]) * level, 0.0)
+        rows = forecast_rows(panel, self.end_, horizon)
+        values = self.predict_rows(self.features_.matrix[rows], rows)
         width = len(rows) // panel.n_series
         out = np.full((panel.n_series, horizon), np.nan)
         out[:, :width] = values.reshape(panel.n_series, width)

@@ -1,0 +1,199 @@
+"""What if our cost guesses are wrong? Every business assumption is moved over a range (by
+default -50% to +100% of its value, 9 points) and the gains are recomputed from the kept
+predictions, for Payoff's choice and for each model: no refit, so every point equals a full
+re-run at that value. For each assumption, the break-even value where the recommendation stops
+beating the status quo ("pays off as long as a missed sale costs more than 1.80")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from payoff import formatting
+from payoff.analysis import Analysis, recost
+from payoff.errors import PayoffError
+from payoff.evaluate.predictions import QuantityPredictions, TargetingPredictions
+from payoff.framings.base import FromColumn, Param
+from payoff.models.catalogue import AUTO, STATUS_QUO
+
+SPAN = (-0.5, 1.0)
+POINTS = 9
+BISECTIONS = 30
+
+
+@dataclass(frozen=True)
+class Sweep:
+    param: str
+    label: str
+    base: float  # the run's value, or 1.0 when the values multiply a column
+    column: str | None  # the parameter comes from this column; the values scale it
+    values: tuple[float, ...]
+    gains: dict[str, tuple[float, ...]]  # entry -> gain against the status quo at each value
+    break_even: float | None  # where Payoff's choice stops (or starts) beating the status quo
+    pays_above: bool | None  # True: it pays above the break-even; False: below it
+
+    @property
+    def sentence(self) -> str:
+        what = f"the values of '{self.column}'" if self.column else self.label.lower()
+        low, high = _number(self.values[0], self.column), _number(self.values[-1], self.column)
+        gains = self.gains[AUTO]
+        if self.break_even is None:
+            if min(gains) > 0:
+                return f"Pays off over the whole range of {what} ({low} to {high})."
+            return f"Does not pay off anywhere in the range of {what} ({low} to {high})."
+        side = "more than" if self.pays_above else "less than"
+        now = _number(self.base, self.column)
+        return f"Pays off as long as {what} {'are' if self.column else 'is'} {side} {_number(self.break_even, self.column)} (now {now})."
+
+    def as_rows(self) -> list[dict[str, Any]]:
+        """The JSON rows: one per entry, as in DESIGN.md."""
+        rows = []
+        for name, gains in self.gains.items():
+            break_even = self.break_even if name == AUTO else _crossing(self.values, gains, self.base)
+            rows.append(
+                {
+                    "param": self.param,
+                    "model": name,
+                    "values": list(self.values),
+                    "gain": list(gains),
+                    "break_even": break_even,
+                    **({"column": self.column, "values_scale_the_column": True} if self.column else {}),
+                    **({"sentence": self.sentence} if name == AUTO else {}),
+                }
+            )
+        return rows
+
+
+def _number(value: float, column: str | None) -> str:
+    return f"{value:.2f}x" if column else formatting.number(value)
+
+
+def typical(analysis: Analysis, key: str) -> float:
+    """A parameter's typical value: the constant, or the median of the column that prices it."""
+    value = analysis.values[key]
+    if not isinstance(value, FromColumn):
+        return float(value)  # type: ignore[arg-type]
+    predictions = analysis.predictions
+    if isinstance(predictions, QuantityPredictions):
+        raw = predictions.panel.columns[key]
+    else:
+        assert isinstance(predictions, TargetingPredictions)
+        raw = predictions.priced[key]
+    known = raw[np.isfinite(raw)]
+    return float(np.median(known)) * value.scale if known.size else value.fill
+
+
+def sweep_values(analysis: Analysis, param: Param, span: tuple[float, float], points: int) -> tuple[float, ...]:
+    """The values a parameter is swept over: its value x (1 + span), or a column's multiplier;
+    a parameter at 0 runs from 0 up to the parameter it is measured against (salvage up to the
+    unit cost). Always includes the run's own value, clipped to the parameter's allowed range."""
+    value = analysis.values[param.key]
+    steps = 1 + np.linspace(span[0], span[1], points)
+    if isinstance(value, FromColumn):
+        grid = np.r_[value.scale * steps, value.scale]
+        return tuple(float(v) for v in np.unique(np.round(np.maximum(grid, 0.0), 12)))
+    base = float(value)  # type: ignore[arg-type]
+    if base == 0:
+        if param.sweep_from is None:
+            return ()
+        reference = typical(analysis, param.sweep_from)
+        grid = np.linspace(0.0, reference, points)
+    else:
+        grid = np.r_[base * steps, base]
+    low = param.minimum if param.minimum is not None else -np.inf
+    high = param.maximum if param.maximum is not None else np.inf
+    grid = np.clip(grid, low, high)
+    return tuple(float(v) for v in np.unique(np.round(grid, 12)))
+
+
+def _with(analysis: Analysis, key: str, x: float) -> dict[str, Any]:
+    value = analysis.values[key]
+    return {key: FromColumn(value.column, value.fill, x) if isinstance(value, FromColumn) else x}
+
+
+def _gains(analysis: Analysis, key: str, x: float) -> dict[str, float]:
+    impact = recost(analysis, _with(analysis, key, x), uncertainty=False)
+    return {m.name: float(m.gain) for m in impact.models if m.gain is not None and m.name != STATUS_QUO}
+
+
+def _crossing(values: tuple[float, ...], gains: tuple[float, ...], base: float) -> float | None:
+    """Where a gain crosses zero nearest the base value, by linear interpolation on the grid."""
+    bracket = _bracket(values, gains, base)
+    if bracket is None:
+        return None
+    (x0, g0), (x1, g1) = bracket
+    return float(x0 + (x1 - x0) * g0 / (g0 - g1)) if g0 != g1 else float(x0)
+
+
+def _bracket(
+    values: tuple[float, ...], gains: tuple[float, ...], base: float
+) -> tuple[tuple[float, float], ...] | None:
+    """The pair of neighbouring grid points nearest the base between which the gain changes sign."""
+    pairs = [
+        ((values[i], gains[i]), (values[i + 1], gains[i + 1]))
+        for i in range(len(values) - 1)
+        if (gains[i] > 0) != (gains[i + 1] > 0)
+    ]
+    if not pairs:
+        return None
+    return min(pairs, key=lambda p: min(abs(p[0][0] - base), abs(p[1][0] - base)))
+
+
+def sweep(analysis: Analysis, param: Param, span: tuple[float, float] = SPAN, points: int = POINTS) -> Sweep | None:
+    values = sweep_values(analysis, param, span, points)
+    if len(values) < 2:
+        return None
+    value = analysis.values[param.key]
+    column = value.column if isinstance(value, FromColumn) else None
+    base = value.scale if isinstance(value, FromColumn) else float(value)  # type: ignore[arg-type]
+    feasible, at = [], []
+    for x in values:
+        try:
+            at.append(_gains(analysis, param.key, x))
+        except PayoffError:  # e.g. a price below the unit cost: the range stops where it makes sense
+            continue
+        feasible.append(x)
+    values = tuple(feasible)
+    if len(values) < 2:
+        return None
+    names = list(at[0])
+    gains = {name: tuple(point.get(name, float("nan")) for point in at) for name in names}
+    break_even, pays_above = _bisect(analysis, param.key, values, gains[AUTO], base)
+    return Sweep(param.key, param.label, base, column, values, gains, break_even, pays_above)
+
+
+def _bisect(
+    analysis: Analysis, key: str, values: tuple[float, ...], gains: tuple[float, ...], base: float
+) -> tuple[float | None, bool | None]:
+    """Payoff's choice's break-even, refined by bisection on re-priced gains (each a recost)."""
+    bracket = _bracket(values, gains, base)
+    if bracket is None:
+        return None, None
+    (x0, g0), (x1, _) = bracket
+    pays_above = not g0 > 0  # the gain is positive on the upper side of the crossing
+    for _ in range(BISECTIONS):
+        middle = (x0 + x1) / 2
+        if abs(x1 - x0) <= 1e-6 * max(1.0, abs(middle)):
+            break
+        if (_gains(analysis, key, middle)[AUTO] > 0) == (g0 > 0):
+            x0 = middle
+        else:
+            x1 = middle
+    return float((x0 + x1) / 2), pays_above
+
+
+def sensitivity(
+    analysis: Analysis, span: tuple[float, float] = SPAN, points: int = POINTS, keys: list[str] | None = None
+) -> tuple[Sweep, ...]:
+    """A sweep for every business assumption of the framing (money, shares, rates)."""
+    chosen = [p for p in analysis.problem.framing.params if p.is_swept and (keys is None or p.key in keys)]
+    sweeps = (sweep(analysis, param, span, points) for param in chosen)
+    return tuple(s for s in sweeps if s is not None)
+
+
+def tornado(sweeps: tuple[Sweep, ...]) -> list[tuple[str, float, float]]:
+    """(assumption, lowest gain, highest gain) of Payoff's choice, widest swing first."""
+    bars = [(s.label, min(s.gains[AUTO]), max(s.gains[AUTO])) for s in sweeps]
+    return sorted(bars, key=lambda bar: bar[2] - bar[1], reverse=True)

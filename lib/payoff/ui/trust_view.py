@@ -1,0 +1,110 @@
+"""The Impact page's "can I trust it" sections: which assumption matters most (a sensitivity
+sweep with break-even values) and where the gain comes from (segments)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from payoff import charts, formatting
+from payoff.analysis import Analysis
+from payoff.errors import PayoffError
+from payoff.evaluate.impact import Impact
+from payoff.evaluate.predictions import QuantityPredictions
+from payoff.models.catalogue import AUTO
+from payoff.segments import segment_gains
+from payoff.sensitivity import POINTS, SPAN, Sweep, sensitivity, tornado
+from payoff.ui import results_view, state
+from payoff.ui.widgets import plain, show_error
+
+SWEEP_PREFIX = state.WHATIF_PREFIX + "sweep."
+SEGMENT = state.WHATIF_PREFIX + "segment"
+NO_SEGMENT = "(none)"
+_CACHE = "payoff.sweeps"
+
+
+def _at(analysis: Analysis, impact: Impact) -> Analysis:
+    """The analysis with the what-if values as its own, so the sweep moves around them."""
+    problem = replace(analysis.problem, params=tuple(impact.params.items()))
+    return Analysis(problem, analysis.predictions, impact)
+
+
+def _sweeps(analysis: Analysis, impact: Impact, span: tuple[float, float], points: int) -> tuple[Sweep, ...]:
+    """Kept for the session per analysis, prices and range: moving another control is instant."""
+    key = (id(analysis), tuple(sorted((k, repr(v)) for k, v in impact.params.items())), span, points)
+    cache: dict = st.session_state.setdefault(_CACHE, {})
+    if key not in cache:
+        cache.clear()  # one analysis at a time
+        cache[key] = sensitivity(_at(analysis, impact), span, points)
+    return cache[key]
+
+
+def assumptions(analysis: Analysis, impact: Impact) -> None:
+    st.subheader("Which assumption matters most")
+    c1, c2, c3 = st.columns(3)
+    low = c1.number_input("Move each down by (%)", -95, 0, int(SPAN[0] * 100), step=10, key=SWEEP_PREFIX + "low")
+    high = c2.number_input("and up by (%)", 0, 500, int(SPAN[1] * 100), step=10, key=SWEEP_PREFIX + "high")
+    points = c3.number_input("Points", 3, 25, POINTS, key=SWEEP_PREFIX + "points")
+    try:
+        sweeps = _sweeps(analysis, impact, (low / 100, high / 100), int(points))
+    except PayoffError as error:
+        show_error(error)
+        return
+    if not sweeps:
+        st.info("This framing has no cost assumption to move.")
+        return
+    st.plotly_chart(charts.tornado(tornado(sweeps), impact.recommended.gain), key="impact.tornado")
+    for item in sweeps:
+        st.caption(plain(f"{item.label}: {item.sentence}"))
+    labels = {item.label: item for item in sweeps}
+    chosen = st.selectbox("Show one assumption in detail", list(labels), key=SWEEP_PREFIX + "detail")
+    item = labels[chosen]
+    axis = f"{item.label} (x the column '{item.column}')" if item.column else item.label
+    st.plotly_chart(charts.sweep_lines(item.values, item.gains, axis), key="impact.sweep")
+    table = pd.DataFrame({"value": item.values, **{name: gains for name, gains in item.gains.items()}})
+    results_view.show_table(table.rename(columns={AUTO: "auto: Payoff's choice"}))
+
+
+def segment_columns(analysis: Analysis) -> list[str]:
+    problem = analysis.problem
+    skip = {problem.target, problem.date, problem.entity_id}
+    keys = list(problem.keys)
+    others = [c for c in problem.table.columns if c not in skip and c not in keys]
+    return keys + others
+
+
+def segments(analysis: Analysis, impact: Impact) -> None:
+    st.subheader("Where the gain comes from")
+    options = segment_columns(analysis)
+    default = (
+        options[0] if isinstance(analysis.predictions, QuantityPredictions) and analysis.problem.keys else NO_SEGMENT
+    )
+    choices = [NO_SEGMENT, *options]
+    column = st.selectbox(
+        "Break the gain of Payoff's choice down by", choices, index=choices.index(default), key=SEGMENT
+    )
+    if column == NO_SEGMENT:
+        return
+    try:
+        found = segment_gains(analysis, impact, column)
+    except PayoffError as error:
+        show_error(error)
+        return
+    (st.warning if found.losing else st.success)(plain(found.sentence))
+    table = pd.DataFrame({"segment": [g.value for g in found.groups], "gain": [g.gain for g in found.groups]})
+    st.plotly_chart(charts.gain_by_segment(table), key="impact.segment_chart")
+    results_view.show_table(
+        pd.DataFrame(
+            {
+                column: [g.value for g in found.groups],
+                found.unit: [g.size for g in found.groups],
+                "gain vs status quo": [g.gain for g in found.groups],
+                "share of the gain": [
+                    g.gain / impact.recommended.gain if impact.recommended.gain else None for g in found.groups
+                ],
+            }
+        )
+    )
+    st.caption(plain(f"The gain of Payoff's choice is {formatting.money(impact.recommended.gain)} in all."))
