@@ -15,3 +15,7 @@ def test_sample_to_headline_and_what_if(page: Page, server: str):
     expect(metric).not_to_have_text(money)
     wait_idle(page)
     expect(page.get_by_text("Traceback")).to_have_count(0)
+    # the manager's questions, answered on the same page: which assumption matters, where it pays
+    expect(page.get_by_role("heading", name="Which assumption matters most")).to_be_visible()
+    expect(page.get_by_text("Selling price: Pays off").first).to_be_visible()
+    expect(page.get_by_text("Payoff's choice gains in every store")).to_be_visible()
