@@ -3,8 +3,9 @@ import json
 import pandas as pd
 import streamlit as st
 
+from payoff import formatting
 from payoff.store import Store
-from payoff.ui import navigation, widgets
+from payoff.ui import navigation, results_view, widgets
 
 st.title("Saved")
 store = Store()
@@ -23,12 +24,13 @@ table = pd.DataFrame(
             "saved": s.saved_at,
             "dataset": s.dataset,
             "framing": s.framing,
-            "best model": s.summary.get("best_model", ""),
+            "Payoff's choice": (s.summary.get("recommended") or {}).get("model", ""),
+            "gain": (s.summary.get("recommended") or {}).get("gain"),
         }
         for s in saved
     ]
 )
-st.dataframe(table, hide_index=True, width="stretch")
+results_view.show_table(table)
 chosen = st.selectbox(
     "Open", [s.id for s in saved], format_func=lambda i: next(s.name for s in saved if s.id == i), key="w.saved.pick"
 )
@@ -40,13 +42,13 @@ models = pd.DataFrame(
             "model": m["name"],
             "money": m["money"],
             "gain vs status quo": m["gain_vs_status_quo"],
-            "90% interval": m["gain_interval"],
+            "90% interval": formatting.interval(*m["gain_interval"]) if m["gain_interval"] else "",
             "P(beats status quo)": m["p_beats_status_quo"],
         }
         for m in entry.summary.get("models", [])
     ]
 )
-st.dataframe(models, hide_index=True, width="stretch")
+results_view.show_table(models)
 left, right = st.columns(2)
 left.download_button(
     "Download JSON",

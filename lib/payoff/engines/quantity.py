@@ -198,9 +198,15 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     else:
         frame["quantity to stock"] = (whole(quantity) if panel.whole_units else quantity).reshape(-1)
     frame.attrs["model"] = name
-    what = f"What {name} decides for the next {horizon} {panel.frequency.plural}, at these costs"
-    if impact.recommended.model != name:
-        what = f"Payoff's choice now is to keep {problem.status_quo.label}; for comparison, what {name} (the best model) decides for the next {horizon} {panel.frequency.plural}"
+    period = f"the next {horizon} {panel.frequency.plural}"
+    what = f"What {name} decides for {period}, at these costs"
+    if name == STATUS_QUO:
+        what = f"Payoff's choice now is to keep {problem.status_quo.label}: what that decides for {period}"
+    elif impact.recommended.model != name:
+        what = (
+            f"Payoff's choice now is to keep {problem.status_quo.label}; for comparison, what {name} (the best "
+            f"model) decides for {period}"
+        )
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
     return frame
 
