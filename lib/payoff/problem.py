@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from payoff.data.roles import Role, RoleMap
+from payoff.data.roles import Role, RoleMap, Shape
 from payoff.designs import CrossFit, Evaluation, backtest_design, is_number, outcome
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
@@ -106,10 +106,11 @@ def make_problem(
     errors: list[str] = []
     target = roles.one(Role.TARGET)
     date = roles.one(Role.DATE)
-    if target is None:
+    event_log = chosen.family == "quantity" and roles.shape == Shape.EVENT_LOG
+    if target is None and not event_log:  # an event log's quantity is its count, once aggregated
         what = "the quantity to forecast (units sold, calls)" if chosen.family == "quantity" else "the outcome"
         errors.append(f"Mark {what} as the target on the Data page (or give --target).")
-    elif target not in table.columns:
+    elif target is not None and target not in table.columns:
         errors.append(f"There is no column '{target}'.")
     values = _resolve_params(chosen, table, roles, params or {}, columns or {}, errors)
     sq, sq_source = _status_quo(chosen, table, roles, status_quo, errors)

@@ -83,6 +83,7 @@ def test_event_log_asks_for_aggregation_before_forecasting():
     at.switch_page("app_pages/models.py").run()
     assert not at.exception
     assert "aggregate it" in at.error[0].value  # said before anything runs
+    assert "Mark the quantity" not in at.error[0].value  # the count is the quantity, once aggregated
     assert at.button(key=state.RUN_MODELS).disabled
 
 
