@@ -147,26 +147,22 @@ def _param_columns(args: argparse.Namespace) -> dict[str, str]:
     return {key: column for key, column in given.items() if column}
 
 
-def _problem(
-    args: argparse.Namespace, frame: Any, roles: RoleMap, framing: str, params: dict[str, str], status_quo: Any
-) -> Any:
-    from payoff.problem import make_problem
+def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any) -> Any:
+    """The options as the same Choices the Problem page records."""
+    from payoff.problem import Choices
 
-    return make_problem(
-        frame,
-        roles,
-        framing,
-        params=params,
-        columns=_param_columns(args),
+    return Choices(
+        framing=args.framing,
+        params=tuple(params.items()),
+        columns=tuple(_param_columns(args).items()),
         status_quo=status_quo,
-        models=[m.strip() for m in args.models.split(",") if m.strip()] if args.models else None,
+        models=tuple(m.strip() for m in args.models.split(",") if m.strip()) if args.models else (),
         horizon=args.horizon,
         origins=args.origins,
         season=args.season,
         country=args.country,
-        positive=args.positive,
         segment=args.segment,
-        source=Path(args.file).name,
+        positive=args.positive,
     )
 
 
@@ -204,7 +200,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         except PayoffError as error:
             edge.append(str(error))
     try:
-        problem = _problem(args, frame, roles, framing.key, params, status_quo)
+        problem = _choices(args, params, status_quo).problem(frame, roles, framing.key, Path(args.file).name)
     except ProblemErrors as error:
         raise ProblemErrors(edge + list(error.problems)) from None
     if edge:

@@ -67,6 +67,45 @@ class Problem:
         return hashlib.sha256(hashed.tobytes() + "|".join(self.table.columns).encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What a user chose, on the Problem page or as `payoff analyze` options; everything left
+    None is detected by make_problem. Both front ends build one and call `problem()`."""
+
+    framing: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()  # constants typed in
+    columns: tuple[tuple[str, str | None], ...] = ()  # parameter -> pricing column (None: the constant)
+    status_quo: StatusQuo | None = None
+    models: tuple[str, ...] = ()
+    horizon: int | None = None
+    origins: int = 4
+    step: int | None = None
+    season: int | None = None
+    country: str | None = None
+    segment: str | None = None
+    positive: str | None = None  # the outcome value that is the event (default: detected)
+
+    def problem(self, table: pd.DataFrame, roles: RoleMap, framing: str, source: str = "") -> Problem:
+        """The one way a table and these choices become a Problem."""
+        return make_problem(
+            table,
+            roles,
+            framing,
+            params=dict(self.params),
+            columns=dict(self.columns),
+            status_quo=self.status_quo,
+            models=self.models or None,
+            horizon=self.horizon,
+            origins=self.origins,
+            step=self.step,
+            season=self.season,
+            country=self.country,
+            segment=self.segment,
+            positive=self.positive,
+            source=source,
+        )
+
+
 def params_json(params: Mapping[str, ParamValue | FromColumn]) -> dict[str, Any]:
     """For the JSON: a number, or {"column": COL} where a column priced the decisions."""
     out: dict[str, Any] = {}

@@ -10,10 +10,10 @@ import pytest
 from payoff import samples
 from payoff.cli import main
 from payoff.framings.base import FromColumn
-from payoff.models import classifiers
 from payoff.results import to_json
 from payoff.ui import state
 from tests.app.conftest import open_app, shown, upload
+from tests.helpers import break_the_random_forest
 
 
 def cli_json(tmp_path, sample: str, framing: str) -> dict:
@@ -87,14 +87,7 @@ def test_a_typed_price_beats_the_detected_column_and_the_page_says_so():
 
 
 def test_a_failing_model_is_shown_on_the_models_page(monkeypatch):
-    real = classifiers.make_model
-
-    def broken(name, columns, n_rows):
-        if name == "random forest":
-            raise ValueError("the forest could not be grown")
-        return real(name, columns, n_rows)
-
-    monkeypatch.setattr(classifiers, "make_model", broken)
+    break_the_random_forest(monkeypatch)
     at = open_app()
     at.button(key="w.home.sample.churn_customers").click().run()
     at.button(key=state.RUN_MODELS).click().run(timeout=180)

@@ -19,3 +19,22 @@ def rss_bytes() -> int:
 def peak_rss_bytes() -> int:
     """Highest resident memory this process has reached (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def trust_seconds(analysis: object, params: dict[str, float], repeats: int = 3) -> tuple[float, int]:
+    """Median seconds of 1,000 bootstrap replicates for every entry (a re-pricing with intervals)
+    plus the full sensitivity sweep, and how many sweep points that was."""
+    import statistics
+    import time
+
+    from payoff.analysis import recost
+    from payoff.sensitivity import sensitivity
+
+    timings, points = [], 0
+    for _ in range(repeats):
+        tick = time.perf_counter()
+        recost(analysis, params)  # type: ignore[arg-type]
+        sweeps = sensitivity(analysis)  # type: ignore[arg-type]
+        timings.append(time.perf_counter() - tick)
+        points = sum(len(s.values) for s in sweeps)
+    return statistics.median(timings), points

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from tests.bench.common import peak_rss_bytes, rss_bytes
+from tests.bench.common import peak_rss_bytes, rss_bytes, trust_seconds
 
 SERIES, DAYS = 500, 730
 
@@ -36,7 +36,6 @@ def main() -> None:
     from payoff.analysis import recost, run_analysis
     from payoff.data.roles import Role, RoleMap, Shape
     from payoff.problem import make_problem
-    from payoff.sensitivity import sensitivity
 
     frame = workload()
     roles = RoleMap(
@@ -52,20 +51,15 @@ def main() -> None:
         tick = time.perf_counter()
         recost(analysis, {"price": float(price), "unit_cost": 1.5})
         timings.append(time.perf_counter() - tick)
-    trust = []
-    for _ in range(3):  # 1,000 bootstrap replicates for every entry, then every assumption swept
-        tick = time.perf_counter()
-        recost(analysis, {"price": 4.0})
-        sweeps = sensitivity(analysis)
-        trust.append(time.perf_counter() - tick)
+    trust, points = trust_seconds(analysis, {"price": 4.0})
     print(
         json.dumps(
             {
                 "cells": SERIES * DAYS,
                 "backtest_s": fitted,
                 "recost_median_ms": float(np.median(timings) * 1000),
-                "bootstrap_and_sensitivity_s": float(np.median(trust)),
-                "sweep_points": sum(len(s.values) for s in sweeps),
+                "bootstrap_and_sensitivity_s": trust,
+                "sweep_points": points,
                 "peak_memory_mb": (peak_rss_bytes() - before) / 1e6,
                 "recommended": analysis.impact.recommended.model,
                 "auto_gain": analysis.impact.recommended.gain,

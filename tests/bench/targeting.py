@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from tests.bench.common import peak_rss_bytes, rss_bytes
+from tests.bench.common import peak_rss_bytes, rss_bytes, trust_seconds
 
 ROWS = 100_000
 
@@ -32,7 +32,6 @@ def main() -> None:
     from payoff.analysis import recost, run_analysis
     from payoff.data.roles import Role, RoleMap, Shape
     from payoff.problem import make_problem
-    from payoff.sensitivity import sensitivity
 
     frame = workload()
     roles = {c: Role.FEATURE for c in frame.columns}
@@ -47,18 +46,13 @@ def main() -> None:
         tick = time.perf_counter()
         recost(analysis, {"contact_cost": float(contact)})
         timings.append(time.perf_counter() - tick)
-    trust = []
-    for _ in range(3):  # 1,000 bootstrap replicates for every entry, then every assumption swept
-        tick = time.perf_counter()
-        recost(analysis, {"contact_cost": 10.0})
-        sweeps = sensitivity(analysis)
-        trust.append(time.perf_counter() - tick)
+    trust, points = trust_seconds(analysis, {"contact_cost": 10.0})
     figures = {
         "entities": ROWS,
         "all_models_s": fitted,
         "recost_median_ms": float(np.median(timings) * 1000),
-        "bootstrap_and_sensitivity_s": float(np.median(trust)),
-        "sweep_points": sum(len(s.values) for s in sweeps),
+        "bootstrap_and_sensitivity_s": trust,
+        "sweep_points": points,
         "peak_memory_mb": (peak_rss_bytes() - before) / 1e6,
         "recommended": analysis.impact.recommended.model,
         "auto_gain": analysis.impact.recommended.gain,

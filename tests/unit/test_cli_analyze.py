@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from payoff.cli import main
-from payoff.models import classifiers
+from tests.helpers import break_the_random_forest
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
@@ -81,14 +81,7 @@ def test_season_is_used_not_just_parsed(tmp_path):
 
 
 def test_a_failing_targeting_model_is_listed_not_dropped(tmp_path, customers, monkeypatch):
-    real = classifiers.make_model
-
-    def broken(name, columns, n_rows):
-        if name == "random forest":
-            raise ValueError("the forest could not be grown")
-        return real(name, columns, n_rows)
-
-    monkeypatch.setattr(classifiers, "make_model", broken)
+    break_the_random_forest(monkeypatch)
     result, _ = analyze(tmp_path, customers, "--framing", "churn")
     forest = next(m for m in result["models"] if m["name"] == "random forest")
     assert forest["money"] is None and forest["failed"] == [{"fold": 1, "reason": "the forest could not be grown"}]

@@ -91,6 +91,17 @@ def odds_ratios(x: pd.DataFrame, y: np.ndarray, columns: Columns, event: str = "
     )
 
 
+def permutation_effects(labels: list[str], loss: Callable[[int, np.random.Generator], float]) -> list[Effect]:
+    """Each column's loss when it alone is shuffled (three seeded shuffles: mean, min and max),
+    largest first. `loss(i, rng)` shuffles column i once and returns what was lost."""
+    rng = np.random.default_rng(0)
+    effects = []
+    for i, label in enumerate(labels):
+        losses = [loss(i, rng) for _ in range(3)]
+        effects.append(Effect(label, float(np.mean(losses)), float(np.min(losses)), float(np.max(losses))))
+    return sorted(effects, key=lambda e: -e.estimate)
+
+
 def money_importance(
     name: str,
     fitted: OutOfFold,
@@ -106,16 +117,14 @@ def money_importance(
     ordered = x[columns.categorical + columns.numeric].iloc[rows]
     model = fitted.last_model
     baseline = money_of(model.predict_proba(ordered)[:, 1], rows)  # type: ignore[union-attr]
-    rng = np.random.default_rng(0)
-    effects = []
-    for column in ordered.columns:
-        drops = []
-        for _ in range(3):
-            shuffled = ordered.copy()
-            shuffled[column] = rng.permutation(shuffled[column].to_numpy())
-            drops.append(baseline - money_of(model.predict_proba(shuffled)[:, 1], rows))  # type: ignore[union-attr]
-        effects.append(Effect(column, float(np.mean(drops)), float(np.min(drops)), float(np.max(drops))))
-    effects.sort(key=lambda e: -e.estimate)
+
+    def loss(i: int, rng: np.random.Generator) -> float:
+        shuffled = ordered.copy()
+        column = shuffled.columns[i]
+        shuffled[column] = rng.permutation(shuffled[column].to_numpy())
+        return baseline - money_of(model.predict_proba(shuffled)[:, 1], rows)  # type: ignore[union-attr]
+
+    effects = permutation_effects(list(ordered.columns), loss)
     return Explanation(
         name,
         "money lost when shuffled",

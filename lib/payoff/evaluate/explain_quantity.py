@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from payoff.evaluate.explain import round_step
+from payoff.evaluate.explain import permutation_effects, round_step
 from payoff.evaluate.predictions import Effect, Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import cell_columns, costs_for, offsets
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming
@@ -85,20 +85,14 @@ def money_importance(
     features = model.features_
     matrix = features.matrix[rows]
     baseline = cost(matrix)
-    rng = np.random.default_rng(0)
-    effects = []
-    for column in model.columns_:
-        extra = []
-        for _ in range(3):
-            shuffled = matrix.copy()
-            shuffled[:, column] = rng.permutation(shuffled[:, column])
-            extra.append(cost(shuffled) - baseline)
-        effects.append(
-            Effect(
-                feature_label(features.names[column]), float(np.mean(extra)), float(np.min(extra)), float(np.max(extra))
-            )
-        )
-    effects.sort(key=lambda e: -e.estimate)
+
+    def loss(i: int, rng: np.random.Generator) -> float:
+        shuffled = matrix.copy()
+        column = model.columns_[i]
+        shuffled[:, column] = rng.permutation(shuffled[:, column])
+        return cost(shuffled) - baseline
+
+    effects = permutation_effects([feature_label(features.names[c]) for c in model.columns_], loss)
     return Explanation(
         name,
         "extra cost when shuffled",

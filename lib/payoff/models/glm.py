@@ -17,7 +17,7 @@ import numpy as np
 
 from payoff.models.features import FeatureSet
 from payoff.models.panel import Panel
-from payoff.models.regression import MIN_TRAIN_ROWS, GlobalModel, TooLittleHistory, forecast_rows, training_rows
+from payoff.models.regression import MIN_TRAIN_ROWS, GlobalModel, TooLittleHistory, training_rows
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SKIPPED = {"series", "month"}  # identity, and the season already in year_sin/year_cos
@@ -92,15 +92,6 @@ class PoissonGLM(GlobalModel):
         """The design of arbitrary feature rows (a stand-in FeatureSet around them)."""
         stand_in = FeatureSet(matrix, self.features_.names, self.features_.categorical, self.features_.demand)
         return self._design(stand_in, np.arange(len(matrix)), fit=False)
-
-    def predict(self, horizon: int) -> np.ndarray:
-        panel = self.panel_
-        rows = forecast_rows(panel, self.end_, horizon)
-        values = self.predict_rows(self.features_.matrix[rows], rows)
-        width = len(rows) // panel.n_series
-        out = np.full((panel.n_series, horizon), np.nan)
-        out[:, :width] = values.reshape(panel.n_series, width)
-        return out
 
     def effects(self) -> list[tuple[str, float, float, float]]:
         """(term, coefficient, low, high) on the log scale with 95% intervals: the same model

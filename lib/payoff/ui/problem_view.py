@@ -1,5 +1,5 @@
 """The Problem page's pieces: framing cards, prices (a constant or a column), the status quo, the
-backtest and the models. Each records only what the user set in `state.Choices`; everything else
+backtest and the models. Each records only what the user set in `problem.Choices`; everything else
 is left to make_problem to detect, exactly as `payoff analyze` does without options."""
 
 from __future__ import annotations
@@ -355,7 +355,7 @@ def current_problem(prepared: state.Prepared, framing: Framing) -> Problem | Non
     """make_problem on the current choices; every problem it finds is shown at once."""
     dataset = state.dataset()
     try:
-        return state.choices().problem(prepared, framing.key, dataset.name if dataset else "")
+        return state.choices().problem(prepared.frame, prepared.roles, framing.key, dataset.name if dataset else "")
     except PayoffError as error:
         show_error(error)
         return None

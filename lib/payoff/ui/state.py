@@ -15,8 +15,7 @@ import streamlit as st
 from payoff.analysis import Analysis
 from payoff.data.load import LoadOptions
 from payoff.data.roles import RoleMap
-from payoff.problem import Problem, make_problem
-from payoff.statusquo import StatusQuo
+from payoff.problem import Choices
 
 # Session keys (not widgets)
 DATASET = "payoff.dataset"
@@ -62,43 +61,6 @@ class Prepared:
     roles: RoleMap
     source_key: tuple[Any, ...]
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What the user set on the Problem page; everything left None is detected by make_problem,
-    exactly as `payoff analyze` detects it without options."""
-
-    framing: str | None = None
-    params: tuple[tuple[str, Any], ...] = ()  # constants typed in
-    columns: tuple[tuple[str, str | None], ...] = ()  # parameter -> pricing column (None: the constant)
-    status_quo: StatusQuo | None = None
-    models: tuple[str, ...] = ()
-    horizon: int | None = None
-    origins: int = 4
-    step: int | None = None
-    season: int | None = None
-    country: str | None = None
-    segment: str | None = None
-
-    def problem(self, prepared: Prepared, framing: str, source: str) -> Problem:
-        """The one way a table and these choices become a Problem (the CLI calls the same)."""
-        return make_problem(
-            prepared.frame,
-            prepared.roles,
-            framing,
-            params=dict(self.params),
-            columns=dict(self.columns),
-            status_quo=self.status_quo,
-            models=self.models or None,
-            horizon=self.horizon,
-            origins=self.origins,
-            step=self.step,
-            season=self.season,
-            country=self.country,
-            segment=self.segment,
-            source=source,
-        )
 
 
 def dataset() -> DatasetState | None:
