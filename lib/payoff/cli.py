@@ -22,6 +22,10 @@ USER_ERROR = 2
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # "--seg" is not "--segment": options are spelled out
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # argparse's usage dump -> one readable line, exit 2
         raise PayoffError(f"{message} (see '{self.prog} --help')")
 
@@ -186,6 +190,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     roles = _roles_for(args, frame, framing.family)
     # Text is parsed here, at the edge; its mistakes are reported with every other problem.
     edge: list[str] = []
+    span = (-args.sweep_down / 100, args.sweep_up / 100)
+    if not (0 <= args.sweep_down < 100 and args.sweep_up >= 0 and args.sweep_down + args.sweep_up > 0):
+        edge.append(
+            f"--sweep-down takes 0 to 99 and --sweep-up 0 or more (percent), not {args.sweep_down:g} and "
+            f"{args.sweep_up:g}."
+        )
+    if not 3 <= args.sweep_points <= 50:
+        edge.append(f"--sweep-points takes 3 to 50 points, not {args.sweep_points}.")
     params: dict[str, str] = {}
     for item in args.set:
         if "=" not in item:
@@ -221,19 +233,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         gain = "" if model.gain is None else f"gain {model.gain:>14,.2f}"
         print(f" {marker} {model.name:<24} money {money:>14}   {gain}", file=out)
     if args.json:
-        _write_json(to_json(analysis, span=_span(args.sweep), points=args.sweep_points), args.json)
+        _write_json(to_json(analysis, span=span, points=args.sweep_points), args.json)
     return 0
-
-
-def _span(text: str) -> tuple[float, float]:
-    """ "-50,100" -> (-0.5, 1.0): how far each assumption is moved down and up, in percent."""
-    try:
-        low, high = (float(part) / 100 for part in text.split(","))
-    except ValueError:
-        raise PayoffError(f"--sweep takes two percentages like -50,100, not '{text}'.") from None
-    if not -100 <= low < high:
-        raise PayoffError(f"--sweep needs a low below the high, neither below -100%: not '{text}'.")
-    return low, high
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,7 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--aggregate", choices=["hour", "day", "week", "month"], help="aggregate an event log first")
     p.add_argument("--time", help="with --aggregate: the time-of-day column")
     p.add_argument("--sum", help="with --aggregate: sum this column instead of counting rows")
-    p.add_argument("--sweep", default="-50,100", metavar="LOW,HIGH", help="sensitivity range in %% (default -50,100)")
+    p.add_argument(
+        "--sweep-down", type=float, default=50.0, metavar="PCT", help="move each assumption down by PCT%% (50)"
+    )
+    p.add_argument("--sweep-up", type=float, default=100.0, metavar="PCT", help="and up by PCT%% (100)")
     p.add_argument("--sweep-points", type=int, default=9, help="points per sensitivity sweep (default 9)")
     p.add_argument("--json", metavar="OUT")
     p.set_defaults(run=cmd_analyze)

@@ -167,6 +167,13 @@ def make_problem(
     if chosen.family == "quantity":
         keys = tuple(roles.columns(Role.SERIES_KEY))
         features = _regressors(table, roles)
+        if segment is not None and segment in table.columns and segment not in keys:
+            per_series = table[[*keys, segment]].astype("str").drop_duplicates()
+            if per_series.duplicated(list(keys)).any() if keys else len(per_series) > 1:
+                errors.append(
+                    f"'{segment}' changes within a series; break the gain down by a column that is the same for "
+                    f"each series ({', '.join(keys) or 'a series key'}, or a column like region)."
+                )
         evaluation = backtest_design(table, roles, date, target, horizon, origins, step, season, country, errors)
     else:
         entity_id = roles.one(Role.ID)

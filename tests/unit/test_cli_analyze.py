@@ -104,3 +104,45 @@ def test_top_level_usage_errors_name_the_right_help(capsys):
     assert "see 'payoff --help'" in err and "payoff payoff" not in err
     assert main(["analyze", "x.csv", "--horizon", "soon"]) == 2
     assert "see 'payoff analyze --help'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--sweep-down", "120"], "--sweep-down takes 0 to 99 and --sweep-up 0 or more (percent), not 120 and 100"),
+        (["--sweep-up", "abc"], "invalid float value: 'abc'"),
+        (["--sweep-points", "1"], "--sweep-points takes 3 to 50 points, not 1"),
+        (["--segment", "nowhere"], "There is no column 'nowhere'"),
+        (["--segment", "promo"], "'promo' changes within a series"),
+        (["--season", "0"], "The season length must be at least 1 period, not 0"),
+    ],
+)
+def test_trust_options_are_checked_before_anything_runs(args, words, capsys):
+    assert main(["analyze", str(SAMPLES / "retail_sales.csv"), "--framing", "perishable", *args]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_sensitivity_and_segments_are_in_the_json(tmp_path):
+    result, _ = analyze(
+        tmp_path,
+        SAMPLES / "retail_sales.csv",
+        "--framing",
+        "perishable",
+        "--segment",
+        "store",
+        "--sweep-down",
+        "30",
+        "--sweep-up",
+        "30",
+        "--sweep-points",
+        "5",
+    )
+    rows = [r for r in result["sensitivity"] if r["model"] == "auto"]
+    assert {r["param"] for r in rows} == {"price", "unit_cost", "salvage", "goodwill"}
+    price = next(r for r in rows if r["param"] == "price")
+    assert price["values"] == [0.7, 0.85, 1.0, 1.15, 1.3] and price["column"] == "price"
+    assert price["gain"][2] == pytest.approx(result["recommended"]["gain"])  # the run's own point
+    segments = result["segments"]
+    assert [g["segment"] for g in segments["groups"]] and segments["column"] == "store"
+    assert sum(g["gain"] for g in segments["groups"]) == pytest.approx(result["recommended"]["gain"])

@@ -99,6 +99,8 @@ def table_config(frame: pd.DataFrame) -> dict[str, Any]:
         elif pd.api.types.is_float_dtype(frame[column]) and column not in ("auc", "log_loss", "brier", "probability"):
             large = frame[column].abs().max() >= 100
             config[column] = st.column_config.NumberColumn(format="%,.0f" if large else "%,.2f")
+        elif pd.api.types.is_integer_dtype(frame[column]) and column != "row":
+            config[column] = st.column_config.NumberColumn(format="%,d")
     return config
 
 

@@ -44,11 +44,11 @@ def _sweeps(analysis: Analysis, impact: Impact, span: tuple[float, float], point
 def assumptions(analysis: Analysis, impact: Impact) -> None:
     st.subheader("Which assumption matters most")
     c1, c2, c3 = st.columns(3)
-    low = c1.number_input("Move each down by (%)", -95, 0, int(SPAN[0] * 100), step=10, key=SWEEP_PREFIX + "low")
+    down = c1.number_input("Move each down by (%)", 0, 95, int(-SPAN[0] * 100), step=10, key=SWEEP_PREFIX + "down")
     high = c2.number_input("and up by (%)", 0, 500, int(SPAN[1] * 100), step=10, key=SWEEP_PREFIX + "high")
     points = c3.number_input("Points", 3, 25, POINTS, key=SWEEP_PREFIX + "points")
     try:
-        sweeps = _sweeps(analysis, impact, (low / 100, high / 100), int(points))
+        sweeps = _sweeps(analysis, impact, (-down / 100, high / 100), int(points))
     except PayoffError as error:
         show_error(error)
         return
