@@ -33,11 +33,10 @@ def glm_effects(model: PoissonGLM, features: FeatureSet, target: str) -> Explana
             values = values[np.isfinite(values)]
             binary = values.size and set(np.unique(values)) <= {0.0, 1.0}
             step = 1.0 if binary else round_step(float(np.std(values)))
-        subject = describe_term(term, step)
+        subject = describe_term(term, step, model.baseline)
         if subject is None:
             continue
-        factor = np.log(1.1) if term == "mean_4_seasons" else step
-        change, lo, hi = (float(np.expm1(v * factor)) for v in (estimate, low, high))
+        change, lo, hi = (float(np.expm1(v * step)) for v in (estimate, low, high))
         effects.append(
             Effect(subject, change, lo, hi, f"{subject}: {change:+.0%} {target} (95% CI {lo:+.0%} to {hi:+.0%})")
         )

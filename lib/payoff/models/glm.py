@@ -27,9 +27,10 @@ SKIPPED = {"series", "month"}  # identity, and the season already in year_sin/ye
 class PoissonGLM(GlobalModel):
     name: str = "poisson regression"
 
-    def _design(self, features: FeatureSet, rows: np.ndarray, fit: bool) -> np.ndarray:
-        """The model matrix: log1p of demand features, one indicator per weekday/hour (the first
-        level is the baseline), the rest as they are; blanks take the training median."""
+    def _design(self, features: FeatureSet, rows: np.ndarray, fit: bool, y: np.ndarray | None = None) -> np.ndarray:
+        """The model matrix: log1p of demand features, one indicator per weekday/hour against the
+        busiest one (so "03:00" reads against 10:00, not against an empty midnight), the rest as
+        they are; blanks take the training median."""
         columns: list[np.ndarray] = []
         names: list[str] = []
         for i, name in enumerate(features.names):
@@ -40,9 +41,12 @@ class PoissonGLM(GlobalModel):
                 columns.append(np.log1p(np.maximum(values, 0.0)))
                 names.append(name)
             elif i in features.categorical:
-                levels = self.levels_[name] if not fit else np.unique(values[~np.isnan(values)])
                 if fit:
-                    self.levels_[name] = levels
+                    assert y is not None
+                    found = np.unique(values[~np.isnan(values)])
+                    busiest = max(found, key=lambda level: float(np.mean(y[values == level])))
+                    self.levels_[name] = np.array([busiest, *(v for v in found if v != busiest)])
+                levels = self.levels_[name]
                 for level in levels[1:]:
                     columns.append((values == level).astype(float))
                     names.append(f"{name}={int(level)}")
@@ -71,9 +75,9 @@ class PoissonGLM(GlobalModel):
         rows = training_rows(panel, end, warmup=horizon + panel.season)
         if len(rows) < MIN_TRAIN_ROWS:
             raise TooLittleHistory("too little history before this origin to fit a regression")
-        self.levels_: dict[str, np.ndarray] = {}
-        x = self._design(features, rows, fit=True)
+        self.levels_: dict[str, np.ndarray] = {}  # per category, the baseline (busiest) level first
         y = np.maximum(panel.y.reshape(-1)[rows], 0.0)
+        x = self._design(features, rows, fit=True, y=y)
         self.estimator_ = PoissonRegressor(alpha=0.0, solver="newton-cholesky", max_iter=200)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence notes; a failed fit raises below
@@ -93,6 +97,11 @@ class PoissonGLM(GlobalModel):
         stand_in = FeatureSet(matrix, self.features_.names, self.features_.categorical, self.features_.demand)
         return self._design(stand_in, np.arange(len(matrix)), fit=False)
 
+    @property
+    def baseline(self) -> dict[str, float]:
+        """Each category's reference level."""
+        return {name: float(levels[0]) for name, levels in self.levels_.items()}
+
     def effects(self) -> list[tuple[str, float, float, float]]:
         """(term, coefficient, low, high) on the log scale with 95% intervals: the same model
         refitted by statsmodels on the same rows, quasi-Poisson, constant left out."""
@@ -110,12 +119,14 @@ class PoissonGLM(GlobalModel):
         ]
 
 
-def describe_term(term: str, step: float = 1.0) -> str | None:
-    """A model term in business words, or None when it has none (a lag's elasticity is kept)."""
+def describe_term(term: str, step: float = 1.0, baseline: dict[str, float] | None = None) -> str | None:
+    """A model term in business words, or None when it has none. `baseline` names each
+    category's reference level (the busiest)."""
+    baseline = baseline or {}
     if term.startswith("weekday="):
-        return f"{WEEKDAYS[int(term.split('=')[1])]} (vs {WEEKDAYS[0]})"
+        return f"{WEEKDAYS[int(term.split('=')[1])]} (vs {WEEKDAYS[int(baseline.get('weekday', 0))]})"
     if term.startswith("hour="):
-        return f"{int(term.split('=')[1]):02d}:00 (vs 00:00)"
+        return f"{int(term.split('=')[1]):02d}:00 (vs {int(baseline.get('hour', 0)):02d}:00)"
     if term == "holiday":
         return "a holiday (in the period)"
     if term == "holiday_before":
@@ -125,6 +136,6 @@ def describe_term(term: str, step: float = 1.0) -> str | None:
     if term.startswith("x_"):
         column = term[2:]
         return f"{column} = 1 (vs 0)" if step == 1.0 else f"{column} {step:+g}"
-    if term == "mean_4_seasons":
-        return "recent demand (last four seasons) 10% higher"
+    # Demand lags are left out: each is an effect "with the other lags held fixed", which reads as
+    # nonsense to a manager ("10% more recent demand: -14%") although the forecast is sound.
     return None
