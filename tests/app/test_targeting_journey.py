@@ -26,7 +26,9 @@ def test_churn_headline(ran):
     table = ran.dataframe[0].value
     assert {"act & event", "pass & event", "auc", "log_loss", "brier"} <= set(table.columns)
     assert "base rate" in table["model"].tolist()
-    assert "Acting on value alone (the base-rate rule) gets" in shown(ran)
+    base, auto = impact.model("base rate").gain, impact.recommended.gain
+    assert f"No model is needed for {formatting.money(base)} of it" in shown(ran)
+    assert f"the models add {formatting.money(auto - base)}" in shown(ran)
 
 
 def test_threshold_and_cost_change_the_money(ran):

@@ -81,6 +81,13 @@ def test_bank_marketing_duration_is_flagged_then_excluded(tmp_path):
     conversions = int((raw.y == "yes").sum())
     assert conversions == 4640
     assert by_name(result, "status quo")["money"] == pytest.approx(100 * conversions - 15 * len(raw))
+    # The base-rate rule: an 11% conversion rate x 100 is below the contact cost of 15, so it
+    # contacts nobody; against contacting everybody that gains 15 x N - 100 x conversions, with no
+    # model at all, and the narrative says how much the models add on top.
+    base = by_name(result, "base rate")
+    assert base["gain_vs_status_quo"] == pytest.approx(15 * len(raw) - 100 * conversions)
+    assert base["extras"]["acted"] == 0
+    assert "No model is needed for 153,820 of it" in result["narrative"]
     check_best(result, 0.75)
 
 

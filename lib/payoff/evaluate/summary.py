@@ -120,9 +120,10 @@ def narrative(
     if base is not None and base.gain is not None and gain > 0:
         own = gain - base.gain
         sentence += (
-            f" Acting on value alone (the base-rate rule) gets {formatting.money(base.gain, compact=True)} of it; "
-            f"the models add {formatting.money(own, compact=True)}."
+            f" No model is needed for {formatting.money(base.gain, compact=True)} of it: the base-rate rule "
+            f"(the event rate and each entity's value, no model) gets that much; the models add "
+            f"{formatting.money(own, compact=True)}."
             if base.gain > 0
-            else " The value of each entity alone would not have beaten it (base-rate rule)."
+            else f" Without a model (the event rate and each entity's value alone), nothing would have beaten {status_quo}."
         )
     return sentence
