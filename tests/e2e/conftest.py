@@ -56,7 +56,9 @@ def streamlit_server(database: Path) -> Iterator[str]:
         "false",
     ]
     env = {**os.environ, "PAYOFF_DB": str(database)}
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    log_path = database.with_suffix(".log")  # a file, not a pipe nobody drains
+    log = log_path.open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -66,9 +68,9 @@ def streamlit_server(database: Path) -> Iterator[str]:
                     break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
                 process.kill()
-                raise RuntimeError(f"streamlit did not start:\n{output}") from None
+                log.close()
+                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}") from None
             time.sleep(0.2)  # polling the health endpoint, not waiting for the page
     try:
         yield url
@@ -78,6 +80,8 @@ def streamlit_server(database: Path) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        log.close()
 
 
 @pytest.fixture(scope="session")
