@@ -52,15 +52,6 @@ class Problem:
         return dict(self.params)
 
     @property
-    def columns_used(self) -> list[str]:
-        used = [self.target, *([self.date] if self.date else []), *self.keys, *self.features]
-        used += [v.column for _, v in self.params if isinstance(v, FromColumn)]
-        if isinstance(self.status_quo, DecisionColumn | Rule):
-            used.append(self.status_quo.column)
-        used += [c for c in (self.entity_id, self.segment) if c]
-        return list(dict.fromkeys(used))
-
-    @property
     def fingerprint(self) -> str:
         """A short hash of the table's content: the same file gives the same fingerprint."""
         hashed = pd.util.hash_pandas_object(self.table, index=False).to_numpy()

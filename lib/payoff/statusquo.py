@@ -81,9 +81,6 @@ class Everybody:
         return "everybody"
 
 
-OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
-
-
 @dataclass(frozen=True)
 class Rule:
     """Targeting: act where one column compares with a value (``tenure < 6``)."""

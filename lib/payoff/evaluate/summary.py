@@ -31,7 +31,7 @@ def build_impact(
     auto = next(m for m in models if m.name == AUTO)
     recommended = Recommended(now, auto.gain or 0.0, auto.gain_interval or (0.0, 0.0), auto.p_beats or 0.0, choices)
     impact_models = tuple(models)
-    text = narrative(framing, impact_models, recommended, status_quo_label, str(evaluation["period_text"]))
+    text = narrative(framing, impact_models, recommended, status_quo_label, str(evaluation["period_text"]), best)
     return Impact(
         framing=framing.key,
         params=dict(values),
@@ -45,11 +45,6 @@ def build_impact(
         decisions={e.name: e.decisions for e in entries if e.decisions is not None},
         per_unit_gain=gains(entries, framing.direction),
     )
-
-
-def _is_best(model: ModelMoney, models: tuple[ModelMoney, ...]) -> bool:
-    priced = [m.gain for m in models if m.gain is not None and m.kind != AUTO]
-    return model.gain is not None and model.gain == max(priced)
 
 
 def _names(names: list[str]) -> str:
@@ -76,8 +71,15 @@ def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney) -> s
 
 
 def narrative(
-    framing: Framing, models: tuple[ModelMoney, ...], recommended: Recommended, status_quo: str, period: str
+    framing: Framing,
+    models: tuple[ModelMoney, ...],
+    recommended: Recommended,
+    status_quo: str,
+    period: str,
+    best: str | None = None,
 ) -> str:
+    """`best` is the entry that did best in hindsight (whom indistinguishable models are told
+    apart from)."""
     auto = next(m for m in models if m.name == AUTO)
     sq = next(m for m in models if m.name == STATUS_QUO)
     gain = auto.gain or 0.0
@@ -110,10 +112,9 @@ def narrative(
         if driver:
             sentence = sentence[:-1] + f", {driver}."
     same = [m.name for m in models if m.indistinguishable and m.kind != STATUS_QUO]
-    best = next((m for m in models if m.kind not in (STATUS_QUO, AUTO) and not m.failed and _is_best(m, models)), None)
-    if best is not None and same:
+    if best not in (None, STATUS_QUO) and same:
         sentence += (
-            f" {best.name} did best in hindsight, but {_names(same)} cannot be told apart from it (the difference "
+            f" {best} did best in hindsight, but {_names(same)} cannot be told apart from it (the difference "
             "is within noise)."
         )
     base = next((m for m in models if m.name == BASE_RATE), None)

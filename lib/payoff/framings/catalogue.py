@@ -231,7 +231,6 @@ CUSTOM_PAYOFF = TargetingFraming(
 FRAMINGS: dict[str, Framing] = {
     f.key: f for f in (PERISHABLE, INVENTORY, STAFFING, CUSTOM_QUANTITY, CHURN, FRAUD, LEADS, CREDIT, CUSTOM_PAYOFF)
 }
-FAMILIES = ("quantity", "targeting")
 
 
 def get(key: str) -> Framing:

@@ -27,8 +27,7 @@ BY_FAMILY: dict[str, dict[str, str]] = {"quantity": QUANTITY_MODELS, "targeting"
 STATUS_QUO = "status quo"
 AUTO = "auto"
 BASE_RATE = "base rate"
-RESERVED = (STATUS_QUO, AUTO, BASE_RATE)
-DESCRIPTIONS_OF_ENTRIES = {
+ENTRIES = {
     STATUS_QUO: "What you do today.",
     AUTO: "Payoff's own choice: at each test, the model with the best money on the earlier tests "
     "(targeting: on the other folds), so the headline is never picked on the rows it is scored on.",

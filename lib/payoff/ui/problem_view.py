@@ -18,7 +18,7 @@ from payoff.errors import PayoffError
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, Param, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.quantity import describe_ratio
-from payoff.models.catalogue import BY_FAMILY
+from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES
 from payoff.problem import COLUMN_ROLES, Problem
 from payoff.statusquo import DecisionColumn, Everybody, LastValue, MovingAverage, Nobody, Rule, StatusQuo
 from payoff.timegrid import count_periods, infer_frequency
@@ -318,7 +318,9 @@ def model_choice(framing: Framing) -> None:
 
 
 def describe_models(family: str) -> None:
-    for name, description in BY_FAMILY[family].items():
+    """The models a user picks, then the entries every result has besides them."""
+    entries = {k: v for k, v in ENTRIES.items() if family == "targeting" or k != BASE_RATE}
+    for name, description in {**BY_FAMILY[family], **entries}.items():
         st.caption(f"**{name}**: {plain(description)}")
 
 

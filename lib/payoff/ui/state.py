@@ -120,7 +120,3 @@ def analysis() -> Analysis | None:
 
 def set_analysis(value: Analysis) -> None:
     st.session_state[ANALYSIS] = value
-
-
-def clear_analysis() -> None:
-    st.session_state.pop(ANALYSIS, None)
