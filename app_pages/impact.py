@@ -1,5 +1,6 @@
 import streamlit as st
 
+from payoff import tables
 from payoff.errors import PayoffError
 from payoff.results import to_json
 from payoff.store import Store
@@ -16,7 +17,7 @@ if analysis is None:
 impact = impact_view.what_if(analysis)
 results_view.headline(impact)
 impact_view.show(analysis, impact)
-results_view.show_table(results_view.money_table(impact))
+results_view.show_table(tables.money_table(impact))
 trust_view.assumptions(analysis, impact)
 trust_view.segments(analysis, impact)
 

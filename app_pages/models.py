@@ -1,6 +1,6 @@
 import streamlit as st
 
-from payoff import charts
+from payoff import charts, tables
 from payoff.ui import data_view, navigation, problem_view, results_view, state, widgets
 
 st.title("Models")
@@ -22,7 +22,7 @@ impact = results_view.current_impact(analysis, problem)
 results_view.headline(impact)
 results_view.failures(impact)
 results_view.leakage_warnings(impact)
-results_view.show_table(results_view.money_table(impact))
+results_view.show_table(tables.money_table(impact))
 st.plotly_chart(charts.money_by_model(impact), key="models.money")
 results_view.series_chart(analysis, impact, "models")
 st.page_link(navigation.IMPACT, label="Next: the money in detail, and what-if costs", icon=":material/arrow_forward:")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
 
+from payoff import samples
 from payoff.analysis import Analysis, run_analysis
-from payoff.data.roles import RoleMap
+from payoff.data.load import read_table
+from payoff.data.roles import RoleMap, suggest_roles
 from payoff.models import classifiers
 from payoff.problem import Problem, make_problem
 
@@ -32,3 +35,13 @@ def break_the_random_forest(monkeypatch: Any) -> None:
         return real(name, columns, n_rows)
 
     monkeypatch.setattr(classifiers, "make_model", broken)
+
+
+@functools.cache
+def sample_analysis(name: str, framing: str, **choices: Any) -> Analysis:
+    """A built-in sample analysed with its detected roles, as the CLI and the app do (cached: it is
+    frozen, so tests may share it)."""
+    sample = samples.get_sample(name)
+    frame = read_table(samples.sample_bytes(name), sample.filename).frame
+    roles = suggest_roles(frame)
+    return run_analysis(make_problem(frame, roles, framing, source=sample.filename, **choices))

@@ -7,7 +7,7 @@ back exactly (same money, no refit)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -62,6 +62,18 @@ def recost(
     values = resolved(analysis, params)
     rule = None if threshold is None else Threshold(float(threshold))
     return engine_for(analysis.family).price(analysis.problem, analysis.predictions, values, rule, uncertainty)
+
+
+def rebased(analysis: Analysis, params: Mapping[str, Any] | None = None) -> Analysis:
+    """The same analysis with `params` as its own parameters (what a what-if becomes when it is
+    saved or reported): the kept predictions, re-priced, no refit."""
+    if not params:
+        return analysis
+    values = resolved(analysis, params)
+    problem = replace(analysis.problem, params=tuple(values.items()))
+    return Analysis(
+        problem, analysis.predictions, engine_for(problem.family).price(problem, analysis.predictions, values)
+    )
 
 
 def next_decisions(analysis: Analysis, params: Mapping[str, Any] | None = None) -> pd.DataFrame:

@@ -1,7 +1,10 @@
-"""Plotly figure builders: data in, go.Figure out. Text from the user (series names, columns)
-is passed as data, never as HTML."""
+"""Plotly figure builders: data in, go.Figure out. Text from the user (series names, columns,
+segment values) goes through :func:`text`: plotly reads a few HTML tags in labels (``<b>``,
+``<a href>``), so angle brackets and ampersands are passed as entities and show literally."""
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
@@ -9,6 +12,12 @@ import plotly.graph_objects as go
 
 from payoff.evaluate.impact import Impact
 from payoff.models.catalogue import AUTO, STATUS_QUO
+
+
+def text(value: object) -> str:
+    """A user's label as plotly shows it literally."""
+    return html.escape(str(value), quote=False)
+
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 
@@ -88,13 +97,13 @@ def forecast_vs_actual(
     figure.add_scatter(x=dates, y=actual, name="actual", mode="lines+markers", line={"color": "black"})
     for i, (name, values) in enumerate(lines.items()):
         figure.add_scatter(
-            x=dates, y=values, name=f"forecast: {name}", mode="lines", line={"color": PALETTE[i % len(PALETTE)]}
+            x=dates, y=values, name=text(f"forecast: {name}"), mode="lines", line={"color": PALETTE[i % len(PALETTE)]}
         )
     if decision is not None:
         figure.add_scatter(
             x=dates,
             y=decision,
-            name=decision_name,
+            name=text(decision_name),
             mode="lines",
             line={"dash": "dash", "color": "#d62728", "shape": "hv"},
         )
@@ -108,7 +117,7 @@ def gain_by_segment(segments: pd.DataFrame, top: int = 15) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=shown["gain"],
-            y=shown["segment"].astype(str),
+            y=[text(v) for v in shown["segment"]],
             orientation="h",
             marker_color=np.where(shown["gain"] > 0, "#2ca02c", "#d62728"),
         )
@@ -155,7 +164,7 @@ def calibration(table: pd.DataFrame) -> go.Figure:
 
 def importance(table: pd.DataFrame, unit: str) -> go.Figure:
     shown = table.head(12).iloc[::-1]
-    figure = go.Figure(go.Bar(x=shown["importance"], y=shown["feature"].astype(str), orientation="h"))
+    figure = go.Figure(go.Bar(x=shown["importance"], y=[text(v) for v in shown["feature"]], orientation="h"))
     figure.update_layout(height=max(240, 26 * len(shown)), margin={"t": 20}, xaxis=MONEY_AXIS, xaxis_title=unit)
     return figure
 
@@ -168,7 +177,7 @@ def tornado(bars: list[tuple[str, float, float]], base: float) -> go.Figure:
         go.Bar(
             x=[high - low for _, low, high in shown],
             base=[low for _, low, _ in shown],
-            y=[label for label, _, _ in shown],
+            y=[text(label) for label, _, _ in shown],
             orientation="h",
             customdata=[high for _, _, high in shown],
             marker_color=["#d62728" if low < 0 else "#1f77b4" for _, low, _ in shown],
@@ -200,6 +209,6 @@ def sweep_lines(values: tuple[float, ...], gains: dict[str, tuple[float, ...]], 
         )
     figure.add_hline(y=0, line_color="grey")
     figure.update_layout(
-        xaxis_title=label, yaxis=MONEY_AXIS, yaxis_title="gain vs status quo", height=360, margin={"t": 20}
+        xaxis_title=text(label), yaxis=MONEY_AXIS, yaxis_title="gain vs status quo", height=360, margin={"t": 20}
     )
     return figure

@@ -156,6 +156,9 @@ def _entry(priced: Priced, predictions: QuantityPredictions, framing: QuantityFr
     )
 
 
+RANGE = (0.1, 0.9)  # the forecast's likely range: its 10% and 90% quantiles from the backtest errors
+
+
 def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
     """The recommended model refitted on the whole history, its forecast for the next horizon,
     and the framing's decision at these costs, rounded exactly as the backtest rounds."""
@@ -189,6 +192,9 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
     frame["forecast"] = forecast.reshape(-1)
+    low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
+    frame[f"likely low ({RANGE[0]:.0%})"] = low.reshape(-1)
+    frame[f"likely high ({RANGE[1]:.0%})"] = high.reshape(-1)
     if framing.policy == "staffing":
         frame["staff to schedule"] = staff_for(quantity, arrays).reshape(-1).astype(int)
     elif framing.policy == "order-up-to":
@@ -196,7 +202,9 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         level = forecast * periods + np.sqrt(periods) * offsets
         frame["order-up-to level"] = (whole(level) if panel.whole_units else level).reshape(-1)
     else:
-        frame["quantity to stock"] = (whole(quantity) if panel.whole_units else quantity).reshape(-1)
+        stock = whole(quantity) if panel.whole_units else quantity
+        frame["quantity to stock"] = stock.reshape(-1)
+        frame["expected cost"] = policies.expected_cost(stock, forecast, residuals, costs).reshape(-1)
     frame.attrs["model"] = name
     period = f"the next {horizon} {panel.frequency.plural}"
     what = f"What {name} decides for {period}, at these costs"

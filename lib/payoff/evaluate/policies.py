@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from payoff.framings.base import UnitCosts
+
 MIN_RESIDUALS = 10  # per series; fewer and the series uses the residuals pooled over all series
 
 
@@ -33,6 +35,28 @@ def residual_quantile(sorted_residuals: np.ndarray, tau: np.ndarray | float) -> 
         else:
             result[few] = 0.0
     return result
+
+
+def expected_cost(
+    quantity: np.ndarray, forecast: np.ndarray, sorted_residuals: np.ndarray, costs: UnitCosts
+) -> np.ndarray:
+    """Each cell's expected cost of stocking `quantity` when demand is the forecast plus one of its
+    series' backtest errors, each equally likely (the same errors the decision was taken from);
+    a series with too few errors uses everyone's."""
+    counts = np.sum(~np.isnan(sorted_residuals), axis=1)
+    pooled = sorted_residuals[~np.isnan(sorted_residuals)]
+    under = np.broadcast_to(costs.under, quantity.shape)
+    over = np.broadcast_to(costs.over, quantity.shape)
+    out = np.zeros(quantity.shape)
+    for i in range(quantity.shape[0]):
+        errors = sorted_residuals[i, : counts[i]] if counts[i] >= MIN_RESIDUALS else pooled
+        if errors.size == 0:
+            errors = np.zeros(1)
+        demand = np.maximum(forecast[i][:, None] + errors[None, :], 0.0)
+        short = np.maximum(demand - quantity[i][:, None], 0.0).mean(axis=1)
+        left = np.maximum(quantity[i][:, None] - demand, 0.0).mean(axis=1)
+        out[i] = under[i] * short + over[i] * left
+    return out
 
 
 def _interpolate(sorted_rows: np.ndarray, counts: np.ndarray, tau: np.ndarray) -> np.ndarray:

@@ -153,6 +153,42 @@ def recalibrate(raw: np.ndarray, y: np.ndarray, splits: list[tuple[np.ndarray, n
     return out
 
 
+def _subsample(name: str, train: np.ndarray, seed: int) -> np.ndarray:
+    if name == "random forest" and len(train) > FOREST_ROWS:
+        # scikit-learn's forest bootstraps by weighting all rows, so each tree costs the whole
+        # fold; a seeded subsample keeps a 100,000-entity fold to about a second.
+        return np.sort(np.random.default_rng(seed).choice(train, FOREST_ROWS, replace=False))
+    return train
+
+
+def _ordered(name: str, x: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    return x[columns.categorical + columns.numeric] if name != "logistic regression" else x
+
+
+def fit_and_score(
+    name: str,
+    x: pd.DataFrame,
+    y: np.ndarray,
+    splits: list[tuple[np.ndarray, np.ndarray]],
+    columns: Columns,
+    new: pd.DataFrame,
+) -> np.ndarray:
+    """Probabilities for new rows from `name` fitted on all of `x`, calibrated as the backtest
+    calibrates: a logistic map from the model's out-of-fold scores to the outcome."""
+    folds = out_of_fold(name, x, y, splits, columns)
+    if folds.failure:
+        raise ValueError(folds.failure)
+    everything = _subsample(name, np.arange(len(y)), len(splits))
+    model = make_model(name, columns, len(everything))
+    model.fit(_ordered(name, x, columns).iloc[everything], y[everything])
+    raw = model.predict_proba(_ordered(name, new, columns))[:, 1]
+    scored = np.isfinite(folds.raw)
+    if len(np.unique(y[scored])) < 2:
+        return raw
+    mapper = LogisticRegression(C=1e4).fit(_logit(folds.raw[scored])[:, None], y[scored])
+    return mapper.predict_proba(_logit(raw)[:, None])[:, 1]
+
+
 def out_of_fold(
     name: str,
     x: pd.DataFrame,
@@ -163,15 +199,12 @@ def out_of_fold(
     step: tuple[int, int] = (0, 1),
 ) -> OutOfFold:
     raw = np.full(len(y), np.nan)
-    ordered = x[columns.categorical + columns.numeric] if name != "logistic regression" else x
+    ordered = _ordered(name, x, columns)
     model = None
     for i, (train, test) in enumerate(splits):
+        train = _subsample(name, train, i)
         if progress:
             progress(f"{name}: fold {i + 1} of {len(splits)}", (step[0] + i / len(splits)) / step[1])
-        if name == "random forest" and len(train) > FOREST_ROWS:
-            # scikit-learn's forest bootstraps by weighting all rows, so each tree costs the whole
-            # fold; a seeded subsample keeps a 100,000-entity fold to about a second.
-            train = np.sort(np.random.default_rng(i).choice(train, FOREST_ROWS, replace=False))
         try:
             model = make_model(name, columns, len(train))
             model.fit(ordered.iloc[train], y[train])

@@ -54,42 +54,6 @@ def headline(impact: Impact) -> None:
     st.write(plain(impact.narrative))
 
 
-def money_table(impact: Impact) -> pd.DataFrame:
-    """Money first, accuracy second; the status quo on top, then by gain. Raw numbers: the page
-    formats them, downloads keep full precision."""
-    rows = []
-    order = sorted(impact.models, key=lambda m: (m.kind != STATUS_QUO, m.kind != AUTO, -(m.gain or -np.inf)))
-    total = "total cost" if impact.direction == "cost" else "net value"
-    for model in order:
-        row: dict[str, Any] = {"model": _entry_label(model.name, impact), total: model.money}
-        row.update(dict(model.components))
-        row["gain vs status quo"] = model.gain
-        row["90% interval"] = (
-            "" if model.gain_interval is None or model.is_status_quo else formatting.interval(*model.gain_interval)
-        )
-        row["P(beats status quo)"] = None if model.is_status_quo else model.p_beats
-        row["note"] = _note(model.name, model.failed, model.indistinguishable, impact)
-        row.update(dict(model.accuracy))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _entry_label(name: str, impact: Impact) -> str:
-    if name == STATUS_QUO:
-        return f"status quo: {impact.status_quo_label}"
-    if name == AUTO:
-        return "auto: Payoff's choice per test"
-    return name
-
-
-def _note(name: str, failed: bool, same: bool, impact: Impact) -> str:
-    if failed:
-        return "failed: see below"
-    if name == impact.best_model and name != STATUS_QUO:
-        return "best in hindsight"
-    return "indistinguishable from the best" if same else ""
-
-
 def table_config(frame: pd.DataFrame) -> dict[str, Any]:
     """Money columns with thousands separators; shares as percentages."""
     config: dict[str, Any] = {}

@@ -1,0 +1,196 @@
+"""The options every command that runs an analysis shares (`analyze`, `report`, `decide`), and
+the one way they become an Analysis: the same Choices and the same `make_problem` the app uses.
+Text is parsed here, at the edge; its mistakes are reported with every other problem at once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from payoff.analysis import Analysis
+from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
+from payoff.errors import PayoffError, ProblemErrors
+
+
+@dataclass(frozen=True)
+class Run:
+    """An analysis and the sensitivity settings it was asked for."""
+
+    analysis: Analysis
+    span: tuple[float, float]
+    points: int
+
+
+def write_json(payload: dict[str, Any], target: str | None) -> None:
+    text = json.dumps(payload, indent=2, default=str, allow_nan=False)
+    if target in (None, "-"):
+        print(text)
+    else:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+
+
+def read_file(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise PayoffError(f"No such file: {path}")
+    return file.read_bytes()
+
+
+def add_analyze_options(p: argparse.ArgumentParser, file_required: bool = True) -> None:
+    if file_required:
+        p.add_argument("file")
+    else:
+        p.add_argument("file", nargs="?")
+    p.add_argument("--framing")
+    p.add_argument("--date")
+    p.add_argument("--id", action="append", default=[], help="series key (quantity) or entity id (targeting)")
+    p.add_argument("--target")
+    p.add_argument("--value-col")
+    p.add_argument("--price-col")
+    p.add_argument("--cost-col")
+    p.add_argument("--ignore", action="append", default=[], help="a column the models must not use")
+    p.add_argument("--positive", help="the outcome value that is the event (default: detected)")
+    p.add_argument(
+        "--status-quo",
+        help="a decision column, last, moving-average:N[:+B%%], nobody, everybody, or a rule like tenure<6",
+    )
+    p.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
+    p.add_argument("--models")
+    p.add_argument("--horizon", type=int)
+    p.add_argument("--origins", type=int, default=4)
+    p.add_argument("--season", type=int, help="season length in periods (default: 7 days, 24 hours, 52 weeks ...)")
+    p.add_argument("--country", help="holidays of this country as a feature (ISO code, e.g. US)")
+    p.add_argument("--segment", help="break the gain down by this column (item, store, plan, region)")
+    p.add_argument("--aggregate", choices=["hour", "day", "week", "month"], help="aggregate an event log first")
+    p.add_argument("--time", help="with --aggregate: the time-of-day column")
+    p.add_argument("--sum", help="with --aggregate: sum this column instead of counting rows")
+    p.add_argument(
+        "--sweep-down", type=float, default=50.0, metavar="PCT", help="move each assumption down by PCT%% (50)"
+    )
+    p.add_argument("--sweep-up", type=float, default=100.0, metavar="PCT", help="and up by PCT%% (100)")
+    p.add_argument("--sweep-points", type=int, default=9, help="points per sensitivity sweep (default 9)")
+
+
+def run_from_args(args: argparse.Namespace) -> Run:
+    """Read the file, build the problem from the options, fit and backtest."""
+    from payoff.analysis import run_analysis
+    from payoff.data.load import read_table
+    from payoff.data.reshape import AggregateSpec, aggregate_events
+    from payoff.framings import catalogue
+    from payoff.statusquo import parse_status_quo
+
+    if not args.framing:
+        raise PayoffError("Say which question to answer with --framing (see 'payoff framings').")
+    framing = catalogue.get(args.framing)
+    table = read_table(read_file(args.file), Path(args.file).name)
+    frame = table.frame
+    if args.aggregate:
+        date = args.date or suggest_roles(frame).one(Role.DATE)
+        if date is None:
+            raise PayoffError("--aggregate needs a date column: give it with --date.")
+        spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
+        frame = aggregate_events(frame, spec)
+        args.date, args.target = "period", args.sum or "events"
+    roles = roles_for(args, frame, framing.family)
+    # Text is parsed here, at the edge; its mistakes are reported with every other problem.
+    edge: list[str] = []
+    span = (-args.sweep_down / 100, args.sweep_up / 100)
+    if not (0 <= args.sweep_down < 100 and args.sweep_up >= 0 and args.sweep_down + args.sweep_up > 0):
+        edge.append(
+            f"--sweep-down takes 0 to 99 and --sweep-up 0 or more (percent), not {args.sweep_down:g} and "
+            f"{args.sweep_up:g}."
+        )
+    if not 3 <= args.sweep_points <= 50:
+        edge.append(f"--sweep-points takes 3 to 50 points, not {args.sweep_points}.")
+    params: dict[str, str] = {}
+    for item in args.set:
+        if "=" not in item:
+            edge.append(f"--set takes PARAM=VALUE, not '{item}'.")
+            continue
+        key, value = item.split("=", 1)
+        params[key.strip()] = value.strip()
+    status_quo = None
+    if args.status_quo:
+        try:
+            status_quo = parse_status_quo(args.status_quo, frame.columns)
+        except PayoffError as error:
+            edge.append(str(error))
+    try:
+        problem = _choices(args, params, status_quo).problem(frame, roles, framing.key, Path(args.file).name)
+    except ProblemErrors as error:
+        raise ProblemErrors(edge + list(error.problems)) from None
+    if edge:
+        raise ProblemErrors(edge)
+    analysis = run_analysis(problem)
+    for flag in analysis.impact.evaluation.get("leakage_flags", []):
+        print(
+            f"payoff: warning: '{flag['column']}' {flag['reason']}; if it is only known after the outcome, "
+            f"run again with --ignore {flag['column']}",
+            file=sys.stderr,
+        )
+    return Run(analysis, span, args.sweep_points)
+
+
+def roles_for(args: argparse.Namespace, frame: Any, family: str) -> RoleMap:
+    """The detected roles with what the user named laid over them (explicit beats detected)."""
+    roles = suggest_roles(frame)
+    named = [
+        args.date,
+        args.target,
+        args.value_col,
+        args.price_col,
+        args.cost_col,
+        args.segment,
+        *args.id,
+        *args.ignore,
+    ]
+    missing = [c for c in named if c and c not in frame.columns]
+    if missing:
+        raise PayoffError(
+            f"There is no column {', '.join(repr(c) for c in missing)}. Columns: {', '.join(map(str, frame.columns))}."
+        )
+    if args.date:
+        roles = roles.with_role(args.date, Role.DATE)
+    if args.target:
+        roles = roles.with_role(args.target, Role.TARGET)
+    wanted = Shape.ENTITY if family == "targeting" else roles.shape
+    if family == "quantity" and roles.shape == Shape.ENTITY:
+        wanted = Shape.TIME_SERIES
+    roles = replace(roles, shape=wanted)
+    if args.id:
+        for column, role in list(roles.roles.items()):
+            if role in (Role.SERIES_KEY, Role.ID) and column not in args.id:
+                roles = roles.with_role(column, Role.FEATURE)
+    for column in args.id:
+        roles = roles.with_role(column, Role.ID if family == "targeting" else Role.SERIES_KEY)
+    for column in args.ignore:
+        roles = roles.with_role(column, Role.IGNORE)
+    return roles
+
+
+def _param_columns(args: argparse.Namespace) -> dict[str, str]:
+    given = {"value": args.value_col, "price": args.price_col, "unit_cost": args.cost_col}
+    return {key: column for key, column in given.items() if column}
+
+
+def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any) -> Any:
+    """The options as the same Choices the Problem page records."""
+    from payoff.problem import Choices
+
+    return Choices(
+        framing=args.framing,
+        params=tuple(params.items()),
+        columns=tuple(_param_columns(args).items()),
+        status_quo=status_quo,
+        models=tuple(m.strip() for m in args.models.split(",") if m.strip()) if args.models else (),
+        horizon=args.horizon,
+        origins=args.origins,
+        season=args.season,
+        country=args.country,
+        segment=args.segment,
+        positive=args.positive,
+    )

@@ -1,0 +1,136 @@
+"""The commands that carry an analysis away: `saved` (list, show, rename, delete), `report` (one
+self-contained HTML file) and `decide` (the next decisions as CSV or XLSX). Each takes a file with
+the analyze options, or `--saved ID` for an analysis saved before (reopened, no refit)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from payoff.analysis import Analysis
+from payoff.cli_args import add_analyze_options, read_file, run_from_args, write_json
+from payoff.errors import PayoffError
+from payoff.store import Store
+
+DECISION_FORMATS = (".csv", ".xlsx")
+
+
+def save_run(analysis: Analysis, payload: dict[str, Any], name: str, out: TextIO) -> dict[str, Any]:
+    """Save the analysis with the JSON `analyze` prints; the JSON gains `saved: {id, name}`."""
+    analysis_id = Store().save(name, analysis, payload)
+    print(f"saved as {analysis_id}: {name.strip()} (payoff saved show {analysis_id})", file=out)
+    return {**payload, "saved": {"id": analysis_id, "name": name.strip()}}
+
+
+def cmd_saved(args: argparse.Namespace) -> int:
+    store = Store()
+    if args.action is None:
+        rows = store.list()
+        if not rows:
+            print("No saved analyses yet: add --save NAME to 'payoff analyze'.")
+        for s in rows:
+            reopen = "" if s.reopenable else "  (summary only)"
+            print(f"{s.id:>5}  {s.name:<28} {s.framing:<11} {s.dataset:<28} {s.saved_at}  {s.headline}{reopen}")
+        return 0
+    if args.action == "show":
+        saved = store.get(args.id)
+        payload = {**saved.summary, "saved": {"id": saved.id, "name": saved.name}}
+        out = sys.stderr if args.json == "-" else sys.stdout
+        print(f"{saved.name} ({saved.framing} on {saved.dataset}, saved {saved.saved_at})", file=out)
+        print(payload.get("narrative", ""), file=out)
+        if args.json:
+            write_json(payload, args.json)
+        return 0
+    if args.action == "rename":
+        store.rename(args.id, args.name)
+        print(f"renamed {args.id} to {args.name.strip()}")
+        return 0
+    store.delete(args.id)
+    print(f"deleted {args.id}")
+    return 0
+
+
+def _analysis(args: argparse.Namespace) -> Analysis:
+    """`--saved ID`, or the file with the analyze options (not both)."""
+    if args.saved is not None:
+        if args.file:
+            raise PayoffError("Give a file to analyse or --saved ID, not both.")
+        return Store().open(args.saved)
+    if not args.file:
+        raise PayoffError("Give a file to analyse (with --framing) or --saved ID.")
+    return run_from_args(args).analysis
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from payoff.report import build_report
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise PayoffError(f"--out names the report to write, ending in .html, not '{args.out}'.")
+    html = build_report(_analysis(args))
+    out.write_text(html, encoding="utf-8")
+    print(f"wrote {args.out} ({len(html.encode('utf-8')):,} bytes)")
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from payoff import export
+    from payoff.analysis import next_decisions
+    from payoff.data.load import read_table
+    from payoff.scoring import score_current
+    from payoff.tables import workbook_sheets
+
+    out = Path(args.out)
+    if out.suffix.lower() not in DECISION_FORMATS:
+        raise PayoffError(f"--out names a .csv or .xlsx file to write, not '{args.out}'.")
+    if args.score and not Path(args.score).is_file():
+        raise PayoffError(f"No such file: {args.score}")
+    analysis = _analysis(args)
+    if args.score:
+        if analysis.family != "targeting":
+            raise PayoffError("--score scores a file of current entities: it is for targeting framings only.")
+        scored = score_current(analysis, read_table(read_file(args.score), Path(args.score).name).frame)
+        decisions, caption = scored.table, scored.caption
+        if scored.ignored_columns:
+            print(f"payoff: note: ignored columns: {', '.join(scored.ignored_columns)}", file=sys.stderr)
+        for column, values in scored.unseen.items():
+            print(f"payoff: note: '{column}' has values never seen in history: {', '.join(values)}", file=sys.stderr)
+    else:
+        decisions = next_decisions(analysis)
+        caption = decisions.attrs.get("caption", "")
+        if analysis.family == "targeting":
+            caption += " (the history's entities, scored out of fold; give --score FILE for current ones)"
+    if out.suffix.lower() == ".csv":
+        out.write_bytes(export.to_csv_bytes(decisions))
+    else:
+        out.write_bytes(export.to_excel_bytes(workbook_sheets(analysis, decisions)))
+    print(caption)
+    print(f"wrote {args.out} ({len(decisions):,} rows)")
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    p = commands.add_parser("saved", help="list, show, rename or delete saved analyses")
+    actions = p.add_subparsers(dest="action", parser_class=type(p))
+    show = actions.add_parser("show", help="the saved analysis: the same JSON as analyze, no refit")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", metavar="OUT")
+    rename = actions.add_parser("rename", help="rename a saved analysis")
+    rename.add_argument("id", type=int)
+    rename.add_argument("name")
+    delete = actions.add_parser("delete", help="delete a saved analysis")
+    delete.add_argument("id", type=int)
+    p.set_defaults(run=cmd_saved)
+    for name, command, help_text in (
+        ("report", cmd_report, "one self-contained HTML report for stakeholders"),
+        ("decide", cmd_decide, "the next decisions as CSV or XLSX"),
+    ):
+        p = commands.add_parser(name, help=help_text)
+        add_analyze_options(p, file_required=False)
+        p.add_argument("--saved", type=int, metavar="ID", help="a saved analysis instead of a file")
+        if name == "decide":
+            p.add_argument("--score", metavar="CURRENT_FILE", help="targeting: current entities to rank")
+        p.add_argument("--out", required=True)
+        p.set_defaults(run=command)
