@@ -1,12 +1,16 @@
-"""Payoff's entry point: page config, the navigation over app_pages/, and the shared sidebar.
-Every URL runs this file first (see payoff/ui/navigation.py for why the folder is not pages/)."""
+"""Payoff's entry point: page config, the navigation over app_pages/, the analysis a link or a
+reload names, and the shared sidebar. Every URL runs this file first (see payoff/ui/navigation.py
+for why the folder is not pages/)."""
 
 import streamlit as st
 
+from payoff.ui import saved_view, state
 from payoff.ui.navigation import pages
 from payoff.ui.widgets import sidebar_status
 
 st.set_page_config(page_title="Payoff", page_icon=":material/payments:", layout="wide")
 page = st.navigation(pages())
+saved_view.open_from_url(landing_on_home=page.url_path == "")
+state.sync_url()  # moving between pages may drop the query string: the URL names the analysis again
 sidebar_status()
 page.run()

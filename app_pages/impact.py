@@ -1,10 +1,9 @@
 import streamlit as st
 
 from payoff import tables
-from payoff.errors import PayoffError
-from payoff.results import to_json
-from payoff.store import Store
-from payoff.ui import impact_view, navigation, results_view, state, trust_view, widgets
+from payoff.analysis import rebased
+from payoff.report import build_report
+from payoff.ui import impact_view, navigation, results_view, saved_view, state, trust_view, widgets
 
 st.title("Impact")
 analysis = state.analysis()
@@ -21,12 +20,18 @@ results_view.show_table(tables.money_table(impact))
 trust_view.assumptions(analysis, impact)
 trust_view.segments(analysis, impact)
 
+st.subheader("Keep it, share it")
+st.download_button(
+    "Download the report (HTML, opens offline)",
+    lambda: build_report(rebased(analysis, impact.params)),  # made on click: it runs the sensitivity sweeps
+    "payoff-report.html",
+    "text/html",
+    key="w.impact.report",
+    icon=":material/description:",
+)
+if "probability >=" in str(impact.evaluation.get("decision_rule", "")):
+    st.caption("The report and a saved analysis use the expected-value rule; the probability threshold is a view.")
 with st.form("w.impact.save_form"):
-    name = st.text_input("Save this analysis as", key=state.SAVE_NAME)
+    name = st.text_input("Save this analysis, at the costs above, as", key=state.SAVE_NAME)
     if st.form_submit_button("Save"):
-        try:
-            Store().save(name, analysis.problem.source, to_json(analysis, impact))
-        except PayoffError as error:
-            widgets.show_error(error)
-        else:
-            st.success("Saved: find it on the Saved page.")
+        saved_view.save_named(analysis, impact, name)

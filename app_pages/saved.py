@@ -1,62 +1,68 @@
-import json
-
-import pandas as pd
 import streamlit as st
 
-from payoff import formatting
+from payoff.errors import PayoffError
 from payoff.store import Store
-from payoff.ui import navigation, results_view, widgets
+from payoff.ui import navigation, results_view, saved_view, state, widgets
 
 st.title("Saved")
-store = Store()
-saved = store.list()
+try:
+    saved = Store().list()
+except PayoffError as error:  # a damaged file: say so; every other page keeps working
+    widgets.show_error(error)
+    st.stop()
 if not saved:
     widgets.next_step(
         "No saved analyses yet. Run one, then save it from the Impact page.", navigation.IMPACT, "Go to the Impact page"
     )
     st.stop()
 
-table = pd.DataFrame(
-    [
-        {
-            "id": s.id,
-            "name": s.name,
-            "saved": s.saved_at,
-            "dataset": s.dataset,
-            "framing": s.framing,
-            "Payoff's choice": (s.summary.get("recommended") or {}).get("model", ""),
-            "gain": (s.summary.get("recommended") or {}).get("gain"),
-        }
-        for s in saved
-    ]
-)
-results_view.show_table(table)
-chosen = st.selectbox(
-    "Open", [s.id for s in saved], format_func=lambda i: next(s.name for s in saved if s.id == i), key="w.saved.pick"
-)
-entry = next(s for s in saved if s.id == chosen)
-st.write(widgets.plain(entry.summary.get("narrative", "")))
-models = pd.DataFrame(
-    [
-        {
-            "model": m["name"],
-            "money": m["money"],
-            "gain vs status quo": m["gain_vs_status_quo"],
-            "90% interval": formatting.interval(*m["gain_interval"]) if m["gain_interval"] else "",
-            "P(beats status quo)": m["p_beats_status_quo"],
-        }
-        for m in entry.summary.get("models", [])
-    ]
-)
-results_view.show_table(models)
-left, right = st.columns(2)
-left.download_button(
-    "Download JSON",
-    json.dumps(entry.summary, indent=2),
-    f"payoff-{entry.id}.json",
-    "application/json",
-    key="w.saved.json",
+results_view.show_table(saved_view.listing(saved))
+by_id = {s.id: s for s in saved}
+chosen = by_id[
+    st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{i}: {by_id[i].name}", key=state.SAVED_PICK)
+]
+st.write(widgets.plain(chosen.summary.get("narrative", "")))
+left, middle, right = st.columns(3)
+if left.button("Open", key="w.saved.open", type="primary", disabled=not chosen.reopenable):
+    saved_view.reopen(chosen)
+if not chosen.reopenable:
+    st.caption("Saved by an older Payoff as a summary only: run it again and save it to reopen it.")
+middle.page_link(
+    navigation.IMPACT, label="Link to it (copy this link)", query_params={state.QUERY_ANALYSIS: str(chosen.id)}
 )
 if right.button("Delete", key="w.saved.delete"):
-    store.delete(entry.id)
-    st.rerun()
+    try:
+        Store().delete(chosen.id)
+    except PayoffError as error:
+        widgets.show_error(error)
+    else:
+        if state.opened() is not None and state.opened().id == chosen.id:  # type: ignore[union-attr]
+            state.forget_analysis()
+        st.rerun()
+with st.form("w.saved.rename_form"):
+    new_name = st.text_input("Rename to", value=chosen.name, key=f"{state.SAVED_RENAME}.{chosen.id}")
+    if st.form_submit_button("Rename"):
+        try:
+            Store().rename(chosen.id, new_name)
+        except PayoffError as error:
+            widgets.show_error(error)
+        else:
+            st.rerun()
+
+st.subheader("Compare two side by side")
+if len(saved) < 2:
+    st.info("Save a second analysis to compare: the same file under other costs, or another file.")
+    st.stop()
+pair = st.multiselect(
+    "Pick two",
+    list(by_id),
+    default=list(by_id)[:2],
+    max_selections=2,
+    format_func=lambda i: f"{i}: {by_id[i].name}",
+    key=state.SAVED_COMPARE,
+)
+if len(pair) == 2:
+    assumptions, models, sentence = saved_view.comparison(by_id[pair[0]], by_id[pair[1]])
+    st.write(widgets.plain(sentence))
+    results_view.show_table(assumptions)
+    results_view.show_table(models)

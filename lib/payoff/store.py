@@ -76,6 +76,7 @@ class Saved:
     headline: str
     summary: dict[str, Any]
     reopenable: bool
+    autosave: bool
 
 
 def headline_of(summary: dict[str, Any]) -> str:
@@ -177,7 +178,7 @@ class Store:
         """Named analyses, newest first (autosaves are not listed)."""
         with self._connection() as connection:
             rows = connection.execute(
-                "select id, name, saved_at, dataset, framing, headline, summary, analysis is not null "
+                "select id, name, saved_at, dataset, framing, headline, summary, analysis is not null, autosave "
                 "from analyses where autosave = 0 order by id desc"
             ).fetchall()
         return [_saved(row) for row in rows]
@@ -185,7 +186,7 @@ class Store:
     def get(self, analysis_id: int) -> Saved:
         with self._connection() as connection:
             row = connection.execute(
-                "select id, name, saved_at, dataset, framing, headline, summary, analysis is not null "
+                "select id, name, saved_at, dataset, framing, headline, summary, analysis is not null, autosave "
                 "from analyses where id = ?",
                 (int(analysis_id),),
             ).fetchone()
@@ -226,4 +227,4 @@ class Store:
 
 
 def _saved(row: tuple[Any, ...]) -> Saved:
-    return Saved(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), bool(row[7]))
+    return Saved(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), bool(row[7]), bool(row[8]))

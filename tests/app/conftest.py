@@ -40,6 +40,14 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     return at
 
 
+@pytest.fixture(autouse=True, scope="session")
+def saved_analyses_in_session_tmp(tmp_path_factory):
+    """Runs in module-scoped fixtures autosave too: never into the user's database."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAYOFF_DB", str(tmp_path_factory.mktemp("db") / "analyses.sqlite"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def saved_analyses_in_tmp(tmp_path, monkeypatch):
     """Every app test saves into its own database, never the user's."""

@@ -16,7 +16,7 @@ from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.problem import Problem, same_design
-from payoff.ui import state
+from payoff.ui import saved_view
 from payoff.ui.widgets import plain, show_error
 
 
@@ -33,8 +33,8 @@ def run(problem: Problem) -> None:
         show_error(error)
         return
     bar.empty()
-    state.set_analysis(analysis)
-    st.rerun()  # redraw from the top so the sidebar status shows the models just run
+    if saved_view.autosave(analysis):
+        st.rerun()  # redraw from the top so the sidebar status shows the models just run
 
 
 def headline(impact: Impact) -> None:

@@ -23,6 +23,9 @@ PREPARED = "payoff.prepared"
 CHOICES = "payoff.choices"
 ANALYSIS = "payoff.analysis"
 UPLOAD_ID = "payoff.upload_id"
+OPENED = "payoff.opened"  # the saved row the current analysis lives in (an autosave or a named one)
+URL_READ = "payoff.url_read"
+QUERY_ANALYSIS = "analysis"  # ?analysis=ID: the page's URL names the analysis, so a reload reopens it
 
 # Widget keys. Those of one file's analysis share FILE, and are all dropped with the file.
 FILE = "w.file."
@@ -41,6 +44,10 @@ BACKTEST_PREFIX = FILE + "backtest."
 MODEL_PICK = FILE + "models"
 WHATIF_PREFIX = FILE + "whatif."
 SAVE_NAME = FILE + "save_name"
+CURRENT_UPLOAD = FILE + "current_entities"
+SAVED_PICK = "w.saved.pick"
+SAVED_RENAME = "w.saved.rename"
+SAVED_COMPARE = "w.saved.compare"
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,16 @@ class DatasetState:
     content: bytes
     options: LoadOptions = field(default_factory=LoadOptions)
     sample: str | None = None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """Where the current analysis is saved: its id and name (`autosave` when the user has not
+    named it)."""
+
+    id: int
+    name: str
+    autosave: bool
 
 
 @dataclass(frozen=True)
@@ -68,8 +85,9 @@ def dataset() -> DatasetState | None:
 
 
 def _forget_file_choices() -> None:
-    for key in (PREPARED, ANALYSIS, CHOICES):
+    for key in (PREPARED, ANALYSIS, CHOICES, OPENED):
         st.session_state.pop(key, None)
+    sync_url()
     for key in list(st.session_state.keys()):
         if str(key).startswith(FILE):
             del st.session_state[key]
@@ -88,7 +106,7 @@ def set_options(options: LoadOptions) -> None:
     if current is not None and current.options != options:
         st.session_state[DATASET] = replace(current, options=options)
         st.session_state.pop(PREPARED, None)
-        st.session_state.pop(ANALYSIS, None)
+        forget_analysis()
 
 
 def prepared() -> Prepared | None:
@@ -102,7 +120,7 @@ def set_prepared(value: Prepared) -> None:
         st.session_state.pop(ROLE_EDITOR, None)
         st.session_state.pop(SHAPE_PICK, None)
     if old is None or old.roles != value.roles or old.frame is not value.frame:
-        st.session_state.pop(ANALYSIS, None)
+        forget_analysis()
 
 
 def choices() -> Choices:
@@ -118,5 +136,37 @@ def analysis() -> Analysis | None:
     return st.session_state.get(ANALYSIS)
 
 
-def set_analysis(value: Analysis) -> None:
+def set_analysis(value: Analysis, opened: Opened | None = None) -> None:
+    """The analysis the pages show, and where it is saved (None: not saved, a reload loses it)."""
     st.session_state[ANALYSIS] = value
+    st.session_state[OPENED] = opened
+    sync_url()
+
+
+def forget_analysis() -> None:
+    st.session_state.pop(ANALYSIS, None)
+    st.session_state.pop(OPENED, None)
+    sync_url()
+
+
+def opened() -> Opened | None:
+    return st.session_state.get(OPENED)
+
+
+def sync_url() -> None:
+    """The URL names the saved analysis the session shows, or nothing: a reload, a bookmark or a
+    copied link then reopens exactly that analysis."""
+    current = opened()
+    if current is None:
+        if QUERY_ANALYSIS in st.query_params:
+            del st.query_params[QUERY_ANALYSIS]
+    elif st.query_params.get(QUERY_ANALYSIS) != str(current.id):
+        st.query_params[QUERY_ANALYSIS] = str(current.id)
+
+
+def first_run_of_session() -> bool:
+    """True once per browser session: the time to read the URL a reload or a link brought."""
+    if st.session_state.get(URL_READ):
+        return False
+    st.session_state[URL_READ] = True
+    return True

@@ -51,18 +51,27 @@ def sidebar_status() -> None:
         st.markdown("**Your analysis**")
         dataset = state.dataset()
         prepared = state.prepared()
-        if dataset is None:
+        analysis = state.analysis()
+        if dataset is None and analysis is not None:
+            st.caption(f"Dataset: {plain(analysis.problem.source)} (reopened, as saved)")
+        elif dataset is None:
             st.caption("Dataset: none yet (Home or Data page)")
         else:
             rows = f" ({len(prepared.frame):,} rows, {prepared.roles.shape})" if prepared else ""
             st.caption(f"Dataset: {plain(dataset.name)}{plain(rows)}")
-        framing = state.choices().framing
+        framing = state.choices().framing or (analysis.problem.framing.key if analysis else None)
         st.caption(f"Framing: {plain(framing) if framing else 'not chosen (Problem page)'}")
-        analysis = state.analysis()
         if analysis is None:
             st.caption("Models run: none yet (Models page)")
         else:
             st.caption(f"Models run: {plain(', '.join(analysis.model_names))}")
+            opened = state.opened()
+            if opened is None:
+                st.caption("Not saved: a reload loses it")
+            elif opened.autosave:
+                st.caption(f"Autosaved (analysis {opened.id}): a reload or this page's address reopens it")
+            else:
+                st.caption(f"Saved as: {plain(opened.name)} (analysis {opened.id})")
 
 
 def next_step(message: str, page: str, label: str) -> None:

@@ -1,0 +1,137 @@
+"""Saved analyses in the app: every run is autosaved so the page's URL can name it (a reload or a
+link reopens it, no refit), the user names the ones to keep, and the Saved page lists, reopens,
+renames, deletes and compares them. A saved-analyses file that cannot be used is reported once
+and the rest of the app keeps working."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from payoff import formatting
+from payoff.analysis import Analysis, rebased
+from payoff.errors import PayoffError
+from payoff.evaluate.impact import Impact
+from payoff.results import to_json
+from payoff.store import Saved, Store
+from payoff.ui import navigation, state
+from payoff.ui.widgets import plain, show_error
+
+
+def autosave(analysis: Analysis) -> bool:
+    """Keep a fresh run where the URL can point to it. A failure costs only the reload."""
+    name = f"{analysis.problem.framing.key} on {analysis.problem.source or 'a file'}"
+    try:
+        analysis_id = Store().save(name, analysis, to_json(analysis), autosave=True)
+    except PayoffError as error:
+        state.set_analysis(analysis)
+        st.warning(plain(f"Not autosaved, so a reload will lose this analysis: {error}"), icon=":material/warning:")
+        return False
+    state.set_analysis(analysis, state.Opened(analysis_id, name, autosave=True))
+    return True
+
+
+def open_from_url(landing_on_home: bool) -> None:
+    """On a session's first run, `?analysis=ID` reopens that saved analysis; a link to the home
+    page lands on the Impact page."""
+    if not state.first_run_of_session() or state.analysis() is not None:
+        return
+    raw = st.query_params.get(state.QUERY_ANALYSIS)
+    if raw is None:
+        return
+    try:
+        analysis_id = int(raw)
+        saved = Store().get(analysis_id)
+        analysis = Store().open(analysis_id)
+    except ValueError:
+        st.error(plain(f"The link names analysis '{raw}', which is not an analysis number."), icon=":material/error:")
+        del st.query_params[state.QUERY_ANALYSIS]
+        return
+    except PayoffError as error:
+        show_error(error)
+        del st.query_params[state.QUERY_ANALYSIS]
+        return
+    state.set_analysis(analysis, state.Opened(saved.id, saved.name, saved.autosave))
+    if landing_on_home:
+        st.switch_page(navigation.IMPACT)
+
+
+def save_named(analysis: Analysis, impact: Impact, name: str) -> None:
+    """Save what the page shows: the what-if costs become the saved analysis's own."""
+    kept = rebased(analysis, impact.params)
+    try:
+        analysis_id = Store().save(name, kept, to_json(kept))
+    except PayoffError as error:
+        show_error(error)
+        return
+    state.set_analysis(kept, state.Opened(analysis_id, name.strip(), autosave=False))
+    st.success(plain(f"Saved as '{name.strip()}'. The page's address now opens it; so does the Saved page."))
+
+
+def listing(saved: list[Saved]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "id": s.id,
+                "name": s.name,
+                "framing": s.framing,
+                "file": s.dataset,
+                "saved (UTC)": s.saved_at.replace("T", " ")[:16],
+                "headline": s.headline + ("" if s.reopenable else " (summary only)"),
+            }
+            for s in saved
+        ]
+    )
+
+
+def reopen(saved: Saved) -> None:
+    try:
+        analysis = Store().open(saved.id)
+    except PayoffError as error:
+        show_error(error)
+        return
+    state.set_analysis(analysis, state.Opened(saved.id, saved.name, autosave=False))
+    st.switch_page(navigation.IMPACT)
+
+
+def comparison(a: Saved, b: Saved) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Two saved analyses side by side: their assumptions, their money per model, and a sentence."""
+    left, right = f"A: {a.name}", f"B: {b.name}"
+    keys = list(dict.fromkeys([*a.summary.get("params", {}), *b.summary.get("params", {})]))
+    assumptions = pd.DataFrame(
+        {
+            "": ["file", "framing", "status quo", *keys],
+            left: [a.dataset, a.framing, _status_quo(a), *(_param(a, k) for k in keys)],
+            right: [b.dataset, b.framing, _status_quo(b), *(_param(b, k) for k in keys)],
+        }
+    )
+    models = pd.DataFrame(
+        {"model": list(dict.fromkeys(m["name"] for s in (a, b) for m in s.summary.get("models", [])))}
+    )
+    for label, saved in ((left, a), (right, b)):
+        by_name = {m["name"]: m for m in saved.summary.get("models", [])}
+        models[f"{label}: money"] = [by_name.get(n, {}).get("money") for n in models["model"]]
+        models[f"{label}: gain"] = [by_name.get(n, {}).get("gain_vs_status_quo") for n in models["model"]]
+    gain_a = (a.summary.get("recommended") or {}).get("gain")
+    gain_b = (b.summary.get("recommended") or {}).get("gain")
+    if gain_a is None or gain_b is None:
+        sentence = "One of the two has no gain to compare."
+    else:
+        sentence = (
+            f"Payoff's choice gains {formatting.money(gain_a)} in A and {formatting.money(gain_b)} in B: "
+            f"B is {formatting.money(abs(gain_b - gain_a))} {'more' if gain_b >= gain_a else 'less'}."
+        )
+    return assumptions, models, sentence
+
+
+def _param(saved: Saved, key: str) -> str:
+    value = saved.summary.get("params", {}).get(key)
+    if isinstance(value, dict):
+        scale = value.get("scale", 1)
+        return f"column '{value.get('column')}'" + ("" if scale == 1 else f" x {scale:g}")
+    return "" if value is None else formatting.number(float(value))
+
+
+def _status_quo(saved: Saved) -> str:
+    rule = saved.summary.get("status_quo_rule") or {}
+    return str(rule.get("label") or saved.summary.get("status_quo", ""))
