@@ -91,7 +91,10 @@ def cmd_decide(args: argparse.Namespace) -> int:
     if args.score:
         if analysis.family != "targeting":
             raise PayoffError("--score scores a file of current entities: it is for targeting framings only.")
-        scored = score_current(analysis, read_table(read_file(args.score), Path(args.score).name).frame)
+        current = read_table(read_file(args.score), Path(args.score).name)
+        scored = score_current(analysis, current.frame)
+        for issue in current.detection.issues:
+            print(f"payoff: note: {args.score}: {issue.message}", file=sys.stderr)
         decisions, caption = scored.table, scored.caption
         if scored.ignored_columns:
             print(f"payoff: note: ignored columns: {', '.join(scored.ignored_columns)}", file=sys.stderr)

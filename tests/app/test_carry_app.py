@@ -13,6 +13,7 @@ from payoff import formatting, samples
 from payoff.store import Store
 from payoff.ui import state
 from tests.app.conftest import APP, open_app, shown
+from tests.corpus.carry_cases import LINK_CASES, current_file_cases
 
 IMPACT = "app_pages/impact.py"
 SAVED = "app_pages/saved.py"
@@ -59,7 +60,7 @@ def test_a_link_to_the_home_page_lands_on_the_impact_page_of_that_analysis():
     assert not linked.exception and len(linked.dataframe[0].value) == 6000
 
 
-@pytest.mark.parametrize(("value", "message"), [("abc", "not an analysis number"), ("999", "no saved analysis 999")])
+@pytest.mark.parametrize(("value", "message"), LINK_CASES)
 def test_a_bad_link_says_so_and_the_app_works(value, message):
     at = reload({state.QUERY_ANALYSIS: value})
     assert not at.exception and message in shown(at)
@@ -138,9 +139,13 @@ def test_decisions_rank_an_uploaded_file_of_current_customers():
     ranked = at.dataframe[0].value
     assert len(ranked) == 150 and ranked["rank"].tolist() == list(range(1, 151))
     assert "Ignored (not used by the model): contacted." in shown(at)
-    bad = pd.read_csv(io.BytesIO(current_customers())).drop(columns=["tenure_months"]).to_csv(index=False).encode()
-    at.get("file_uploader")[0].set_value(("bad.csv", bad, "text/csv")).run()
-    assert not at.exception and "lacks 1 column(s) the analysis needs: 'tenure_months'" in shown(at)
+    gain = at.session_state[state.ANALYSIS].impact.recommended.gain
+    for case in current_file_cases():  # the bad-input corpus for this upload: a message, the session kept
+        at.get("file_uploader")[0].set_value((case.name, case.content, "text/csv")).run()
+        assert not at.exception, case.name
+        for words in case.says:
+            assert words in shown(at), (case.name, words)
+        assert at.session_state[state.ANALYSIS].impact.recommended.gain == gain
 
 
 @pytest.fixture()

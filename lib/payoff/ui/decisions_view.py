@@ -66,12 +66,14 @@ def score_current(analysis: Analysis) -> None:
         downloads(analysis, decisions, "payoff-decisions-history")
         return
     try:
-        current = load_cached(upload.getvalue(), upload.name, LoadOptions()).frame
-        scored = score(analysis, current)
+        current = load_cached(upload.getvalue(), upload.name, LoadOptions())
+        scored = score(analysis, current.frame)
     except PayoffError as error:
         show_error(error)
         return
     st.write(plain(scored.caption))
+    for issue in current.detection.issues:
+        st.info(plain(issue.message))
     if scored.ignored_columns:
         st.info(plain(f"Ignored (not used by the model): {', '.join(scored.ignored_columns)}."))
     for column, values in scored.unseen.items():
