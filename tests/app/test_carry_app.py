@@ -56,6 +56,8 @@ def test_a_link_to_the_home_page_lands_on_the_impact_page_of_that_analysis():
     linked = reload({state.QUERY_ANALYSIS: str(analysis_id)})
     assert not linked.exception
     assert linked.title[0].value == "Impact" and linked.session_state[state.ANALYSIS].impact.recommended.gain == gain
+    linked.number_input(key=state.WHATIF_PREFIX + "churn.contact_cost").set_value(40.0).run()
+    assert not linked.exception and linked.metric[0].value != formatting.money(gain)  # what-ifs work on it
     linked.switch_page(DECISIONS).run()  # the other pages work on a reopened analysis
     assert not linked.exception and len(linked.dataframe[0].value) == 6000
 

@@ -38,6 +38,17 @@ def hostile_frame() -> pd.DataFrame:
     return pd.DataFrame({"name": PAYLOADS, "=bad header": range(len(PAYLOADS)), "amount": np.linspace(-5, 5, 8)})
 
 
+HTML = "<img src=x onerror=alert(1)>"
+
+
+def test_html_in_a_cell_stays_the_same_text():
+    frame = pd.DataFrame({HTML: [HTML, "</script>"]})
+    rows = list(csv.reader(io.StringIO(export.to_csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    assert rows == [[HTML], [HTML], ["</script>"]]
+    book = openpyxl.load_workbook(io.BytesIO(export.to_excel_bytes(frame)))
+    assert [c.value for c in book["decisions"]["A"]] == [HTML, HTML, "</script>"]
+
+
 def test_csv_escapes_formulas_keeps_numbers_and_starts_with_a_bom():
     content = export.to_csv_bytes(hostile_frame())
     assert content.startswith(b"\xef\xbb\xbf")

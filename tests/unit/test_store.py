@@ -4,9 +4,11 @@ two writers, migrated from the old schema, refusing a newer one, and clear about
 import json
 import multiprocessing
 import sqlite3
+from pathlib import Path
 
 import pytest
 
+from payoff import serial
 from payoff.results import to_json
 from payoff.store import KEEP_AUTOSAVES, SCHEMA_VERSION, Store, StoreError, UnknownAnalysis
 from tests.helpers import sample_analysis
@@ -60,17 +62,18 @@ def test_autosaves_are_pruned_to_the_newest(tmp_path, churn, monkeypatch):
     assert KEEP_AUTOSAVES >= 10
 
 
-def _save_many(path: str, worker: int, count: int) -> None:
-    analysis = sample_analysis("churn_customers", "churn")
-    store = Store(__import__("pathlib").Path(path))
+def _save_many(path: str, content: bytes, worker: int, count: int) -> None:
+    analysis = serial.from_bytes(content)  # no refit in the child: saving is what is under test
+    store = Store(Path(path))
     for i in range(count):
         store.save(f"worker {worker} #{i}", analysis, {"worker": worker, "i": i})
 
 
-def test_two_processes_saving_at_once_both_land(tmp_path):
+def test_two_processes_saving_at_once_both_land(tmp_path, churn):
     path = str(tmp_path / "a.sqlite")
+    content = serial.to_bytes(churn)
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_save_many, args=(path, w, 4)) for w in (1, 2)]
+    workers = [context.Process(target=_save_many, args=(path, content, w, 4)) for w in (1, 2)]
     for worker in workers:
         worker.start()
     for worker in workers:
