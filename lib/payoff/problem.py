@@ -20,7 +20,7 @@ from payoff.designs import CrossFit, Evaluation, backtest_design, is_number, out
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, ParamValue
-from payoff.models.catalogue import models_for
+from payoff.models.catalogue import MOSTLY_ZEROS, models_for
 from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, DecisionColumn, Rule, StatusQuo
 
 COLUMN_ROLES = {"price": Role.PRICE, "cost": Role.COST, "value": Role.VALUE}
@@ -145,7 +145,7 @@ def make_problem(
     values = _resolve_params(chosen, table, roles, params or {}, columns or {}, errors)
     sq, sq_source = _status_quo(chosen, table, roles, status_quo, errors)
     try:
-        model_names = models_for(chosen.family, list(models) if models else None)
+        model_names = models_for(chosen.family, list(models) if models else None, mostly_zeros(table, target))
     except PayoffError as error:
         errors.append(str(error))
         model_names = ()
@@ -202,6 +202,14 @@ def make_problem(
         source=source,
     )
     return problem
+
+
+def mostly_zeros(table: pd.DataFrame, target: str | None) -> bool:
+    """Intermittent demand: most known quantities are zero (slow movers)."""
+    if target is None or target not in table.columns:
+        return False
+    values = pd.to_numeric(table[target], errors="coerce").dropna()
+    return bool(len(values)) and float((values == 0).mean()) >= MOSTLY_ZEROS
 
 
 def _resolve_params(

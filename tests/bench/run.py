@@ -22,6 +22,12 @@ BENCHES = {
         "replicates and the full sensitivity sweep",
         {"backtest_s": 20.0, "recost_median_ms": 50.0, "peak_memory_mb": 1500.0, "bootstrap_and_sensitivity_s": 3.0},
     ),
+    "slow_movers": (
+        "tests.bench.slow_movers",
+        "500 Poisson slow movers x 730 days (means 0.1 to 2 a day, weekly pattern), perishable at price 10 and "
+        "unit cost 4: each model's and auto's cost as a ratio to the oracle that knows the true mean",
+        {"best_vs_oracle": 1.10, "auto_vs_oracle": 1.10},
+    ),
     "targeting": (
         "tests.bench.targeting",
         "100,000 entities x 25 features: 3 models out of fold + decisions; a cost change re-priced; 1,000 "

@@ -187,12 +187,17 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     arrays, costs = costs_for(framing, params, columns)
     tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
     offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
+    slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy == "newsvendor")
+    if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
+        offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
     quantity = policies.quantile_decision(forecast, offsets)
     frame = pd.DataFrame({"period": np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
     frame["forecast"] = forecast.reshape(-1)
     low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
+    if slow.any():
+        low[slow], high[slow] = (policies.count_quantile(forecast[slow], q, residuals[slow]) for q in RANGE)
     frame[f"likely low ({RANGE[0]:.0%})"] = low.reshape(-1)
     frame[f"likely high ({RANGE[1]:.0%})"] = high.reshape(-1)
     if framing.policy == "staffing":

@@ -40,6 +40,8 @@ def model_catalogue(panel: Panel) -> dict[str, object]:
         "linear regression": regression.LinearRegression(),
         "gradient boosting": regression.GradientBoosting(),
         "poisson regression": PoissonGLM(),
+        "croston (sba)": forecasters.Croston(),
+        "tsb": forecasters.TSB(),
     }
 
 

@@ -67,7 +67,7 @@ def money_importance(
     tau = np.broadcast_to(costs.critical_ratio, (panel.n_series, predictions.horizon))
     full_tau = np.zeros(predictions.actual.shape)
     full_tau[:, last] = tau
-    offset = offsets(predictions, name, full_tau)[:, last]
+    offset = offsets(predictions, name, full_tau, panel.whole_units and framing.policy == "newsvendor")[:, last]
     actual = predictions.actual[:, last]
     seen = ~np.isnan(actual)
     demand = np.where(seen, actual, 0.0)

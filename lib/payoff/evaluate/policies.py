@@ -3,12 +3,15 @@ quantity, a staffing level, or a periodic-review order-up-to policy simulated pe
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from payoff.framings.base import UnitCosts
 
+SLOW_MEAN = 3.0  # a series selling fewer units a period than this, on average, is decided from count quantiles
 MIN_RESIDUALS = 10  # per series; fewer and the series uses the residuals pooled over all series
 
 
@@ -35,6 +38,40 @@ def residual_quantile(sorted_residuals: np.ndarray, tau: np.ndarray | float) -> 
         else:
             result[few] = 0.0
     return result
+
+
+def count_quantile(mean: np.ndarray, tau: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
+    """Whole-unit tau-quantile of demand that is a count with this mean (series x cells): Poisson,
+    or negative binomial where the model's own errors spread more than Poisson would (dispersion
+    by moments: variance = m + m^2 / k). For slow movers, where a residual quantile added to a
+    fractional forecast and rounded up stocks one unit too many on most days."""
+    m = np.maximum(np.nan_to_num(mean), 1e-9)
+    with warnings.catch_warnings():  # a series with no errors yet has no variance: Poisson
+        warnings.simplefilter("ignore", RuntimeWarning)
+        variance = (
+            np.nanmean(np.where(np.isnan(sorted_residuals), np.nan, sorted_residuals**2), axis=1)
+            if (sorted_residuals.shape[1] and np.isfinite(sorted_residuals).any())
+            else np.full(m.shape[0], np.nan)
+        )
+    level = m.mean(axis=1)
+    extra = np.nan_to_num(variance, nan=0.0) - level
+    k = np.where(extra > 1e-9, level**2 / np.maximum(extra, 1e-9), np.inf)[:, None]
+    q = np.clip(np.broadcast_to(tau, m.shape), 0.0, 1.0 - 1e-12)
+    poisson = stats.poisson.ppf(q, m)
+    kk = np.broadcast_to(k, m.shape)
+    spread = np.isfinite(kk)
+    size = np.where(spread, kk, 1.0)
+    negative_binomial = stats.nbinom.ppf(q, size, size / (size + m))
+    return np.where(spread, negative_binomial, poisson).astype("float64")
+
+
+def slow_series(y: np.ndarray, before: int) -> np.ndarray:
+    """Series whose average demand before period `before` is under SLOW_MEAN."""
+    history = y[:, :before]
+    with warnings.catch_warnings():  # a series with no history yet has no mean: it is not slow
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(history, axis=1) if history.shape[1] else np.full(y.shape[0], np.nan)
+    return np.nan_to_num(mean, nan=np.inf) < SLOW_MEAN
 
 
 def expected_cost(

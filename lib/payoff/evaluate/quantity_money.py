@@ -59,13 +59,21 @@ def _tau(costs: UnitCosts, shape: tuple[int, int]) -> np.ndarray:
     return np.broadcast_to(costs.critical_ratio, shape)
 
 
-def offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray) -> np.ndarray:
-    """The residual quantile at tau for every cell, from the model's errors before its window."""
+def offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray, counts: bool = False) -> np.ndarray:
+    """What to add to the forecast for every cell: the residual quantile at tau, from the model's
+    errors before its window; with `counts` (whole-unit stock), a slow series' count quantile
+    (:func:`policies.count_quantile`) less the forecast instead."""
     pools = predictions.residual_pools(name)
+    forecast = predictions.model(name).forecast
     offsets = np.zeros(tau.shape)
     for k in range(predictions.windows):
         cells = predictions.window_of == k
         offsets[:, cells] = policies.residual_quantile(pools[k], tau[:, cells])
+        slow = policies.slow_series(predictions.panel.y, predictions.starts[k]) if counts else None
+        if slow is not None and slow.any():
+            mean = forecast[np.ix_(slow, cells)]
+            quantile = policies.count_quantile(mean, tau[np.ix_(slow, cells)], pools[k][slow])
+            offsets[np.ix_(slow, cells)] = quantile - mean
     return offsets
 
 
@@ -163,7 +171,9 @@ def price_entries(
                 quantity = (
                     entry.forecast
                     if rule
-                    else policies.quantile_decision(entry.forecast, offsets(predictions, name, tau))
+                    else policies.quantile_decision(
+                        entry.forecast, offsets(predictions, name, tau, rounding and policy == "newsvendor")
+                    )
                 )
                 priced = _price(policy, name, demand, seen, quantity, None, None, params, costs, predictions, rounding)
         entries.append(priced)

@@ -15,7 +15,13 @@ QUANTITY_MODELS: dict[str, str] = {
     "to its own level.",
     "poisson regression": "A Poisson GLM (log link) on the same features: effects read as percentages of demand, "
     "each with its 95% interval.",
+    "croston (sba)": "For slow movers: smooths the size of the sales and the gaps between them (Syntetos-Boylan "
+    "corrected). Offered when most periods sell nothing.",
+    "tsb": "For slow movers: smooths the chance of any sale and its size, and fades an item that stopped selling. "
+    "Offered when most periods sell nothing.",
 }
+INTERMITTENT = ("croston (sba)", "tsb")
+MOSTLY_ZEROS = 0.5  # share of periods with no demand from which the intermittent models are offered
 TARGETING_MODELS: dict[str, str] = {
     "logistic regression": "Logistic regression on scaled numbers and one-hot categories, L2-regularised.",
     "random forest": "60 trees of depth 10 on bootstrap samples (of at most 12,000 rows), averaged.",
@@ -36,11 +42,14 @@ ENTRIES = {
 }
 
 
-def models_for(family: str, names: tuple[str, ...] | list[str] | None = None) -> tuple[str, ...]:
-    """The named models of a family (all of them when none are named), checked."""
+def models_for(
+    family: str, names: tuple[str, ...] | list[str] | None = None, intermittent: bool = False
+) -> tuple[str, ...]:
+    """The named models of a family, checked; when none are named, the family's models (the
+    intermittent-demand ones only for `intermittent` demand: mostly periods with no sale)."""
     offered = BY_FAMILY[family]
     if not names:
-        return tuple(offered)
+        return tuple(n for n in offered if intermittent or n not in INTERMITTENT)
     unknown = [n for n in names if n not in offered]
     if unknown:
         raise BadParameter(

@@ -185,3 +185,77 @@ class StatusQuoRule:
 
     def predict(self, horizon: int) -> np.ndarray:
         return np.repeat(self.level_[:, None], horizon, axis=1)
+
+
+def _first_demand(y: np.ndarray) -> np.ndarray:
+    """Each series' mean non-zero demand (its first size estimate); 1 where it never sold."""
+    positive = np.where(y > 0, y, np.nan)
+    size = nanmean(positive, axis=1)
+    return np.where(np.isnan(size), 1.0, size)
+
+
+@dataclass
+class Croston:
+    """Intermittent demand (Croston, with the Syntetos-Boylan correction by default): smooth the size
+    of the non-zero demands and the number of periods between them, forecast size / interval. For
+    series that mostly sell nothing, where smoothing the zeros with the sales pulls both down.
+
+    Updates at a period with demand y > 0, q periods after the previous one:
+      z <- z + a (y - z);  p <- p + a (q - p);   forecast = (1 - a/2) z / p  (SBA), z / p (Croston)"""
+
+    alpha: float = 0.1
+    corrected: bool = True
+    name: str = "croston (sba)"
+
+    def fit(self, y: np.ndarray) -> Croston:
+        n_series, n = y.shape
+        size = _first_demand(y)
+        seen = (~np.isnan(y)).sum(axis=1)
+        demands = (y > 0).sum(axis=1)
+        interval = np.where(demands > 0, seen / np.maximum(demands, 1), np.maximum(seen, 1.0))
+        since = np.zeros(n_series)
+        for t in range(n):
+            value = y[:, t]
+            known = ~np.isnan(value)
+            since = since + known
+            sold = known & (value > 0)
+            size = np.where(sold, size + self.alpha * (np.nan_to_num(value) - size), size)
+            interval = np.where(sold, interval + self.alpha * (since - interval), interval)
+            since = np.where(sold, 0.0, since)
+        rate = size / np.maximum(interval, 1.0)
+        self.rate_ = rate * (1 - self.alpha / 2) if self.corrected else rate
+        self.rate_ = np.where(demands > 0, self.rate_, 0.0)
+        return self
+
+    def predict(self, horizon: int) -> np.ndarray:
+        return np.repeat(self.rate_[:, None], horizon, axis=1)
+
+
+@dataclass
+class TSB:
+    """Intermittent demand (Teunter-Syntetos-Babai): smooth the probability that a period has any
+    demand every period, and the size of the demands when there are some; forecast their product.
+    Unlike Croston it decays towards zero for an item that stopped selling.
+
+      d <- d + b (1[y > 0] - d) every period;  z <- z + a (y - z) when y > 0;  forecast = d z"""
+
+    alpha: float = 0.1
+    beta: float = 0.1
+    name: str = "tsb"
+
+    def fit(self, y: np.ndarray) -> TSB:
+        n = y.shape[1]
+        size = _first_demand(y)
+        seen = (~np.isnan(y)).sum(axis=1)
+        probability = np.where(seen > 0, (y > 0).sum(axis=1) / np.maximum(seen, 1), 0.0)
+        for t in range(n):
+            value = y[:, t]
+            known = ~np.isnan(value)
+            sold = known & (value > 0)
+            probability = np.where(known, probability + self.beta * (sold - probability), probability)
+            size = np.where(sold, size + self.alpha * (np.nan_to_num(value) - size), size)
+        self.rate_ = probability * size
+        return self
+
+    def predict(self, horizon: int) -> np.ndarray:
+        return np.repeat(self.rate_[:, None], horizon, axis=1)

@@ -18,8 +18,8 @@ from payoff.errors import PayoffError
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, Param, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.quantity import describe_ratio
-from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES
-from payoff.problem import COLUMN_ROLES, Problem
+from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
+from payoff.problem import COLUMN_ROLES, Problem, mostly_zeros
 from payoff.statusquo import DecisionColumn, Everybody, LastValue, MovingAverage, Nobody, Rule, StatusQuo
 from payoff.timegrid import count_periods, infer_frequency
 from payoff.ui import state
@@ -310,11 +310,18 @@ def describe_backtest(problem: Problem) -> None:
 
 def model_choice(framing: Framing) -> None:
     offered = list(BY_FAMILY[framing.family])
-    chosen = [m for m in state.choices().models if m in offered] or offered
+    default = list(models_for(framing.family, None, intermittent=_mostly_zeros_now()))
+    chosen = [m for m in state.choices().models if m in offered] or default
     picked = st.multiselect("Models to compare", offered, default=chosen, key=state.MODEL_PICK)
-    models = tuple(picked) if picked and len(picked) < len(offered) else ()
+    models = tuple(picked) if picked and picked != default else ()
     state.set_choices(replace(state.choices(), models=models))
     describe_models(framing.family)
+
+
+def _mostly_zeros_now() -> bool:
+    prepared = state.prepared()
+    target = prepared.roles.one(Role.TARGET) if prepared else None
+    return prepared is not None and mostly_zeros(prepared.frame, target)
 
 
 def describe_models(family: str) -> None:
