@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from payoff.compute import Compute
 from payoff.engines import Threshold, engine_for
 from payoff.engines.base import Progress
 from payoff.evaluate.impact import Impact
@@ -39,9 +40,11 @@ class Analysis:
         return [m.name for m in self.impact.models if m.kind == "model"]
 
 
-def run_analysis(problem: Problem, progress: Progress | None = None) -> Analysis:
+def run_analysis(problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> Analysis:
+    """Fit and price. `compute` (this process by default) says where the per-series work runs;
+    the numbers are the same wherever it runs."""
     engine = engine_for(problem.family)
-    predictions = engine.run(problem, progress)
+    predictions = engine.run(problem, progress, compute)
     return Analysis(problem, predictions, engine.price(problem, predictions, problem.values))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from payoff.analysis import Analysis
+from payoff.compute import Compute, from_environment
 from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
 from payoff.errors import PayoffError, ProblemErrors
 
@@ -73,6 +74,14 @@ def add_analyze_options(p: argparse.ArgumentParser, file_required: bool = True) 
     )
     p.add_argument("--sweep-up", type=float, default=100.0, metavar="PCT", help="and up by PCT%% (100)")
     p.add_argument("--sweep-points", type=int, default=9, help="points per sensitivity sweep (default 9)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="processes for the per-series models (default: $PAYOFF_WORKERS, else 1); the numbers do not change",
+    )
+    p.add_argument(
+        "--dask", metavar="ADDRESS", help="run the per-series models on this Dask scheduler (needs payoff[dask])"
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> Run:
@@ -125,7 +134,7 @@ def run_from_args(args: argparse.Namespace) -> Run:
         raise ProblemErrors(edge + list(error.problems)) from None
     if edge:
         raise ProblemErrors(edge)
-    analysis = run_analysis(problem)
+    analysis = run_analysis(problem, compute=compute_for(args))
     for flag in analysis.impact.evaluation.get("leakage_flags", []):
         print(
             f"payoff: warning: '{flag['column']}' {flag['reason']}; if it is only known after the outcome, "
@@ -133,6 +142,13 @@ def run_from_args(args: argparse.Namespace) -> Run:
             file=sys.stderr,
         )
     return Run(analysis, span, args.sweep_points)
+
+
+def compute_for(args: argparse.Namespace) -> Compute:
+    """Where the per-series work runs: the options, else the environment's default."""
+    default = from_environment()
+    workers = default.workers if args.workers is None else args.workers
+    return Compute(workers=workers, dask=args.dask or default.dask)
 
 
 def roles_for(args: argparse.Namespace, frame: Any, family: str) -> RoleMap:

@@ -68,6 +68,25 @@ def test_the_same_input_gives_byte_identical_json(tmp_path, customers):
     assert first == second
 
 
+def test_the_json_is_byte_identical_whatever_the_workers(tmp_path):
+    """Where the per-series models run never changes a number: one process, two, or three."""
+    sample = SAMPLES / "retail_sales.csv"
+    outputs = [
+        analyze(tmp_path, sample, "--framing", "perishable", "--workers", str(n), name=f"w{n}.json")[1]
+        for n in (1, 2, 3)
+    ]
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_bad_workers_and_an_absent_dask_scheduler_are_one_line(tmp_path, capsys):
+    sample = SAMPLES / "retail_sales.csv"
+    assert main(["analyze", str(sample), "--framing", "perishable", "--workers", "0"]) == 2
+    assert "Workers must be 1 or more" in capsys.readouterr().err
+    assert main(["analyze", str(sample), "--framing", "perishable", "--dask", "tcp://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "No Dask scheduler answered at tcp://127.0.0.1:9" in err and "Traceback" not in err
+
+
 def test_season_is_used_not_just_parsed(tmp_path):
     sample = SAMPLES / "call_centre.csv"
     plain, _ = analyze(tmp_path, sample, "--framing", "staffing", "--models", "seasonal naive", name="p.json")

@@ -9,6 +9,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from payoff.compute import Compute
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
 from payoff.framings.base import FromColumn, ParamValue
@@ -29,8 +30,9 @@ class Threshold:
 class Engine(Protocol):
     family: str
 
-    def run(self, problem: Problem, progress: Progress | None = None) -> Predictions:
-        """Fit and predict out of sample: the only step that fits models."""
+    def run(self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> Predictions:
+        """Fit and predict out of sample: the only step that fits models. `compute` says where the
+        per-series work runs; it never changes a number."""
         ...
 
     def price(

@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from payoff.compute import Compute
 from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import policies
@@ -39,7 +40,9 @@ from payoff.statusquo import DecisionColumn
 class QuantityEngine:
     family = "quantity"
 
-    def run(self, problem: Problem, progress: Progress | None = None) -> QuantityPredictions:
+    def run(
+        self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
+    ) -> QuantityPredictions:
         design = problem.evaluation
         assert isinstance(design, Backtest)
         columns = {key: value.column for key, value in problem.params if isinstance(value, FromColumn)}
@@ -58,7 +61,7 @@ class QuantityEngine:
         starts = window_starts(panel.n_periods, design.horizon, design.step, design.origins)
         rule = None if isinstance(problem.status_quo, DecisionColumn) else status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
         forecasts, fitted, _ = run_backtest(
-            panel, starts, design.horizon, problem.models, design.country, rule, progress
+            panel, starts, design.horizon, problem.models, design.country, rule, progress, compute
         )
         predictions = QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
         framing = problem.framing

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from payoff.compute import Compute
 from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import leakage
@@ -54,7 +55,11 @@ def status_quo_acts(status_quo: StatusQuo, frame: pd.DataFrame) -> np.ndarray:
 class TargetingEngine:
     family = "targeting"
 
-    def run(self, problem: Problem, progress: Progress | None = None) -> TargetingPredictions:
+    def run(
+        self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
+    ) -> TargetingPredictions:
+        # `compute` is not used here: there is no per-series work, and the classifiers already
+        # use every core of this machine through their own threads.
         design = problem.evaluation
         assert isinstance(design, CrossFit)
         table = problem.table

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from payoff.compute import Compute
 from payoff.evaluate.predictions import Failure, Forecasts
 from payoff.models import forecasters, regression
 from payoff.models.catalogue import STATUS_QUO
@@ -68,27 +69,41 @@ def run_backtest(
     country: str | None = None,
     rule: forecasters.StatusQuoRule | None = None,
     progress: Progress | None = None,
+    compute: Compute | None = None,
 ) -> tuple[tuple[Forecasts, ...], dict[str, regression.GlobalModel], FeatureSet | None]:
     """Every model's forecasts over every window (the status-quo rule first when there is one),
-    the global models as fitted at the last window (for explanations) and their features."""
+    the global models as fitted at the last window (for explanations) and their features.
+
+    The per-series models run first, in partitions of series (`compute`: this process, local
+    processes or a Dask cluster); the global models learn from every series at once, here."""
     catalogue = model_catalogue(panel)
     entries: list[tuple[str, object]] = [(STATUS_QUO, rule)] if rule is not None else []
     entries += [(name, catalogue[name]) for name in model_names]
-    needs_features = any(isinstance(model, regression.GlobalModel) for _, model in entries)
-    features = build_features(panel, horizon, country) if needs_features else None
+    local = [(name, model) for name, model in entries if not isinstance(model, regression.GlobalModel)]
+    needs_features = len(local) < len(entries)
     labels = window_labels(panel, starts, horizon)
-    total, done = len(entries) * len(starts), 0
+    raw: dict[str, list[tuple[np.ndarray | None, str | None]]] = {}
+    if local:
+        if progress:
+            progress(f"per-series models ({', '.join(name for name, _ in local)})", 0.0)
+        raw = local_forecasts(panel.y, local, starts, horizon, compute or Compute())
+    features = build_features(panel, horizon, country) if needs_features else None
+    total, done = len(entries) * len(starts), len(local) * len(starts)
     result = []
     for name, model in entries:
         windows, fallbacks, failures = [], [], []
         for k, start in enumerate(starts):
-            if progress:
-                progress(f"{name}: {labels[k].split(' (')[0]}", done / total)
-            forecast, fallback, failed = _forecast(name, model, panel, features, start, horizon, labels[k])
+            if name in raw:
+                forecast, error = raw[name][k]
+            else:
+                if progress:
+                    progress(f"{name}: {labels[k].split(' (')[0]}", done / total)
+                forecast, error = _global_forecast(model, panel, features, start, horizon)  # type: ignore[arg-type]
+                done += 1
+            forecast, fallback, failed = _finish(name, forecast, error, panel, start, horizon, labels[k])
             windows.append(forecast)
             fallbacks.append(fallback)
             failures += failed
-            done += 1
         result.append(
             Forecasts(name, np.concatenate(windows, axis=1), np.concatenate(fallbacks, axis=1), tuple(failures))
         )
@@ -102,24 +117,66 @@ def run_backtest(
     return tuple(result), fitted, features
 
 
-def _forecast(
-    name: str, model: object, panel: Panel, features: FeatureSet | None, start: int, horizon: int, window: str
+Outcome = tuple[np.ndarray | None, str | None]  # a window's forecasts, or why there are none
+
+
+def local_forecasts(
+    y: np.ndarray, models: list[tuple[str, object]], starts: tuple[int, ...], horizon: int, compute: Compute
+) -> dict[str, list[Outcome]]:
+    """The per-series models' forecasts at every origin, computed partition by partition and put
+    back in series order. A window that fails in any partition fails whole, as it would in one
+    process, so the numbers never depend on the split."""
+    parts = compute.partitions(y.shape[0])
+    chunks = compute.map(_partition, [(y[part], models, starts, horizon) for part in parts])
+    out: dict[str, list[Outcome]] = {}
+    for name, _ in models:
+        per_window: list[Outcome] = []
+        for k in range(len(starts)):
+            outcomes = [chunk[name][k] for chunk in chunks]
+            errors = [error for _, error in outcomes if error is not None]
+            if errors:
+                per_window.append((None, errors[0]))
+            else:
+                per_window.append((np.concatenate([f for f, _ in outcomes], axis=0), None))  # type: ignore[misc]
+        out[name] = per_window
+    return out
+
+
+def _partition(task: tuple[np.ndarray, list[tuple[str, object]], tuple[int, ...], int]) -> dict[str, list[Outcome]]:
+    """One block of series: every per-series model at every origin (runs in a worker)."""
+    y, models, starts, horizon = task
+    out: dict[str, list[Outcome]] = {}
+    for name, model in models:
+        out[name] = []
+        for start in starts:
+            try:
+                forecast = np.asarray(model.fit(y[:, :start]).predict(horizon), dtype="float64")  # type: ignore[attr-defined]
+                out[name].append((forecast, None))
+            except FITTING_ERRORS as error:
+                out[name].append((None, _reason(error)))
+    return out
+
+
+def _global_forecast(
+    model: regression.GlobalModel, panel: Panel, features: FeatureSet, start: int, horizon: int
+) -> Outcome:
+    try:
+        return np.asarray(model.fit(features, panel, start, horizon).predict(horizon), dtype="float64"), None
+    except FITTING_ERRORS as error:
+        return None, _reason(error)
+
+
+def _finish(
+    name: str, forecast: np.ndarray | None, error: str | None, panel: Panel, start: int, horizon: int, window: str
 ) -> tuple[np.ndarray, np.ndarray, list[Failure]]:
-    """One model's forecasts at one origin. Series it cannot forecast are decided with the last
-    value seen (0 if none), marked as fallback and listed with the reason, so the run completes
-    and nothing is hidden."""
+    """One model's forecasts at one origin, made whole. Series it could not forecast are decided
+    with the last value seen (0 if none), marked as fallback and listed with the reason, so the
+    run completes and nothing is hidden."""
     history = panel.y[:, :start]
     failures: list[Failure] = []
-    try:
-        if isinstance(model, regression.GlobalModel):
-            assert features is not None
-            forecast = model.fit(features, panel, start, horizon).predict(horizon)
-        else:
-            forecast = model.fit(history).predict(horizon)  # type: ignore[attr-defined]
-        forecast = np.asarray(forecast, dtype="float64")
-    except FITTING_ERRORS as error:
+    if forecast is None:
         forecast = np.full((panel.n_series, horizon), np.nan)
-        failures.append(Failure(name, _reason(error), None, window))
+        failures.append(Failure(name, error or "the model failed", None, window))
     observed = np.sum(~np.isnan(history), axis=1)
     short = observed < 2
     missing = np.isnan(forecast).any(axis=1) & ~short

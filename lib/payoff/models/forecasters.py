@@ -113,24 +113,42 @@ def holt_winters_states(
     level = nanmean(first, axis=1)
     level = np.where(np.isnan(level), 0.0, level)
     trend = np.zeros(rows)
-    seasonal = (
-        np.where(np.isnan(first - level[:, None]), 0.0, first - level[:, None]) if season > 1 else np.zeros((rows, 1))
+    # Time-major copies: each step reads one contiguous row instead of a column strided across
+    # every series (the same arithmetic, about twice as fast on thousands of series).
+    seasonal = np.ascontiguousarray(
+        (
+            np.where(np.isnan(first - level[:, None]), 0.0, first - level[:, None])
+            if season > 1
+            else np.zeros((rows, 1))
+        ).T
     )
+    by_time = np.ascontiguousarray(y.T)
+    gaps = bool(np.isnan(by_time).any())
     sse = np.zeros(rows)
     for t in range(m if season > 1 else 1, n):
-        value = y[:, t]
+        value = by_time[t]
         phase = t % m
-        s_old = seasonal[:, phase] if season > 1 else 0.0
-        predicted = level + phi * trend + s_old
-        seen = ~np.isnan(value)
-        error = np.where(seen, value - predicted, 0.0)
-        sse += error * error
-        new_level = np.where(seen, alpha * (value - s_old) + (1 - alpha) * (level + phi * trend), level + phi * trend)
-        new_trend = np.where(seen, beta * (new_level - level) + (1 - beta) * phi * trend, phi * trend)
-        if season > 1:
-            seasonal[:, phase] = np.where(seen, gamma * (value - level - phi * trend) + (1 - gamma) * s_old, s_old)
+        s_old = seasonal[phase] if season > 1 else 0.0
+        damped = level + phi * trend
+        predicted = damped + s_old
+        if gaps:
+            seen = ~np.isnan(value)
+            error = np.where(seen, value - predicted, 0.0)
+            sse += error * error
+            new_level = np.where(seen, alpha * (value - s_old) + (1 - alpha) * damped, damped)
+            new_trend = np.where(seen, beta * (new_level - level) + (1 - beta) * phi * trend, phi * trend)
+            if season > 1:
+                seasonal[phase] = np.where(seen, gamma * (value - level - phi * trend) + (1 - gamma) * s_old, s_old)
+        else:
+            error = value - predicted
+            sse += error * error
+            new_level = alpha * (value - s_old) + (1 - alpha) * damped
+            new_trend = beta * (new_level - level) + (1 - beta) * phi * trend
+            if season > 1:
+                seasonal[phase] = gamma * (value - level - phi * trend) + (1 - gamma) * s_old
         level, trend = new_level, new_trend
     order = (np.arange(n - m, n) % m) if season > 1 else np.zeros(1, dtype=int)
+    seasonal = seasonal.T
     return level, trend, seasonal[:, order], sse
 
 

@@ -1,0 +1,82 @@
+"""Where the per-series work runs: in this process, in N local processes (joblib), or on an
+existing Dask cluster (the ``payoff[dask]`` extra).
+
+The per-series forecasters see one series at a time, so a partition's result does not depend on
+which other series share it: the numbers are the same whatever the split and wherever it runs.
+Partitions are contiguous blocks of series, put back in order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TypeVar
+
+import numpy as np
+
+from payoff.errors import PayoffError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+WORKERS_ENV = "PAYOFF_WORKERS"  # the app's default, for whoever runs the server
+DASK_ENV = "PAYOFF_DASK"
+
+
+class ComputeError(PayoffError):
+    """The chosen place to compute cannot be used (no dask extra, no scheduler at the address)."""
+
+
+@dataclass(frozen=True)
+class Compute:
+    workers: int = 1  # local processes; 1 runs everything in this process
+    dask: str | None = None  # a Dask scheduler's address, e.g. tcp://10.0.0.5:8786
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ComputeError(f"Workers must be 1 or more (got {self.workers}).")
+
+    @property
+    def describe(self) -> str:
+        if self.dask:
+            return f"Dask cluster at {self.dask}"
+        return "this process" if self.workers == 1 else f"{self.workers} local processes"
+
+    def partitions(self, n_series: int) -> list[slice]:
+        """Contiguous blocks of series, one per worker (several per worker on a cluster so a
+        slow partition does not hold the rest), never an empty one."""
+        parts = self.workers * (4 if self.dask else 1)
+        bounds = np.linspace(0, n_series, min(max(parts, 1), max(n_series, 1)) + 1).round().astype(int)
+        return [slice(int(a), int(b)) for a, b in pairwise(bounds) if b > a]
+
+    def map(self, function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+        """`function` over `items`, results in the items' order."""
+        if not self.dask and (self.workers == 1 or len(items) <= 1):
+            return [function(item) for item in items]
+        if not self.dask:
+            from joblib import Parallel, delayed
+
+            return list(Parallel(n_jobs=self.workers, backend="loky")(delayed(function)(item) for item in items))
+        try:
+            from dask.distributed import Client
+        except ImportError as error:
+            raise ComputeError("Running on a Dask cluster needs the dask extra: pip install 'payoff[dask]'.") from error
+        try:
+            client = Client(self.dask, timeout="15s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ComputeError(
+                f"No Dask scheduler answered at {self.dask} ({error}). Check the address, or run without --dask."
+            ) from error
+        with client:  # the same partitions as joblib's, as tasks on the cluster
+            return list(client.gather(client.map(function, items, pure=False)))
+
+
+def from_environment() -> Compute:
+    """The server's default, from PAYOFF_WORKERS and PAYOFF_DASK (unset: this process)."""
+    text = os.environ.get(WORKERS_ENV, "1").strip() or "1"
+    try:
+        workers = int(text)
+    except ValueError as error:
+        raise ComputeError(f"{WORKERS_ENV} must be a whole number of processes, not '{text}'.") from error
+    return Compute(workers=workers, dask=os.environ.get(DASK_ENV) or None)
