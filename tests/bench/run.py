@@ -22,6 +22,13 @@ BENCHES = {
         "replicates and the full sensitivity sweep",
         {"backtest_s": 20.0, "recost_median_ms": 50.0, "peak_memory_mb": 1500.0, "bootstrap_and_sensitivity_s": 3.0},
     ),
+    "oracle": (
+        "tests.bench.oracle",
+        "500 series x 730 days (weekly and yearly seasonality, promotions known in advance, Poisson noise), "
+        "perishable at price 10 and unit cost 4, 4 tests of 28 days: each model's and auto's cost as a ratio to "
+        "the oracle that knows the true demand distribution",
+        {"auto_vs_oracle": 1.15},
+    ),
     "slow_movers": (
         "tests.bench.slow_movers",
         "500 Poisson slow movers x 730 days (means 0.1 to 2 a day, weekly pattern), perishable at price 10 and "

@@ -11,12 +11,11 @@ import time
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
 from tests.bench.common import peak_rss_bytes
+from tests.bench.oracle import PRICE, UNIT_COST, ratios_to_oracle
 
 SERIES, DAYS = 500, 730
-PRICE, UNIT_COST = 10.0, 4.0
 WEEKLY = np.array([0.7, 0.8, 0.9, 1.0, 1.1, 1.5, 1.0])
 
 
@@ -30,7 +29,7 @@ def truth() -> tuple[pd.DatetimeIndex, np.ndarray]:
 def main() -> None:
     from payoff.analysis import run_analysis
     from payoff.data.roles import Role, RoleMap, Shape
-    from payoff.models.catalogue import AUTO, STATUS_QUO
+    from payoff.models.catalogue import AUTO
     from payoff.problem import make_problem
 
     dates, rate = truth()
@@ -47,22 +46,7 @@ def main() -> None:
     start = time.perf_counter()
     analysis = run_analysis(problem)
     seconds = time.perf_counter() - start
-    predictions = analysis.predictions
-    cells = predictions.periods[predictions.scored]
-    actual = demand[:, cells].astype(float)
-    under, over = PRICE - UNIT_COST, UNIT_COST
-    tau = under / (under + over)
-
-    def cost(stock: np.ndarray) -> float:
-        return float((under * np.maximum(actual - stock, 0) + over * np.maximum(stock - actual, 0)).sum())
-
-    oracle = cost(poisson.ppf(tau, rate[:, cells]))
-    ratios = {}
-    for entry in analysis.impact.models:
-        if entry.money is None or entry.name == STATUS_QUO:
-            continue
-        ratios[entry.name] = cost(analysis.impact.decisions[entry.name]) / oracle
-        assert abs(cost(analysis.impact.decisions[entry.name]) - entry.money) < 1e-6 * entry.money
+    ratios = ratios_to_oracle(analysis, rate, demand)
     best = min((v, k) for k, v in ratios.items() if k != AUTO)
     print(
         json.dumps(

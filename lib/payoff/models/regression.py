@@ -20,7 +20,7 @@ from payoff.models.features import FeatureSet
 from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
 
-MAX_TRAIN_ROWS = 150_000  # the most recent cells: keeps a 500-series refit to about a second
+MAX_TRAIN_ROWS = 150_000  # cells a global model learns from: keeps a refit to about a second
 MIN_TRAIN_ROWS = 20
 
 
@@ -32,8 +32,11 @@ def training_rows(panel: Panel, end: int, warmup: int) -> np.ndarray:
     target = panel.y.reshape(-1)[cells]
     cells = cells[~np.isnan(target)]
     if len(cells) > MAX_TRAIN_ROWS:
-        order = np.argsort(cells % n, kind="stable")  # oldest periods first
-        cells = np.sort(cells[order[-MAX_TRAIN_ROWS:]])
+        # A fixed random sample over every series and the whole usable history, the same at every
+        # run. Keeping only the most recent cells left a 20,000-series catalogue 7 days each: no
+        # week, let alone a year, to learn from.
+        keep = np.random.default_rng(0).choice(len(cells), MAX_TRAIN_ROWS, replace=False)
+        cells = np.sort(cells[keep])
     return cells
 
 
@@ -52,7 +55,7 @@ class GlobalModel:
     name: str = ""
     scaled: bool = False  # learn on each series divided by its own level
 
-    def _estimator(self, features: FeatureSet, columns: np.ndarray):  # pragma: no cover - overridden
+    def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):  # pragma: no cover
         raise NotImplementedError
 
     def fit(self, features: FeatureSet, panel: Panel, end: int, horizon: int) -> GlobalModel:
@@ -67,7 +70,7 @@ class GlobalModel:
         series = rows // panel.n_periods
         x = self._scaled(matrix, features, self.level_[series])
         y = panel.y.reshape(-1)[rows] / self.level_[series]
-        self.estimator_ = self._estimator(features, self.columns_)
+        self.estimator_ = self._estimator(features, self.columns_, counts=bool(np.all(y >= 0)))
         self.estimator_.fit(x[:, self.columns_], y)
         self.features_, self.panel_, self.end_ = features, panel, end
         return self
@@ -105,8 +108,11 @@ def _levels(panel: Panel, end: int) -> np.ndarray:
 @dataclass
 class LinearRegression(GlobalModel):
     name: str = "linear regression"
+    # On raw units one line serves a 2-unit and a 200-unit series badly (the big ones dominate
+    # the squared error); on each series' own scale they weigh alike. Oracle workload: 1.19x -> 1.04x.
+    scaled: bool = True
 
-    def _estimator(self, features: FeatureSet, columns: np.ndarray):
+    def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):
         position = {c: i for i, c in enumerate(columns)}
         categorical = [position[i] for i in features.categorical if i in position and features.names[i] != "series"]
         numeric = [position[i] for i in columns if i not in features.categorical]
@@ -129,10 +135,14 @@ class GradientBoosting(GlobalModel):
     scaled: bool = True
     max_iter: int = 150
 
-    def _estimator(self, features: FeatureSet, columns: np.ndarray):
+    def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):
         names = [features.names[i] for i in columns]
         categorical = {features.names[i] for i in features.categorical} - {"series"}
         return HistGradientBoostingRegressor(
+            # Demand is a count: a log-link Poisson loss makes promotions and seasons multiply
+            # demand, as they do (oracle workload 1.06x -> 1.05x). Negative targets (returns
+            # netted in) cannot take it, and fall back to squared error.
+            loss="poisson" if counts else "squared_error",
             max_iter=self.max_iter,
             learning_rate=0.08,
             max_leaf_nodes=31,
