@@ -11,8 +11,9 @@ st.caption("Change the framing, costs or status quo on the Problem page; the def
 problem = problem_view.current_problem(prepared, framing)
 with st.expander("The models compared"):
     problem_view.describe_models(framing.family)
+compute = results_view.compute_choice()
 if st.button("Run models", key=state.RUN_MODELS, type="primary", disabled=problem is None) and problem is not None:
-    results_view.run(problem)
+    results_view.run(problem, compute)
 
 analysis = state.analysis()
 if analysis is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from payoff import budget
 from payoff.analysis import Analysis
 from payoff.compute import Compute, from_environment
 from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
@@ -34,10 +35,15 @@ def write_json(payload: dict[str, Any], target: str | None) -> None:
         Path(target).write_text(text + "\n", encoding="utf-8")
 
 
+# The app's 200 MB upload limit is the browser's; on the command line the memory budget decides.
+NO_UPLOAD_LIMIT = sys.maxsize
+
+
 def read_file(path: str) -> bytes:
     file = Path(path)
     if not file.is_file():
         raise PayoffError(f"No such file: {path}")
+    budget.check_file(file.stat().st_size, file.name)
     return file.read_bytes()
 
 
@@ -95,7 +101,7 @@ def run_from_args(args: argparse.Namespace) -> Run:
     if not args.framing:
         raise PayoffError("Say which question to answer with --framing (see 'payoff framings').")
     framing = catalogue.get(args.framing)
-    table = read_table(read_file(args.file), Path(args.file).name)
+    table = read_table(read_file(args.file), Path(args.file).name, max_bytes=NO_UPLOAD_LIMIT)
     frame = table.frame
     if args.aggregate:
         date = args.date or suggest_roles(frame).one(Role.DATE)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from tests.bench.common import peak_rss_bytes, rss_bytes, trust_seconds
 
-ROWS = 100_000
+ROWS = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 100_000
 
 
 def workload() -> pd.DataFrame:

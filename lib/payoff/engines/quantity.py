@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from payoff import budget
 from payoff.compute import Compute
 from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
@@ -58,6 +59,7 @@ class QuantityEngine:
             problem.features,
             columns,
         )
+        budget.check_quantity(panel.n_series, panel.n_periods)  # before anything is fitted
         starts = window_starts(panel.n_periods, design.horizon, design.step, design.origins)
         rule = None if isinstance(problem.status_quo, DecisionColumn) else status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
         forecasts, fitted, _ = run_backtest(

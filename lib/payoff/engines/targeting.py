@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from payoff import budget
 from payoff.compute import Compute
 from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Progress, Threshold, Values
@@ -63,6 +64,7 @@ class TargetingEngine:
         design = problem.evaluation
         assert isinstance(design, CrossFit)
         table = problem.table
+        budget.check_targeting(len(table), len(problem.features))
         known = np.flatnonzero(table[problem.target].notna().to_numpy())
         frame = table.iloc[known].reset_index(drop=True)
         positive, label = outcome(frame, problem.target, design.positive_class)

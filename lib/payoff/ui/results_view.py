@@ -3,6 +3,7 @@ and leakage warnings. Shared by the Models and Impact pages."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -11,23 +12,48 @@ import streamlit as st
 
 from payoff import charts, formatting
 from payoff.analysis import Analysis, recost, run_analysis
+from payoff.compute import Compute, from_environment
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.problem import Problem, same_design
-from payoff.ui import saved_view
+from payoff.ui import saved_view, state
 from payoff.ui.widgets import plain, show_error
 
 
-def run(problem: Problem) -> None:
+def compute_choice() -> Compute:
+    """Where the per-series models run: the server's default (PAYOFF_WORKERS, PAYOFF_DASK) or the
+    processes the user asks for. It changes the time, never a number."""
+    try:
+        default = from_environment()
+    except PayoffError as error:
+        show_error(error)
+        default = Compute()
+    with st.expander("Computing"):
+        cores = max(os.cpu_count() or 1, default.workers)
+        workers = st.number_input(
+            "Processes for the per-series models",
+            1,
+            cores,
+            default.workers,
+            key=state.WORKERS,
+            help=f"This server has {cores} cores. More processes finish big catalogues sooner; the numbers are "
+            "the same whatever you choose.",
+        )
+        if default.dask:
+            st.caption(f"The per-series models run on the Dask cluster at {plain(default.dask)}.")
+    return Compute(workers=int(workers), dask=default.dask)
+
+
+def run(problem: Problem, compute: Compute | None = None) -> None:
     bar = st.progress(0.0, text="Starting")
 
     def progress(message: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=plain(message))
 
     try:
-        analysis = run_analysis(problem, progress)
+        analysis = run_analysis(problem, progress, compute)
     except PayoffError as error:
         bar.empty()
         show_error(error)

@@ -33,6 +33,7 @@ UPLOAD = "w.upload"
 SAMPLE_PICK = "w.sample_pick"
 SAMPLE_LOAD = "w.sample_load"
 RUN_MODELS = "w.run_models"
+WORKERS = "w.workers"  # not a file's choice: kept when another file is loaded
 ROLE_EDITOR = FILE + "roles"
 SHAPE_PICK = FILE + "shape"
 OPT_PREFIX = FILE + "opt."

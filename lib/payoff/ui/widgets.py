@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from payoff import budget
 from payoff.data.load import LoadedTable, LoadOptions, read_table
 from payoff.errors import PayoffError
 from payoff.ui import state
@@ -40,6 +41,7 @@ def current_table() -> LoadedTable | None:
     if dataset is None:
         return None
     try:
+        budget.check_file(len(dataset.content), dataset.name)  # outside the cache: the limit may change
         return load_cached(dataset.content, dataset.name, dataset.options)
     except PayoffError as error:
         show_error(error)

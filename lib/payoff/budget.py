@@ -1,0 +1,94 @@
+"""The memory budget: a file or a run that would need more memory than the limit is refused
+before the work starts, with the limit and what to do, instead of the machine swapping or the
+process being killed half-way.
+
+The limit is PAYOFF_MEMORY_BUDGET ("8GB", "1500MB"), else three quarters of this machine's
+memory. The needs are estimated from peaks measured on the benchmarks (docs/benchmarks.md):
+they are the whole process's peak, so the table already loaded is counted."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from payoff.errors import PayoffError
+
+BUDGET_ENV = "PAYOFF_MEMORY_BUDGET"
+
+# Measured peaks (tests/bench/oracle.py, tests/bench/targeting.py), with a margin of a fifth.
+PROCESS_BASE = 400 * 2**20  # Python, pandas, scikit-learn and the table's own columns
+BYTES_PER_CELL = 350  # quantity: per (series, period) cell, 287 measured from 5,000 to 20,000 series
+BYTES_PER_VALUE = 120  # targeting: per (entity, column) value
+FILE_FACTOR = 6  # reading a file: its size times this (intake measures under 5x)
+
+_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30, "TB": 2**40}
+
+
+class OverBudget(PayoffError):
+    """The work would need more memory than the budget allows."""
+
+
+def parse_size(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?B?)\s*", text.upper())
+    if not match:
+        raise PayoffError(f"{BUDGET_ENV} takes a size like 8GB or 1500MB, not '{text}'.")
+    unit = match.group(2) if match.group(2).endswith("B") or not match.group(2) else match.group(2) + "B"
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def machine_memory() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # not a POSIX system: assume a small laptop
+        return 8 * 2**30
+
+
+def limit() -> int:
+    text = os.environ.get(BUDGET_ENV, "").strip()
+    return parse_size(text) if text else machine_memory() * 3 // 4
+
+
+def size_text(n_bytes: float) -> str:
+    return f"{n_bytes / 2**30:,.1f} GB" if n_bytes >= 2**30 else f"{n_bytes / 2**20:,.0f} MB"
+
+
+def _limit_text(budget: int) -> str:
+    source = (
+        BUDGET_ENV
+        if os.environ.get(BUDGET_ENV, "").strip()
+        else f"three quarters of this machine's memory; set {BUDGET_ENV} to change it"
+    )
+    return f"{size_text(budget)} ({source})"
+
+
+def check_file(size: int, name: str) -> None:
+    """Refuse a file whose reading alone would pass the budget."""
+    budget, needed = limit(), size * FILE_FACTOR
+    if needed > budget:
+        raise OverBudget(
+            f"Reading '{name}' ({size_text(size)}) needs about {size_text(needed)} of memory; the limit is "
+            f"{_limit_text(budget)}. Split the file (by store, region or year) or drop columns you do not need, "
+            "or run Payoff on a machine with more memory."
+        )
+
+
+def check_quantity(n_series: int, n_periods: int) -> None:
+    budget = limit()
+    needed = PROCESS_BASE + BYTES_PER_CELL * n_series * n_periods
+    if needed > budget:
+        raise OverBudget(
+            f"A backtest of {n_series:,} series x {n_periods:,} periods needs about {size_text(needed)} of memory; "
+            f"the limit is {_limit_text(budget)}. Analyse fewer series at once (filter the file by store or "
+            "category), aggregate to weeks or months, or raise the limit on a machine with more memory."
+        )
+
+
+def check_targeting(n_rows: int, n_columns: int) -> None:
+    budget = limit()
+    needed = PROCESS_BASE + BYTES_PER_VALUE * n_rows * max(n_columns, 1)
+    if needed > budget:
+        raise OverBudget(
+            f"Fitting {n_rows:,} rows x {n_columns:,} columns needs about {size_text(needed)} of memory; the limit "
+            f"is {_limit_text(budget)}. Use a random sample of the rows (a few hundred thousand are plenty to "
+            "rank), drop columns the models do not need, or raise the limit on a machine with more memory."
+        )
