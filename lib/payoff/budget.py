@@ -61,34 +61,37 @@ def _limit_text(budget: int) -> str:
     return f"{size_text(budget)} ({source})"
 
 
-def check_file(size: int, name: str) -> None:
-    """Refuse a file whose reading alone would pass the budget."""
-    budget, needed = limit(), size * FILE_FACTOR
+def _check(needed: int, what: str, advice: str) -> None:
+    budget = limit()
     if needed > budget:
         raise OverBudget(
-            f"Reading '{name}' ({size_text(size)}) needs about {size_text(needed)} of memory; the limit is "
-            f"{_limit_text(budget)}. Split the file (by store, region or year) or drop columns you do not need, "
-            "or run Payoff on a machine with more memory."
+            f"{what} needs about {size_text(needed)} of memory; the limit is {_limit_text(budget)}. {advice}"
         )
+
+
+def check_file(size: int, name: str) -> None:
+    """Refuse a file whose reading alone would pass the budget."""
+    _check(
+        size * FILE_FACTOR,
+        f"Reading '{name}' ({size_text(size)})",
+        "Split the file (by store, region or year) or drop columns you do not need, or run Payoff on a machine "
+        "with more memory.",
+    )
 
 
 def check_quantity(n_series: int, n_periods: int) -> None:
-    budget = limit()
-    needed = PROCESS_BASE + BYTES_PER_CELL * n_series * n_periods
-    if needed > budget:
-        raise OverBudget(
-            f"A backtest of {n_series:,} series x {n_periods:,} periods needs about {size_text(needed)} of memory; "
-            f"the limit is {_limit_text(budget)}. Analyse fewer series at once (filter the file by store or "
-            "category), aggregate to weeks or months, or raise the limit on a machine with more memory."
-        )
+    _check(
+        PROCESS_BASE + BYTES_PER_CELL * n_series * n_periods,
+        f"A backtest of {n_series:,} series x {n_periods:,} periods",
+        "Analyse fewer series at once (filter the file by store or category), aggregate to weeks or months, or "
+        "raise the limit on a machine with more memory.",
+    )
 
 
 def check_targeting(n_rows: int, n_columns: int) -> None:
-    budget = limit()
-    needed = PROCESS_BASE + BYTES_PER_VALUE * n_rows * max(n_columns, 1)
-    if needed > budget:
-        raise OverBudget(
-            f"Fitting {n_rows:,} rows x {n_columns:,} columns needs about {size_text(needed)} of memory; the limit "
-            f"is {_limit_text(budget)}. Use a random sample of the rows (a few hundred thousand are plenty to "
-            "rank), drop columns the models do not need, or raise the limit on a machine with more memory."
-        )
+    _check(
+        PROCESS_BASE + BYTES_PER_VALUE * n_rows * max(n_columns, 1),
+        f"Fitting {n_rows:,} rows x {n_columns:,} columns",
+        "Use a random sample of the rows (a few hundred thousand are plenty to rank), drop columns the models do "
+        "not need, or raise the limit on a machine with more memory.",
+    )
