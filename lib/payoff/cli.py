@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from payoff import samples
-from payoff.cli_args import NO_UPLOAD_LIMIT, add_analyze_options, read_file, run_from_args, write_json
+from payoff.cli_args import add_analyze_options, byte_limit, read_file, run_from_args, write_json
 from payoff.cli_carry import add_commands, save_run
 from payoff.data import quality
 from payoff.data.load import read_table
@@ -56,7 +56,7 @@ def cmd_framings(args: argparse.Namespace) -> int:
 
 
 def inspect_payload(content: bytes, name: str) -> dict[str, Any]:
-    table = read_table(content, name, max_bytes=NO_UPLOAD_LIMIT)
+    table = read_table(content, name, max_bytes=byte_limit())
     roles = suggest_roles(table.frame)
     findings = quality.check(table.frame, roles)
     return {

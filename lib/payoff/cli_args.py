@@ -35,8 +35,10 @@ def write_json(payload: dict[str, Any], target: str | None) -> None:
         Path(target).write_text(text + "\n", encoding="utf-8")
 
 
-# The app's 200 MB upload limit is the browser's; on the command line the memory budget decides.
-NO_UPLOAD_LIMIT = sys.maxsize
+def byte_limit() -> int:
+    """The app's 200 MB upload limit is the browser's; on the command line the memory budget
+    decides how big a file (or what it unpacks to) may be."""
+    return budget.limit() // budget.FILE_FACTOR
 
 
 def read_file(path: str) -> bytes:
@@ -101,7 +103,7 @@ def run_from_args(args: argparse.Namespace) -> Run:
     if not args.framing:
         raise PayoffError("Say which question to answer with --framing (see 'payoff framings').")
     framing = catalogue.get(args.framing)
-    table = read_table(read_file(args.file), Path(args.file).name, max_bytes=NO_UPLOAD_LIMIT)
+    table = read_table(read_file(args.file), Path(args.file).name, max_bytes=byte_limit())
     frame = table.frame
     if args.aggregate:
         date = args.date or suggest_roles(frame).one(Role.DATE)

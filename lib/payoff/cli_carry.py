@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from payoff.analysis import Analysis
-from payoff.cli_args import NO_UPLOAD_LIMIT, add_analyze_options, read_file, run_from_args, write_json
+from payoff.cli_args import add_analyze_options, byte_limit, read_file, run_from_args, write_json
 from payoff.errors import PayoffError
 from payoff.store import Store
 
@@ -91,7 +91,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     if args.score:
         if analysis.family != "targeting":
             raise PayoffError("--score scores a file of current entities: it is for targeting framings only.")
-        current = read_table(read_file(args.score), Path(args.score).name, max_bytes=NO_UPLOAD_LIMIT)
+        current = read_table(read_file(args.score), Path(args.score).name, max_bytes=byte_limit())
         scored = score_current(analysis, current.frame)
         for issue in current.detection.issues:
             print(f"payoff: note: {args.score}: {issue.message}", file=sys.stderr)

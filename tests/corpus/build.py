@@ -7,7 +7,10 @@ by `large_cases()` instead of being committed."""
 
 from __future__ import annotations
 
+import functools
+import gzip
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -69,6 +72,66 @@ def workbook_bytes() -> bytes:
     return buffer.getvalue()
 
 
+GOOD_TABLE = b"date,store,units\n2026-01-01,north,3\n2026-01-02,north,5\n2026-01-03,north,4\n"
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def zipped(members: dict[str, bytes], encrypted: str | None = None) -> bytes:
+    """A zip with fixed dates (the same bytes every build); `encrypted` marks one member as
+    password-protected (the flag a password tool sets)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+    content = bytearray(buffer.getvalue())
+    if encrypted:  # zipfile cannot encrypt: set the "encrypted" bit in both headers, as a tool would
+        assert len(members) == 1
+        content[6] |= 0x1  # the local header's flags
+        content[content.find(b"PK\x01\x02") + 8] |= 0x1  # the central directory's
+    return bytes(content)
+
+
+def billion_laughs_workbook() -> bytes:
+    """A real workbook whose sheet declares nested entities (the XML entity bomb): expanded, the
+    one cell would hold 10**9 copies of "lol"."""
+    book = openpyxl.Workbook()
+    book.active.append(["store", "units"])
+    book.active.append(["north", 3])
+    plain = io.BytesIO()
+    book.save(plain)
+    entities = b'<!ENTITY lol0 "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = b"<!DOCTYPE worksheet [" + entities + b"]>" + data.replace(b"<t>north</t>", b"<t>&lol9;</t>")
+            target.writestr(zipfile.ZipInfo(info.filename, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def compressed_cases() -> dict[str, bytes]:
+    zeros = b"a,b\n" + b"0,0\n" * 2_000_000  # 8 MB that deflates to a few KB: over the 1 MB test limit
+    bomb_gz = gzip.compress(zeros, mtime=0)
+    lying_gz = bomb_gz[:-4] + (100).to_bytes(4, "little")  # declares 100 bytes, holds 8 MB
+    return {
+        "sales.csv.gz": gzip.compress(GOOD_TABLE, mtime=0),
+        "export.zip": zipped({"export/sales.csv": GOOD_TABLE, "__MACOSX/export/._sales.csv": b"junk"}),
+        "two_tables.zip": zipped({"stores.csv": GOOD_TABLE, "items.csv": GOOD_TABLE}),
+        "no_table.zip": zipped({"readme.md": b"nothing here"}),
+        "zip_bomb.zip": zipped({"zeros.csv": zeros}),
+        "gzip_bomb.csv.gz": bomb_gz,
+        "lying_gzip.csv.gz": lying_gz,
+        "cut_gzip.csv.gz": gzip.compress(GOOD_TABLE * 50, mtime=0)[:60],
+        "nested.zip": zipped({"inner.csv": zipped({"sales.csv": GOOD_TABLE})}),
+        "password.zip": zipped({"sales.csv": GOOD_TABLE}, encrypted="sales.csv"),
+        "billion_laughs.xlsx": billion_laughs_workbook(),
+    }
+
+
+@functools.cache
 def large_cases() -> dict[str, bytes]:
     huge = "id,note\n1," + "x" * 3_000_000 + "\n2,short\n"
     wide = ",".join(f"c{i}" for i in range(5000)) + "\n" + ",".join("1" for _ in range(5000)) + "\n"
@@ -77,6 +140,7 @@ def large_cases() -> dict[str, bytes]:
         "huge_field.csv": huge.encode(),
         "five_thousand_columns.csv": wide.encode(),
         "oversize.csv": oversize.encode(),
+        **compressed_cases(),
     }
 
 

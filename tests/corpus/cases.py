@@ -187,7 +187,23 @@ CASES: tuple[Case, ...] = (
     Case("huge_field.csv", check=lambda t: assert_(len(t.frame.loc[0, "note"]) == 3_000_000)),
     Case("five_thousand_columns.csv", "too_many_columns", ("5,000 columns",)),
     Case("oversize.csv", "too_large", ("limit",)),
+    # Compressed exports: one table inside loads; anything else is refused before inflating.
+    Case("sales.csv.gz", says=("read 'sales.csv' from the gzip file",), check=lambda t: _good(t, "gzip")),
+    Case("export.zip", says=("read 'sales.csv' from the zip file",), check=lambda t: _good(t, "zip")),
+    Case("two_tables.zip", "unsupported_format", ("2 tables", "'stores.csv'", "'items.csv'", "upload the one")),
+    Case("no_table.zip", "unsupported_format", ("no table", "readme.md")),
+    Case("zip_bomb.zip", "too_large", ("unpacks to 'zeros.csv' of 8.0 MB", "refused it before unpacking")),
+    Case("gzip_bomb.csv.gz", "too_large", ("unpacks to a table of 8.0 MB", "refused it before unpacking")),
+    Case("lying_gzip.csv.gz", "too_large", ("more than 1.0 MB, though its header says 0.0 MB", "stopped unpacking")),
+    Case("cut_gzip.csv.gz", "unreadable", ("cut-off gzip",)),
+    Case("nested.zip", "unsupported_format", ("another archive", "'inner.csv'")),
+    Case("password.zip", "unsupported_format", ("password-protected",)),
+    Case("billion_laughs.xlsx", "unsupported_format", ("XML entity declarations",)),
 )
+
+
+def _good(table: LoadedTable, kind: str) -> None:
+    assert _col(table, "units") == [3, 5, 4] and table.detection.file_type == f"text in a {kind} file"
 
 
 def assert_(condition: bool) -> None:

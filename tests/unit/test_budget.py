@@ -67,4 +67,4 @@ def test_the_command_line_is_not_capped_at_the_upload_limit(monkeypatch):
 
     monkeypatch.setattr(load, "read_table", spy)
     assert main(["analyze", str(SAMPLE), "--framing", "perishable"]) == 2
-    assert seen["max_bytes"] > 2**40
+    assert seen["max_bytes"] == budget.limit() // budget.FILE_FACTOR > load.DEFAULT_MAX_BYTES

@@ -81,3 +81,24 @@ def test_analyze_user_errors_exit_2(args, words, capsys):
     assert main(["analyze", sample, *args]) == 2
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "words"),
+    [
+        ("sales.csv.gz", 0, "text in a gzip file"),
+        ("export.zip", 0, "text in a zip file"),
+        ("two_tables.zip", 2, "holds 2 tables: 'stores.csv', 'items.csv'"),
+        ("billion_laughs.xlsx", 2, "XML entity declarations"),
+    ],
+)
+def test_compressed_files_through_the_cli(name, code, words, tmp_path, capsys):
+    from tests.corpus.cases import content
+
+    path = tmp_path / name
+    path.write_bytes(content(name))
+    assert main(["inspect", str(path)]) == code
+    out, err = capsys.readouterr()
+    assert words in (out if code == 0 else err)
+    if code:
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -59,3 +59,30 @@ def _options(**kwargs):
     from payoff.data.load import LoadOptions
 
     return LoadOptions(**kwargs)
+
+
+def test_a_bomb_is_refused_before_any_byte_is_inflated(monkeypatch):
+    """The zip and gzip bombs are refused from their declared sizes: inflating is never started."""
+    import zipfile
+    import zlib
+
+    def never(*args, **kwargs):
+        raise AssertionError("inflating started")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", never)
+    monkeypatch.setattr(zlib, "decompressobj", never)
+    for name in ("zip_bomb.zip", "gzip_bomb.csv.gz"):
+        with pytest.raises(PayoffError, match="refused it before unpacking"):
+            read_table(content(name), name, max_bytes=TEST_LIMIT)
+
+
+def test_a_workbook_is_held_to_its_declared_sizes():
+    """A workbook whose parts declare more than 8x the limit is refused before openpyxl opens it:
+    the two-row workbook's parts declare about 9 KB, so a 1 KB limit refuses it."""
+    from payoff.data.archive import check_workbook
+    from payoff.errors import FileTooLarge
+
+    workbook = content("multi_sheet.xlsx")
+    check_workbook(workbook, "multi_sheet.xlsx", limit=len(workbook))
+    with pytest.raises(FileTooLarge, match=r"of spreadsheet XML; the limit is 0\.0 MB"):
+        check_workbook(workbook, "multi_sheet.xlsx", limit=1_000)

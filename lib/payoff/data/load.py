@@ -12,13 +12,15 @@ from pathlib import PurePath
 
 import pandas as pd
 import pyarrow as pa
+from defusedxml import DefusedXmlException
 
-from payoff.data import parse, sniff
+from payoff.data import archive, parse, sniff
 from payoff.data.convert import ColumnType, LoadIssue, TypingContext, type_column
 from payoff.errors import (
     EmptyFile,
     FileTooLarge,
     NoData,
+    PayoffError,
     TooManyColumns,
     UnreadableFile,
     UnsupportedFormat,
@@ -114,7 +116,19 @@ def read_table(
             f"'{name}' is an old Excel 97-2003 workbook (.xls) or a password-protected Excel file. "
             "Open it in Excel, remove any password, and save it as .xlsx or CSV, then upload that."
         )
+    if archive.is_archive(content):
+        inner, inner_name = archive.open_archive(content, name, max_bytes)
+        table = read_table(inner, inner_name, options, max_bytes)
+        kind = "gzip file" if content.startswith(archive.GZIP_MAGIC) else "zip file"
+        note = LoadIssue("unpacked", f"Payoff read '{inner_name}' from the {kind} '{name}'.")
+        detection = replace(
+            table.detection,
+            file_type=f"{table.detection.file_type} in a {kind}",
+            issues=(note, *table.detection.issues),
+        )
+        return replace(table, detection=detection, name=name)
     if content.startswith(b"PK"):
+        archive.check_workbook(content, name, max_bytes)
         return _read_excel(content, name, options, max_bytes)
     if content.startswith(b"PAR1"):
         return _read_parquet(content, name)
@@ -235,10 +249,27 @@ def excel_sheets(content: bytes) -> list[str]:
         workbook.close()
 
 
+def _from_entities(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _entities(name: str) -> UnsupportedFormat:
+    return UnsupportedFormat(
+        f"'{name}' contains XML entity declarations, which Payoff refuses: they can expand to fill the "
+        "server's memory (an XML bomb). Open it in Excel, save it again as .xlsx or CSV, and upload that."
+    )
+
+
 def _read_excel(content: bytes, name: str, options: LoadOptions, max_bytes: int) -> LoadedTable:
     try:
         sheets = excel_sheets(content)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        if _from_entities(error):  # openpyxl parses with defusedxml, and wraps what it refuses
+            raise _entities(name) from error
         raise UnsupportedFormat(
             f"'{name}' is a zip archive but not an Excel workbook Payoff can read. Save it as .xlsx or CSV."
         ) from error
@@ -251,6 +282,10 @@ def _read_excel(content: bytes, name: str, options: LoadOptions, max_bytes: int)
     for sheet in candidates:
         try:
             table = _read_sheet(content, name, sheet, options)
+        except (DefusedXmlException, ValueError) as error:
+            if isinstance(error, PayoffError) or not _from_entities(error):
+                raise
+            raise _entities(name) from error
         except (EmptyFile, NoData) as error:
             if options.sheet or sheet == candidates[-1]:
                 raise error

@@ -16,7 +16,7 @@ from payoff.errors import PayoffError
 from payoff.ui import navigation, state
 from payoff.ui.widgets import current_table, plain, show_error
 
-UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq", "gz", "zip"]
 AUTO = "detect"
 
 
@@ -37,7 +37,9 @@ def source_picker() -> None:
             st.rerun()  # redraw from the top so the sidebar shows the new dataset
     with right:
         upload = st.file_uploader(
-            "Or upload your file (CSV, TSV, TXT, Excel .xlsx, Parquet)", type=UPLOAD_TYPES, key=state.UPLOAD
+            "Or upload your file (CSV, TSV, TXT, Excel .xlsx, Parquet; or one of them in a .gz or .zip)",
+            type=UPLOAD_TYPES,
+            key=state.UPLOAD,
         )
         if upload is not None and st.session_state.get(state.UPLOAD_ID) != upload.file_id:
             st.session_state[state.UPLOAD_ID] = upload.file_id

@@ -53,7 +53,9 @@ def score_current(analysis: Analysis) -> None:
         )
     )
     upload = st.file_uploader(
-        "Current entities", type=["csv", "tsv", "txt", "xlsx", "xls", "parquet", "json"], key=state.CURRENT_UPLOAD
+        "Current entities",
+        type=["csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "gz", "zip"],
+        key=state.CURRENT_UPLOAD,
     )
     if upload is None:
         try:
