@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test unit app e2e bench lint format setup chromium clean
+.PHONY: run test unit app e2e bench bench-peers bench-scale lint format setup chromium clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Payoff needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -47,6 +47,15 @@ e2e: setup chromium
 
 bench: setup
 	$(BIN)/python -m tests.bench.run
+
+# Payoff next to statsforecast, Prophet and TunedThresholdClassifierCV (the peers extra).
+bench-peers: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,peers]'
+	$(BIN)/python -m tests.bench.peers_run
+
+# 5,000 and 20,000 series, and `payoff analyze` on a 340 MB file: minutes per run.
+bench-scale: setup
+	$(BIN)/python -m tests.bench.run --only scale --reps 1
 
 lint: setup
 	$(BIN)/ruff check .

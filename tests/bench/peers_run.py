@@ -1,0 +1,76 @@
+"""`make bench-peers`: every tool of tests/bench/peers.py in fresh processes (one warm-up, then
+`--reps`; Prophet's 200 fits once after its warm-up), medians printed, written to
+bench-results.json under "peers", and the chart in docs/benchmarks.md redrawn from them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+from tests.bench.run import ROOT, run_once, summarise
+
+DOCS = ROOT / "docs" / "benchmarks.md"
+CHART = re.compile(r"(<!-- peers-chart -->\n).*?(<!-- /peers-chart -->)", re.S)
+
+
+def chart(figures: dict[str, dict[str, object]]) -> str:
+    """A Mermaid bar chart (GitHub draws it): each tool's cost over the oracle's, and its time."""
+
+    def median(tool: str, key: str) -> float:
+        return float(figures[tool][key]["median"])  # type: ignore[index]
+
+    bars = [
+        ("Payoff auto", median("quantity_payoff", "vs_oracle"), median("quantity_payoff", "seconds")),
+        ("AutoETS", median("quantity_statsforecast", "AutoETS_vs_oracle"), median("quantity_statsforecast", "seconds")),
+        (
+            "SeasonalNaive",
+            median("quantity_statsforecast", "SeasonalNaive_vs_oracle"),
+            median("quantity_statsforecast", "seconds"),
+        ),
+    ]
+    names = ", ".join(f'"{name}"' for name, _, _ in bars)
+    return (
+        "```mermaid\nxychart-beta\n"
+        '    title "500 series: cost of the orders over the oracle\'s (1.0 = the oracle)"\n'
+        f"    x-axis [{names}]\n"
+        '    y-axis "x the oracle" 0 --> 2\n'
+        f"    bar [{', '.join(f'{ratio:.3f}' for _, ratio, _ in bars)}]\n"
+        "```\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    args = parser.parse_args()
+    from tests.bench.peers import TOOLS
+
+    results: dict[str, object] = {}
+    for tool in TOOLS:
+        run_once("tests.bench.peers", tool)  # warm-up: imports compiled, caches filled
+        reps = 1 if tool == "quantity_prophet" else args.reps
+        runs = [run_once("tests.bench.peers", tool) for _ in range(reps)]
+        results[tool] = {"median_of": reps, "figures": summarise(runs)}
+        print(f"\n{tool} (median of {reps})")
+        for key, value in results[tool]["figures"].items():  # type: ignore[index]
+            text = (
+                f"{value['median']:.3f} (min {value['min']:.3f}, max {value['max']:.3f})"
+                if isinstance(value, dict)
+                else value
+            )
+            print(f"  {key:<28} {text}")
+    out = Path(args.out)
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    previous["peers"] = {tool: value for tool, value in results.items()}
+    out.write_text(json.dumps(previous, indent=2) + "\n")
+    figures = {tool: value["figures"] for tool, value in results.items()}  # type: ignore[index]
+    if DOCS.exists() and CHART.search(DOCS.read_text()):
+        DOCS.write_text(CHART.sub(lambda m: m.group(1) + chart(figures) + m.group(2), DOCS.read_text()))
+    print(f"\nwritten to {out} and the chart in {DOCS}")
+
+
+if __name__ == "__main__":
+    main()
