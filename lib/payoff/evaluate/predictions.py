@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from payoff.evaluate.policies import slow_series
 from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
 
@@ -125,6 +126,14 @@ class QuantityPredictions:
                 pools.append(np.sort(errors[:, before], axis=1))  # NaNs sort last
             cache[name] = pools
         return cache[name]
+
+    def slow(self, k: int) -> np.ndarray:
+        """Series selling under policies.SLOW_MEAN a period before window k: they depend on the
+        data alone, so every re-pricing reuses them."""
+        cache: dict[int, np.ndarray] = self.__dict__.setdefault("_slow", {})
+        if k not in cache:
+            cache[k] = slow_series(self.panel.y, self.starts[k])
+        return cache[k]
 
     def residual_means(self, name: str) -> list[np.ndarray]:
         return [np.nan_to_num(nanmean(pool, axis=1)) for pool in self.residual_pools(name)]

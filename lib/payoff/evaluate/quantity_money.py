@@ -69,7 +69,7 @@ def offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray, counts
     for k in range(predictions.windows):
         cells = predictions.window_of == k
         offsets[:, cells] = policies.residual_quantile(pools[k], tau[:, cells])
-        slow = policies.slow_series(predictions.panel.y, predictions.starts[k]) if counts else None
+        slow = predictions.slow(k) if counts else None
         if slow is not None and slow.any():
             mean = forecast[np.ix_(slow, cells)]
             quantile = policies.count_quantile(mean, tau[np.ix_(slow, cells)], pools[k][slow])
