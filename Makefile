@@ -49,8 +49,10 @@ bench: setup
 	$(BIN)/python -m tests.bench.run
 
 # Payoff next to statsforecast, Prophet and TunedThresholdClassifierCV (the peers extra).
+# They live in .venv-peers: statsforecast pins pandas below 3, which must not reach Payoff's own.
 bench-peers: setup
-	$(BIN)/python -m pip install --quiet -e '.[dev,peers]'
+	test -x .venv-peers/bin/python || $(PYTHON) -m venv .venv-peers
+	.venv-peers/bin/python -m pip install --quiet -e '.[peers]'
 	$(BIN)/python -m tests.bench.peers_run
 
 # 5,000 and 20,000 series, and `payoff analyze` on a 340 MB file: minutes per run.
@@ -67,4 +69,4 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) bench-results.json .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-peers bench-results.json .pytest_cache .ruff_cache

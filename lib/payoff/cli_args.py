@@ -9,13 +9,15 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from payoff import budget
-from payoff.analysis import Analysis
 from payoff.compute import Compute, from_environment
 from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
 from payoff.errors import PayoffError, ProblemErrors
+
+if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
+    from payoff.analysis import Analysis
 
 
 @dataclass(frozen=True)

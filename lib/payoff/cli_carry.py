@@ -7,24 +7,29 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from payoff.analysis import Analysis
 from payoff.cli_args import add_analyze_options, byte_limit, read_file, run_from_args, write_json
 from payoff.errors import PayoffError
-from payoff.store import Store
+
+if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
+    from payoff.analysis import Analysis
 
 DECISION_FORMATS = (".csv", ".xlsx")
 
 
 def save_run(analysis: Analysis, payload: dict[str, Any], name: str, out: TextIO) -> dict[str, Any]:
     """Save the analysis with the JSON `analyze` prints; the JSON gains `saved: {id, name}`."""
+    from payoff.store import Store
+
     analysis_id = Store().save(name, analysis, payload)
     print(f"saved as {analysis_id}: {name.strip()} (payoff saved show {analysis_id})", file=out)
     return {**payload, "saved": {"id": analysis_id, "name": name.strip()}}
 
 
 def cmd_saved(args: argparse.Namespace) -> int:
+    from payoff.store import Store
+
     store = Store()
     if args.action is None:
         rows = store.list()
@@ -57,6 +62,8 @@ def _analysis(args: argparse.Namespace) -> Analysis:
     if args.saved is not None:
         if args.file:
             raise PayoffError("Give a file to analyse or --saved ID, not both.")
+        from payoff.store import Store
+
         return Store().open(args.saved)
     if not args.file:
         raise PayoffError("Give a file to analyse (with --framing) or --saved ID.")

@@ -1,17 +1,22 @@
 """`make bench-peers`: every tool of tests/bench/peers.py in fresh processes (one warm-up, then
 `--reps`; Prophet's 200 fits once after its warm-up), medians printed, written to
-bench-results.json under "peers", and the chart in docs/benchmarks.md redrawn from them."""
+bench-results.json under "peers", and the chart in docs/benchmarks.md redrawn from them.
+
+The peers run in their own environment (.venv-peers, made by `make bench-peers`): statsforecast
+pins pandas below 3, and installing it beside Payoff would change Payoff's own pandas."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import re
+import sys
 from pathlib import Path
 
 from tests.bench.run import ROOT, run_once, summarise
 
 DOCS = ROOT / "docs" / "benchmarks.md"
+PEERS = {"quantity_statsforecast", "quantity_prophet", "targeting_tuned"}
 CHART = re.compile(r"(<!-- peers-chart -->\n).*?(<!-- /peers-chart -->)", re.S)
 
 
@@ -45,14 +50,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    parser.add_argument("--peers-python", default=str(ROOT / ".venv-peers" / "bin" / "python"))
     args = parser.parse_args()
     from tests.bench.peers import TOOLS
 
     results: dict[str, object] = {}
     for tool in TOOLS:
-        run_once("tests.bench.peers", tool)  # warm-up: imports compiled, caches filled
+        python = args.peers_python if tool in PEERS else sys.executable
+        run_once("tests.bench.peers", tool, python=python)  # warm-up: imports compiled, caches filled
         reps = 1 if tool == "quantity_prophet" else args.reps
-        runs = [run_once("tests.bench.peers", tool) for _ in range(reps)]
+        runs = [run_once("tests.bench.peers", tool, python=python) for _ in range(reps)]
         results[tool] = {"median_of": reps, "figures": summarise(runs)}
         print(f"\n{tool} (median of {reps})")
         for key, value in results[tool]["figures"].items():  # type: ignore[index]

@@ -66,8 +66,8 @@ BENCHES = {
 }
 
 
-def run_once(module: str, *args: str) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+def run_once(module: str, *args: str, python: str = sys.executable) -> dict[str, object]:
+    done = subprocess.run([python, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{module} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
