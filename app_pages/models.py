@@ -12,8 +12,9 @@ problem = problem_view.current_problem(prepared, framing)
 with st.expander("The models compared"):
     problem_view.describe_models(framing.family)
 compute = results_view.compute_choice()
-if st.button("Run models", key=state.RUN_MODELS, type="primary", disabled=problem is None) and problem is not None:
-    results_view.run(problem, compute)
+clicked = st.button("Run models", key=state.RUN_MODELS, type="primary", disabled=problem is None)
+if (clicked and problem is not None) or results_view.fit_running():
+    results_view.run(problem if clicked else None, compute)
 
 analysis = state.analysis()
 if analysis is None:

@@ -37,11 +37,16 @@ def break_the_random_forest(monkeypatch: Any) -> None:
     monkeypatch.setattr(classifiers, "make_model", broken)
 
 
+def sample_problem(name: str, framing: str | None = None, **choices: Any) -> Problem:
+    """A built-in sample's problem with its detected roles (its own framing by default)."""
+    sample = samples.get_sample(name)
+    frame = read_table(samples.sample_bytes(name), sample.filename).frame
+    roles = suggest_roles(frame)
+    return make_problem(frame, roles, framing or sample.framing, source=sample.filename, **choices)
+
+
 @functools.cache
 def sample_analysis(name: str, framing: str, **choices: Any) -> Analysis:
     """A built-in sample analysed with its detected roles, as the CLI and the app do (cached: it is
     frozen, so tests may share it)."""
-    sample = samples.get_sample(name)
-    frame = read_table(samples.sample_bytes(name), sample.filename).frame
-    roles = suggest_roles(frame)
-    return run_analysis(make_problem(frame, roles, framing, source=sample.filename, **choices))
+    return run_analysis(sample_problem(name, framing, **choices))

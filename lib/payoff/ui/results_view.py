@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from payoff import charts, formatting
-from payoff.analysis import Analysis, recost, run_analysis
+from payoff.analysis import Analysis, recost
 from payoff.compute import Compute, from_environment
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
+from payoff.jobs import FitJob
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.problem import Problem, same_design
 from payoff.ui import saved_view, state
@@ -46,20 +47,41 @@ def compute_choice() -> Compute:
     return Compute(workers=int(workers), dask=default.dask)
 
 
-def run(problem: Problem, compute: Compute | None = None) -> None:
+def fit_running() -> bool:
+    job = st.session_state.get(state.JOB)
+    return isinstance(job, FitJob) and job.running
+
+
+def run(problem: Problem | None, compute: Compute | None = None) -> None:
+    """Start a fit in its own process (or, when one is already running for this session, such
+    as after a second click or a dropped connection, wait on that one) and show its progress."""
+    job = st.session_state.get(state.JOB)
+    if isinstance(job, FitJob) and job.running:
+        st.caption("The models are already running for you; this is their progress.")
+    elif problem is None:
+        return
+    else:
+        try:
+            job = FitJob(problem, compute)
+        except PayoffError as error:
+            show_error(error)
+            return
+        st.session_state[state.JOB] = job
     bar = st.progress(0.0, text="Starting")
 
     def progress(message: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=plain(message))
 
     try:
-        analysis = run_analysis(problem, progress, compute)
+        analysis = job.wait(progress)
     except PayoffError as error:
         bar.empty()
+        st.session_state.pop(state.JOB, None)
         show_error(error)
         return
     bar.empty()
-    if saved_view.autosave(analysis):
+    st.session_state.pop(state.JOB, None)
+    if saved_view.autosave(analysis, job.summary):
         st.rerun()  # redraw from the top so the sidebar status shows the models just run
 
 

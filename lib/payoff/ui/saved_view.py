@@ -5,6 +5,8 @@ and the rest of the app keeps working."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -18,11 +20,12 @@ from payoff.ui import navigation, state
 from payoff.ui.widgets import plain, show_error
 
 
-def autosave(analysis: Analysis) -> bool:
-    """Keep a fresh run where the URL can point to it. A failure costs only the reload."""
+def autosave(analysis: Analysis, summary: dict[str, Any] | None = None) -> bool:
+    """Keep a fresh run where the URL can point to it. A failure costs only the reload. `summary`
+    is the run's JSON when it was already built (by the fit's own process)."""
     name = f"{analysis.problem.framing.key} on {analysis.problem.source or 'a file'}"
     try:
-        analysis_id = Store().save(name, analysis, to_json(analysis), autosave=True)
+        analysis_id = Store().save(name, analysis, summary or to_json(analysis), autosave=True)
     except PayoffError as error:
         state.set_analysis(analysis)
         st.warning(plain(f"Not autosaved, so a reload will lose this analysis: {error}"), icon=":material/warning:")

@@ -1,0 +1,177 @@
+"""Fits run in a child process, owned by the session that asked for them.
+
+Why a process and not the page's own thread:
+- a fit past its time budget (PAYOFF_FIT_SECONDS) can be stopped; a thread cannot be;
+- a fit's memory goes back to the system when it ends, so the server stays flat as people come
+  and go, and one user's big fit cannot leave the server bloated for everyone;
+- a second click on Run, or a page run interrupted by a dropped connection, finds the job already
+  running and waits on it instead of starting another.
+
+Children come from a fork server that has imported Payoff once, so a job starts in a fraction of
+a second; the problem goes to the child pickled, the analysis comes back as `serial` bytes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from payoff.errors import PayoffError
+
+if TYPE_CHECKING:
+    from payoff.analysis import Analysis
+    from payoff.compute import Compute
+    from payoff.problem import Problem
+
+FIT_SECONDS_ENV = "PAYOFF_FIT_SECONDS"
+DEFAULT_FIT_SECONDS = 1800.0
+
+
+class FitStopped(PayoffError):
+    """The fit passed its time budget, or its process ended without an answer."""
+
+    kind = "fit_stopped"
+
+
+def fit_budget() -> float:
+    text = os.environ.get(FIT_SECONDS_ENV, "").strip()
+    if not text:
+        return DEFAULT_FIT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError as error:
+        raise PayoffError(f"{FIT_SECONDS_ENV} must be a number of seconds, not '{text}'.") from error
+    if seconds <= 0:
+        raise PayoffError(f"{FIT_SECONDS_ENV} must be more than 0 seconds, not {text}.")
+    return seconds
+
+
+def _context() -> Any:
+    # OpenMP threads that spin while waiting (gradient boosting's) turned two fits sharing two cores
+    # from 10 s each into minutes; waiting passively they share the cores as they should. Set
+    # before the fork server starts, so every child reads it when the runtime loads.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["payoff.analysis", "payoff.serial", "payoff.results"])
+    return context
+
+
+def _settings() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key.startswith("PAYOFF_")}
+
+
+def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], answers: Any) -> None:
+    """In the child: fit, report progress, send back the analysis or the user's error. The fork
+    server's environment is the one it started with: the server's settings now are laid over it."""
+    for key in [k for k in os.environ if k.startswith("PAYOFF_")]:
+        del os.environ[key]
+    os.environ.update(settings)
+    from payoff import serial
+    from payoff.analysis import run_analysis
+    from payoff.results import to_json
+
+    def progress(message: str, share: float) -> None:
+        answers.put(("progress", message, share))
+
+    try:
+        analysis = run_analysis(problem, progress, compute)
+        progress("writing the summary", 1.0)
+        # The JSON summary (with its sensitivity sweep) is built here too: the server's own
+        # process only unpacks the answer, so it stays free for everyone else's pages.
+        answers.put(("done", serial.to_bytes(analysis), to_json(analysis)))
+    except PayoffError as error:
+        answers.put(("error", type(error).__name__, str(error)))
+
+
+@dataclass
+class Status:
+    message: str
+    share: float
+    done: bool
+
+
+class FitJob:
+    def __init__(self, problem: Problem, compute: Compute | None = None, budget_s: float | None = None) -> None:
+        self.budget_s = fit_budget() if budget_s is None else budget_s
+        context = _context()
+        self._answers = context.Queue()
+        self._process = context.Process(target=_fit, args=(problem, compute, _settings(), self._answers), daemon=True)
+        self._process.start()
+        self.started = time.monotonic()
+        self.status = Status("Starting", 0.0, False)
+        self.result: Analysis | None = None
+        self.summary: dict[str, Any] | None = None  # what `payoff analyze` prints for it
+        self.error: PayoffError | None = None
+
+    @property
+    def running(self) -> bool:
+        return not self.status.done
+
+    def poll(self, wait_s: float = 0.0) -> Status:
+        """Take what the child has said (waiting up to `wait_s` for the first word); stop it past
+        its budget; notice if it died without an answer."""
+        if self.status.done:
+            return self.status
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                answer = self._answers.get(timeout=max(0.0, deadline - time.monotonic()) if wait_s else 0.001)
+            except queue.Empty:
+                break
+            self._take(answer)
+            if self.status.done:
+                return self.status
+            wait_s = 0.0  # after the first word, only what is already there
+        elapsed = time.monotonic() - self.started
+        if elapsed > self.budget_s:
+            self.cancel()
+            self._finish(
+                error=FitStopped(
+                    f"The fit was stopped after {self.budget_s:,.0f} s, the time budget ({FIT_SECONDS_ENV}). Fit "
+                    "fewer models (the Problem page), a shorter history or fewer series, or ask whoever runs "
+                    "Payoff to raise the budget."
+                )
+            )
+        elif not self._process.is_alive() and self._answers.empty():
+            code = self._process.exitcode
+            why = " (killed: the system may have run out of memory)" if code is not None and code < 0 else ""
+            self._finish(error=FitStopped(f"The fit ended without an answer, exit code {code}{why}. Run it again."))
+        return self.status
+
+    def _take(self, answer: tuple[Any, ...]) -> None:
+        kind = answer[0]
+        if kind == "progress":
+            self.status = Status(str(answer[1]), float(answer[2]), False)
+        elif kind == "done":
+            from payoff import serial
+
+            self.summary = answer[2]
+            self._finish(result=serial.from_bytes(answer[1]))
+        else:
+            self._finish(error=PayoffError(str(answer[2])))
+
+    def _finish(self, result: Analysis | None = None, error: PayoffError | None = None) -> None:
+        self.result, self.error = result, error
+        self.status = Status("done" if result is not None else "stopped", 1.0, True)
+        self._process.join(timeout=5)
+
+    def cancel(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
+
+    def wait(self, on_progress: Any = None, tick_s: float = 0.25) -> Analysis:
+        """Block until the job ends (what the CLI and the page do), passing progress on."""
+        while True:
+            status = self.poll(wait_s=tick_s)
+            if status.done:
+                break
+            if on_progress is not None:
+                on_progress(status.message, status.share)
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result

@@ -1,0 +1,65 @@
+"""Fits in their own process: the same analysis and summary as in this process, a user's error
+comes back as the same message, a fit past its budget is stopped, and a child that dies says so."""
+
+import json
+import os
+import signal
+import time
+
+import pytest
+
+from payoff.analysis import run_analysis
+from payoff.errors import PayoffError
+from payoff.jobs import FitJob, FitStopped, fit_budget
+from payoff.results import to_json
+from tests.helpers import sample_problem
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return sample_problem("call_centre")
+
+
+def test_a_job_gives_what_this_process_gives(problem):
+    here = run_analysis(problem)
+    job = FitJob(problem)
+    seen = []
+    there = job.wait(lambda message, share: seen.append((message, share)))
+    assert [(m.name, m.money, m.gain) for m in there.impact.models] == [
+        (m.name, m.money, m.gain) for m in here.impact.models
+    ]
+    assert json.dumps(job.summary, sort_keys=True, default=str) == json.dumps(
+        to_json(here), sort_keys=True, default=str
+    )
+    assert seen and all(0.0 <= share <= 1.0 for _, share in seen)
+    assert not job.running and job._process.exitcode == 0
+
+
+def test_a_users_error_comes_back_as_it_is(problem, monkeypatch):
+    monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "300MB")  # read by the child: the server's settings now
+    with pytest.raises(PayoffError, match="the limit is 300 MB"):
+        FitJob(problem).wait()
+
+
+def test_a_fit_past_its_budget_is_stopped(problem):
+    job = FitJob(problem, budget_s=0.3)
+    start = time.monotonic()
+    with pytest.raises(FitStopped, match=r"stopped after 0 s, the time budget \(PAYOFF_FIT_SECONDS\)"):
+        job.wait()
+    assert time.monotonic() - start < 5
+    assert not job._process.is_alive()
+
+
+def test_a_child_that_dies_says_so(problem):
+    job = FitJob(problem)
+    job.poll(wait_s=5)  # it has started and said something
+    os.kill(job._process.pid, signal.SIGKILL)
+    with pytest.raises(FitStopped, match=r"ended without an answer, exit code -9 \(killed"):
+        job.wait()
+
+
+@pytest.mark.parametrize(("text", "says"), [("soon", "a number of seconds"), ("-5", "more than 0 seconds")])
+def test_a_bad_budget_setting_is_named(text, says, monkeypatch):
+    monkeypatch.setenv("PAYOFF_FIT_SECONDS", text)
+    with pytest.raises(PayoffError, match=says):
+        fit_budget()
