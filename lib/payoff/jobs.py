@@ -12,6 +12,8 @@ a second; the problem goes to the child pickled, the analysis comes back as `ser
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import queue
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 FIT_SECONDS_ENV = "PAYOFF_FIT_SECONDS"
 DEFAULT_FIT_SECONDS = 1800.0
+FIT_NICENESS = 10
 
 
 class FitStopped(PayoffError):
@@ -69,6 +72,8 @@ def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], an
     for key in [k for k in os.environ if k.startswith("PAYOFF_")]:
         del os.environ[key]
     os.environ.update(settings)
+    # Below the server's own priority: pages keep answering while fits share what is left.
+    os.nice(FIT_NICENESS)
     from payoff import serial
     from payoff.analysis import run_analysis
     from payoff.results import to_json
@@ -84,6 +89,13 @@ def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], an
         answers.put(("done", serial.to_bytes(analysis), to_json(analysis)))
     except PayoffError as error:
         answers.put(("error", type(error).__name__, str(error)))
+
+
+def _give_back_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc keeps them otherwise): unpacking an
+    answer leaves megabytes of freed buffers, and a long-running server should not keep them."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @dataclass
@@ -157,6 +169,7 @@ class FitJob:
         self.result, self.error = result, error
         self.status = Status("done" if result is not None else "stopped", 1.0, True)
         self._process.join(timeout=5)
+        _give_back_memory()
 
     def cancel(self) -> None:
         if self._process.is_alive():

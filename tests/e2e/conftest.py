@@ -39,6 +39,13 @@ def _free_port() -> int:
 @contextmanager
 def streamlit_server(database: Path) -> Iterator[str]:
     """A fresh `streamlit run app.py` on a free loopback port, stopped afterwards."""
+    with streamlit_process(database) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(database: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The server's address and its process (to measure its memory, or kill it)."""
     port = _free_port()
     command = [
         sys.executable,
@@ -55,7 +62,7 @@ def streamlit_server(database: Path) -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, "PAYOFF_DB": str(database)}
+    env = {**os.environ, "PAYOFF_DB": str(database), **(env or {})}
     log_path = database.with_suffix(".log")  # a file, not a pipe nobody drains
     log = log_path.open("wb")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -73,7 +80,7 @@ def streamlit_server(database: Path) -> Iterator[str]:
                 raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}") from None
             time.sleep(0.2)  # polling the health endpoint, not waiting for the page
     try:
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
@@ -106,6 +113,14 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     page.set_default_timeout(60_000)
     yield page
     context.close()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def wait_idle(page: Page) -> None:

@@ -1,0 +1,148 @@
+"""One shared server under load and faults, in real Chromium:
+- eight browser contexts each load a different sample or upload and run a full analysis at the
+  same time: all finish, each sees only its own file and its own headline, another user's page
+  stays responsive meanwhile, and the server's memory returns near its baseline afterwards;
+- a dropped connection in the middle of a fit leaves the session with its data and its result;
+- a double click on Run starts one fit (one autosaved run, not two)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from payoff import samples
+from tests.e2e.conftest import expected_headline, goto, rss_mb, streamlit_process, wait_idle
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+UPLOADS = {"upload_calls.csv": "call_centre", "upload_customers.csv": "churn_customers"}
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory):
+    with streamlit_process(tmp_path_factory.mktemp("shared") / "analyses.sqlite") as (url, process):
+        yield url, process
+
+
+def new_page(browser: Browser) -> Page:
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(180_000)
+    return page
+
+
+def start_sample(page: Page, server: str, title: str) -> None:
+    goto(page, server)
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text=title).last
+    card.get_by_role("button", name="Use this sample").click()
+    expect(page.get_by_role("heading", name="Models")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("button", name="Run models").click()
+
+
+def start_upload(page: Page, server: str, path: Path) -> None:
+    goto(page, server, "data")
+    page.locator('input[type="file"]').set_input_files(str(path))
+    expect(page.get_by_text("Preview (").first).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("link", name="Models").first.click()  # within the session: a new URL would start another
+    expect(page.get_by_role("heading", name="Models")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("button", name="Run models").click()
+
+
+def test_eight_users_at_once(browser: Browser, shared_server, tmp_path: Path):
+    server, process = shared_server
+    # The baseline is a server in use: one analysis of each family run and closed, so the code of
+    # every page is imported and the fork server started before anything is measured.
+    for sample in (samples.SAMPLES[0], samples.SAMPLES[2]):
+        warm = new_page(browser)
+        start_sample(warm, server, sample.title)
+        expect(warm.get_by_test_id("stMetric").first).to_be_visible(timeout=180_000)
+        wait_idle(warm)
+        warm.context.close()
+    time.sleep(1)
+    baseline = rss_mb(process.pid)
+
+    files = []
+    for name, sample in UPLOADS.items():
+        files.append(tmp_path / name)
+        files[-1].write_bytes(samples.sample_bytes(sample))
+    own = [(sample.filename, expected_headline(sample.name)) for sample in samples.SAMPLES]
+    pages = []
+    for sample in samples.SAMPLES:
+        pages.append(new_page(browser))
+        start_sample(pages[-1], server, sample.title)
+    for path in files:
+        pages.append(new_page(browser))
+        start_upload(pages[-1], server, path)
+        own.append((path.name, None))
+
+    # While the eight fits run: how long another user's home page takes to be ready.
+    other = new_page(browser)
+    tick = time.perf_counter()
+    goto(other, server)
+    responsive_s = time.perf_counter() - tick
+    other.context.close()
+
+    names = [name for name, _ in own]
+    peak = baseline
+    for page, (name, money) in zip(pages, own, strict=True):
+        headline = page.get_by_test_id("stMetric").first
+        expect(headline).to_be_visible(timeout=300_000)
+        wait_idle(page)
+        peak = max(peak, rss_mb(process.pid))
+        body = page.locator("body").inner_text()
+        assert name in body, name  # its own file
+        assert not [other for other in names if other != name and other in body], name  # nobody else's
+        if money is not None:
+            expect(page.get_by_test_id("stMetricValue").first).to_have_text(money)  # its own numbers
+    for page in pages:
+        page.context.close()
+
+    deadline, after = time.monotonic() + 60, rss_mb(process.pid)
+    while after > 1.2 * baseline and time.monotonic() < deadline:
+        time.sleep(1)
+        after = rss_mb(process.pid)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "concurrency.txt").write_text(
+        f"baseline {baseline:.0f} MB, peak {peak:.0f} MB, after {after:.0f} MB; another user's home page ready "
+        f"in {responsive_s:.2f} s during eight fits\n"
+    )
+    assert after <= 1.2 * baseline, (baseline, peak, after)
+
+
+def autosaved_runs(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return int(connection.execute("select count(*) from analyses where autosave = 1").fetchone()[0])
+
+
+def test_a_dropped_connection_mid_fit_keeps_the_session(browser: Browser, tmp_path: Path):
+    money = expected_headline("retail_sales")
+    with streamlit_process(tmp_path / "analyses.sqlite") as (server, _):
+        page = new_page(browser)
+        start_sample(page, server, samples.SAMPLES[0].title)
+        expect(page.get_by_test_id("stProgress")).to_be_visible()
+        page.context.set_offline(True)  # the websocket drops while the fit runs
+        time.sleep(3)
+        page.context.set_offline(False)
+        expect(page.get_by_test_id("stMetricValue").first).to_have_text(money, timeout=300_000)
+        wait_idle(page)
+        expect(page.get_by_text("retail_sales.csv").first).to_be_visible()  # its data, still there
+
+
+def test_a_double_click_on_run_starts_one_fit(browser: Browser, tmp_path: Path):
+    database = tmp_path / "analyses.sqlite"
+    with streamlit_process(database) as (server, _):
+        page = new_page(browser)
+        goto(page, server)
+        card = page.get_by_test_id("stVerticalBlock").filter(has_text=samples.SAMPLES[1].title).last
+        card.get_by_role("button", name="Use this sample").click()
+        expect(page.get_by_role("heading", name="Models")).to_be_visible()
+        wait_idle(page)
+        page.get_by_role("button", name="Run models").dblclick()
+        expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=300_000)
+        wait_idle(page)
+        assert autosaved_runs(database) == 1
