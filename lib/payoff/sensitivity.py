@@ -6,6 +6,8 @@ beating the status quo ("pays off as long as a missed sale costs more than 1.80"
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +115,16 @@ def _with(analysis: Analysis, key: str, x: float) -> dict[str, Any]:
     return {key: FromColumn(value.column, value.fill, x) if isinstance(value, FromColumn) else x}
 
 
+# Called before every re-pricing of a sweep, when set. The app sets it to draw a line of progress:
+# each such call is where Streamlit can stop a sweep that a newer cost change has made stale, so the
+# new headline shows at once instead of after the old sweep's last point.
+CHECKPOINT: ContextVar[Callable[[], None] | None] = ContextVar("sensitivity_checkpoint", default=None)
+
+
 def _gains(analysis: Analysis, key: str, x: float) -> dict[str, float]:
+    checkpoint = CHECKPOINT.get()
+    if checkpoint is not None:
+        checkpoint()
     impact = recost(analysis, _with(analysis, key, x), uncertainty=False)
     return {m.name: float(m.gain) for m in impact.models if m.gain is not None and m.name != STATUS_QUO}
 

@@ -25,7 +25,7 @@ def main() -> None:
     from payoff.results import to_json
     from payoff.store import Store
     from tests.bench.oracle import PRICE, UNIT_COST, truth
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
 
     frame, _ = truth(500)
     roles = RoleMap(
@@ -43,14 +43,15 @@ def main() -> None:
         page.set_default_timeout(120_000)
         page.goto(f"{url}/impact?analysis={analysis_id}")
         headline = page.get_by_test_id("stMetricValue").first
-        expect(headline).to_be_visible()
-        box = page.get_by_label("Unit cost").first
+        expect(headline).to_be_visible(timeout=120_000)
+        wait_idle(page)
+        box = page.get_by_role("spinbutton", name="Unit cost (per unit)").first
         for i in range(CHANGES):
             before = headline.inner_text()
             box.fill(f"{UNIT_COST + 0.05 * (i + 1):.2f}")
             tick = time.perf_counter()
             box.press("Enter")
-            expect(headline).not_to_have_text(before)
+            expect(headline).not_to_have_text(before, timeout=60_000)
             timings.append(time.perf_counter() - tick)
         browser.close()
     print(

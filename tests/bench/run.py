@@ -56,6 +56,12 @@ BENCHES = {
         "CSV of 20,000 series",
         {"peak_20000_w1_mb": 8192.0, "growth_5000_to_20000_vs_linear": 1.0},
     ),
+    "browser_recost": (
+        "tests.bench.browser_recost",
+        "a unit cost typed on the Impact page of a 500-series analysis in headless Chromium: seconds until the "
+        "new headline shows (median of 20 changes)",
+        {"headline_median_s": 1.0},
+    ),
     "targeting": (
         "tests.bench.targeting",
         "100,000 entities x 25 features: 3 models out of fold + decisions; a cost change re-priced; 1,000 "

@@ -15,7 +15,7 @@ from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.models.catalogue import AUTO
 from payoff.segments import segment_gains
-from payoff.sensitivity import POINTS, SPAN, Sweep, sensitivity, tornado
+from payoff.sensitivity import CHECKPOINT, POINTS, SPAN, Sweep, sensitivity, tornado
 from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
 
@@ -37,7 +37,19 @@ def _sweeps(analysis: Analysis, impact: Impact, span: tuple[float, float], point
     cache: dict = st.session_state.setdefault(_CACHE, {})
     if key not in cache:
         cache.clear()  # one analysis at a time
-        cache[key] = sensitivity(_at(analysis, impact), span, points)
+        line = st.empty()
+        done = [0]
+
+        def step() -> None:  # also where a newer cost change stops this sweep (see CHECKPOINT)
+            done[0] += 1
+            line.caption(f"Re-pricing at the moved assumptions ({done[0]})")
+
+        token = CHECKPOINT.set(step)
+        try:
+            cache[key] = sensitivity(_at(analysis, impact), span, points)
+        finally:
+            CHECKPOINT.reset(token)
+        line.empty()
     return cache[key]
 
 
