@@ -69,24 +69,28 @@ def _count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
     zero for every cell at once; slow movers stop within a few steps, which made this 20 times
     faster than scipy's ppf on a 20,000-series catalogue (re-priced at every what-if). A cell
     still short after MAX_COUNT_STEPS counts is handed to scipy."""
+    shape = mean.shape
+    q, mean, size = (np.ravel(np.asarray(a, dtype="float64")) for a in np.broadcast_arrays(q, mean, size))
     poisson = ~np.isfinite(size)
     r = np.where(poisson, 1.0, size)
     p = r / (r + mean)
     with np.errstate(under="ignore"):
         pmf = np.where(poisson, np.exp(-mean), p**r)
+    # What multiplies P(X = k - 1) into P(X = k): mean / k (Poisson), (k - 1 + r) / k (1 - p) (NB).
+    poisson_rate, nb_rate = mean, 1 - p
     cdf = pmf.copy()
     out = np.zeros(mean.shape)
     active = np.flatnonzero(cdf < q)
     for step in range(1, MAX_COUNT_STEPS + 1):
         if active.size == 0:
             break
-        growth = np.where(
-            poisson.flat[active], mean.flat[active] / step, (step - 1 + r.flat[active]) / step * (1 - p.flat[active])
-        )
-        pmf.flat[active] *= growth
-        cdf.flat[active] += pmf.flat[active]
-        out.flat[active] = step
-        active = active[cdf.flat[active] < q.flat[active]]
+        growth = np.where(poisson[active], poisson_rate[active], (step - 1 + r[active]) * nb_rate[active]) / step
+        pmf[active] *= growth
+        cdf[active] += pmf[active]
+        out[active] = step
+        active = active[cdf[active] < q[active]]
+    out = out.reshape(shape)
+    q, mean, r, p, poisson = (a.reshape(shape) for a in (q, mean, r, p, poisson))
     if active.size:
         cells = np.unravel_index(active, mean.shape)
         spread = ~poisson[cells]
