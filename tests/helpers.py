@@ -50,3 +50,19 @@ def sample_analysis(name: str, framing: str, **choices: Any) -> Analysis:
     """A built-in sample analysed with its detected roles, as the CLI and the app do (cached: it is
     frozen, so tests may share it)."""
     return run_analysis(sample_problem(name, framing, **choices))
+
+
+class FitHere:
+    """payoff.jobs.FitJob's interface, fitting in this process: for a test whose monkeypatch must
+    reach the fit (a fork server's children never see it)."""
+
+    def __init__(self, problem: Problem, compute: Any = None, budget_s: float | None = None) -> None:
+        from payoff.results import to_json
+
+        self.result = run_analysis(problem, None, compute)
+        self.summary = to_json(self.result)
+        self.error = None
+        self.running = False
+
+    def wait(self, on_progress: Any = None, tick_s: float = 0.25) -> Analysis:
+        return self.result

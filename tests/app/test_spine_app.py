@@ -11,9 +11,9 @@ from payoff import samples
 from payoff.cli import main
 from payoff.framings.base import FromColumn
 from payoff.results import to_json
-from payoff.ui import state
+from payoff.ui import results_view, state
 from tests.app.conftest import open_app, shown, upload
-from tests.helpers import break_the_random_forest
+from tests.helpers import FitHere, break_the_random_forest
 
 
 def cli_json(tmp_path, sample: str, framing: str) -> dict:
@@ -88,6 +88,7 @@ def test_a_typed_price_beats_the_detected_column_and_the_page_says_so():
 
 def test_a_failing_model_is_shown_on_the_models_page(monkeypatch):
     break_the_random_forest(monkeypatch)
+    monkeypatch.setattr(results_view, "FitJob", FitHere)  # the broken model must be the one fitted
     at = open_app()
     at.button(key="w.home.sample.churn_customers").click().run()
     at.button(key=state.RUN_MODELS).click().run(timeout=180)
