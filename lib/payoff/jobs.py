@@ -110,7 +110,9 @@ class FitJob:
         self.budget_s = fit_budget() if budget_s is None else budget_s
         context = _context()
         self._answers = context.Queue()
-        self._process = context.Process(target=_fit, args=(problem, compute, _settings(), self._answers), daemon=True)
+        # Not a daemon: a daemonic process may not start its own (scikit-learn's random forest runs its
+        # trees in loky processes, and fell back to one core).
+        self._process = context.Process(target=_fit, args=(problem, compute, _settings(), self._answers))
         self._process.start()
         self.started = time.monotonic()
         self.status = Status("Starting", 0.0, False)

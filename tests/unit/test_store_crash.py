@@ -1,6 +1,6 @@
 """A process killed with SIGKILL in the middle of saving leaves the saved-analyses file consistent:
 SQLite's write-ahead log commits a save whole or not at all. A writer saves in a loop (as the
-server's autosave does on every run) and is killed at varied moments, five times over the same
+server's autosave does on every run) and is killed at varied moments, three times over the same
 file; afterwards every listed analysis reopens, nothing half-written appears, and the file
 passes SQLite's integrity check."""
 
@@ -38,7 +38,7 @@ def test_sigkill_during_saves_leaves_every_committed_analysis_whole(tmp_path: Pa
     content.write_bytes(serial.to_bytes(analysis))
     database = tmp_path / "analyses.sqlite"
     before = 0
-    for delay in (0.3, 0.55, 0.8, 1.1, 1.45):
+    for delay in (0.3, 0.7, 1.1):
         writer = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(database), str(content)], stdout=subprocess.PIPE, text=True
         )
