@@ -12,12 +12,14 @@ a second; the problem goes to the child pickled, the analysis comes back as `ser
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import multiprocessing
 import os
 import queue
 import time
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +100,17 @@ def _give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+_LIVE: weakref.WeakSet[FitJob] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_live_jobs() -> None:
+    """At exit, stop fits still running (registered after multiprocessing's own exit hook, so it
+    runs first: that hook would otherwise wait for every child to finish)."""
+    for job in list(_LIVE):
+        job.cancel()
+
+
 @dataclass
 class Status:
     message: str
@@ -114,6 +127,7 @@ class FitJob:
         # trees in loky processes, and fell back to one core).
         self._process = context.Process(target=_fit, args=(problem, compute, _settings(), self._answers))
         self._process.start()
+        _LIVE.add(self)
         self.started = time.monotonic()
         self.status = Status("Starting", 0.0, False)
         self.result: Analysis | None = None
