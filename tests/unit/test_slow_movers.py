@@ -87,3 +87,47 @@ def test_slow_movers_are_stocked_from_count_quantiles():
     # a residual quantile added to a fractional forecast and rounded up would stock >= 1 nearly always;
     # at means of 0.1 to 0.6 and a 60% critical ratio the right stock is mostly 0
     assert (decisions == 0).mean() > 0.5
+
+
+def test_offsets_match_a_cell_by_cell_reference():
+    """The re-pricing's shortcuts (one quantile per series when its ratio is flat, every window's
+    slow cells in one count-quantile call, dispersions kept) give what each cell's own
+    numpy quantile or scipy ppf gives, for flat and per-cell ratios."""
+    from scipy import stats
+
+    from payoff.evaluate.predictions import Forecasts, QuantityPredictions
+    from payoff.evaluate.quantity_money import offsets
+    from payoff.models.panel import Panel
+    from payoff.timegrid import Frequency
+
+    rng = np.random.default_rng(5)
+    series, days, horizon, starts = 6, 100, 10, (60, 70, 80, 90)
+    rates = np.array([0.3, 0.8, 1.5, 6.0, 12.0, 2.5])  # three slow, then busy, busy, slow
+    y = rng.poisson(rates[:, None] * np.ones(days)).astype(float)
+    panel = Panel(
+        y, pd.date_range("2025-01-01", periods=days), pd.DataFrame({"item": list("abcdef")}), Frequency("day"), 7
+    )
+    forecast = rates[:, None] * rng.uniform(0.7, 1.3, (series, len(starts) * horizon))
+    entry = Forecasts("model", forecast, np.zeros(forecast.shape, bool))
+    predictions = QuantityPredictions(panel, starts, horizon, (entry,))
+    errors = predictions.actual - forecast
+    for tau in (np.full(forecast.shape, 0.6), rng.uniform(0.2, 0.95, forecast.shape)):
+        got = offsets(predictions, "model", tau, counts=True)
+        for k, start in enumerate(starts):
+            pool = errors[:, : k * horizon] if k else errors[:, :horizon]
+            for i in range(series):
+                slow = y[i, :start].mean() < 3
+                for j in range(k * horizon, (k + 1) * horizon):
+                    if not slow:
+                        expected = np.quantile(pool[i], tau[i, j])
+                    else:
+                        m = forecast[i, k * horizon : (k + 1) * horizon].mean()
+                        extra = np.mean(pool[i] ** 2) - m
+                        mean = forecast[i, j]
+                        if extra > 1e-9:
+                            size = m**2 / extra
+                            count = stats.nbinom.ppf(tau[i, j], size, size / (size + mean))
+                        else:
+                            count = stats.poisson.ppf(tau[i, j], mean)
+                        expected = count - mean
+                    assert got[i, j] == pytest.approx(expected, abs=1e-9), (k, i, j)

@@ -42,9 +42,17 @@ def residual_quantile(sorted_residuals: np.ndarray, tau: np.ndarray | float) -> 
 
 def count_quantile(mean: np.ndarray, tau: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
     """Whole-unit tau-quantile of demand that is a count with this mean (series x cells): Poisson,
-    or negative binomial where the model's own errors spread more than Poisson would (dispersion
-    by moments: variance = m + m^2 / k). For slow movers, where a residual quantile added to a
-    fractional forecast and rounded up stocks one unit too many on most days."""
+    or negative binomial where the model's own errors spread more than Poisson would (see
+    :func:`count_size`). For slow movers, where a residual quantile added to a fractional forecast
+    and rounded up stocks one unit too many on most days."""
+    size = count_size(mean, sorted_residuals)[:, None]
+    return count_ppf(np.broadcast_to(tau, mean.shape), mean, np.broadcast_to(size, mean.shape))
+
+
+def count_size(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
+    """Each series' negative-binomial size k, from its errors' second moment by the method of
+    moments (variance = m + m^2 / k, m the series' mean forecast), or infinity (Poisson) where the
+    errors spread no more than Poisson would. It does not depend on the costs: a re-pricing reuses it."""
     m = np.maximum(np.nan_to_num(mean), 1e-9)
     with warnings.catch_warnings():  # a series with no errors yet has no variance: Poisson
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -55,9 +63,13 @@ def count_quantile(mean: np.ndarray, tau: np.ndarray, sorted_residuals: np.ndarr
         )
     level = m.mean(axis=1)
     extra = np.nan_to_num(variance, nan=0.0) - level
-    k = np.where(extra > 1e-9, level**2 / np.maximum(extra, 1e-9), np.inf)[:, None]
-    q = np.clip(np.broadcast_to(tau, m.shape), 0.0, 1.0 - 1e-12)
-    return _count_ppf(q, m, np.broadcast_to(k, m.shape))
+    return np.where(extra > 1e-9, level**2 / np.maximum(extra, 1e-9), np.inf)
+
+
+def count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """:func:`count_quantile` on cells already gathered (any shape): q clipped below 1, the mean
+    floored above 0, as count_quantile does."""
+    return _count_ppf(np.clip(q, 0.0, 1.0 - 1e-12), np.maximum(np.nan_to_num(mean), 1e-9), size)
 
 
 MAX_COUNT_STEPS = 200

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from payoff.evaluate.policies import slow_series
+from payoff.evaluate.policies import count_size, slow_series
 from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
 
@@ -135,13 +135,28 @@ class QuantityPredictions:
             cache[k] = slow_series(self.panel.y, self.starts[k])
         return cache[k]
 
+    def count_sizes(self, name: str) -> list[np.ndarray]:
+        """For each window k, the negative-binomial size of each slow series (policies.count_size)
+        from the model's forecasts there and its errors before: the costs do not enter it."""
+        cache: dict[str, list[np.ndarray]] = self.__dict__.setdefault("_sizes", {})
+        if name not in cache:
+            forecast, pools, h = self.model(name).forecast, self.residual_pools(name), self.horizon
+            cache[name] = [
+                count_size(forecast[self.slow(k), k * h : (k + 1) * h], pools[k][self.slow(k)])
+                for k in range(self.windows)
+            ]
+        return cache[name]
+
     def residual_means(self, name: str) -> list[np.ndarray]:
         return [np.nan_to_num(nanmean(pool, axis=1)) for pool in self.residual_pools(name)]
 
     def accuracy(self, name: str) -> dict[str, float]:
         """MAE, WAPE and bias of a model's point forecasts on the scored windows."""
-        entry = self.model(name)
-        return point_accuracy(entry.forecast[:, self.scored], self.actual[:, self.scored])
+        cache: dict[str, dict[str, float]] = self.__dict__.setdefault("_accuracy", {})
+        if name not in cache:
+            entry = self.model(name)
+            cache[name] = point_accuracy(entry.forecast[:, self.scored], self.actual[:, self.scored])
+        return dict(cache[name])
 
 
 def point_accuracy(forecast: np.ndarray, actual: np.ndarray) -> dict[str, float]:

@@ -32,9 +32,14 @@ class Panel:
 
     @property
     def whole_units(self) -> bool:
-        """Demand counted in whole units (every known value an integer): decisions are too."""
-        known = self.y[~np.isnan(self.y)]
-        return bool(known.size) and bool(np.all(known == np.round(known)))
+        """Demand counted in whole units (every known value an integer): decisions are too.
+        Asked at every re-pricing, so computed once."""
+        cached = self.__dict__.get("_whole_units")
+        if cached is None:
+            known = self.y[~np.isnan(self.y)]
+            cached = bool(known.size) and bool(np.all(known == np.round(known)))
+            object.__setattr__(self, "_whole_units", cached)  # frozen dataclass: a private memo
+        return cached
 
     def labels(self) -> list[str]:
         """One readable name per series ("Harbour St / croissant"), computed once."""
