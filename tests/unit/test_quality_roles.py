@@ -93,3 +93,49 @@ def test_wide_to_long():
     wide = pd.DataFrame({"date": pd.date_range("2026-01-01", periods=2), "north": [1, 2], "south": [3, 4]})
     long = wide_to_long(wide, "date", ["north", "south"])
     assert long[["series", "value"]].values.tolist() == [["north", 1], ["north", 2], ["south", 3], ["south", 4]]
+
+
+def test_distinct_counts_equal_pandas_on_every_kind_of_column():
+    """Near-unique columns are counted by sorting (less memory than hashing): the same count as
+    pandas' nunique, with missing values, empty text, -0.0 and repeated runs."""
+    from payoff.data.fast import PROBE, distinct_count
+
+    rng = np.random.default_rng(4)
+    n = 3 * PROBE
+    ids = pd.Series([f"C{i:07d}" for i in rng.integers(0, n, n)], dtype="str")
+    ids[::97] = None
+    ids[5::101] = ""
+    floats = pd.Series(rng.normal(size=n))
+    floats[::13] = np.nan
+    floats[1::17] = 0.0
+    floats[2::19] = -0.0
+    columns = {
+        "ids": ids,
+        "unicode": pd.Series([f"é{i % 70_000}ß" for i in range(n)], dtype="str"),
+        "floats": floats,
+        "ints": pd.Series(rng.integers(0, n // 2, n)),
+        "dates": pd.Series(pd.to_datetime(rng.integers(0, 10**6, n) * 60, unit="s")).mask(floats.isna()),
+        "few": pd.Series(rng.choice(["a", "b", None], n), dtype="str"),
+        "runs": pd.Series(np.repeat(np.arange(n // 1000), 1000)),
+        "objects": pd.Series([str(i % 60_000) for i in range(n)], dtype=object),
+        "small": pd.Series(["x", "y", None, "x"], dtype="str"),
+    }
+    for name, values in columns.items():
+        assert distinct_count(values) == values.nunique(), name
+    assert distinct_count(columns["ids"]) > n // 2  # the sorting path was taken
+
+
+def test_row_codes_of_near_unique_text_are_equal_exactly_where_the_values_are():
+    from payoff.data.fast import PROBE, codes, duplicated
+
+    rng = np.random.default_rng(6)
+    n = 3 * PROBE
+    ids = pd.Series([f"C{i:06d}" for i in rng.integers(0, n, n)], dtype="str")
+    ids[::89] = None
+    ours = codes(ids)
+    theirs = pd.factorize(ids)[0]  # -1 for missing
+    pairs = pd.DataFrame({"ours": ours, "theirs": theirs}).drop_duplicates()
+    assert len(pairs) == pairs["ours"].nunique() == pairs["theirs"].nunique() == ids.nunique() + 1
+    frame = pd.DataFrame({"id": ids, "flag": rng.integers(0, 2, n)})
+    assert duplicated(frame).equals(frame.duplicated())
+    assert duplicated(frame, ["id"], keep=False).equals(frame.duplicated(["id"], keep=False))

@@ -136,10 +136,16 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
     }[frequency]
     # Sort once by (series, date) on integer codes, then work on plain arrays: cheaper in time
     # and memory than sorting string keys and grouping pandas objects (a million rows).
-    codes = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy() if keys else np.zeros(len(frame), int)
+    # Series ids as int32 and masks as bools: a million rows pass through a dozen arrays here.
+    codes = (
+        frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy().astype(np.int32)
+        if keys
+        else np.zeros(len(frame), np.int32)
+    )
     stamps = frame[date].to_numpy()
     order = np.lexsort((stamps, codes))
     series_id = codes[order]
+    del codes
     stamps = stamps[order]
     n_series = int(series_id.max()) + 1 if len(series_id) else 0
     starts = np.flatnonzero(np.r_[True, series_id[1:] != series_id[:-1]])
@@ -148,6 +154,7 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
     first_seen, last_seen = pd.Series(stamps[starts], index=ids), pd.Series(stamps[ends], index=ids)
     new_date = np.r_[True, (series_id[1:] != series_id[:-1]) | (stamps[1:] != stamps[:-1])]
     distinct = pd.Series(np.bincount(series_id[new_date], minlength=n_series)[ids], index=ids)
+    del new_date, stamps
     if keys:
         firsts = frame[keys].iloc[order[starts]].astype("str")
         labels = pd.Series(firsts[keys[0]].to_numpy(), index=ids)
@@ -172,10 +179,12 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
     rows_per_series = np.bincount(series_id, minlength=n_series)
     selling = np.bincount(series_id, weights=values > 0, minlength=n_series) / np.maximum(rows_per_series, 1)
     zero = values == 0
-    run = np.cumsum(np.r_[True, (zero[1:] != zero[:-1]) | (series_id[1:] != series_id[:-1])])
-    run_length = np.bincount(run)[run]
+    del values
+    run = np.cumsum(np.r_[True, (zero[1:] != zero[:-1]) | (series_id[1:] != series_id[:-1])], dtype=np.int32)
     minimum_run = 7 if frequency == "day" else 3
-    in_run = zero & (run_length >= minimum_run) & (selling[series_id] >= 0.3) & (frequency in ("day", "week"))
+    long_run = (np.bincount(run) >= minimum_run)[run]
+    del run
+    in_run = zero & long_run & (selling >= 0.3)[series_id] & (frequency in ("day", "week"))
     zero_rows = frame.index[order[in_run]].tolist()
     zero_series = pd.unique(series_id[in_run]).tolist()
     if gap_series:

@@ -109,7 +109,9 @@ OUTCOME_VALUES = {"bad", "good", "default", "defaulted", "paid", "fraud", "genui
 
 
 def is_binary(series: pd.Series) -> bool:
-    return series.dropna().nunique() == 2
+    if series.iloc[:1000].nunique() > 2:  # most columns show a third value early: no full count
+        return False
+    return series.nunique() == 2
 
 
 def reads_as_outcome(series: pd.Series) -> bool:
@@ -165,7 +167,7 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
     roles: dict[str, Role] = {}
     reasons: dict[str, str] = {}
     n = len(frame)
-    unique = {c: int(frame[c].nunique(dropna=True)) for c in frame.columns}
+    unique = {c: fast.distinct_count(frame[c]) for c in frame.columns}
     dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     dates.sort(key=lambda c: (not _HINTS[Role.DATE].search(c), frame[c].isna().mean()))
     date = dates[0] if dates else None
