@@ -1,5 +1,5 @@
 """Intake benchmark: load + roles + quality on generated 1,000,000-row CSVs of several shapes
-(`--shape`): sorted sales (one date block per series), the issue's unsorted file (dates in random
+(`--shape`; and the unsorted shape at 5,000,000 rows, the large upload of issue 11): sorted sales (one date block per series), the issue's unsorted file (dates in random
 order, 200 stores x 500 items, a price, a cost, a 0/1 promo and a mostly-empty text column), and a
 customer table with text (unique ids, free-text notes, categories, numbers, a yes/no outcome).
 
@@ -47,26 +47,28 @@ def sorted_sales() -> pd.DataFrame:
     )
 
 
-def unsorted_sales() -> pd.DataFrame:
-    """The issue's file: 200 stores x 500 items x 10 days, rows shuffled."""
+def unsorted_sales(n_days: int = 10, store: str = "store ", item: str = "item ") -> pd.DataFrame:
+    """The issue's file: 200 stores x 500 items x 10 days, rows shuffled (50 days and shorter
+    names: 5M rows in just under 200 MB, a large upload that the browser still accepts)."""
     rng = np.random.default_rng(8)
-    days = pd.date_range("2024-03-01", periods=10).strftime("%Y-%m-%d").to_numpy()
-    store = np.repeat([f"store {i:03d}" for i in range(200)], 500 * 10)
-    item = np.tile(np.repeat([f"item {i:03d}" for i in range(500)], 10), 200)
-    note = np.where(rng.random(ROWS) < 0.02, "damaged on arrival", "")
+    rows = 200 * 500 * n_days
+    days = pd.date_range("2024-03-01", periods=n_days).strftime("%Y-%m-%d").to_numpy()
+    stores = np.repeat([f"{store}{i:03d}" for i in range(200)], 500 * n_days)
+    items = np.tile(np.repeat([f"{item}{i:03d}" for i in range(500)], n_days), 200)
+    note = np.where(rng.random(rows) < 0.02, "damaged on arrival", "")
     frame = pd.DataFrame(
         {
             "date": np.tile(days, 200 * 500),
-            "store": store,
-            "item": item,
-            "units": rng.poisson(6, ROWS),
-            "price": np.round(rng.uniform(1, 30, ROWS), 2),
-            "cost": np.round(rng.uniform(0.5, 15, ROWS), 2),
-            "promo": (rng.random(ROWS) < 0.1).astype(int),
+            "store": stores,
+            "item": items,
+            "units": rng.poisson(6, rows),
+            "price": np.round(rng.uniform(1, 30, rows), 2),
+            "cost": np.round(rng.uniform(0.5, 15, rows), 2),
+            "promo": (rng.random(rows) < 0.1).astype(int),
             "note": note,
         }
     )
-    return frame.iloc[rng.permutation(ROWS)]
+    return frame.iloc[rng.permutation(rows)]
 
 
 def customers() -> pd.DataFrame:
@@ -90,6 +92,7 @@ SHAPES = {
     "sorted": ("sales_1m.csv", sorted_sales),
     "unsorted": ("sales_unsorted_1m.csv", unsorted_sales),
     "customers": ("customers_1m.csv", customers),
+    "unsorted_5m": ("sales_unsorted_5m.csv", lambda: unsorted_sales(50, "st", "it")),  # issue 11
 }
 
 

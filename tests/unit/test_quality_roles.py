@@ -134,8 +134,29 @@ def test_row_codes_of_near_unique_text_are_equal_exactly_where_the_values_are():
     ids[::89] = None
     ours = codes(ids)
     theirs = pd.factorize(ids)[0]  # -1 for missing
+    assert ours.min() == 0
     pairs = pd.DataFrame({"ours": ours, "theirs": theirs}).drop_duplicates()
     assert len(pairs) == pairs["ours"].nunique() == pairs["theirs"].nunique() == ids.nunique() + 1
     frame = pd.DataFrame({"id": ids, "flag": rng.integers(0, 2, n)})
     assert duplicated(frame).equals(frame.duplicated())
     assert duplicated(frame, ["id"], keep=False).equals(frame.duplicated(["id"], keep=False))
+
+
+def test_repeat_share_is_the_share_of_duplicated_rows():
+    from payoff.data.fast import repeat_share, repeated
+
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-01", "2025-01-01", None, None, "2025-01-02", "2025-01-01"]),
+            "store": pd.Series(["a", "a", "b", "b", None, "b"], dtype="str"),
+        }
+    )
+    # rows 1 and 3 repeat rows 0 and 2 on both columns; on the date alone rows 1, 3 and 5 do
+    assert repeat_share(frame, ["date", "store"]) == frame.duplicated(["date", "store"]).mean() == 2 / 6
+    assert repeat_share(frame, ["date"]) == frame.duplicated(["date"]).mean() == 3 / 6
+    assert repeat_share(frame.iloc[:0], ["date"]) == 0.0
+    for columns in (["date"], ["store"], ["date", "store"]):
+        assert repeated(frame, columns).tolist() == frame.duplicated(columns, keep=False).tolist()
+    wide = pd.DataFrame({f"c{i}": [0, 1, 2, 3, 4, 5, 3] for i in range(30)})  # 6**30 combinations: renumbered
+    assert repeated(wide, list(wide.columns)).tolist() == [False] * 3 + [True] + [False] * 2 + [True]
+    assert repeat_share(wide, list(wide.columns)) == 1 / 7

@@ -86,7 +86,7 @@ def _duplicates(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
     date = roles.one(Role.DATE)
     if roles.shape == Shape.TIME_SERIES and date:
         keys = [date, *roles.columns(Role.SERIES_KEY)]
-        pairs = fast.duplicated(frame, keys, keep=False) & ~duplicated
+        pairs = fast.repeated(frame, keys) & ~duplicated.to_numpy()
         if pairs.any():
             what = " and ".join(keys)
             out.append(
@@ -143,7 +143,12 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
         else np.zeros(len(frame), np.int32)
     )
     stamps = frame[date].to_numpy()
-    order = np.lexsort((stamps, codes))
+    # One integer key per row (series, then the date's rank; missing dates last, as a lexsort
+    # puts them) sorted stably: the same order as lexsort((stamps, codes)), in a third of the time.
+    ranks, dates = pd.factorize(stamps, sort=True)
+    ranks[ranks < 0] = len(dates)
+    order = np.argsort(codes.astype("int64") * (len(dates) + 1) + ranks, kind="stable")
+    del ranks
     series_id = codes[order]
     del codes
     stamps = stamps[order]

@@ -150,17 +150,17 @@ def _keys_for(frame: pd.DataFrame, date: str, candidates: list[str], unique: dic
         return [], 0.0
     ranked = sorted(candidates, key=lambda c: (not _HINTS[Role.SERIES_KEY].search(c), unique[c]))
     chosen: list[str] = []
-    repeats = float(fast.duplicated(frame, [date]).mean())
+    repeats = fast.repeat_share(frame, [date])
     for column in ranked:
         if unique[column] > max(2, len(frame) // max(unique[date], 1)) * 2:
             continue
         chosen.append(column)
-        repeats = float(fast.duplicated(frame, [date, *chosen]).mean())
+        repeats = fast.repeat_share(frame, [date, *chosen])
         if repeats == 0:
             return chosen, 0.0
     if chosen and repeats < 0.5:
         return chosen, repeats
-    return [], float(fast.duplicated(frame, [date]).mean())
+    return [], fast.repeat_share(frame, [date])
 
 
 def suggest_roles(frame: pd.DataFrame) -> RoleMap:
