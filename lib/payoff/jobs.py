@@ -18,6 +18,8 @@ import ctypes
 import multiprocessing
 import os
 import queue
+import select
+import threading
 import time
 import weakref
 from dataclasses import dataclass
@@ -68,9 +70,10 @@ def _settings() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key.startswith("PAYOFF_")}
 
 
-def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], answers: Any) -> None:
+def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], answers: Any, server_pid: int) -> None:
     """In the child: fit, report progress, send back the analysis or the user's error. The fork
     server's environment is the one it started with: the server's settings now are laid over it."""
+    _end_with_server(server_pid)
     for key in [k for k in os.environ if k.startswith("PAYOFF_")]:
         del os.environ[key]
     os.environ.update(settings)
@@ -91,6 +94,34 @@ def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], an
         answers.put(("done", serial.to_bytes(analysis), to_json(analysis)))
     except PayoffError as error:
         answers.put(("error", type(error).__name__, str(error)))
+
+
+def _end_with_server(server_pid: int) -> None:
+    """In the child: end when the Payoff server that asked for this fit ends, even by SIGKILL,
+    since nobody will read the answer. Not left to the fork server: every child it starts holds
+    its lifeline open (so it could start processes of its own), so it and the fits kept each
+    other alive after their server was killed, running minutes of CPU for no one."""
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(server_pid)  # readable when the server ends
+            select.select([handle], [], [])
+        except (AttributeError, OSError):  # no pidfd (not Linux 5.3+): ask every second
+            while _alive(server_pid):
+                time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="payoff-server-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _give_back_memory() -> None:
@@ -125,7 +156,7 @@ class FitJob:
         self._answers = context.Queue()
         # Not a daemon: a daemonic process may not start its own (scikit-learn's random forest runs its
         # trees in loky processes, and fell back to one core).
-        self._process = context.Process(target=_fit, args=(problem, compute, _settings(), self._answers))
+        self._process = context.Process(target=_fit, args=(problem, compute, _settings(), self._answers, os.getpid()))
         self._process.start()
         _LIVE.add(self)
         self.started = time.monotonic()

@@ -3,10 +3,18 @@
   same time: all finish, each sees only its own file and its own headline, another user's page
   stays responsive meanwhile, and the server's memory returns near its baseline afterwards;
 - a dropped connection in the middle of a fit leaves the session with its data and its result;
-- a double click on Run starts one fit (one autosaved run, not two)."""
+- a double click on Run starts one fit (one autosaved run, not two);
+- the server killed with SIGKILL as runs are being saved leaves no process behind, and restarts
+  on the same file with every committed analysis reopening in the browser.
+
+tests/unit/test_store_crash.py kills a writer in the middle of its saves, many times over; here
+the whole server goes, its fits and fork server with it.)"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sqlite3
 import time
 from pathlib import Path
@@ -14,7 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from payoff import samples
+from payoff import formatting, samples
+from payoff.store import Store
 from tests.e2e.conftest import expected_headline, goto, rss_mb, streamlit_process, wait_idle
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -146,3 +155,66 @@ def test_a_double_click_on_run_starts_one_fit(browser: Browser, tmp_path: Path):
         expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=300_000)
         wait_idle(page)
         assert autosaved_runs(database) == 1
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below `pid` (fits, the fork server, their workers), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    return False
+
+
+def saved_rows(database: Path) -> int:
+    try:
+        with sqlite3.connect(database) as connection:
+            return int(connection.execute("select count(*) from analyses").fetchone()[0])
+    except sqlite3.OperationalError:  # the table is made by the first save
+        return 0
+
+
+def test_a_server_killed_while_saving_restarts_with_every_committed_analysis(browser: Browser, tmp_path: Path):
+    database = tmp_path / "analyses.sqlite"
+    with streamlit_process(database) as (server, process):
+        pages = [new_page(browser) for _ in range(3)]
+        for page, sample in zip(pages, samples.SAMPLES[:3], strict=True):
+            start_sample(page, server, sample.title)
+        deadline = time.monotonic() + 300
+        while saved_rows(database) == 0:  # the moment the first run is saved, the others still fitting or saving
+            assert time.monotonic() < deadline, "no run was saved"
+            time.sleep(0.01)
+        below = descendants(process.pid)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        for page in pages:
+            page.context.close()
+    assert below, "the fits run in child processes"
+    deadline = time.monotonic() + 20
+    while [pid for pid in below if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in below if alive(pid)], "fits outlived their server"
+
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+        ids = [row[0] for row in connection.execute("select id from analyses order by id")]
+    assert ids
+    store = Store(database)
+    with streamlit_process(database) as (server, _):
+        page = new_page(browser)
+        for analysis_id in ids:
+            money = formatting.money(store.open(analysis_id).impact.recommended.gain)
+            goto(page, server, f"impact?analysis={analysis_id}")
+            expect(page.get_by_role("heading", name="Impact")).to_be_visible()
+            expect(page.get_by_test_id("stMetricValue").first).to_have_text(money)
