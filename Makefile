@@ -61,7 +61,7 @@ bench: setup
 bench-peers: setup
 	test -x .venv-peers/bin/python || $(PYTHON) -m venv .venv-peers
 	.venv-peers/bin/python -m pip install --quiet -e '.[peers]'
-	$(BIN)/python -m tests.bench.peers_run
+	$(BIN)/python -m tests.bench.peers_run --reps 1 --no-warm-up
 
 # 5,000 and 20,000 series, and `payoff analyze` on a 340 MB file: minutes per run.
 bench-scale: setup

@@ -1,6 +1,7 @@
-"""`make bench-peers`: every tool of tests/bench/peers.py in fresh processes (one warm-up, then
-`--reps`; Prophet's 200 fits once after its warm-up), medians printed, written to
-bench-results.json under "peers", and the chart in docs/benchmarks.md redrawn from them.
+"""`make bench-peers`: every tool of tests/bench/peers.py in fresh processes (a warm-up unless
+`--no-warm-up`, then `--reps`; Prophet's 200 fits once), medians printed, written to
+bench-results.json under "peers", and the chart in docs/benchmarks.md redrawn from them. The make
+target runs each tool once with no warm-up: statsforecast's run alone takes minutes.
 
 The peers run in their own environment (.venv-peers, made by `make bench-peers`): statsforecast
 pins pandas below 3, and installing it beside Payoff would change Payoff's own pandas."""
@@ -49,6 +50,9 @@ def chart(figures: dict[str, dict[str, object]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=3)
+    # statsforecast compiles with numba in every fresh process (no disk cache), so a warm-up run
+    # does not shorten its timed one; without it the whole comparison takes half as long.
+    parser.add_argument("--no-warm-up", dest="warm_up", action="store_false")
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
     parser.add_argument("--peers-python", default=str(ROOT / ".venv-peers" / "bin" / "python"))
     args = parser.parse_args()
@@ -57,7 +61,8 @@ def main() -> None:
     results: dict[str, object] = {}
     for tool in TOOLS:
         python = args.peers_python if tool in PEERS else sys.executable
-        run_once("tests.bench.peers", tool, python=python)  # warm-up: imports compiled, caches filled
+        if args.warm_up:
+            run_once("tests.bench.peers", tool, python=python)  # imports compiled, caches filled
         reps = 1 if tool == "quantity_prophet" else args.reps
         runs = [run_once("tests.bench.peers", tool, python=python) for _ in range(reps)]
         results[tool] = {"median_of": reps, "figures": summarise(runs)}
