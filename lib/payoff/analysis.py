@@ -67,16 +67,17 @@ def recost(
     return engine_for(analysis.family).price(analysis.problem, analysis.predictions, values, rule, uncertainty)
 
 
-def rebased(analysis: Analysis, params: Mapping[str, Any] | None = None) -> Analysis:
+def rebased(analysis: Analysis, params: Mapping[str, Any] | None = None, impact: Impact | None = None) -> Analysis:
     """The same analysis with `params` as its own parameters (what a what-if becomes when it is
-    saved or reported): the kept predictions, re-priced, no refit."""
+    saved, reported or swept around): the kept predictions, re-priced, no refit. `impact` is the
+    pricing at these parameters where the caller already has it."""
     if not params:
         return analysis
     values = resolved(analysis, params)
     problem = replace(analysis.problem, params=tuple(values.items()))
-    return Analysis(
-        problem, analysis.predictions, engine_for(problem.family).price(problem, analysis.predictions, values)
-    )
+    if impact is None:
+        impact = engine_for(problem.family).price(problem, analysis.predictions, values)
+    return Analysis(problem, analysis.predictions, impact)
 
 
 def next_decisions(analysis: Analysis, params: Mapping[str, Any] | None = None) -> pd.DataFrame:

@@ -3,13 +3,11 @@ sweep with break-even values) and where the gain comes from (segments)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
 from payoff import charts, formatting
-from payoff.analysis import Analysis
+from payoff.analysis import Analysis, rebased
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
@@ -23,12 +21,6 @@ SWEEP_PREFIX = state.WHATIF_PREFIX + "sweep."
 SEGMENT = state.WHATIF_PREFIX + "segment"
 NO_SEGMENT = "(none)"
 _CACHE = "payoff.sweeps"
-
-
-def _at(analysis: Analysis, impact: Impact) -> Analysis:
-    """The analysis with the what-if values as its own, so the sweep moves around them."""
-    problem = replace(analysis.problem, params=tuple(impact.params.items()))
-    return Analysis(problem, analysis.predictions, impact)
 
 
 def _sweeps(analysis: Analysis, impact: Impact, span: tuple[float, float], points: int) -> tuple[Sweep, ...]:
@@ -46,7 +38,7 @@ def _sweeps(analysis: Analysis, impact: Impact, span: tuple[float, float], point
 
         token = CHECKPOINT.set(step)
         try:
-            cache[key] = sensitivity(_at(analysis, impact), span, points)
+            cache[key] = sensitivity(rebased(analysis, impact.params, impact), span, points)  # around the what-if
         finally:
             CHECKPOINT.reset(token)
         line.empty()
