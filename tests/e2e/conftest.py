@@ -151,14 +151,23 @@ def expected_headline(sample: str) -> str:
     return formatting.money(run_analysis(problem).impact.recommended.gain)
 
 
-def run_sample_to_headline(page: Page, server: str, sample_title: str, headline_words: str, money: str) -> None:
-    """Home -> a sample's card -> Run models -> the headline, then on to the Impact page."""
+def start_sample(page: Page, server: str, sample_title: str, double_click: bool = False) -> None:
+    """Home -> a sample's card -> Run models (clicked twice in a row with `double_click`)."""
     goto(page, server)
     card = page.get_by_test_id("stVerticalBlock").filter(has_text=sample_title).last
     card.get_by_role("button", name="Use this sample").click()
     expect(page.get_by_role("heading", name="Models")).to_be_visible()
     wait_idle(page)
-    page.get_by_role("button", name="Run models").click()
+    run = page.get_by_role("button", name="Run models")
+    if double_click:
+        run.dblclick()
+    else:
+        run.click()
+
+
+def run_sample_to_headline(page: Page, server: str, sample_title: str, headline_words: str, money: str) -> None:
+    """Home -> a sample's card -> Run models -> the headline, then on to the Impact page."""
+    start_sample(page, server, sample_title)
     headline = page.get_by_test_id("stMetric").first
     expect(headline).to_contain_text(headline_words, timeout=180_000)
     expect(headline).to_contain_text(money)

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from payoff import formatting, samples
 from payoff.store import Store
-from tests.e2e.conftest import expected_headline, goto, rss_mb, streamlit_process, wait_idle
+from tests.e2e.conftest import expected_headline, goto, rss_mb, start_sample, streamlit_process, wait_idle
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 UPLOADS = {"upload_calls.csv": "call_centre", "upload_customers.csv": "churn_customers"}
@@ -40,15 +40,6 @@ def new_page(browser: Browser) -> Page:
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(180_000)
     return page
-
-
-def start_sample(page: Page, server: str, title: str) -> None:
-    goto(page, server)
-    card = page.get_by_test_id("stVerticalBlock").filter(has_text=title).last
-    card.get_by_role("button", name="Use this sample").click()
-    expect(page.get_by_role("heading", name="Models")).to_be_visible()
-    wait_idle(page)
-    page.get_by_role("button", name="Run models").click()
 
 
 def start_upload(page: Page, server: str, path: Path) -> None:
@@ -146,12 +137,7 @@ def test_a_double_click_on_run_starts_one_fit(browser: Browser, tmp_path: Path):
     database = tmp_path / "analyses.sqlite"
     with streamlit_process(database) as (server, _):
         page = new_page(browser)
-        goto(page, server)
-        card = page.get_by_test_id("stVerticalBlock").filter(has_text=samples.SAMPLES[1].title).last
-        card.get_by_role("button", name="Use this sample").click()
-        expect(page.get_by_role("heading", name="Models")).to_be_visible()
-        wait_idle(page)
-        page.get_by_role("button", name="Run models").dblclick()
+        start_sample(page, server, samples.SAMPLES[1].title, double_click=True)
         expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=300_000)
         wait_idle(page)
         assert autosaved_runs(database) == 1
