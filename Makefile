@@ -65,7 +65,7 @@ bench-peers: setup
 
 # 5,000 and 20,000 series, and `payoff analyze` on a 340 MB file: minutes per run.
 bench-scale: setup
-	$(BIN)/python -m tests.bench.run --only scale --reps 1
+	$(BIN)/python -m tests.bench.run --only scale --reps 1 --no-warm-up
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,12 +12,13 @@ import argparse
 import json
 import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.bench.run import ROOT, run_once, summarise
 
 DOCS = ROOT / "docs" / "benchmarks.md"
-PEERS = {"quantity_statsforecast", "quantity_prophet", "targeting_tuned"}
+PEERS = {"quantity_statsforecast", "quantity_statsforecast_one_process", "quantity_prophet", "targeting_tuned"}
 CHART = re.compile(r"(<!-- peers-chart -->\n).*?(<!-- /peers-chart -->)", re.S)
 
 
@@ -55,17 +56,21 @@ def main() -> None:
     parser.add_argument("--no-warm-up", dest="warm_up", action="store_false")
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
     parser.add_argument("--peers-python", default=str(ROOT / ".venv-peers" / "bin" / "python"))
+    parser.add_argument("--only", help="comma-separated tools; the others keep their recorded figures")
     args = parser.parse_args()
     from tests.bench.peers import TOOLS
 
-    results: dict[str, object] = {}
-    for tool in TOOLS:
+    out = Path(args.out)
+    recorded = json.loads(out.read_text()) if out.exists() else {}
+    results: dict[str, object] = dict(recorded.get("peers", {}))
+    for tool in args.only.split(",") if args.only else TOOLS:
         python = args.peers_python if tool in PEERS else sys.executable
         if args.warm_up:
             run_once("tests.bench.peers", tool, python=python)  # imports compiled, caches filled
         reps = 1 if tool == "quantity_prophet" else args.reps
         runs = [run_once("tests.bench.peers", tool, python=python) for _ in range(reps)]
-        results[tool] = {"median_of": reps, "figures": summarise(runs)}
+        results[tool] = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "median_of": reps}
+        results[tool]["figures"] = summarise(runs)  # type: ignore[index]
         print(f"\n{tool} (median of {reps})")
         for key, value in results[tool]["figures"].items():  # type: ignore[index]
             text = (
@@ -74,12 +79,11 @@ def main() -> None:
                 else value
             )
             print(f"  {key:<28} {text}")
-    out = Path(args.out)
-    previous = json.loads(out.read_text()) if out.exists() else {}
-    previous["peers"] = {tool: value for tool, value in results.items()}
-    out.write_text(json.dumps(previous, indent=2) + "\n")
+        recorded = json.loads(out.read_text()) if out.exists() else {}
+        recorded["peers"] = results  # after every tool: a failure later keeps what was measured
+        out.write_text(json.dumps(recorded, indent=2) + "\n")
     figures = {tool: value["figures"] for tool, value in results.items()}  # type: ignore[index]
-    if DOCS.exists() and CHART.search(DOCS.read_text()):
+    if {"quantity_payoff", "quantity_statsforecast"} <= set(figures) and CHART.search(DOCS.read_text()):
         DOCS.write_text(CHART.sub(lambda m: m.group(1) + chart(figures) + m.group(2), DOCS.read_text()))
     print(f"\nwritten to {out} and the chart in {DOCS}")
 

@@ -100,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default=",".join(name for name in BENCHES if name != "scale"))
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--no-warm-up", dest="warm_up", action="store_false", help="for runs of minutes (scale)")
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
     args = parser.parse_args()
     results: dict[str, object] = {
@@ -113,7 +114,8 @@ def main() -> None:
         results["benchmarks"] = json.loads(previous.read_text()).get("benchmarks", {})
     for name in args.only.split(","):
         module, what, targets = BENCHES[name]
-        run_once(*module.split())  # warm-up: generates inputs, fills OS caches
+        if args.warm_up:
+            run_once(*module.split())  # generates inputs, fills OS caches
         runs = [run_once(*module.split()) for _ in range(args.reps)]
         summary = summarise(runs)
         results["benchmarks"][name] = {"what": what, "targets": targets, "median_of": args.reps, "figures": summary}  # type: ignore[index]
