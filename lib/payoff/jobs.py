@@ -19,9 +19,12 @@ import multiprocessing
 import os
 import queue
 import select
+import sys
 import threading
 import time
+import types
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +67,26 @@ def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["payoff.analysis", "payoff.serial", "payoff.results"])
     return context
+
+
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_main_to_rerun() -> Iterator[None]:
+    """While a fit process starts, `__main__` is an empty module. multiprocessing re-runs the
+    parent's `__main__` file in the fork server and in every child; under `streamlit run`, that
+    is whichever page script is running (Streamlit makes it `__main__`), which then ran again
+    outside Streamlit in each fit: the app's code, its warnings in the log, its time. Streamlit
+    swaps `__main__` at every page run too; the lock keeps two starting fits from interleaving."""
+    with _MAIN_LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
 
 
 def _settings() -> dict[str, str]:
@@ -157,7 +180,8 @@ class FitJob:
         # Not a daemon: a daemonic process may not start its own (scikit-learn's random forest runs its
         # trees in loky processes, and fell back to one core).
         self._process = context.Process(target=_fit, args=(problem, compute, _settings(), self._answers, os.getpid()))
-        self._process.start()
+        with _no_main_to_rerun():
+            self._process.start()
         _LIVE.add(self)
         self.started = time.monotonic()
         self.status = Status("Starting", 0.0, False)
