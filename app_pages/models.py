@@ -4,17 +4,23 @@ from payoff import charts, tables
 from payoff.ui import data_view, navigation, problem_view, results_view, state, widgets
 
 st.title("Models")
-prepared = data_view.require_prepared()
-framing = problem_view.current_framing(prepared)
-st.markdown(f"**{widgets.plain(framing.title)}** on {widgets.plain(state.dataset().name)}")
-st.caption("Change the framing, costs or status quo on the Problem page; the defaults are used until you do.")
-problem = problem_view.current_problem(prepared, framing)
-with st.expander("The models compared"):
-    problem_view.describe_models(framing.family)
-compute = results_view.compute_choice()
-clicked = st.button("Run models", key=state.RUN_MODELS, type="primary", disabled=problem is None)
-if (clicked and problem is not None) or results_view.fit_running():
-    results_view.run(problem if clicked else None, compute)
+prepared = data_view.ensure_prepared()
+if prepared is None and state.analysis() is None:
+    data_view.require_prepared()  # nothing loaded and nothing reopened: a pointer to the Data page
+problem = None
+if prepared is not None:
+    framing = problem_view.current_framing(prepared)
+    st.markdown(f"**{widgets.plain(framing.title)}** on {widgets.plain(state.dataset().name)}")
+    st.caption("Change the framing, costs or status quo on the Problem page; the defaults are used until you do.")
+    problem = problem_view.current_problem(prepared, framing)
+    with st.expander("The models compared"):
+        problem_view.describe_models(framing.family)
+    compute = results_view.compute_choice()
+    clicked = st.button("Run models", key=state.RUN_MODELS, type="primary", disabled=problem is None)
+    if (clicked and problem is not None) or results_view.fit_running():
+        results_view.run(problem if clicked else None, compute)
+else:  # a reload or a link reopened a saved run: its results stand without the file
+    st.info("This analysis was reopened as it was saved. To run the models again, load its data on the Data page.")
 
 analysis = state.analysis()
 if analysis is None:

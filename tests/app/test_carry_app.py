@@ -49,6 +49,15 @@ def test_a_run_is_autosaved_and_a_reload_of_the_impact_page_shows_the_same_headl
     assert Store().list() == []  # an autosave is not listed on the Saved page
 
 
+def test_a_reload_of_the_models_page_shows_the_reopened_results():
+    at = run_sample("retail_sales")
+    headline = at.metric[0].value
+    again = reload({state.QUERY_ANALYSIS: str(at.session_state[state.OPENED].id)}, "app_pages/models.py")
+    assert not again.exception and again.title[0].value == "Models"
+    assert again.metric[0].value == headline  # the run's results, not "Load data first"
+    assert "reopened as it was saved" in shown(again) and "Load data first" not in shown(again)
+
+
 def test_a_link_to_the_home_page_lands_on_the_impact_page_of_that_analysis():
     at = run_sample("churn_customers")
     analysis_id = at.session_state[state.OPENED].id
