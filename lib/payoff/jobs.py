@@ -147,6 +147,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _kill(process: Any) -> None:
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=5)
+
+
 def _give_back_memory() -> None:
     """Hand the heap's free pages back to the system (glibc keeps them otherwise): unpacking an
     answer leaves megabytes of freed buffers, and a long-running server should not keep them."""
@@ -183,6 +189,10 @@ class FitJob:
         with _no_main_to_rerun():
             self._process.start()
         _LIVE.add(self)
+        # A job nobody holds any more (its session was closed and dropped) stops its process: the
+        # answer would never be read, and the child sat blocked writing it, holding its memory and
+        # keeping the server from exiting (multiprocessing joins its children at exit).
+        self._stop = weakref.finalize(self, _kill, self._process)
         self.started = time.monotonic()
         self.status = Status("Starting", 0.0, False)
         self.result: Analysis | None = None
@@ -243,9 +253,7 @@ class FitJob:
         _give_back_memory()
 
     def cancel(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join(timeout=5)
+        self._stop()
 
     def wait(self, on_progress: Any = None, tick_s: float = 0.25) -> Analysis:
         """Block until the job ends (what the CLI and the page do), passing progress on."""

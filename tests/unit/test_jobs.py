@@ -63,3 +63,16 @@ def test_a_bad_budget_setting_is_named(text, says, monkeypatch):
     monkeypatch.setenv("PAYOFF_FIT_SECONDS", text)
     with pytest.raises(PayoffError, match=says):
         fit_budget()
+
+
+def test_a_job_nobody_holds_stops_its_process(problem):
+    """A closed session drops its job: the child, which would wait forever to hand over an answer
+    nobody reads, is stopped."""
+    import gc
+
+    job = FitJob(problem)
+    process = job._process
+    del job
+    gc.collect()
+    process.join(timeout=10)
+    assert not process.is_alive() and process.exitcode == -signal.SIGKILL
