@@ -143,7 +143,10 @@ def test_row_codes_of_near_unique_text_are_equal_exactly_where_the_values_are():
 
 
 def test_repeat_share_is_the_share_of_duplicated_rows():
-    from payoff.data.fast import repeat_share, repeated
+    from payoff.data.fast import repeat_shares, repeated
+
+    def repeat_share(frame, columns):
+        return list(repeat_shares(frame, columns))[-1]
 
     frame = pd.DataFrame(
         {
@@ -155,6 +158,7 @@ def test_repeat_share_is_the_share_of_duplicated_rows():
     assert repeat_share(frame, ["date", "store"]) == frame.duplicated(["date", "store"]).mean() == 2 / 6
     assert repeat_share(frame, ["date"]) == frame.duplicated(["date"]).mean() == 3 / 6
     assert repeat_share(frame.iloc[:0], ["date"]) == 0.0
+    assert list(repeat_shares(frame, ["date", "store"])) == [3 / 6, 2 / 6]  # every prefix, in order
     for columns in (["date"], ["store"], ["date", "store"]):
         assert repeated(frame, columns).tolist() == frame.duplicated(columns, keep=False).tolist()
     wide = pd.DataFrame({f"c{i}": [0, 1, 2, 3, 4, 5, 3] for i in range(30)})  # 6**30 combinations: renumbered

@@ -149,18 +149,17 @@ def _keys_for(frame: pd.DataFrame, date: str, candidates: list[str], unique: dic
     if unique[date] == len(frame):
         return [], 0.0
     ranked = sorted(candidates, key=lambda c: (not _HINTS[Role.SERIES_KEY].search(c), unique[c]))
+    eligible = [c for c in ranked if unique[c] <= max(2, len(frame) // max(unique[date], 1)) * 2]
+    shares = fast.repeat_shares(frame, [date, *eligible])  # the date alone, then one key more each
+    date_repeats = repeats = next(shares)
     chosen: list[str] = []
-    repeats = fast.repeat_share(frame, [date])
-    for column in ranked:
-        if unique[column] > max(2, len(frame) // max(unique[date], 1)) * 2:
-            continue
+    for column, repeats in zip(eligible, shares, strict=False):
         chosen.append(column)
-        repeats = fast.repeat_share(frame, [date, *chosen])
         if repeats == 0:
             return chosen, 0.0
     if chosen and repeats < 0.5:
         return chosen, repeats
-    return [], fast.repeat_share(frame, [date])
+    return [], date_repeats
 
 
 def suggest_roles(frame: pd.DataFrame) -> RoleMap:
