@@ -8,7 +8,7 @@
   on the same file with every committed analysis reopening in the browser.
 
 tests/unit/test_store_crash.py kills a writer in the middle of its saves, many times over; here
-the whole server goes, its fits and fork server with it.)"""
+the whole server goes, its fits and fork server with it."""
 
 from __future__ import annotations
 
