@@ -56,9 +56,14 @@ _QUANTITY = re.compile(
     re.I,
 )
 _OUTCOME = re.compile(
-    r"churn|default|fraud|^y$|^class$|target|label|outcome|convert|converted|bad|response|^is_|flag",
+    r"churn|default|fraud|attrition|^y$|^class$|target|label|outcome|convert|converted|bad|response|exited|"
+    r"cancel+ed|^is_|flag|(^|_)left$|(^|_)status$",
     re.I,
 )
+# Names that read as an outcome only when the values do too (yes/no, true/false, 0/1): "is_open",
+# a "status" of married/single or a "flag" of colours are not outcomes.
+_WEAK_OUTCOME = re.compile(r"^is_|flag|(^|_)left$|(^|_)status$", re.I)
+YES_NO = {"yes", "no", "true", "false", "y", "n", "t", "f", "1", "0", "1.0", "0.0"}
 _NOT_MONEY = re.compile(r"fuel|idx|index|cpi|oil|gas|rate", re.I)
 EVENT_WORDS = {
     "yes",
@@ -114,6 +119,18 @@ def is_binary(series: pd.Series) -> bool:
     return series.nunique() == 2
 
 
+def named_outcome(series: pd.Series, name: str) -> bool:
+    """A two-valued column named like an outcome (churn, default, attrition ...); a weaker name
+    (is_..., status, left, flag) counts only with yes/no, true/false or 0/1 values."""
+    if not _OUTCOME.search(name):
+        return False
+    if not _WEAK_OUTCOME.search(name) or any(
+        w in name.lower() for w in ("churn", "default", "fraud", "attrition", "outcome", "convert")
+    ):
+        return True
+    return {str(v).strip().lower() for v in series.dropna().unique()} <= YES_NO
+
+
 def reads_as_outcome(series: pd.Series) -> bool:
     """Two values, at least one of which names an outcome (good/bad, paid/default, fraud ...)."""
     if not is_binary(series) or pd.api.types.is_numeric_dtype(series):
@@ -144,22 +161,59 @@ def _is_row_number(name: str, series: pd.Series) -> bool:
 
 
 def _keys_for(frame: pd.DataFrame, date: str, candidates: list[str], unique: dict[str, int]) -> tuple[list[str], float]:
-    """Smallest set of low-cardinality columns that makes (date, keys) unique, and the share of
-    rows that still repeat a (date, keys) pair."""
+    """The smallest set of columns that, with the date, names each row once (a series key), and
+    the share of rows that still repeat a (date, keys) pair.
+
+    A key names an entity (an item, a store), so it changes between the rows of one date. Left
+    out: a column that is the same for every row of a date (a holiday or weekend flag: it cannot
+    tell two series apart), and a whole-number column named like a measure (units sold, a count:
+    it changes over time within one entity). Text and id-like columns are tried first, then the
+    fewest distinct values; a column that turns out not to be needed is dropped again."""
     if unique[date] == len(frame):
         return [], 0.0
-    ranked = sorted(candidates, key=lambda c: (not _HINTS[Role.SERIES_KEY].search(c), unique[c]))
-    eligible = [c for c in ranked if unique[c] <= max(2, len(frame) // max(unique[date], 1)) * 2]
-    shares = fast.repeat_shares(frame, [date, *eligible])  # the date alone, then one key more each
+    per_date = max(2, len(frame) // max(unique[date], 1)) * 2
+    eligible = [
+        c
+        for c in candidates
+        if unique[c] <= per_date and not _QUANTITY.search(c) and not _same_within_date(frame, date, c, unique)
+    ]
+    ranked = sorted(eligible, key=lambda c: (_key_rank(frame[c], c), unique[c]))
+    shares = fast.repeat_shares(frame, [date, *ranked])  # the date alone, then one key more each
     date_repeats = repeats = next(shares)
     chosen: list[str] = []
-    for column, repeats in zip(eligible, shares, strict=False):
+    for column, repeats in zip(ranked, shares, strict=False):
         chosen.append(column)
         if repeats == 0:
-            return chosen, 0.0
+            return _pruned(frame, date, chosen), 0.0
     if chosen and repeats < 0.5:
         return chosen, repeats
     return [], date_repeats
+
+
+def _key_rank(values: pd.Series, name: str) -> int:
+    """0 for a column named like a key (item, store), 1 for other text, 2 for other numbers."""
+    if _HINTS[Role.SERIES_KEY].search(name) or _HINTS[Role.ID].search(name):
+        return 0
+    return 1 if not pd.api.types.is_numeric_dtype(values) else 2
+
+
+def _same_within_date(frame: pd.DataFrame, date: str, column: str, unique: dict[str, int]) -> bool:
+    """True when every row of a date holds the same value of `column` (a flag of the day)."""
+    *_, pairs = fast.repeat_shares(frame, [date, column])
+    return round((1 - pairs) * len(frame)) <= unique[date]
+
+
+def _pruned(frame: pd.DataFrame, date: str, chosen: list[str]) -> list[str]:
+    """Drop, latest first, every chosen column the others do not need to name each row once."""
+    kept = list(chosen)
+    for column in reversed(chosen):
+        if len(kept) < 2:
+            break
+        rest = [c for c in kept if c != column]
+        *_, repeats = fast.repeat_shares(frame, [date, *rest])
+        if repeats == 0:
+            kept = rest
+    return kept
 
 
 def suggest_roles(frame: pd.DataFrame) -> RoleMap:
@@ -205,7 +259,9 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
         candidates = [c for c, r in roles.items() if r == Role.FEATURE and not pd.api.types.is_float_dtype(frame[c])]
         keys, repeats = ([], 1.0) if time_cols else _keys_for(frame, date, candidates, unique)
         shape = Shape.EVENT_LOG if time_cols or repeats > 0.3 else Shape.TIME_SERIES
-        outcome = [c for c in candidates if (_OUTCOME.search(c) and is_binary(frame[c])) or reads_as_outcome(frame[c])]
+        outcome = [
+            c for c in candidates if (is_binary(frame[c]) and named_outcome(frame[c], c)) or reads_as_outcome(frame[c])
+        ]
         if outcome and not any(_QUANTITY.search(c) for c in frame.columns):
             shape, keys = Shape.ENTITY, []  # dated entities (transactions, loans): the date orders folds
         if shape == Shape.EVENT_LOG:
@@ -231,7 +287,7 @@ def _assign_business_roles(frame: pd.DataFrame, roles: dict[str, Role], reasons:
     numeric = [c for c in free if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
     if shape == Shape.ENTITY:
         binary = [c for c in free if is_binary(frame[c])]
-        named = [c for c in binary if _OUTCOME.search(c)] or [c for c in binary if reads_as_outcome(frame[c])]
+        named = [c for c in binary if named_outcome(frame[c], c)] or [c for c in binary if reads_as_outcome(frame[c])]
         # the outcome usually comes last: prefer the last named one, else a two-valued last column
         target = (named[-1:] or ([binary[-1]] if binary and binary[-1] == free[-1] else []) or [None])[0]
         if target is None and free and frame[free[-1]].nunique() == 2:
