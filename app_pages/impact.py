@@ -29,7 +29,7 @@ st.download_button(
     key="w.impact.report",
     icon=":material/description:",
 )
-if "probability >=" in str(impact.evaluation.get("decision_rule", "")):
+if str(impact.evaluation.get("decision_rule", "")).startswith("probability"):
     st.caption("The report and a saved analysis use the expected-value rule; the probability threshold is a view.")
 with st.form("w.impact.save_form"):
     name = st.text_input("Save this analysis, at the costs above, as", key=state.SAVE_NAME)

@@ -145,6 +145,8 @@ def run_from_args(args: argparse.Namespace) -> Run:
     if edge:
         raise ProblemErrors(edge)
     analysis = run_analysis(problem, compute=compute_for(args))
+    for warning in analysis.impact.evaluation.get("warnings", []):
+        print(f"payoff: note: {warning}", file=sys.stderr)
     for flag in analysis.impact.evaluation.get("leakage_flags", []):
         print(
             f"payoff: warning: '{flag['column']}' {flag['reason']}; if it is only known after the outcome, "

@@ -135,3 +135,50 @@ def test_unusable_outcomes_give_clear_messages(outcome, message):
     roles = RoleMap({"x": Role.FEATURE, "outcome": Role.TARGET}, Shape.ENTITY, positive_class="yes")
     with pytest.raises(PayoffError, match=message):
         analyse(frame, roles, "churn")
+
+
+def test_break_evens_in_both_directions_match_their_closed_forms():
+    churn = cells("churn", value=300, contact_cost=10, offer_cost=30, save_rate=0.3)
+    assert float(churn.break_even()) == pytest.approx(40 / 111) and bool(churn.acts_above())
+    # approve pays when margin * (1 - p) > lgd * p, i.e. p < 0.15 / (0.15 + 0.8) = 0.1579
+    credit = cells("credit", value=np.array([5_000.0, 20_000.0]), margin=0.15, loss_given_default=0.8)
+    assert credit.break_even().tolist() == pytest.approx([0.15 / 0.95] * 2)
+    assert credit.acts_above().tolist() == [False, False]
+    framing = catalogue.get("credit")
+    arrays = param_arrays(framing.resolve({"value": 10_000, "margin": 0.15, "loss_given_default": 0.8}), {})
+    found = framing.typical_break_even(arrays)
+    assert found.sentence("approve", "defaults") == "Approve when the chance that it defaults is below 15.8%."
+    # leads: contact pays when p * 475 > (1 - p) * 25 -> p > 25 / 500 = 5%
+    leads = cells("leads", value=500, contact_cost=25)
+    assert float(leads.break_even()) == pytest.approx(0.05) and bool(leads.acts_above())
+    # fraud: review pays when p * (200 - 5 - 40) > (1 - p) * 7 with 20% unrecovered -> p > 7 / 162
+    fraud = cells("fraud", value=np.array([200.0]), review_cost=5, recovery_rate=0.8, false_alarm_cost=2)
+    assert fraud.break_even().tolist() == pytest.approx([7 / 162]) and fraud.acts_above().tolist() == [True]
+    # acting always pays (a positive payoff whatever happens), and never pays
+    always = cells("custom-payoff", act_pos=5, act_neg=1, pass_pos=0, pass_neg=0)
+    never = cells("custom-payoff", act_pos=-5, act_neg=-1, pass_pos=0, pass_neg=0)
+    assert float(always.break_even()) == 0.0 and bool(always.acts_above())
+    assert float(never.break_even()) == 1.0 and bool(never.acts_above())
+
+
+def test_a_customer_worth_one_month_is_warned_about():
+    framing = catalogue.get("churn")
+    values = framing.resolve({"value": FromColumn("MonthlyCharges", 0.0), "contact_cost": 10, "offer_cost": 20})
+    # Acting on a churner gains save * (value - offer) - contact; on a stayer it costs contact + offer.
+    # A year's value (12 x 65 = 780): p * (0.3 * 760 - 10) > (1 - p) * 30 -> p > 30 / 248 = 12.1%.
+    year = param_arrays(values, {"value": np.array([720.0, 780.0, 840.0])})
+    assert framing.typical_break_even(year).probability == pytest.approx(30 / 248)
+    assert framing.break_even_warning(values, year) is None
+    # One month's value (65): p * (0.3 * 45 - 10) > (1 - p) * 30 -> p > 30 / 33.5 = 89.6%.
+    month = param_arrays(values, {"value": np.array([60.0, 65.0, 70.0])})
+    assert framing.typical_break_even(month).probability == pytest.approx(30 / 33.5)
+    warning = framing.break_even_warning(values, month)
+    assert warning is not None and "above 89.6%" in warning and "65.00 (the median of 'MonthlyCharges')" in warning
+    assert "almost nobody is worth contacting" in warning
+    # 25 a customer: acting on a churner loses money too, so it never pays.
+    cheap = param_arrays(values, {"value": np.array([25.0])})
+    never = framing.typical_break_even(cheap)
+    assert (
+        never.sentence("contact", "churns")
+        == "At these numbers it never pays to contact, whatever the chance that it churns."
+    )

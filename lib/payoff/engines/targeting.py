@@ -18,7 +18,7 @@ from payoff.evaluate.explain import targeting_explanations
 from payoff.evaluate.impact import Entry, Impact
 from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
 from payoff.evaluate.summary import build_impact
-from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries
+from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
 from payoff.evaluate.uncertainty import entity_bootstrap
 from payoff.framings.base import Cells, FromColumn, TargetingFraming, param_arrays
 from payoff.framings.targeting import decide
@@ -125,6 +125,7 @@ class TargetingEngine:
         totals = fold_money(decided, predictions).sum(axis=1)
         now = decided[int(np.argmax(np.round(totals, 9)))].name
         n = len(positive)
+        probability_even, acts_above = money.break_even_sides()
         evaluation = {
             "rows": n,
             "events": int(positive.sum()),
@@ -133,10 +134,16 @@ class TargetingEngine:
             "folds": predictions.folds,
             "time_ordered_folds": isinstance(problem.evaluation, CrossFit) and problem.evaluation.time_ordered,
             "period_text": f"the {n:,} entities scored out of fold",
-            "break_even_probability": float(np.mean(money.break_even())),
-            "decision_rule": "expected value" if cut is None else f"probability >= {cut:.2f}",
+            "break_even_probability": float(np.median(probability_even)),
+            "acts_when": "above" if bool(np.median(acts_above)) else "below",
+            "decision_rule": "expected value"
+            if cut is None
+            else f"probability {'>=' if threshold_side(money) else '<='} {cut:.2f}",
             "leakage_flags": [{"column": f.column, "auc": f.auc, "reason": f.reason} for f in predictions.leakage],
         }
+        warning = framing.break_even_warning(values, param_arrays(values, predictions.priced))
+        if warning:
+            evaluation["warnings"] = [warning]
         return build_impact(
             framing,
             values,

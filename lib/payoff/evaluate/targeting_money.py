@@ -48,6 +48,7 @@ def price_entries(
     where the probability is at least that (a manual override). Returns the entries (status quo
     first), auto, auto's pick per fold (index into the entries) and the cells."""
     money = cells_for(framing, values, predictions)
+    above = threshold_side(money)
     budget = values.get("budget")
     positive = predictions.positive
     sq_acts = predictions.status_quo_acts
@@ -69,8 +70,10 @@ def price_entries(
         gain = money.gain_of_acting(scores.probability)
         if threshold is None:
             priority = gain
-        else:  # the most likely entities above the threshold, within the budget
+        elif above:  # the most likely entities above the threshold, within the budget
             priority = np.where(scores.probability >= threshold, scores.probability + 1e-12, -1.0)
+        else:  # approving loans: the least likely to default below the threshold
+            priority = np.where(scores.probability <= threshold, 1 - scores.probability + 1e-12, -1.0)
         acts = decide(priority, budget)  # type: ignore[arg-type]
         entries.append(Decided(scores.name, kind, acts, priority, gain, money.realised(acts, positive)))
     picks = choose_per_fold(entries, predictions)
@@ -82,6 +85,13 @@ def price_entries(
     acts = decide(priority, budget)  # type: ignore[arg-type]
     auto = Decided(AUTO, AUTO, acts, priority, None, money.realised(acts, positive))
     return entries, auto, picks, money
+
+
+def threshold_side(money: Cells) -> bool:
+    """True when acting pays above a probability for the typical entity (call likely churners),
+    False when it pays below one (approve the loans least likely to default): the side a manual
+    probability threshold cuts on."""
+    return bool(np.median(money.acts_above()))
 
 
 def fold_money(entries: list[Decided], predictions: TargetingPredictions) -> np.ndarray:

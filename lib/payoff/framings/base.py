@@ -170,6 +170,28 @@ class QuantityFraming(Framing):
 
 
 @dataclass(frozen=True)
+class BreakEven:
+    """Where acting starts (or stops) paying for a typical entity, in words a manager can check."""
+
+    probability: float
+    above: bool  # acting pays above the probability; False: below it
+
+    def sentence(self, act: str, event: str) -> str:
+        if self.above and self.probability >= 1:
+            return f"At these numbers it never pays to {act}, whatever the chance that it {event}."
+        if self.above and self.probability <= 0:
+            return f"At these numbers it always pays to {act}, whatever the chance that it {event}."
+        side = "above" if self.above else "below"
+        return f"{act.capitalize()} when the chance that it {event} is {side} {self.probability:.1%}."
+
+    def extreme(self) -> str | None:
+        """'nobody' or 'everybody' when the costs leave the models almost no one to decide on."""
+        acts_rarely = self.probability >= 0.8 if self.above else self.probability <= 0.02
+        acts_always = self.probability <= 0.02 if self.above else self.probability >= 0.98
+        return "nobody" if acts_rarely else ("everybody" if acts_always else None)
+
+
+@dataclass(frozen=True)
 class Cells:
     """Money per entity in each of the four outcomes (arrays of the entities' length, or scalars)."""
 
@@ -183,12 +205,32 @@ class Cells:
         return probability * (self.act_pos - self.pass_pos) + (1 - probability) * (self.act_neg - self.pass_neg)
 
     def break_even(self) -> np.ndarray:
-        """The probability above which acting pays (where the expected gain is zero)."""
-        up = np.asarray(self.act_pos - self.pass_pos, dtype="float64")
-        down = np.asarray(self.pass_neg - self.act_neg, dtype="float64")
-        total = up + down
+        """The probability where acting and passing are worth the same, per entity (see
+        :meth:`acts_above` for the side on which acting pays)."""
+        return self.break_even_sides()[0]
+
+    def acts_above(self) -> np.ndarray:
+        """True where acting pays above the break-even (a churner worth saving), False where it
+        pays below it (approving a loan pays when the chance of default is low)."""
+        return self.break_even_sides()[1]
+
+    def break_even_sides(self) -> tuple[np.ndarray, np.ndarray]:
+        """(probability, acts above) per entity. The gain of acting at probability p is
+        b + p (a - b), with a = act_pos - pass_pos (when the event happens) and b = act_neg -
+        pass_neg (when it does not). With a > b it pays above -b / (a - b); with a < b below
+        b / (b - a); clipped to [0, 1]: 0 above = always, 1 above = never, 0 below = never."""
+        a = np.asarray(self.act_pos - self.pass_pos, dtype="float64")
+        b = np.asarray(self.act_neg - self.pass_neg, dtype="float64")
+        slope = a - b
+        above = slope >= 0
         with np.errstate(all="ignore"):
-            return np.where(total > 0, down / np.where(total > 0, total, 1), np.where(up >= 0, 0.0, 1.0))
+            crossing = np.where(slope != 0, -b / np.where(slope != 0, slope, 1.0), np.where(b > 0, 0.0, 1.0))
+        above = np.broadcast_to(above, crossing.shape).copy()
+        # Outside [0, 1] the side no longer matters: it never pays (1, above) or always does (0, above).
+        never = np.where(above, crossing >= 1, crossing <= 0)
+        always = np.where(above, crossing <= 0, crossing >= 1)
+        probability = np.where(never, 1.0, np.where(always, 0.0, crossing))
+        return probability, above | never | always
 
     def realised(self, act: np.ndarray, positive: np.ndarray) -> dict[str, np.ndarray]:
         """Money per entity split by cell: what the decisions earned given what happened."""
@@ -217,3 +259,36 @@ class TargetingFraming(Framing):
     @property
     def family(self) -> str:
         return "targeting"
+
+    def typical_break_even(self, arrays: Arrays) -> BreakEven:
+        """The break-even of a typical entity (the median of each per-row parameter)."""
+        typical = {k: float(np.nanmedian(v)) if np.ndim(v) else v for k, v in arrays.items()}
+        probability, above = self.cells(typical).break_even_sides()
+        return BreakEven(float(np.ravel(probability)[0]), bool(np.ravel(above)[0]))
+
+    def break_even_warning(self, values: Values, arrays: Arrays) -> str | None:
+        """When the costs leave the models almost nobody (or everybody) to act on: say so and
+        name the numbers that set it, so a one-month value or a typo is caught before a run."""
+        found = self.typical_break_even(arrays)
+        extreme = found.extreme()
+        if extreme is None:
+            return None
+        act, event, _ = self.words
+        numbers = []
+        for param in self.params:
+            value = values.get(param.key)
+            if param.kind not in SWEPT_KINDS or value is None:
+                continue
+            if isinstance(value, FromColumn):
+                column = np.asarray(arrays[param.key], dtype="float64")
+                shown = f"{np.nanmedian(column):,.2f} (the median of '{value.column}')"
+            else:
+                shown = f"{float(value):.0%}" if param.kind == "share" else f"{float(value):,.2f}"
+            numbers.append(f"{param.label.lower()} {shown}")
+        side = "above" if found.above else "below"
+        doing = (act[:-1] if act.endswith("e") else act) + "ing"
+        return (
+            f"At these numbers almost {extreme} is worth {doing}: it pays only when the chance that it {event} "
+            f"is {side} {found.probability:.1%}, so a model can change almost nothing. "
+            f"Check {', '.join(numbers)}."
+        )

@@ -56,7 +56,15 @@ def what_if(analysis: Analysis) -> Impact:
                 help="Expected value acts where the money expected from acting is positive.",
             )
             if rule == "probability threshold":
-                threshold = st.slider("Act when the probability is at least", 0.0, 1.0, 0.5, 0.01, key=THRESHOLD)
+                side = "at least" if analysis.impact.evaluation.get("acts_when", "above") == "above" else "at most"
+                threshold = st.slider(
+                    f"{framing.act_label.capitalize()} when the chance that it {framing.words[1]} is {side}",
+                    0.0,
+                    1.0,
+                    0.5,
+                    0.01,
+                    key=THRESHOLD,
+                )
     try:
         return recost(analysis, values, threshold)
     except PayoffError as error:

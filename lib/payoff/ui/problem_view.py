@@ -165,9 +165,10 @@ def consequence(problem: Problem) -> None:
             )
             st.markdown("**The four outcomes, for a typical entity**" + (" (values vary by row)" if priced else ""))
             st.dataframe(table, hide_index=True, width="content")
-            st.caption(
-                f"Acting pays when the chance that it {event} is above {float(np.mean(cells.break_even())):.0%}."
-            )
+            st.caption(plain(framing.typical_break_even(arrays).sentence(act, event)))
+            warning = framing.break_even_warning(problem.values, arrays)
+            if warning:
+                st.warning(plain(warning))
     except PayoffError as error:
         show_error(error)
 
