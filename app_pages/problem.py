@@ -23,5 +23,6 @@ if problem is not None:
         problem_view.provenance(problem)
     with design:
         problem_view.describe_backtest(problem)
+    problem_view.columns_used(problem)
     problem_view.leakage_section(problem, prepared)
 st.page_link(navigation.MODELS, label="Next: run the models", icon=":material/arrow_forward:")

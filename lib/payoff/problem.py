@@ -42,6 +42,7 @@ class Problem:
     evaluation: Evaluation
     segment: str | None = None
     source: str = ""  # the file's name
+    left_out: tuple[tuple[str, str], ...] = ()  # (column, why it is not used): nothing is dropped silently
 
     @property
     def family(self) -> str:
@@ -152,12 +153,14 @@ def make_problem(
     if segment is not None and segment not in table.columns:
         errors.append(f"There is no column '{segment}' to break the gain down by.")
     keys: tuple[str, ...] = ()
+    left_out: tuple[tuple[str, str], ...] = ()
     entity_id: str | None = None
     evaluation: Evaluation | None = None
     features: tuple[str, ...] = ()
     if chosen.family == "quantity":
         keys = tuple(roles.columns(Role.SERIES_KEY))
         features = _regressors(table, roles)
+        left_out = _left_out(table, roles, (*keys, *features, target, date))
         if segment is not None and segment in table.columns and segment not in keys:
             per_series = table[[*keys, segment]].astype("str").drop_duplicates()
             if per_series.duplicated(list(keys)).any() if keys else len(per_series) > 1:
@@ -168,7 +171,11 @@ def make_problem(
         evaluation = backtest_design(table, roles, date, target, horizon, origins, step, season, country, errors)
     else:
         entity_id = roles.one(Role.ID)
-        features = tuple(c for c, r in roles.roles.items() if r in (Role.FEATURE, Role.VALUE, Role.PRICE, Role.COST))
+        # Every column but the outcome, the id, the date and what the business did is a feature
+        # unless the user leaves it out: a column guessed as a series key included.
+        learnable = (Role.FEATURE, Role.VALUE, Role.PRICE, Role.COST, Role.SERIES_KEY)
+        features = tuple(c for c, r in roles.roles.items() if r in learnable and c in table.columns)
+        left_out = _left_out(table, roles, (*features, target, date, entity_id))
         if not features:
             errors.append("No feature columns are left to learn from; mark some columns as features on the Data page.")
         if not 2 <= folds <= 20:
@@ -200,6 +207,7 @@ def make_problem(
         evaluation=evaluation,
         segment=segment,
         source=source,
+        left_out=left_out,
     )
     return problem
 
@@ -283,6 +291,34 @@ def _status_quo(
             elif not is_number(table, column) and given.op not in ("==", "!="):
                 errors.append(f"'{column}' holds text: use == or != in the status-quo rule.")
     return given, source
+
+
+_LEFT_OUT_BECAUSE = {
+    Role.DECISION: "what the business did: it is the status quo, not something to learn from",
+    Role.TIME: "a time of day (aggregate the file to use it)",
+    Role.ID: "an id: a different value on every row",
+    Role.SERIES_KEY: "a series key",
+    Role.VALUE: "prices the decisions",
+    Role.COST: "prices the decisions",
+}
+
+
+def _left_out(table: pd.DataFrame, roles: RoleMap, used: Sequence[str | None]) -> tuple[tuple[str, str], ...]:
+    """Every column not used, with its reason: nothing is dropped without a word."""
+    out = []
+    for column, role in roles.roles.items():
+        if column in used or column not in table.columns:
+            continue
+        if role == Role.IGNORE:
+            why = roles.reasons.get(column) or "left out by you"
+        elif role in _LEFT_OUT_BECAUSE:
+            why = _LEFT_OUT_BECAUSE[role]
+        elif not is_number(table, column):
+            why = "not a number: the forecasting models take numbers known in advance"
+        else:
+            why = "not used"
+        out.append((column, why))
+    return tuple(out)
 
 
 def _regressors(table: pd.DataFrame, roles: RoleMap) -> tuple[str, ...]:

@@ -51,6 +51,7 @@ def to_json(
             "series": list(problem.keys),
             "id": problem.entity_id,
             "features": list(problem.features),
+            "left_out": [{"column": column, "reason": reason} for column, reason in problem.left_out],
         },
         "explanations": [
             {"model": e.model, "unit": e.unit, "note": e.note, "effects": [vars(x) for x in e.effects]}

@@ -109,6 +109,7 @@ def _problem(problem: Problem) -> dict[str, Any]:
         "models": list(problem.models),
         "evaluation": evaluation,
         "segment": problem.segment,
+        "left_out": [list(pair) for pair in problem.left_out],
         "source": problem.source,
     }
 
@@ -138,6 +139,7 @@ def _read_problem(data: dict[str, Any], table: pd.DataFrame) -> Problem:
         models=tuple(data["models"]),
         evaluation=evaluation,
         segment=data["segment"],
+        left_out=tuple((str(column), str(reason)) for column, reason in data.get("left_out", [])),
         source=data["source"],
     )
 

@@ -63,6 +63,8 @@ _OUTCOME = re.compile(
 # Names that read as an outcome only when the values do too (yes/no, true/false, 0/1): "is_open",
 # a "status" of married/single or a "flag" of colours are not outcomes.
 _WEAK_OUTCOME = re.compile(r"^is_|flag|(^|_)left$|(^|_)status$", re.I)
+# Names no daily quantity file uses for a two-valued column: such a column makes the file entities.
+_STRONG_OUTCOME = re.compile(r"churn|default|fraud|attrition|outcome|convert|exited", re.I)
 YES_NO = {"yes", "no", "true", "false", "y", "n", "t", "f", "1", "0", "1.0", "0.0"}
 _NOT_MONEY = re.compile(r"fuel|idx|index|cpi|oil|gas|rate", re.I)
 EVENT_WORDS = {
@@ -124,9 +126,7 @@ def named_outcome(series: pd.Series, name: str) -> bool:
     (is_..., status, left, flag) counts only with yes/no, true/false or 0/1 values."""
     if not _OUTCOME.search(name):
         return False
-    if not _WEAK_OUTCOME.search(name) or any(
-        w in name.lower() for w in ("churn", "default", "fraud", "attrition", "outcome", "convert")
-    ):
+    if not _WEAK_OUTCOME.search(name) or _STRONG_OUTCOME.search(name):
         return True
     return {str(v).strip().lower() for v in series.dropna().unique()} <= YES_NO
 
@@ -262,7 +262,8 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
         outcome = [
             c for c in candidates if (is_binary(frame[c]) and named_outcome(frame[c], c)) or reads_as_outcome(frame[c])
         ]
-        if outcome and not any(_QUANTITY.search(c) for c in frame.columns):
+        strong = [c for c in outcome if _STRONG_OUTCOME.search(c) or reads_as_outcome(frame[c])]
+        if strong or (outcome and not any(_QUANTITY.search(c) for c in frame.columns)):
             shape, keys = Shape.ENTITY, []  # dated entities (transactions, loans): the date orders folds
         if shape == Shape.EVENT_LOG:
             keys = []  # the user chooses what to count per series when aggregating

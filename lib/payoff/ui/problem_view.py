@@ -183,6 +183,20 @@ def provenance(problem: Problem) -> None:
     st.caption(plain("; ".join(lines)))
 
 
+def columns_used(problem: Problem) -> None:
+    """What the models learn from and every column they do not, each with its reason."""
+    used = ", ".join(problem.features) or "none"
+    st.caption(plain(f"The models learn from {len(problem.features)} column(s): {used}."))
+    if problem.left_out:
+        with st.expander(f"{len(problem.left_out)} column(s) not used, and why"):
+            st.dataframe(
+                pd.DataFrame(problem.left_out, columns=["column", "why it is not used"]),
+                hide_index=True,
+                width="stretch",
+            )
+            st.caption("Change a column's role on the Data page to use it.")
+
+
 _SOURCES = {
     "given": "your choice",
     "decision column": "the decision column of your file",
