@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from payoff.analysis import Analysis
+from payoff.data.keys import key_text
 from payoff.errors import BadMapping
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions, TargetingPredictions
@@ -96,7 +97,7 @@ def _series_values(analysis: Analysis, column: str) -> list[str]:
         if len(distinct) > 1:
             raise BadMapping(f"'{column}' changes over time; break the gain down by a column that names series.")
         return [distinct[0] if len(distinct) else "missing"]
-    per_series = table[[*keys, column]].astype("str").drop_duplicates()
+    per_series = key_text(table[keys]).assign(**{column: table[column].astype("str")}).drop_duplicates()
     if per_series.duplicated(keys).any():
         raise BadMapping(
             f"'{column}' changes within a series; break the gain down by a column that is the same for each "

@@ -11,6 +11,7 @@ import functools
 import gzip
 import io
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -55,6 +56,17 @@ TEXT_CASES: dict[str, bytes] = {
     b"14,16\n15,17\n16,18\n17,19\n18,20\n19,oops\n20,22\n",
     "crlf_quoted_semicolon.csv": b'"age";"job";"y"\r\n30;"admin.";"no"\r\n41;"services";"yes"\r\n',
     "fake.parquet": b"not,a,parquet\n1,2,3\n",
+    # Issue 18: ordinary files that crashed.
+    "far_dates.csv": b"customer,signed,valid_until\n1,2024-01-05,9999-12-31\n2,2024-02-01,2300-01-01\n"
+    b"3,2024-03-09,1600-05-05\n4,2024-04-11,2025-06-30\n",
+    "infinite.csv": b"customer,income,churned\n1,inf,yes\n2,52000,no\n3,-inf,no\n4,1e999,no\n5,48000,yes\n",
+    "blank_key.csv": b"date,store,units\n"
+    + b"".join(
+        b"2026-01-%02d,north,%d\n2026-01-%02d,,%d\n2026-01-%02d,south,%d\n" % (d, d % 5, d, d % 3, d, d % 4)
+        for d in range(1, 29)
+    ),
+    "missing_demand.csv": b"date,units\n2026-01-01,5\n"  # 119 of 120 days without the quantity
+    + b"".join(b"%s,\n" % (date(2026, 1, 1) + timedelta(days=d)).isoformat().encode() for d in range(1, 120)),
 }
 
 
@@ -126,6 +138,7 @@ def compressed_cases() -> dict[str, bytes]:
         "lying_gzip.csv.gz": lying_gz,
         "cut_gzip.csv.gz": gzip.compress(GOOD_TABLE * 50, mtime=0)[:60],
         "nested.zip": zipped({"inner.csv": zipped({"sales.csv": GOOD_TABLE})}),
+        "zip_slip.zip": zipped({"../../x.csv": GOOD_TABLE}),
         "password.zip": zipped({"sales.csv": GOOD_TABLE}, encrypted="sales.csv"),
         "billion_laughs.xlsx": billion_laughs_workbook(),
     }

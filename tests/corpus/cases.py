@@ -199,6 +199,57 @@ CASES: tuple[Case, ...] = (
     Case("nested.zip", "unsupported_format", ("another archive", "'inner.csv'")),
     Case("password.zip", "unsupported_format", ("password-protected",)),
     Case("billion_laughs.xlsx", "unsupported_format", ("XML entity declarations",)),
+    Case("zip_slip.zip", "unsupported_format", ("holds '../../x.csv': a path that leads outside the archive",)),
+    # Ordinary files that crashed (issue 18): each loads, and what was done is said.
+    Case(
+        "far_dates.csv",
+        says=("Column 'valid_until' holds 3 date(s) before 1677 or after 2262", "so it was read as text"),
+        check=lambda t: (
+            assert_(_col(t, "valid_until") == ["9999-12-31", "2300-01-01", "1600-05-05", "2025-06-30"]),
+            assert_(str(t.frame["signed"].dtype) == "datetime64[ns]"),
+        ),
+    ),
+    Case(
+        "infinite.csv",
+        says=("Column 'income' holds 3 infinite value(s) (line 2 ('inf'), line 4 ('-inf'), line 5 ('inf'))",),
+        check=lambda t: assert_(_approx(_col(t, "income"), [math.nan, 52000.0, math.nan, math.nan, 48000.0])),
+    ),
+    Case("blank_key.csv", check=lambda t: assert_(int(t.frame["store"].isna().sum()) == 28)),
+    Case(
+        "missing_demand.csv", check=lambda t: assert_(int(t.frame["units"].notna().sum()) == 1 and len(t.frame) == 120)
+    ),
+)
+
+# The same files through the command line: (arguments, exit status, words of the output or the one
+# line on stderr). Files are named as in tests/corpus/files (or the generated ones).
+CLI_CASES: tuple[tuple[tuple[str, ...], int, str], ...] = (
+    (("inspect", "far_dates.csv"), 0, "note: Column 'valid_until' holds 3 date(s) before 1677 or after 2262"),
+    (("inspect", "infinite.csv"), 0, "note: Column 'income' holds 3 infinite value(s)"),
+    (
+        ("inspect", "blank_key.csv"),
+        0,
+        "warning: 'store' is blank on 28 row(s); they are kept together as the series '(blank)'",
+    ),
+    (("inspect", "zip_slip.zip"), 2, "holds '../../x.csv': a path that leads outside the archive"),
+    (
+        (
+            "analyze",
+            "missing_demand.csv",
+            "--framing",
+            "custom-quantity",
+            "--target",
+            "units",
+            "--set",
+            "under=2",
+            "--set",
+            "over=1",
+            "--status-quo",
+            "last",
+        ),
+        2,
+        "There is nothing to evaluate: the quantity to forecast is missing on every day the tests score "
+        "(06 Mar 2026 to 30 Apr 2026); it is known on only 1 of the 120 days.",
+    ),
 )
 
 
@@ -217,3 +268,24 @@ def content(name: str) -> bytes:
 
 def loaded_messages(table: LoadedTable) -> str:
     return " ".join(i.message for i in table.detection.issues)
+
+
+def infinite_churn() -> bytes:
+    """300 customers whose 'spend' (a feature, and the value) is inf or -inf on 13 rows: a division by
+    zero in an export."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=300)
+    spend = rng.gamma(2, 50, 300).round(2).astype(str)
+    spend[::40], spend[5::55] = "inf", "-inf"
+    frame = pd.DataFrame(
+        {
+            "customer": [f"c{i}" for i in range(300)],
+            "tenure": rng.integers(1, 60, 300),
+            "spend": spend,
+            "x": x.round(3),
+            "churned": np.where(rng.random(300) < 1 / (1 + np.exp(-2 * x)), "yes", "no"),
+        }
+    )
+    return frame.to_csv(index=False).encode()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath
 
 from payoff.errors import FileTooLarge, UnreadableFile, UnsupportedFormat
 
@@ -59,6 +59,14 @@ def open_archive(content: bytes, name: str, limit: int) -> tuple[bytes, str]:
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise UnreadableFile(f"'{name}' is a damaged zip file ({error}). Zip the table again.") from error
     with archive:
+        unsafe = [m.filename for m in archive.infolist() if _outside(m.filename)]
+        if unsafe:
+            more = f" and {len(unsafe) - 5} more" if len(unsafe) > 5 else ""
+            listed = ", ".join(f"'{n}'" for n in unsafe[:5]) + more
+            raise UnsupportedFormat(
+                f"'{name}' holds {listed}: a path that leads outside the archive, which Payoff refuses (such zips "
+                "are made to overwrite files elsewhere). Zip the table itself again, from its own folder."
+            )
         members = [m for m in archive.infolist() if not m.is_dir() and not _hidden(m.filename)]
         tables = [m for m in members if PurePath(m.filename).suffix.lower() in TABLE_SUFFIXES]
         if not tables:
@@ -87,6 +95,12 @@ def open_archive(content: bytes, name: str, limit: int) -> tuple[bytes, str]:
         if is_archive(inner):
             raise UnsupportedFormat(f"'{name}' holds another archive, '{member.filename}'. Unpack it first.")
         return inner, PurePath(member.filename).name
+
+
+def _outside(path: str) -> bool:
+    """A member path that climbs out of the archive (``../../x.csv``) or starts at a root."""
+    normal = path.replace("\\", "/")
+    return normal.startswith("/") or normal[1:3] == ":/" or ".." in PurePosixPath(normal).parts
 
 
 def _hidden(path: str) -> bool:

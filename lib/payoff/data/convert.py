@@ -131,6 +131,7 @@ def to_number(text: pd.Series, decimal: str, thousands: str | None) -> tuple[pd.
     if decimal == ",":
         plain = plain.str.replace(",", ".", regex=False)
     values = pd.to_numeric(plain, errors="coerce").astype("float64")
+    values = values.where(np.isfinite(values))  # "inf", "1e999": not a number to learn from, a missing one
     values = values.where(~negative, -values)
     values = values.where(~percent, values / 100)
     return values, notes
@@ -211,7 +212,63 @@ class TypingContext:
 
 
 def type_column(name: str, series: pd.Series, ctx: TypingContext) -> tuple[pd.Series, ColumnType, list[LoadIssue]]:
-    """Decide one column's type and convert it."""
+    """Decide one column's type and convert it. Infinite numbers are read as missing, and a
+    column of dates pandas cannot hold (before 1677 or after 2262) is kept as text: both are said."""
+    series, column_type, issues = _type_column(name, series, ctx)
+    if column_type.kind == "date":
+        return _far_dates(name, series, column_type, issues, ctx)
+    if column_type.kind == "number" and pd.api.types.is_float_dtype(series):
+        return _infinite(name, series, column_type, issues, ctx)
+    return series, column_type, issues
+
+
+def _far_dates(
+    name: str, series: pd.Series, column_type: ColumnType, issues: list[LoadIssue], ctx: TypingContext
+) -> tuple[pd.Series, ColumnType, list[LoadIssue]]:
+    if series.dt.unit == "ns":  # every value is in the nanosecond range
+        return series, column_type, issues
+    naive = series.dt.tz_localize(None) if series.dt.tz is not None else series
+    far = ((naive < pd.Timestamp.min) | (naive > pd.Timestamp.max)).to_numpy()
+    if not far.any():
+        return series, column_type, issues
+    timed = bool((naive.dropna() != naive.dropna().dt.normalize()).any())
+    text = naive.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d")
+    bad = np.flatnonzero(far)
+    lines = [ctx.first_line + int(i) for i in bad]
+    issue = LoadIssue(
+        "far_dates",
+        f"Column '{name}' holds {len(bad):,} date(s) before 1677 or after 2262, which Payoff cannot use as dates "
+        f"({_describe_rows(lines, [str(text.iloc[i]) for i in bad[:5]])}), so it was read as text. A date such as "
+        "9999-12-31 often stands for 'no end date'; leave those cells blank if the column is to be a date.",
+        name,
+        tuple(lines[:100]),
+    )
+    return text, ColumnType(name, "text", "dates out of range kept as text"), [*issues, issue]
+
+
+def _infinite(
+    name: str, series: pd.Series, column_type: ColumnType, issues: list[LoadIssue], ctx: TypingContext
+) -> tuple[pd.Series, ColumnType, list[LoadIssue]]:
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    infinite = np.isinf(values)
+    if not infinite.any():
+        return series, column_type, issues
+    bad = np.flatnonzero(infinite)
+    lines = [ctx.first_line + int(i) for i in bad]
+    where = _describe_rows(lines, [str(values[i]) for i in bad[:5]])
+    issue = LoadIssue(
+        "infinite_values",
+        f"Column '{name}' holds {len(bad):,} infinite value(s) ({where}); they were read as missing. Correct them "
+        "in the file if they stand for a real amount.",
+        name,
+        tuple(lines[:100]),
+    )
+    cleaned, kind = _numeric_result(series.where(~infinite))
+    detail = "; ".join(d for d in (column_type.detail, f"{len(bad)} infinite values missing") if d)
+    return cleaned, ColumnType(name, kind, detail), [*issues, issue]
+
+
+def _type_column(name: str, series: pd.Series, ctx: TypingContext) -> tuple[pd.Series, ColumnType, list[LoadIssue]]:
     issues: list[LoadIssue] = []
     if pd.api.types.is_bool_dtype(series):
         return series, ColumnType(name, "boolean"), issues

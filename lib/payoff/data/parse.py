@@ -99,10 +99,16 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
 
 
 def _dates_as_timestamps(table: pa.Table) -> pa.Table:
-    """pyarrow reads ISO dates as date32, which pandas turns into slow Python objects."""
+    """pyarrow reads ISO dates as date32, which pandas turns into slow Python objects. A column
+    with a date outside pandas' nanosecond range (1677 to 2262: a 9999-12-31 "no end date") is
+    cast to whole seconds instead; its typing then keeps it as text and says so."""
     for i, column in enumerate(table.schema):
         if pa.types.is_date(column.type):
-            table = table.set_column(i, column.name, table.column(i).cast(pa.timestamp("ns")))
+            try:
+                stamps = table.column(i).cast(pa.timestamp("ns"))
+            except pa.ArrowInvalid:  # out of the nanosecond range
+                stamps = table.column(i).cast(pa.timestamp("s"))
+            table = table.set_column(i, column.name, stamps)
     return table
 
 

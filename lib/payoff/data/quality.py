@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from payoff.data import fast
+from payoff.data.keys import BLANK, key_text
 from payoff.data.roles import Role, RoleMap, Shape, is_binary, positive_class
 from payoff.timegrid import infer_frequency
 
@@ -42,6 +43,7 @@ def check(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
     keys = roles.columns(Role.SERIES_KEY)
     if roles.shape == Shape.TIME_SERIES and date and target and target in frame:
         findings += _series_checks(frame, date, keys, target)
+        findings += _blank_keys(frame, keys)
     if roles.shape == Shape.ENTITY and target:
         findings += _class_balance(frame, target)
     if target and pd.api.types.is_numeric_dtype(frame[target]) and roles.shape != Shape.ENTITY:
@@ -138,7 +140,7 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
     # and memory than sorting string keys and grouping pandas objects (a million rows).
     # Series ids as int32 and masks as bools: a million rows pass through a dozen arrays here.
     codes = (
-        frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy().astype(np.int32)
+        frame.groupby(keys, sort=False, observed=True, dropna=False).ngroup().to_numpy().astype(np.int32)
         if keys
         else np.zeros(len(frame), np.int32)
     )
@@ -161,7 +163,7 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
     distinct = pd.Series(np.bincount(series_id[new_date], minlength=n_series)[ids], index=ids)
     del new_date, stamps
     if keys:
-        firsts = frame[keys].iloc[order[starts]].astype("str")
+        firsts = key_text(frame[keys].iloc[order[starts]])
         labels = pd.Series(firsts[keys[0]].to_numpy(), index=ids)
         for key in keys[1:]:
             labels = labels + " / " + firsts[key].to_numpy()
@@ -245,6 +247,25 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
                 len(zero_rows),
             )
         )
+    return out
+
+
+def _blank_keys(frame: pd.DataFrame, keys: list[str]) -> list[Finding]:
+    out = []
+    for key in keys:
+        blank = frame[key].isna()
+        if blank.any():
+            out.append(
+                Finding(
+                    "blank_series_key",
+                    "warning",
+                    f"'{key}' is blank on {int(blank.sum()):,} row(s); they are kept together as the series "
+                    f"'{BLANK}'. Fill in '{key}' there if those rows belong to named series.",
+                    key,
+                    _rows(blank),
+                    int(blank.sum()),
+                )
+            )
     return out
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from payoff.compute import Compute
+from payoff.errors import NotEnoughData
 from payoff.evaluate.predictions import Failure, Forecasts
 from payoff.models import forecasters, regression
 from payoff.models.catalogue import STATUS_QUO
@@ -76,6 +77,7 @@ def run_backtest(
 
     The per-series models run first, in partitions of series (`compute`: this process, local
     processes or a Dask cluster); the global models learn from every series at once, here."""
+    check_something_to_score(panel, starts, horizon)
     catalogue = model_catalogue(panel)
     entries: list[tuple[str, object]] = [(STATUS_QUO, rule)] if rule is not None else []
     entries += [(name, catalogue[name]) for name in model_names]
@@ -115,6 +117,25 @@ def run_backtest(
         if isinstance(model, regression.GlobalModel) and getattr(model, "end_", None) == starts[-1]
     }
     return tuple(result), fitted, features
+
+
+def check_something_to_score(panel: Panel, starts: tuple[int, ...], horizon: int) -> None:
+    """Refuse, before fitting, a backtest whose tests hold no known quantity at all: every model
+    would cost 0 on 0 rows, which reads as "keep what you do" when nothing was evaluated."""
+    tested = [np.arange(start, min(start + horizon, panel.n_periods)) for start in starts[1:]]
+    if not tested or not np.isnan(panel.y[:, np.concatenate(tested)]).all():
+        return
+    frequency = panel.frequency
+    span = frequency.span(panel.dates[tested[0][0]], panel.dates[tested[-1][-1]])
+    known = int(np.count_nonzero(~np.isnan(panel.y)))
+    cells = f"{panel.n_periods:,} {frequency.plural}"
+    if panel.n_series > 1:
+        cells = f"{panel.n_series * panel.n_periods:,} {frequency.plural} of its {panel.n_series:,} series"
+    raise NotEnoughData(
+        f"There is nothing to evaluate: the quantity to forecast is missing on every {frequency.unit} the tests "
+        f"score ({span}); it is known on only {known:,} of the {cells}. Fill in the quantities in the file, or "
+        "choose the column that holds them as the target (the Data page, or --target)."
+    )
 
 
 Outcome = tuple[np.ndarray | None, str | None]  # a window's forecasts, or why there are none

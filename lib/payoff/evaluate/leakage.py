@@ -25,7 +25,8 @@ def single_feature_auc(values: pd.Series, y: np.ndarray) -> float:
     Numbers are used as scores; categories by their event rate, computed on the other half of
     the rows (two-fold) so an identifier cannot look predictive by memorising its own row."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        score = values.astype("float64").fillna(values.astype("float64").median()).to_numpy()
+        numbers = values.astype("float64").replace([np.inf, -np.inf], np.nan)  # infinity ranks nothing: missing
+        score = numbers.fillna(numbers.median()).to_numpy()
     else:
         text = values.astype("str").to_numpy()
         rng = np.random.default_rng(0)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from payoff.data.keys import key_text
 from payoff.errors import BadMapping, NotEnoughData
 from payoff.timegrid import Frequency
 
@@ -48,7 +49,7 @@ class Panel:
             if self.series.shape[1] == 0:
                 cached = ["all"] * self.n_series
             else:
-                text = self.series.astype("str")
+                text = key_text(self.series)  # a blank key (an analysis saved before it had a label)
                 joined = text.iloc[:, 0]
                 for column in text.columns[1:]:
                     joined = joined + " / " + text[column]
@@ -94,7 +95,7 @@ def build_panel(
     work = frame.dropna(subset=[date])
     period = frequency.period_of(work[date])
     if keys:
-        codes, uniques = pd.MultiIndex.from_frame(work[keys].astype("str")).factorize()
+        codes, uniques = pd.MultiIndex.from_frame(key_text(work[keys])).factorize()
         series = pd.DataFrame(list(uniques), columns=keys)
     else:
         codes, series = np.zeros(len(work), dtype=int), pd.DataFrame(index=[0])
