@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
 import queue
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 FIT_SECONDS_ENV = "PAYOFF_FIT_SECONDS"
 DEFAULT_FIT_SECONDS = 1800.0
 FIT_NICENESS = 10
+LOG = logging.getLogger(__name__)
 
 
 class FitStopped(PayoffError):
@@ -102,21 +104,43 @@ def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], an
     os.environ.update(settings)
     # Below the server's own priority: pages keep answering while fits share what is left.
     os.nice(FIT_NICENESS)
-    from payoff import serial
-    from payoff.analysis import run_analysis
-    from payoff.results import to_json
 
     def progress(message: str, share: float) -> None:
         answers.put(("progress", message, share))
+
+    answers.put(_answer(problem, compute, progress))
+
+
+def _answer(problem: Problem, compute: Compute | None, progress: Any) -> tuple[Any, ...]:
+    """The fit's answer: the analysis and its summary, or what went wrong in words for the page.
+    A user's error is sent as it is; anything else is a bug, whose traceback goes to the server
+    log (standard error) and whose own message goes to the page, never only an exit code."""
+    from payoff import serial
+    from payoff.analysis import run_analysis
+    from payoff.results import to_json
 
     try:
         analysis = run_analysis(problem, progress, compute)
         progress("writing the summary", 1.0)
         # The JSON summary (with its sensitivity sweep) is built here too: the server's own
         # process only unpacks the answer, so it stays free for everyone else's pages.
-        answers.put(("done", serial.to_bytes(analysis), to_json(analysis)))
+        return ("done", serial.to_bytes(analysis), to_json(analysis))
     except PayoffError as error:
-        answers.put(("error", type(error).__name__, str(error)))
+        return ("error", type(error).__name__, str(error))
+    except Exception as error:  # a bug: said on the page, its traceback in the log
+        LOG.exception("A fit failed (on %s)", problem.source or "a file")
+        return ("error", type(error).__name__, failed(error))
+
+
+def failed(error: BaseException) -> str:
+    """One line for a fit that failed on a bug: what failed, and what the user can still do."""
+    said = " ".join(str(error).split())
+    said = said if len(said) <= 300 else said[:297] + "..."
+    return (
+        f"The fit failed on an error in Payoff ({type(error).__name__}: {said or 'no message'}). This is a bug, "
+        "not something in your choices; the details are in the server log. Try other models on the Problem "
+        "page, or send the file to whoever runs Payoff."
+    )
 
 
 def _end_with_server(server_pid: int) -> None:
