@@ -6,10 +6,13 @@ from payoff.ui import navigation, results_view, saved_view, state, widgets
 
 st.title("Saved")
 try:
-    saved = Store().list()
+    listing = Store().listing()
 except PayoffError as error:  # a damaged file: say so; every other page keeps working
     widgets.show_error(error)
     st.stop()
+saved = listing.saved
+if listing.skipped:  # damaged rows are named, and the rest is listed
+    st.warning(widgets.plain(listing.skipped_text()), icon=":material/warning:")
 if not saved:
     widgets.next_step(
         "No saved analyses yet. Run one, then save it from the Impact page.", navigation.IMPACT, "Go to the Impact page"

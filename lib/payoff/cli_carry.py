@@ -32,7 +32,10 @@ def cmd_saved(args: argparse.Namespace) -> int:
 
     store = Store()
     if args.action is None:
-        rows = store.list()
+        listing = store.listing()
+        rows = listing.saved
+        if listing.skipped:  # a damaged row is named, never the end of the list
+            print(f"payoff: note: {listing.skipped_text()}", file=sys.stderr)
         if not rows:
             print("No saved analyses yet: add --save NAME to 'payoff analyze'.")
         for s in rows:

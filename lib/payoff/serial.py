@@ -1,7 +1,8 @@
 """An Analysis as bytes and back, exactly: the problem (its settings and its table, as Parquet),
 the kept predictions (as .npy arrays) and a versioned JSON manifest, in one zip archive. Reading
 re-prices the kept predictions, so every money figure comes back to the last digit without a
-refit. No pickle anywhere: a saved analysis cannot run code when it is opened."""
+refit. No pickle anywhere: a saved analysis cannot run code when it is opened, and its bytes are
+checked as untrusted input (`serial_check`) before anything is built from them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ import pandas as pd
 from payoff.analysis import Analysis
 from payoff.designs import Backtest, CrossFit
 from payoff.engines import engine_for
-from payoff.errors import PayoffError
 from payoff.evaluate.predictions import (
     Effect,
     Explanation,
@@ -32,6 +32,8 @@ from payoff.framings import catalogue
 from payoff.framings.base import FromColumn
 from payoff.models.panel import Panel
 from payoff.problem import Problem
+from payoff.serial_check import read as read_checked
+from payoff.serial_schema import UnreadableAnalysis, damaged
 from payoff.statusquo import from_dict, to_dict
 from payoff.timegrid import Frequency
 
@@ -39,8 +41,7 @@ FORMAT = "payoff-analysis"
 VERSION = 1
 
 
-class UnreadableAnalysis(PayoffError):
-    kind = "unreadable_analysis"
+__all__ = ["FORMAT", "VERSION", "UnreadableAnalysis", "from_bytes", "to_bytes"]
 
 
 def to_bytes(analysis: Analysis) -> bytes:
@@ -65,24 +66,14 @@ def to_bytes(analysis: Analysis) -> bytes:
 
 
 def from_bytes(content: bytes) -> Analysis:
+    checked = read_checked(content, FORMAT, VERSION)  # untrusted: every part checked before anything is built
+    manifest, table, arrays = checked.manifest, checked.table, checked.arrays
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            manifest = json.loads(archive.read("analysis.json"))
-            if manifest.get("format") != FORMAT:
-                raise UnreadableAnalysis("This is not a saved Payoff analysis.")
-            if int(manifest.get("version", 0)) > VERSION:
-                raise UnreadableAnalysis("This analysis was saved by a newer Payoff; upgrade Payoff to open it.")
-            table = pd.read_parquet(io.BytesIO(archive.read("table.parquet")))
-            arrays = {
-                name[len("arrays/") : -len(".npy")]: np.load(io.BytesIO(archive.read(name)), allow_pickle=False)
-                for name in archive.namelist()
-                if name.startswith("arrays/")
-            }
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableAnalysis(f"The saved analysis is damaged and cannot be opened ({error}).") from error
-    problem = _read_problem(manifest["problem"], table)
-    predictions = _read_predictions(manifest["predictions"], arrays)
-    impact = engine_for(problem.family).price(problem, predictions, problem.values)
+        problem = _read_problem(manifest["problem"], table)
+        predictions = _read_predictions(manifest["predictions"], arrays)
+        impact = engine_for(problem.family).price(problem, predictions, problem.values)
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError, ZeroDivisionError) as error:
+        raise damaged(f"its parts do not fit together ({type(error).__name__}: {error})") from error
     return Analysis(problem, predictions, impact)
 
 

@@ -52,4 +52,9 @@ ANALYSIS_BYTES_CASES = [
     Bad("zip_without_manifest", b"PK\x05\x06" + b"\x00" * 18, ("damaged and cannot be opened",)),
 ]
 
-LINK_CASES = [("abc", "not an analysis number"), ("999", "no saved analysis 999"), ("-1", "no saved analysis -1")]
+LINK_CASES = [
+    ("abc", "not an analysis number"),
+    ("999", "no saved analysis 999"),
+    ("-1", "no saved analysis -1"),
+    ("99999999999999999999", "There is no saved analysis 99999999999999999999;"),  # past SQLite's ids
+]

@@ -44,12 +44,13 @@ def open_from_url(landing_on_home: bool) -> None:
         return
     try:
         analysis_id = int(raw)
-        saved = Store().get(analysis_id)
-        analysis = Store().open(analysis_id)
     except ValueError:
         st.error(plain(f"The link names analysis '{raw}', which is not an analysis number."), icon=":material/error:")
         del st.query_params[state.QUERY_ANALYSIS]
         return
+    try:  # a number out of range, a damaged row or damaged bytes: one message, the session goes on
+        saved = Store().get(analysis_id)
+        analysis = Store().open(analysis_id)
     except PayoffError as error:
         show_error(error)
         del st.query_params[state.QUERY_ANALYSIS]
