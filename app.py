@@ -5,12 +5,18 @@ for why the folder is not pages/)."""
 import streamlit as st
 
 from payoff.ui import saved_view, state
-from payoff.ui.navigation import pages
+from payoff.ui.navigation import links, pages
 from payoff.ui.widgets import sidebar_status
 
 st.set_page_config(page_title="Payoff", page_icon=":material/payments:", layout="wide")
-page = st.navigation(pages())
+page = st.navigation(pages(), position="hidden")  # our own links keep the page's address
 saved_view.open_from_url(landing_on_home=page.url_path == "")
 state.sync_url()  # moving between pages may drop the query string: the URL names the analysis again
-sidebar_status()
-page.run()
+menu, status = st.sidebar.container(), st.sidebar.container()
+try:
+    page.run()
+finally:  # after the page, so the sidebar shows what the page just chose (even when it stopped early)
+    with menu:
+        links(state.query())
+    with status:
+        sidebar_status()

@@ -1,13 +1,15 @@
 import streamlit as st
 
-from payoff.ui import data_view, navigation, problem_view
+from payoff.ui import data_view, money_view, navigation, problem_view
 
 st.title("Problem")
 prepared = data_view.require_prepared()
 
 framing = problem_view.framing_cards(prepared)
 st.subheader("Prices and costs")
-problem_view.parameter_inputs(framing, prepared)
+money_view.currency_choice()
+money_view.parameter_inputs(framing, prepared)
+asked = st.container()
 meaning = st.container()
 st.subheader("What you do today")
 problem_view.status_quo_choice(framing, prepared)
@@ -16,7 +18,7 @@ design = st.container()
 st.subheader("Models")
 problem_view.model_choice(framing)
 
-problem = problem_view.current_problem(prepared, framing)
+problem = problem_view.current_problem(prepared, framing, asked)
 if problem is not None:
     with meaning:
         problem_view.consequence(problem)

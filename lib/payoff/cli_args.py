@@ -64,12 +64,26 @@ def add_analyze_options(p: argparse.ArgumentParser, file_required: bool = True) 
     p.add_argument("--price-col")
     p.add_argument("--cost-col")
     p.add_argument("--ignore", action="append", default=[], help="a column the models must not use")
+    p.add_argument(
+        "--known-in-advance",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="quantities: a regressor flagged as realised with demand that you do know before the period",
+    )
     p.add_argument("--positive", help="the outcome value that is the event (default: detected)")
     p.add_argument(
         "--status-quo",
         help="a decision column, last, moving-average:N[:+B%%], nobody, everybody, or a rule like tenure<6",
     )
     p.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
+    p.add_argument(
+        "--assume-defaults",
+        action="store_true",
+        help="price the numbers you do not give with Payoff's defaults (said in every headline)",
+    )
+    p.add_argument("--currency", help="shown with every amount: a symbol ($, €) or a code (CHF); default: the locale's")
+
     p.add_argument("--models")
     p.add_argument("--horizon", type=int)
     p.add_argument("--origins", type=int, default=4)
@@ -141,18 +155,36 @@ def run_from_args(args: argparse.Namespace) -> Run:
     try:
         problem = _choices(args, params, status_quo).problem(frame, roles, framing.key, Path(args.file).name)
     except ProblemErrors as error:
-        raise ProblemErrors(edge + list(error.problems)) from None
+        problems = edge + list(error.problems)
+        if error.missing:
+            keys = " ".join(f"--set {p.key}=..." for p in error.missing)
+            problems[-1] += (
+                f" Give {'it' if len(error.missing) == 1 else 'them'} with {keys}, or run with --assume-defaults to "
+                "price with Payoff's defaults (see 'payoff framings')."
+            )
+        raise ProblemErrors(problems) from None
     if edge:
         raise ProblemErrors(edge)
     analysis = run_analysis(problem, compute=compute_for(args))
     for warning in analysis.impact.evaluation.get("warnings", []):
         print(f"payoff: note: {warning}", file=sys.stderr)
     for flag in analysis.impact.evaluation.get("leakage_flags", []):
-        print(
-            f"payoff: warning: '{flag['column']}' {flag['reason']}; if it is only known after the outcome, "
-            f"run again with --ignore {flag['column']}",
-            file=sys.stderr,
-        )
+        if "used" in flag:  # quantities: a regressor that looks realised with demand
+            what = (
+                "is used because you said it is known in advance"
+                if flag["used"]
+                else f"is left out; if you know it before the period, run again with --known-in-advance {flag['column']}"
+            )
+            print(
+                f"payoff: note: '{flag['column']}' looks realised with demand ({flag['reason']}): it {what}.",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"payoff: warning: '{flag['column']}' {flag['reason']}; if it is only known after the outcome, "
+                f"run again with --ignore {flag['column']}",
+                file=sys.stderr,
+            )
     return Run(analysis, span, args.sweep_points)
 
 
@@ -207,6 +239,8 @@ def _param_columns(args: argparse.Namespace) -> dict[str, str]:
 
 def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any) -> Any:
     """The options as the same Choices the Problem page records."""
+    from payoff.formatting import currency_for_locale
+    from payoff.params import FROM_FRAMING
     from payoff.problem import Choices
 
     return Choices(
@@ -221,4 +255,30 @@ def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any) 
         country=args.country,
         segment=args.segment,
         positive=args.positive,
+        scales=_explicit_scales(args, params),
+        known_in_advance=tuple(args.known_in_advance),
+        defaults_from=FROM_FRAMING if args.assume_defaults else None,
+        currency=args.currency if args.currency is not None else currency_for_locale(_locale()),
     )
+
+
+def _explicit_scales(args: argparse.Namespace, params: dict[str, str]) -> tuple[tuple[str, float], ...]:
+    """A value column named with --value-col is the user's explicit choice: a per-period charge
+    named so is taken as one period's value (said on stderr), not asked again."""
+    from payoff.params import per_period_value
+
+    if args.value_col and per_period_value(args.value_col) and "value_periods" not in params:
+        print(
+            f"payoff: note: '{args.value_col}' reads as a charge per period: a kept customer is valued at one "
+            "period of it; give --set value_periods=N to value them at N periods.",
+            file=sys.stderr,
+        )
+        return (("value", 1.0),)
+    return ()
+
+
+def _locale() -> str | None:
+    """The system's locale tag (LC_ALL, LC_MONETARY, LANG), for the default currency."""
+    import os
+
+    return next((os.environ[k] for k in ("LC_ALL", "LC_MONETARY", "LANG") if os.environ.get(k)), None)

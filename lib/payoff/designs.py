@@ -3,6 +3,7 @@ for targeting, and the checks each needs on the table (enough history, a usable 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import holidays
@@ -11,6 +12,7 @@ import pandas as pd
 
 from payoff.data.roles import RoleMap, Shape, positive_class
 from payoff.errors import BadMapping, NotEnoughData
+from payoff.statusquo import LastValue, Seasonal, SeasonalAverage
 from payoff.timegrid import Frequency, count_periods, infer_frequency
 
 MIN_EVENTS = 20
@@ -143,3 +145,76 @@ def backtest_design(
 
 def is_number(table: pd.DataFrame, column: str) -> bool:
     return pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(table[column])
+
+
+# The season a business would look back one cycle over, per calendar unit, with its words.
+_SEASONAL = {
+    "day": (7, "weekday", "week"),
+    "hour": (168, "hour", "week"),
+    "week": (52, "week", "year"),
+    "month": (12, "month", "year"),
+}
+CLEAR_SEASON = 0.9  # the seasonal rule's error at most this share of the last value's: a clear season
+
+
+def seasonal_rule(
+    design: Backtest, rule: Seasonal | SeasonalAverage | None = None
+) -> Seasonal | SeasonalAverage | None:
+    """`rule` (or the same period last season) on this file's calendar: the same weekday last week
+    on a daily file, the same hour last week on an hourly one (last day when the history is short),
+    the same week last year on a weekly one. None when the history before the tests does not hold
+    one season."""
+    first = design.n_periods - design.horizon - design.step * design.origins
+    if design.season_given:
+        season, period, cycle = design.season, "period", "season"
+    else:
+        season, period, cycle = _SEASONAL[design.frequency.unit]
+        if design.frequency.unit == "hour" and first < season:
+            season, cycle = 24, "day"
+    seasons = rule.seasons if isinstance(rule, SeasonalAverage) else 1
+    if first < season * seasons:
+        return None
+    if isinstance(rule, SeasonalAverage):
+        return SeasonalAverage(rule.seasons, rule.buffer, season, period, cycle)
+    return Seasonal(season, period, cycle)
+
+
+def default_quantity_rule(demand: np.ndarray, design: Backtest) -> tuple[Seasonal | LastValue, str]:
+    """What a business without a decision column is assumed to do: the same period last season
+    when the history shows a clear season (that rule was closer to what happened than the last
+    value seen, over the horizon, before the tests), else the last value. With the reason.
+    `demand` is the series x periods matrix on the design's calendar."""
+    rule = seasonal_rule(design)
+    if rule is None:
+        return LastValue(), "the history before the tests is shorter than one season"
+    assert isinstance(rule, Seasonal)
+    end = design.n_periods - design.horizon - design.step * design.origins
+    y = demand[:, :end]
+    if not y.size or not np.isfinite(y).any():
+        return LastValue(), "there is no history before the tests"
+    with warnings.catch_warnings():  # a series with no history yet has no level: it is left out below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        level = np.nanmean(np.abs(y), axis=1, keepdims=True)
+    scaled = y / np.where(np.isfinite(level) & (level > 0), level, 1.0)
+    seasonal = _mean_abs(scaled[:, rule.season :] - scaled[:, : -rule.season])
+    steps = range(1, min(design.horizon, rule.season) + 1)
+    steps_held = [v for v in (_mean_abs(scaled[:, k:] - scaled[:, :-k]) for k in steps) if np.isfinite(v)]
+    held = float(np.mean(steps_held)) if steps_held else float("nan")
+    if not np.isfinite(seasonal) or not np.isfinite(held) or held <= 0:
+        return LastValue(), "the history is too sparse to tell"
+    closer = 1 - seasonal / held
+    if seasonal <= CLEAR_SEASON * held:
+        return rule, (
+            f"the history has a clear season: before the tests, {rule.label} was {closer:.0%} closer to what "
+            "happened than the last value seen"
+        )
+    return LastValue(), (
+        f"the history has no clear season: before the tests, {rule.label} was not clearly closer to what happened "
+        "than the last value seen"
+    )
+
+
+def _mean_abs(differences: np.ndarray) -> float:
+    if differences.size == 0 or not np.isfinite(differences).any():
+        return float("nan")
+    return float(np.nanmean(np.abs(differences)))  # some value is finite: no empty-slice warning

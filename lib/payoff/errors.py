@@ -2,6 +2,8 @@
 where, and what to do about it. Pages show these with ``st.error``; the CLI prints one line and
 exits 2. Anything else escaping the library is a bug."""
 
+from typing import Any
+
 
 class PayoffError(Exception):
     """Something the user can fix; ``str()`` says what and how."""
@@ -73,7 +75,11 @@ class ProblemErrors(PayoffError):
 
     kind = "problem"
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], missing: tuple[Any, ...] = ()) -> None:
+        """`missing` holds the parameters (``framings.base.Param``) only the user can give that
+        are still missing (their sentences are among `problems`); each front end also asks for
+        them in its own way (a field on the Problem page, ``--set KEY=VALUE`` on the command line)."""
+        self.missing = tuple(missing)
         self.problems = tuple(problems)
         if len(problems) == 1:
             text = problems[0]

@@ -15,15 +15,18 @@ from typing import Any
 
 import pandas as pd
 
+from payoff import status_quo_of
+from payoff.closures import closed_column, without_closures
 from payoff.data.roles import Role, RoleMap, Shape
-from payoff.designs import CrossFit, Evaluation, backtest_design, is_number, outcome
+from payoff.designs import Backtest, CrossFit, Evaluation, backtest_design, is_number, outcome
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
-from payoff.framings.base import Framing, FromColumn, ParamValue
+from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
+from payoff.known_in_advance import realised_flags
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
-from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, DecisionColumn, Rule, StatusQuo
-
-COLUMN_ROLES = {"price": Role.PRICE, "cost": Role.COST, "value": Role.VALUE}
+from payoff.models.panel import build_panel
+from payoff.params import FROM_FRAMING, VALUE_PERIODS, missing_message, money_target, resolve
+from payoff.statusquo import StatusQuo
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +46,14 @@ class Problem:
     segment: str | None = None
     source: str = ""  # the file's name
     left_out: tuple[tuple[str, str], ...] = ()  # (column, why it is not used): nothing is dropped silently
+    realised: tuple[tuple[str, str], ...] = ()  # quantity regressors that look realised with demand, and why
+    closed_column: str | None = None  # the file's column that marks closed days, if any
+    closures: str = ""  # how the closed days were found, in a sentence ("" when none)
+    sources: tuple[tuple[str, str], ...] = ()  # parameter -> typed | column | default
+    defaults_from: str | None = None  # whose defaults price what was not given: "sample" or "framing"
+    currency: str = ""  # shown with every amount ("$", "EUR"); empty: no symbol
+    money_target: str | None = None  # why the quantity reads as money (priced per unit of money), if it does
+    status_quo_reason: str = ""  # why this status quo, when Payoff chose it
 
     @property
     def family(self) -> str:
@@ -51,6 +62,13 @@ class Problem:
     @property
     def values(self) -> dict[str, ParamValue | FromColumn]:
         return dict(self.params)
+
+    @property
+    def assumed(self) -> tuple[str, ...]:
+        """The asked parameters priced with a default (a sample's or Payoff's): said in every headline."""
+        sources = dict(self.sources)
+        asked = [p.key for p in (*self.framing.params, VALUE_PERIODS) if p.ask]
+        return tuple(key for key in asked if sources.get(key) == DEFAULT)
 
     @property
     def fingerprint(self) -> str:
@@ -76,6 +94,14 @@ class Choices:
     country: str | None = None
     segment: str | None = None
     positive: str | None = None  # the outcome value that is the event (default: detected)
+    scales: tuple[tuple[str, float], ...] = ()  # parameter -> multiplier of its column (12 months of a charge)
+    defaults_from: str | None = None  # None: ask for every number only the user knows; "sample" / "framing"
+    currency: str = ""
+    known_in_advance: tuple[str, ...] = ()  # regressors the user says are known before the period
+
+    def detected_status_quo(self, table: pd.DataFrame, roles: RoleMap, framing: str) -> tuple[StatusQuo, str]:
+        """What the status quo is when it is left to Payoff, and why."""
+        return status_quo_of.detected(table, roles, framing, self.horizon, self.origins, self.step, self.season)
 
     def problem(self, table: pd.DataFrame, roles: RoleMap, framing: str, source: str = "") -> Problem:
         """The one way a table and these choices become a Problem."""
@@ -95,15 +121,25 @@ class Choices:
             segment=self.segment,
             positive=self.positive,
             source=source,
+            scales=dict(self.scales),
+            defaults_from=self.defaults_from,
+            currency=self.currency,
+            known_in_advance=self.known_in_advance,
         )
 
 
-def params_json(params: Mapping[str, ParamValue | FromColumn]) -> dict[str, Any]:
-    """For the JSON: a number, or {"column": COL} where a column priced the decisions."""
+def params_json(params: Mapping[str, ParamValue | FromColumn], table: pd.DataFrame | None = None) -> dict[str, Any]:
+    """For the JSON: a number, or {"column": COL} where a column priced the decisions (with its
+    "scale" when it multiplies the column, and the "fill" that priced its blank rows, if any)."""
     out: dict[str, Any] = {}
     for key, value in params.items():
         if isinstance(value, FromColumn):
-            out[key] = {"column": value.column} if value.scale == 1 else {"column": value.column, "scale": value.scale}
+            entry: dict[str, Any] = {"column": value.column}
+            if value.scale != 1:
+                entry["scale"] = value.scale
+            if table is not None and value.column in table.columns and bool(table[value.column].isna().any()):
+                entry["fill"] = value.fill
+            out[key] = entry
         else:
             out[key] = value
     return out
@@ -127,6 +163,10 @@ def make_problem(
     positive: str | None = None,
     segment: str | None = None,
     source: str = "",
+    scales: Mapping[str, float] | None = None,
+    defaults_from: str | None = FROM_FRAMING,
+    currency: str = "",
+    known_in_advance: Sequence[str] = (),
 ) -> Problem:
     """Check every choice against the table and collect every problem before raising.
 
@@ -143,8 +183,11 @@ def make_problem(
         errors.append(f"Mark {what} as the target on the Data page (or give --target).")
     elif target is not None and target not in table.columns:
         errors.append(f"There is no column '{target}'.")
-    values = _resolve_params(chosen, table, roles, params or {}, columns or {}, errors)
-    sq, sq_source = _status_quo(chosen, table, roles, status_quo, errors)
+    money = money_target(table, target) if chosen.family == "quantity" else None
+    resolved = resolve(chosen, table, roles, params or {}, columns or {}, scales or {}, defaults_from, money, errors)
+    values = resolved.values
+    sq, sq_source = status_quo_of.checked(chosen, table, roles, status_quo, errors)
+    sq_reason = ""
     try:
         model_names = models_for(chosen.family, list(models) if models else None, mostly_zeros(table, target))
     except PayoffError as error:
@@ -157,18 +200,33 @@ def make_problem(
     entity_id: str | None = None
     evaluation: Evaluation | None = None
     features: tuple[str, ...] = ()
+    realised: tuple[tuple[str, str], ...] = ()
+    closed_by: str | None = None
+    closures = ""
     if chosen.family == "quantity":
         keys = tuple(roles.columns(Role.SERIES_KEY))
-        features = _regressors(table, roles)
-        left_out = _left_out(table, roles, (*keys, *features, target, date))
-        if segment is not None and segment in table.columns and segment not in keys:
-            per_series = table[[*keys, segment]].astype("str").drop_duplicates()
-            if per_series.duplicated(list(keys)).any() if keys else len(per_series) > 1:
-                errors.append(
-                    f"'{segment}' changes within a series; break the gain down by a column that is the same for "
-                    f"each series ({', '.join(keys) or 'a series key'}, or a column like region)."
-                )
+        _check_segment(table, keys, segment, errors)
         evaluation = backtest_design(table, roles, date, target, horizon, origins, step, season, country, errors)
+        closed_by = closed_column(table, roles)
+        features = tuple(c for c in _regressors(table, roles) if c != closed_by)
+        if isinstance(evaluation, Backtest) and not errors and target is not None and date is not None:
+            marked = (*features, closed_by) if closed_by else features
+            panel = build_panel(table, evaluation.frequency, evaluation.season, date, keys, target, marked)
+            panel, found = without_closures(panel, closed_by)
+            closures = found.sentence
+            sq, sq_reason = status_quo_of.on_calendar(panel, evaluation, sq, sq_source, errors)
+            flags = realised_flags(panel, evaluation.horizon)
+            realised = tuple((f.column, f.reason) for f in flags)
+            dropped = {f.column for f in flags} - set(known_in_advance)
+            features = tuple(c for c in features if c not in dropped)
+        left_out = _left_out(table, roles, (*keys, *features, target, date), dict(realised), known_in_advance)
+        if closed_by:
+            left_out = tuple(
+                (c, "marks the days the business was closed: no order and no cost is counted on them")
+                if c == closed_by
+                else (c, why)
+                for c, why in left_out
+            )
     else:
         entity_id = roles.one(Role.ID)
         # Every column but the outcome, the id, the date and what the business did is a feature
@@ -187,8 +245,9 @@ def make_problem(
             except PayoffError as error:
                 errors.append(str(error))
         evaluation = CrossFit(folds, str(label), date is not None)
-    if errors:
-        raise ProblemErrors(errors)
+    if errors or resolved.missing:
+        asked = [missing_message(p, money) for p in resolved.missing]
+        raise ProblemErrors(errors + asked, resolved.missing)
     assert target is not None and evaluation is not None
     # The whole table stays with the problem: a gain can be broken down by any of its columns, and
     # a saved analysis keeps the file it was made from.
@@ -208,6 +267,14 @@ def make_problem(
         segment=segment,
         source=source,
         left_out=left_out,
+        realised=realised,
+        closed_column=closed_by,
+        closures=closures,
+        sources=tuple(resolved.sources.items()),
+        defaults_from=defaults_from,
+        currency=currency.strip()[:12],
+        money_target=money,
+        status_quo_reason=sq_reason,
     )
     return problem
 
@@ -220,79 +287,6 @@ def mostly_zeros(table: pd.DataFrame, target: str | None) -> bool:
     return bool(len(values)) and float((values == 0).mean()) >= MOSTLY_ZEROS
 
 
-def _resolve_params(
-    framing: Framing,
-    table: pd.DataFrame,
-    roles: RoleMap,
-    given: Mapping[str, Any],
-    columns: Mapping[str, str | None],
-    errors: list[str],
-) -> dict[str, ParamValue | FromColumn]:
-    values: dict[str, ParamValue | FromColumn] = dict(framing.defaults())
-    for key, raw in given.items():
-        try:
-            values[key] = framing.param(key).coerce(raw)
-        except PayoffError as error:
-            errors.append(str(error))
-    for key in columns:
-        try:
-            if framing.param(key).column_role is None:
-                errors.append(f"'{key}' is one number for all rows; it cannot come from a column.")
-        except PayoffError as error:
-            errors.append(str(error))
-    for param in framing.params:
-        if param.column_role is None:
-            continue
-        if param.key in columns:
-            column = columns[param.key]
-        elif param.key in given:
-            column = None  # explicit beats detected: the typed constant prices every row
-        else:
-            column = roles.one(COLUMN_ROLES[param.column_role])
-        if column is None:
-            continue
-        if column not in table.columns:
-            errors.append(f"There is no column '{column}' to price '{param.key}'.")
-        elif not is_number(table, column):
-            errors.append(f"'{column}' is not numeric, so it cannot price '{param.key}'; choose a number column.")
-        else:
-            fill = values[param.key]
-            values[param.key] = FromColumn(column, float(fill) if isinstance(fill, int | float) else 0.0)
-    for param in framing.params:
-        if values.get(param.key) is None and param.kind != "optional_count":
-            errors.append(f"'{param.key}' needs a value: {param.help}")
-    return values
-
-
-def _status_quo(
-    framing: Framing, table: pd.DataFrame, roles: RoleMap, given: StatusQuo | None, errors: list[str]
-) -> tuple[StatusQuo, str]:
-    if given is None:
-        decision = roles.one(Role.DECISION)
-        if decision is not None:
-            given, source = DecisionColumn(decision), "decision column"
-        else:
-            return framing.default_status_quo, "framing default"
-    else:
-        source = "given"
-    kinds = QUANTITY_KINDS if framing.family == "quantity" else TARGETING_KINDS
-    if not isinstance(given, kinds):
-        errors.append(f"'{given.text}' is not a status quo for {framing.family} framings.")
-        return given, source
-    if isinstance(given, DecisionColumn | Rule):
-        column = given.column
-        if column not in table.columns:
-            errors.append(f"There is no column '{column}' for the status quo.")
-        elif isinstance(given, DecisionColumn) and framing.family == "quantity" and not is_number(table, column):
-            errors.append(f"The status quo column '{column}' is not numeric; it should hold the quantities decided.")
-        elif isinstance(given, Rule):
-            if is_number(table, column) and not isinstance(given.value, float):
-                errors.append(f"'{given.value}' is not a number to compare '{column}' with.")
-            elif not is_number(table, column) and given.op not in ("==", "!="):
-                errors.append(f"'{column}' holds text: use == or != in the status-quo rule.")
-    return given, source
-
-
 _LEFT_OUT_BECAUSE = {
     Role.DECISION: "what the business did: it is the status quo, not something to learn from",
     Role.TIME: "a time of day (aggregate the file to use it)",
@@ -303,13 +297,22 @@ _LEFT_OUT_BECAUSE = {
 }
 
 
-def _left_out(table: pd.DataFrame, roles: RoleMap, used: Sequence[str | None]) -> tuple[tuple[str, str], ...]:
+def _left_out(
+    table: pd.DataFrame,
+    roles: RoleMap,
+    used: Sequence[str | None],
+    realised: Mapping[str, str] | None = None,
+    known: Sequence[str] = (),
+) -> tuple[tuple[str, str], ...]:
     """Every column not used, with its reason: nothing is dropped without a word."""
     out = []
+    realised = realised or {}
     for column, role in roles.roles.items():
         if column in used or column not in table.columns:
             continue
-        if role == Role.IGNORE:
+        if column in realised and column not in known:
+            why = f"looks realised with demand: {realised[column]} (say it is known in advance to use it)"
+        elif role == Role.IGNORE:
             why = roles.reasons.get(column) or "left out by you"
         elif role in _LEFT_OUT_BECAUSE:
             why = _LEFT_OUT_BECAUSE[role]
@@ -319,6 +322,18 @@ def _left_out(table: pd.DataFrame, roles: RoleMap, used: Sequence[str | None]) -
             why = "not used"
         out.append((column, why))
     return tuple(out)
+
+
+def _check_segment(table: pd.DataFrame, keys: tuple[str, ...], segment: str | None, errors: list[str]) -> None:
+    """A quantity gain is broken down by a column that is the same for each series."""
+    if segment is None or segment not in table.columns or segment in keys:
+        return
+    per_series = table[[*keys, segment]].astype("str").drop_duplicates()
+    if per_series.duplicated(list(keys)).any() if keys else len(per_series) > 1:
+        errors.append(
+            f"'{segment}' changes within a series; break the gain down by a column that is the same for "
+            f"each series ({', '.join(keys) or 'a series key'}, or a column like region)."
+        )
 
 
 def _regressors(table: pd.DataFrame, roles: RoleMap) -> tuple[str, ...]:
@@ -331,7 +346,7 @@ def _regressors(table: pd.DataFrame, roles: RoleMap) -> tuple[str, ...]:
 def design_of(problem: Problem) -> tuple[Any, ...]:
     """Everything that needs a refit when it changes: all but the parameters' constant values
     (a new price, a new budget or a scaled column is a re-pricing, not a new run)."""
-    priced_by = tuple((k, v.column if isinstance(v, FromColumn) else None) for k, v in problem.params)
+    priced_by = tuple(sorted((k, v.column if isinstance(v, FromColumn) else "") for k, v in problem.params))
     return (
         problem.framing.key,
         problem.target,

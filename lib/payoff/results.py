@@ -31,13 +31,17 @@ def to_json(
     design = problem.evaluation
     payload: dict[str, Any] = {
         "framing": problem.framing.key,
-        "params": params_json(impact.params),
+        "params": params_json(impact.params, problem.table),
+        "param_sources": {key: source for key, source in problem.sources if key in impact.params},
+        "defaults_from": problem.defaults_from if problem.assumed else None,
+        "currency": problem.currency or None,
         "rows": impact.evaluation.get("rows"),
         "status_quo": impact.status_quo,
         "status_quo_rule": {
             "label": problem.status_quo.label,
             "text": problem.status_quo.text,
             "source": problem.status_quo_source,
+            "reason": problem.status_quo_reason or None,
         },
         "direction": impact.direction,
         "models": [m.as_dict() for m in impact.models],
@@ -47,6 +51,7 @@ def to_json(
         "evaluation": dict(impact.evaluation),
         "columns": {
             "target": problem.target,
+            "target_is_money": problem.money_target,
             "date": problem.date,
             "series": list(problem.keys),
             "id": problem.entity_id,

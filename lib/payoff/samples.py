@@ -15,6 +15,9 @@ class Sample:
     title: str
     framing: str
     description: str
+    # Documented settings beyond the framing's defaults: parameter -> multiplier of its column
+    # (the churn sample's customers are worth 12 months of their monthly value).
+    scales: tuple[tuple[str, float], ...] = ()
 
     @property
     def filename(self) -> str:
@@ -39,6 +42,7 @@ SAMPLES: tuple[Sample, ...] = (
         "Subscriptions: who churned",
         "churn",
         "6,000 customers, their contract and usage, monthly value and whether they left.",
+        scales=(("value", 12.0),),
     ),
     Sample(
         "card_transactions",

@@ -35,12 +35,30 @@ class Sweep:
     gains: dict[str, tuple[float, ...]]  # entry -> gain against the status quo at each value
     break_even: float | None  # where Payoff's choice stops (or starts) beating the status quo
     pays_above: bool | None  # True: it pays above the break-even; False: below it
+    unpriced: tuple[tuple[float, str], ...] = ()  # points that cannot be priced, with why: shown, not dropped
+
+    @property
+    def priced(self) -> tuple[tuple[float, float], ...]:
+        """(value, Payoff's choice's gain) at the points that could be priced."""
+        return tuple((x, g) for x, g in zip(self.values, self.gains[AUTO], strict=True) if np.isfinite(g))
 
     @property
     def sentence(self) -> str:
+        return self._sentence() + self._unpriced_note()
+
+    def _unpriced_note(self) -> str:
+        if not self.unpriced:
+            return ""
+        shown = ", ".join(_number(x, self.column) for x, _ in self.unpriced)
+        return f" Not priced at {shown}: {self.unpriced[0][1][0].lower()}{self.unpriced[0][1][1:]}"
+
+    def _sentence(self) -> str:
         what = f"the values of '{self.column}'" if self.column else self.label.lower()
-        low, high = _number(self.values[0], self.column), _number(self.values[-1], self.column)
-        gains = self.gains[AUTO]
+        priced = self.priced
+        if not priced:
+            return f"No point of the range of {what} could be priced."
+        low, high = _number(priced[0][0], self.column), _number(priced[-1][0], self.column)
+        gains = [g for _, g in priced]
         if self.break_even is None:
             if min(gains) > 0:
                 return f"Pays off over the whole range of {what} ({low} to {high})."
@@ -53,7 +71,7 @@ class Sweep:
         """The JSON rows: one per entry, as in DESIGN.md."""
         rows = []
         for name, gains in self.gains.items():
-            break_even = self.break_even if name == AUTO else _crossing(self.values, gains, self.base)
+            break_even = self.break_even if name == AUTO else _crossing(*_finite(self.values, gains), self.base)
             rows.append(
                 {
                     "param": self.param,
@@ -63,6 +81,11 @@ class Sweep:
                     "break_even": break_even,
                     **({"column": self.column, "values_scale_the_column": True} if self.column else {}),
                     **({"sentence": self.sentence} if name == AUTO else {}),
+                    **(
+                        {"unpriced": [{"value": x, "reason": why} for x, why in self.unpriced]}
+                        if self.unpriced and name == AUTO
+                        else {}
+                    ),
                 }
             )
         return rows
@@ -159,20 +182,37 @@ def sweep(analysis: Analysis, param: Param, span: tuple[float, float] = SPAN, po
     value = analysis.values[param.key]
     column = value.column if isinstance(value, FromColumn) else None
     base = value.scale if isinstance(value, FromColumn) else float(value)  # type: ignore[arg-type]
-    feasible, at = [], []
+    at: list[dict[str, float] | None] = []
+    unpriced: list[tuple[float, str]] = []
     for x in values:
         try:
             at.append(_gains(analysis, param.key, x))
-        except PayoffError:  # e.g. a price below the unit cost: the range stops where it makes sense
-            continue
-        feasible.append(x)
-    values = tuple(feasible)
-    if len(values) < 2:
-        return None
-    names = list(at[0])
-    gains = {name: tuple(point.get(name, float("nan")) for point in at) for name in names}
-    break_even, pays_above = _bisect(analysis, param.key, values, gains[AUTO], base)
-    return Sweep(param.key, param.label, base, column, values, gains, break_even, pays_above)
+        except PayoffError as error:  # e.g. a price below the unit cost: said, not dropped
+            at.append(None)
+            unpriced.append((x, str(error)))
+    names = next((list(point) for point in at if point is not None), None)
+    if names is None:
+        return Sweep(
+            param.key,
+            param.label,
+            base,
+            column,
+            values,
+            {AUTO: (float("nan"),) * len(values)},
+            None,
+            None,
+            tuple(unpriced),
+        )
+    nan = float("nan")
+    gains = {name: tuple(nan if point is None else point.get(name, nan) for point in at) for name in names}
+    break_even, pays_above = _bisect(analysis, param.key, *_finite(values, gains[AUTO]), base)
+    return Sweep(param.key, param.label, base, column, values, gains, break_even, pays_above, tuple(unpriced))
+
+
+def _finite(values: tuple[float, ...], gains: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The points of a sweep that could be priced."""
+    kept = [(x, g) for x, g in zip(values, gains, strict=True) if np.isfinite(g)]
+    return tuple(x for x, _ in kept), tuple(g for _, g in kept)
 
 
 def _bisect(
@@ -206,5 +246,5 @@ def sensitivity(
 
 def tornado(sweeps: tuple[Sweep, ...]) -> list[tuple[str, float, float]]:
     """(assumption, lowest gain, highest gain) of Payoff's choice, widest swing first."""
-    bars = [(s.label, min(s.gains[AUTO]), max(s.gains[AUTO])) for s in sweeps]
+    bars = [(s.label, min(g for _, g in s.priced), max(g for _, g in s.priced)) for s in sweeps if s.priced]
     return sorted(bars, key=lambda bar: bar[2] - bar[1], reverse=True)

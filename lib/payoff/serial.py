@@ -101,13 +101,26 @@ def _problem(problem: Problem) -> dict[str, Any]:
         "evaluation": evaluation,
         "segment": problem.segment,
         "left_out": [list(pair) for pair in problem.left_out],
+        "realised": [list(pair) for pair in problem.realised],
+        "closed_column": problem.closed_column,
+        "closures": problem.closures,
+        "sources": dict(problem.sources),
+        "defaults_from": problem.defaults_from,
+        "currency": problem.currency,
+        "money_target": problem.money_target,
+        "status_quo_reason": problem.status_quo_reason,
         "source": problem.source,
     }
 
 
 def _read_problem(data: dict[str, Any], table: pd.DataFrame) -> Problem:
+    # The manifest's keys are sorted: the parameters go back in the framing's own order, as a fresh
+    # run has them, so a reopened analysis compares (and prints) exactly like the run it came from.
+    order = [p.key for p in catalogue.get(data["framing"]).params]
+    stored = dict(data["params"])
     params = tuple(
-        (key, FromColumn(**value) if isinstance(value, dict) else value) for key, value in data["params"].items()
+        (key, FromColumn(**stored[key]) if isinstance(stored[key], dict) else stored[key])
+        for key in sorted(stored, key=lambda k: order.index(k) if k in order else len(order))
     )
     raw = dict(data["evaluation"])
     kind = raw.pop("kind")
@@ -131,6 +144,16 @@ def _read_problem(data: dict[str, Any], table: pd.DataFrame) -> Problem:
         evaluation=evaluation,
         segment=data["segment"],
         left_out=tuple((str(column), str(reason)) for column, reason in data.get("left_out", [])),
+        realised=tuple((str(column), str(reason)) for column, reason in data.get("realised", [])),
+        closed_column=data.get("closed_column"),
+        closures=str(data.get("closures", "")),
+        sources=tuple(
+            (key, str(data["sources"][key])) for key in (*order, "value_periods") if key in data.get("sources", {})
+        ),
+        defaults_from=data.get("defaults_from"),
+        currency=str(data.get("currency", "")),
+        money_target=data.get("money_target"),
+        status_quo_reason=str(data.get("status_quo_reason", "")),
         source=data["source"],
     )
 
@@ -169,6 +192,7 @@ def _predictions(
             "series": {"columns": list(panel.series.columns), "rows": panel.series.astype("str").to_numpy().tolist()},
             "frequency": asdict(panel.frequency),
             "season": panel.season,
+            "counted": panel.counted,
             "regressors": regressors,
             "columns": columns,
             "starts": list(predictions.starts),
@@ -210,6 +234,7 @@ def _read_predictions(
             series=series,
             frequency=Frequency(**data["frequency"]),
             season=int(data["season"]),
+            counted=data.get("counted"),
             regressors={name: arrays[key] for name, key in data["regressors"].items()},
             columns={name: arrays[key] for name, key in data["columns"].items()},
         )

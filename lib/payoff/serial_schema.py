@@ -125,9 +125,12 @@ def names_to_names(value: Any, where: str) -> None:
         raise _fail(where, "an object of names", value)
 
 
-def obj(value: Any, where: str, fields: Mapping[str, Check], record: type | None = None) -> dict[str, Any]:
+def obj(
+    value: Any, where: str, fields: Mapping[str, Check], record: type | None = None, may_lack: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """An object whose `fields` are checked; with a `record` (the dataclass built from it), no
-    field it lacks may appear and every field it requires must."""
+    field it lacks may appear and every field it requires must. `may_lack`: fields an older
+    Payoff did not write (read with a default)."""
     if not isinstance(value, dict):
         raise _fail(where, "an object", value)
     if record is not None:
@@ -137,7 +140,7 @@ def obj(value: Any, where: str, fields: Mapping[str, Check], record: type | None
                 raise damaged(f"its manifest's {where} has a field '{show(key)[1:-1]}' Payoff does not know")
         required = [name for name, f in known.items() if _required(f)]
     else:
-        required = list(fields)
+        required = [key for key in fields if key not in may_lack]
     for key in required:
         if key not in value:
             raise damaged(f"its manifest's {where} lacks '{key}'")
@@ -187,6 +190,10 @@ def model(value: Any, where: str) -> None:
 STATUS_QUO_FIELDS: dict[str, Check] = {
     "column": text,
     "window": whole(1),
+    "seasons": whole(1),
+    "season": whole(0, 100_000),
+    "period": text,
+    "cycle": text,
     "buffer": number,
     "op": one_of(*RULE_OPERATORS),
     "value": lambda value, where: None if isinstance(value, str) else number(value, where),
@@ -194,6 +201,19 @@ STATUS_QUO_FIELDS: dict[str, Check] = {
 
 
 # --- the manifest ---------------------------------------------------------------------------------
+
+# Problem fields an older Payoff did not write; `serial` reads each with a default.
+NEWER_PROBLEM_FIELDS = (
+    "left_out",
+    "realised",
+    "closed_column",
+    "closures",
+    "sources",
+    "defaults_from",
+    "currency",
+    "money_target",
+    "status_quo_reason",
+)
 
 
 def check_manifest(manifest: dict[str, Any], columns: tuple[str, ...]) -> None:
@@ -223,10 +243,20 @@ def check_manifest(manifest: dict[str, Any], columns: tuple[str, ...]) -> None:
             "evaluation": _backtest if family == "quantity" else _crossfit,
             "segment": text_or_none,
             "source": text,
+            "left_out": listed(pair),
+            "realised": listed(pair),
+            "closed_column": text_or_none,
+            "closures": text,
+            "sources": _sources,
+            "defaults_from": optional(one_of("sample", "framing")),
+            "currency": short_text,
+            "money_target": text_or_none,
+            "status_quo_reason": text,
         },
+        may_lack=NEWER_PROBLEM_FIELDS,
     )
     named = [problem["target"], problem["date"], *problem["keys"], problem["entity_id"], *problem["features"]]
-    named += [problem["segment"], problem["status_quo"].get("column")]
+    named += [problem["segment"], problem["status_quo"].get("column"), problem.get("closed_column")]
     named += [v["column"] for v in problem["params"].values() if isinstance(v, dict)]
     missing = sorted({c for c in named if c is not None and c not in columns})
     if missing:
@@ -235,6 +265,25 @@ def check_manifest(manifest: dict[str, Any], columns: tuple[str, ...]) -> None:
         _quantity(predictions)
     else:
         _targeting(predictions)
+
+
+def pair(value: Any, where: str) -> None:
+    """[column, reason]: a column left out or flagged, and why."""
+    if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) for v in value):
+        raise _fail(where, "a [column, reason] pair", value)
+
+
+def short_text(value: Any, where: str) -> None:
+    """A currency: a symbol or a code."""
+    if not isinstance(value, str) or len(value) > 12:
+        raise _fail(where, "a currency of at most 12 characters", value)
+
+
+def _sources(value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise _fail(where, "an object", value)
+    for key, source in value.items():
+        one_of("typed", "column", "default")(source, f"{where}.{key}")
 
 
 def _params(value: Any, where: str) -> None:
@@ -295,8 +344,9 @@ def _quantity(predictions: dict[str, Any]) -> None:
         "models": listed(model),
         "has_decisions": flag,
         "explanations": listed(explanation),
+        "counted": optional(flag),
     }
-    obj(predictions, where, fields)
+    obj(predictions, where, fields, may_lack=("counted",))
     series = predictions["series"]
     if any(len(row) != len(series["columns"]) for row in series["rows"]):
         raise damaged("its series rows do not have one value per series column")

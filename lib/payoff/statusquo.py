@@ -56,6 +56,46 @@ class MovingAverage:
 
 
 @dataclass(frozen=True)
+class Seasonal:
+    """Quantities: the same period one season earlier (the same weekday last week on a daily file,
+    the same hour last week on an hourly one, the same week last year on a weekly one). `season`
+    0 takes the data's own, set when the problem is made; `period` and `cycle` name it in words."""
+
+    season: int = 0
+    period: str = "period"
+    cycle: str = "season"
+
+    @property
+    def label(self) -> str:
+        return f"the same {self.period} last {self.cycle}"
+
+    @property
+    def text(self) -> str:
+        return "seasonal"
+
+
+@dataclass(frozen=True)
+class SeasonalAverage:
+    """Quantities: the average of the same period over the last `seasons` seasons, plus a buffer."""
+
+    seasons: int
+    buffer: float = 0.0
+    season: int = 0
+    period: str = "period"
+    cycle: str = "season"
+
+    @property
+    def label(self) -> str:
+        return f"the average of the same {self.period} over the last {self.seasons} {self.cycle}s" + (
+            f" {self.buffer:+.0%}" if self.buffer else ""
+        )
+
+    @property
+    def text(self) -> str:
+        return f"seasonal-average:{self.seasons}" + (f":{self.buffer * 100:+g}%" if self.buffer else "")
+
+
+@dataclass(frozen=True)
 class Nobody:
     """Targeting: act on nobody."""
 
@@ -102,14 +142,15 @@ class Rule:
         return f"{self.value:g}" if isinstance(self.value, float) else self.value
 
 
-StatusQuo = DecisionColumn | LastValue | MovingAverage | Nobody | Everybody | Rule
-QUANTITY_KINDS: tuple[type, ...] = (DecisionColumn, LastValue, MovingAverage)
+StatusQuo = DecisionColumn | LastValue | MovingAverage | Seasonal | SeasonalAverage | Nobody | Everybody | Rule
+QUANTITY_KINDS: tuple[type, ...] = (DecisionColumn, LastValue, MovingAverage, Seasonal, SeasonalAverage)
 TARGETING_KINDS: tuple[type, ...] = (DecisionColumn, Nobody, Everybody, Rule)
 
 _MOVING_AVERAGE = re.compile(r"^moving-average:(\d+)(?::([+-]?\d+(?:\.\d+)?)%)?$")
+_SEASONAL_AVERAGE = re.compile(r"^seasonal-average:(\d+)(?::([+-]?\d+(?:\.\d+)?)%)?$")
 _RULE = re.compile(r"^\s*(?P<column>.+?)\s*(?P<op><=|>=|<|>|==|!=)\s*(?P<value>[^<>=!]+?)\s*$")
 HELP = (
-    "a column name, 'last', 'moving-average:N' or 'moving-average:N:+B%' for quantities; "
+    "a column name, 'last', 'moving-average:N[:+B%]', 'seasonal' or 'seasonal-average:N[:+B%]' for quantities; "
     "'nobody', 'everybody', a 1/0 column or a rule such as 'tenure<6' for targeting"
 )
 
@@ -124,6 +165,14 @@ def parse_status_quo(text: str, columns: Collection[str]) -> StatusQuo:
         return LastValue()
     if text in ("nobody", "everybody"):
         return Nobody() if text == "nobody" else Everybody()
+    if text == "seasonal":
+        return Seasonal()
+    match = _SEASONAL_AVERAGE.match(text)
+    if match:
+        seasons = int(match.group(1))
+        if seasons < 1:
+            raise BadParameter("The seasonal-average status quo needs at least 1 season.")
+        return SeasonalAverage(seasons, float(match.group(2) or 0) / 100)
     match = _MOVING_AVERAGE.match(text)
     if match:
         window = int(match.group(1))
@@ -147,7 +196,10 @@ def to_dict(status_quo: StatusQuo) -> dict[str, Any]:
     return {"kind": type(status_quo).__name__, **fields}
 
 
-_KINDS: dict[str, type] = {k.__name__: k for k in (DecisionColumn, LastValue, MovingAverage, Nobody, Everybody, Rule)}
+_KINDS: dict[str, type] = {
+    k.__name__: k
+    for k in (DecisionColumn, LastValue, MovingAverage, Seasonal, SeasonalAverage, Nobody, Everybody, Rule)
+}
 
 
 def from_dict(data: dict[str, Any]) -> StatusQuo:

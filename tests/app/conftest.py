@@ -58,3 +58,18 @@ def shown(at: AppTest) -> str:
     """Every text the page shows, with markdown escapes removed (user text is escaped)."""
     parts = [*at.markdown, *at.caption, *at.info, *at.warning, *at.error, *at.success]
     return " ".join(str(e.value) for e in parts).replace("\\", "")
+
+
+# What a user types when the Problem page asks for the numbers only they know (tests that are not
+# about asking): by parameter key, 1.0 for any other.
+TYPED = {"price": 9.0, "unit_cost": 3.0, "contact_cost": 10.0, "offer_cost": 30.0, "value": 200.0}
+
+
+def type_asked(at: AppTest) -> AppTest:
+    """On the Problem page, type every money number it asks for (each starts empty on a user's
+    own file), as a user does before the first run."""
+    at.switch_page("app_pages/problem.py").run()
+    asked = [box.key for box in at.number_input if box.key.startswith(state.PARAM_PREFIX) and box.value is None]
+    for key in asked:
+        at.number_input(key=key).set_value(TYPED.get(key.rsplit(".", 1)[-1], 1.0)).run()
+    return at

@@ -14,7 +14,7 @@ import pytest
 
 from payoff.data.roles import Role
 from payoff.ui import state
-from tests.app.conftest import open_app, shown, upload
+from tests.app.conftest import open_app, shown, type_asked, upload
 from tests.corpus.cases import content, infinite_churn
 from tests.corpus.saved_cases import BAD_ROWS, CRAFTED, add_analysis_bytes, add_row, quantity_analysis
 
@@ -24,9 +24,6 @@ SAVED = "app_pages/saved.py"
 
 def database() -> Path:
     return Path(os.environ["PAYOFF_DB"])  # each test's own (tests/app/conftest.py)
-
-
-TYPED = {"price": 9.0, "unit_cost": 3.0, "contact_cost": 10.0, "offer_cost": 30.0, "value": 200.0}
 
 
 def run_upload(name: str, data: bytes, note: str = "", target: str | None = None):
@@ -40,11 +37,7 @@ def run_upload(name: str, data: bytes, note: str = "", target: str | None = None
         prepared = at.session_state[state.PREPARED]
         roles = dict(prepared.roles.roles) | {target: Role.TARGET}
         at.session_state[state.PREPARED] = replace(prepared, roles=replace(prepared.roles, roles=roles))
-    at.switch_page("app_pages/problem.py").run()
-    asked = [box.key for box in at.number_input if box.key.startswith(state.PARAM_PREFIX) and box.value is None]
-    for key in asked:
-        at.number_input(key=key).set_value(TYPED.get(key.rsplit(".", 1)[-1], 1.0)).run()
-    at.switch_page(MODELS).run()
+    type_asked(at).switch_page(MODELS).run()
     at.button(key=state.RUN_MODELS).click().run(timeout=180)
     assert not at.exception, at.exception
     return at
@@ -74,9 +67,6 @@ def test_infinity_in_a_targeting_feature_runs_in_the_fit_process():
     assert at.session_state[state.ANALYSIS] is not None and not at.error, [e.value for e in at.error]
 
 
-# The default status quo of an all-missing history warns in designs.default_quantity_rule (work in
-# progress elsewhere, issue 17); this test is about the run's message. Drop the mark once it does not.
-@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")
 def test_nothing_to_evaluate_is_said_on_the_models_page():
     at = run_upload("missing_demand.csv", content("missing_demand.csv"), target="units")
     assert "There is nothing to evaluate" in shown(at), shown(at)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from payoff.ui import state
-from tests.app.conftest import no_html, open_app, upload
+from tests.app.conftest import no_html, open_app, type_asked, upload
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"
@@ -34,7 +34,7 @@ def chart_specs(at) -> str:
 def test_hostile_names_stay_text_through_a_run():
     at = upload(open_app("app_pages/data.py"), f"../../etc/{SCRIPT}.csv", hostile_csv())
     assert not at.exception and not at.error, [e.value for e in at.error]
-    at.switch_page("app_pages/models.py").run()
+    type_asked(at).switch_page("app_pages/models.py").run()
     at.button(key=state.RUN_MODELS).click().run(timeout=180)
     assert not at.exception and at.session_state[state.ANALYSIS] is not None
     no_html(at)

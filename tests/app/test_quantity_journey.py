@@ -78,8 +78,11 @@ def test_save_from_impact_and_reopen_on_saved(ran, tmp_path, monkeypatch):
     ran.switch_page("app_pages/saved.py").run()
     assert not ran.exception
     assert ran.dataframe[0].value["name"].tolist() == ["café, week 47"]
-    narrative = ran.session_state[state.ANALYSIS].impact.narrative
-    assert "the model Payoff picks each time (now poisson regression) would have cost" in narrative
+    saved = ran.session_state[state.ANALYSIS]
+    # the what-if salvage of an earlier test was kept across the pages in between, and is saved
+    assert saved.values["salvage"] == 1.0
+    narrative = saved.impact.narrative
+    assert f"the model Payoff picks each time (now {saved.impact.recommended.model}) would have cost" in narrative
     assert narrative in shown(ran)
 
 

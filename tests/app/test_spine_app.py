@@ -20,7 +20,8 @@ def cli_json(tmp_path, sample: str, framing: str) -> dict:
     file = tmp_path / f"{sample}.csv"
     file.write_bytes(samples.sample_bytes(sample))
     out = tmp_path / f"{sample}.json"
-    assert main(["analyze", str(file), "--framing", framing, "--json", str(out)]) == 0
+    # a sample's file on the command line is the user's own file: its documented values are the defaults
+    assert main(["analyze", str(file), "--framing", framing, "--assume-defaults", "--json", str(out)]) == 0
     return json.loads(out.read_text())
 
 
@@ -65,6 +66,8 @@ def test_a_short_history_gets_a_horizon_it_can_run():
     at.switch_page("app_pages/problem.py").run()
     assert not at.exception and not at.error
     assert at.number_input(key=state.BACKTEST_PREFIX + "h").value == 7  # not the daily default of 28
+    at.number_input(key=state.PARAM_PREFIX + "perishable.price").set_value(4.0).run()
+    at.number_input(key=state.PARAM_PREFIX + "perishable.unit_cost").set_value(1.5).run()
     at.switch_page("app_pages/models.py").run()
     at.button(key=state.RUN_MODELS).click().run(timeout=120)
     assert not at.exception and not at.error and at.metric
@@ -74,7 +77,7 @@ def test_a_typed_price_beats_the_detected_column_and_the_page_says_so():
     at = open_app()
     at.button(key="w.home.sample.churn_customers").click().run()
     at.switch_page("app_pages/problem.py").run()
-    assert "value: from column 'monthly_value'" in shown(at)
+    assert "Value of a customer kept: column 'monthly_value' x 12 (from your file)" in shown(at)
     key = state.PARAM_PREFIX + "churn.value"
     at.selectbox(key=key + ".source").set_value("one value for every row").run()
     at.number_input(key=key).set_value(200.0).run()

@@ -6,7 +6,7 @@ import pytest
 
 from payoff import formatting
 from payoff.ui import state
-from tests.app.conftest import open_app, shown, upload
+from tests.app.conftest import open_app, shown, type_asked, upload
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +59,7 @@ def test_leakage_guard_flags_and_excludes_in_one_click():
     rows = 400
     frame = pd.DataFrame({"tenure": range(rows), "churned": ["yes", "no"] * (rows // 2)})
     frame["cancel_reason_code"] = (frame["churned"] == "yes").astype(int)  # only known after churning
-    at = upload(open_app("app_pages/data.py"), "leaky.csv", frame.to_csv(index=False).encode())
-    at.switch_page("app_pages/problem.py").run()
+    at = type_asked(upload(open_app("app_pages/data.py"), "leaky.csv", frame.to_csv(index=False).encode()))
     assert any("cancel_reason_code" in w.value.replace("\\", "") for w in at.warning)
     at.button(key=state.PARAM_PREFIX + "exclude.cancel_reason_code").click().run()
     assert not at.exception
@@ -73,7 +72,7 @@ def test_models_page_warns_about_leaky_features_after_a_run():
     frame = pd.DataFrame({"tenure": range(rows), "churned": ["yes", "no"] * (rows // 2)})
     frame["call_duration"] = (frame["churned"] == "yes") * 100 + frame["tenure"] % 7
     at = upload(open_app("app_pages/data.py"), "calls.csv", frame.to_csv(index=False).encode())
-    at.switch_page("app_pages/models.py").run()
+    type_asked(at).switch_page("app_pages/models.py").run()
     at.button(key=state.RUN_MODELS).click().run(timeout=120)
     assert not at.exception
     assert any("call_duration" in w.value.replace("\\", "") for w in at.warning)

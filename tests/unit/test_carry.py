@@ -70,7 +70,7 @@ def test_xlsx_has_three_sheets_escaped_cells_and_numbers_as_numbers(churn):
     assert all(sheet.cell(row=i + 2, column=1).data_type == "s" for i in range(8))
     assert sheet.cell(row=2, column=3).value == -5 and sheet.cell(row=2, column=3).data_type == "n"
     assumptions = {r[1]: r[2] for r in book["assumptions"].iter_rows(min_row=2, values_only=True)}
-    assert assumptions["contact_cost"] == "10" and assumptions["value"] == "each row's 'monthly_value'"
+    assert assumptions["contact_cost"] == "10" and assumptions["value"] == "each row's 'monthly_value' x 12"
 
 
 # -- quantity: next decisions ---------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_the_ranked_list_prices_each_entity_by_the_churn_cells(churn):
     contact, offer, save = (float(values[k]) for k in ("contact_cost", "offer_cost", "save_rate"))
     scored = score_current(churn, current_customers(churn))
     table = scored.table.merge(current_customers(churn), on="customer_id")
-    p, value = table["probability"], table["monthly_value"]
+    p, value = table["probability"], table["monthly_value"] * 12  # a kept customer: 12 months of the charge
     # acting on a churner: -contact - save*offer - (1-save)*value instead of -value; on a loyal one: -contact - offer
     by_hand = p * (-contact - save * offer + save * value) + (1 - p) * (-contact - offer)
     assert table["expected gain of acting"].to_numpy() == pytest.approx(by_hand.to_numpy())

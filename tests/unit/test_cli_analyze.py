@@ -15,8 +15,10 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def analyze(tmp_path, *args, name="out.json"):
+    """`payoff analyze` with Payoff's defaults for the numbers not given (tests/unit/test_first_number.py
+    covers asking for them)."""
     out = tmp_path / name
-    assert main(["analyze", *map(str, args), "--json", str(out)]) == 0
+    assert main(["analyze", *map(str, args), "--assume-defaults", "--json", str(out)]) == 0
     return json.loads(out.read_text()), out.read_bytes()
 
 
@@ -56,6 +58,7 @@ def test_status_quo_names_its_entry_and_says_where_it_came_from(tmp_path, custom
         "label": "acting on everybody",
         "text": "everybody",
         "source": "framing default",
+        "reason": None,
     }
     assert result["models"][-1]["name"] == "auto" and result["recommended"]["model"] in {
         m["name"] for m in result["models"]
@@ -109,7 +112,17 @@ def test_a_failing_targeting_model_is_listed_not_dropped(tmp_path, customers, mo
 
 
 def test_every_choice_error_comes_in_one_line(tmp_path, customers, capsys):
-    args = ["analyze", str(customers), "--framing", "churn", "--set", "save_rate=2", "--set", "nonsense"]
+    args = [
+        "analyze",
+        str(customers),
+        "--framing",
+        "churn",
+        "--assume-defaults",
+        "--set",
+        "save_rate=2",
+        "--set",
+        "nonsense",
+    ]
     assert main([*args, "--status-quo", "bogus", "--models", "deep net"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "4 things to fix" in err

@@ -79,6 +79,8 @@ def test_callcenter_staffing_hourly_status_quo_priced_by_hand(tmp_path):
         *STAFFING,
         "--horizon",
         "72",
+        "--status-quo",
+        "last",  # priced by hand below: the last hour's calls (the default is the same hour last week)
     )
     evaluation = result["evaluation"]
     assert evaluation["frequency"] == "hour" and evaluation["periods"] == 288
@@ -117,3 +119,58 @@ def _open_hours(result, grid):
     share = pd.Series(1, index=calls.index).groupby(slot).size() / weeks
     open_slots = set(share[share >= 0.25].index)
     return grid[np.isin(grid.day_of_week * 24 + grid.hour, list(open_slots))]
+
+
+YAZ = "yaz_restaurant/yaz_ingredients_daily.csv"
+
+
+def test_yaz_restaurant_one_key_closed_days_and_the_same_weekday_last_week_by_hand(tmp_path):
+    # no --id: the ingredient must be found as the one key, not the 0/1 day flags beside it
+    result = analyze(
+        tmp_path,
+        str(path(YAZ)),
+        "--framing",
+        "perishable",
+        "--set",
+        "price=12",
+        "--set",
+        "unit_cost=4",
+        "--country",
+        "DE",
+    )
+    assert result["columns"]["series"] == ["ingredient"]
+    evaluation = result["evaluation"]
+    assert evaluation["series"] == 7 and evaluation["frequency"] == "day" and evaluation["horizon"] == 28
+    assert evaluation["closures"].startswith("Closed, not out of stock: 5 day(s) your file marks as closed")
+    rule = result["status_quo_rule"]
+    assert rule["label"] == "the same weekday last week" and rule["source"] == "framing default"
+    assert rule["reason"].startswith("the history has a clear season")
+    assert "is_closed" in {row["column"] for row in result["columns"]["left_out"]}
+    # The status quo by hand, from the raw file: at each of the 4 test origins, each ingredient
+    # orders the demand of the same weekday in the week before the origin; closed days are neither
+    # ordered for nor priced; missed sales cost 12 - 4, leftovers 4.
+    raw = pd.read_csv(path(YAZ), parse_dates=["date"])
+    demand = raw.pivot(index="date", columns="ingredient", values="demand")
+    closed = raw.groupby("date")["is_closed"].max().reindex(demand.index).to_numpy() == 1
+    demand[closed] = np.nan
+    dates = demand.index
+    total = 0.0
+    for k in range(4):
+        start = len(dates) - 28 * (4 - k)
+        week = demand.iloc[start - 7 : start]
+        for step in range(28):
+            actual = demand.iloc[start + step]
+            if actual.isna().all():
+                continue
+            last_week = week.iloc[step % 7]
+            # a closed day in that week: the mean of the same weekday over the last four weeks
+            backup = demand.iloc[
+                [start - 7 * j + step % 7 - 7 for j in range(4) if start - 7 * j + step % 7 - 7 >= 0]
+            ].mean()
+            order = np.ceil(last_week.fillna(backup) - 1e-9)
+            total += float((8 * np.maximum(actual - order, 0) + 4 * np.maximum(order - actual, 0)).sum())
+    sq = next(m for m in result["models"] if m["name"] == "status quo")
+    assert sq["money"] == pytest.approx(total)
+    auto = next(m for m in result["models"] if m["name"] == "auto")
+    assert auto["gain_vs_status_quo"] > 0 and all(m["failed"] == [] for m in result["models"])
+    assert "No model is needed for" in result["narrative"]

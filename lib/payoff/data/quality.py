@@ -12,10 +12,11 @@ import pandas as pd
 
 from payoff.data import fast
 from payoff.data.keys import BLANK, key_text
-from payoff.data.roles import Role, RoleMap, Shape, is_binary, positive_class
+from payoff.data.roles import CLOSED_NAME, Role, RoleMap, Shape, is_binary, positive_class
 from payoff.timegrid import infer_frequency
 
 MAX_ROWS_LISTED = 50
+ADJECTIVE = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ def check(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
     date = roles.one(Role.DATE)
     keys = roles.columns(Role.SERIES_KEY)
     if roles.shape == Shape.TIME_SERIES and date and target and target in frame:
-        findings += _series_checks(frame, date, keys, target)
+        closed = closed_rows(frame, date, keys, target)
+        findings += _closures(frame, date, closed)
+        findings += _series_checks(frame, date, keys, target, closed)
         findings += _blank_keys(frame, keys)
     if roles.shape == Shape.ENTITY and target:
         findings += _class_balance(frame, target)
@@ -126,7 +129,43 @@ def _constant(frame: pd.DataFrame) -> list[Finding]:
     return out
 
 
-def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str) -> list[Finding]:
+def closed_rows(frame: pd.DataFrame, date: str, keys: list[str], target: str) -> np.ndarray:
+    """Rows of a closed day: the file's closed-days column says so, or every row of the date (or
+    of the date and one key value, such as every item of a shop) sold nothing, with two rows or
+    more to tell a closure from one item's bad day."""
+    values = pd.to_numeric(frame[target], errors="coerce")
+    zero = (values == 0).to_numpy()
+    closed = np.zeros(len(frame), dtype=bool)
+    marker = next((c for c in frame.columns if CLOSED_NAME.search(str(c)) and is_binary(frame[c])), None)
+    if marker is not None:
+        flags = frame[marker]
+        closed |= flags.astype("str").str.strip().str.lower().isin({"1", "1.0", "true", "yes", "y"}).to_numpy()
+    for group in [[date], *([[date, key] for key in keys] if len(keys) >= 2 else [])]:
+        grouped = pd.Series(zero).groupby([frame[c].to_numpy() for c in group], dropna=False)
+        closed |= (grouped.transform("all") & (grouped.transform("size") >= 2)).to_numpy()
+    return closed
+
+
+def _closures(frame: pd.DataFrame, date: str, closed: np.ndarray) -> list[Finding]:
+    if not closed.any():
+        return []
+    days = int(frame.loc[closed, date].nunique())
+    return [
+        Finding(
+            "closed_periods",
+            "info",
+            f"{days:,} date(s) look closed (marked closed, or nothing sold across a whole store or the business, "
+            f"{int(closed.sum()):,} rows): they are closures, not stockouts, and no order or cost is counted on them.",
+            date,
+            _rows(closed),
+            int(closed.sum()),
+        )
+    ]
+
+
+def _series_checks(
+    frame: pd.DataFrame, date: str, keys: list[str], target: str, closed: np.ndarray | None = None
+) -> list[Finding]:
     out: list[Finding] = []
     detected = infer_frequency(frame[date])
     frequency, season = detected.unit, detected.season
@@ -186,6 +225,8 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
     rows_per_series = np.bincount(series_id, minlength=n_series)
     selling = np.bincount(series_id, weights=values > 0, minlength=n_series) / np.maximum(rows_per_series, 1)
     zero = values == 0
+    if closed is not None:
+        zero &= ~closed[order]  # a closed day is not a stockout
     del values
     run = np.cumsum(np.r_[True, (zero[1:] != zero[:-1]) | (series_id[1:] != series_id[:-1])], dtype=np.int32)
     minimum_run = 7 if frequency == "day" else 3
@@ -201,7 +242,7 @@ def _series_checks(frame: pd.DataFrame, date: str, keys: list[str], target: str)
             Finding(
                 "date_gaps",
                 "warning",
-                f"{len(gap_series)} series have gaps in their {frequency}ly dates ({detail}). If the business "
+                f"{len(gap_series)} series have gaps in their {ADJECTIVE[frequency]} dates ({detail}). If the business "
                 "was closed, that is fine; if sales were zero, add rows with 0 so models learn it.",
                 date,
                 tuple(gap_rows),

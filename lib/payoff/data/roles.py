@@ -66,6 +66,8 @@ _WEAK_OUTCOME = re.compile(r"^is_|flag|(^|_)left$|(^|_)status$", re.I)
 # Names no daily quantity file uses for a two-valued column: such a column makes the file entities.
 _STRONG_OUTCOME = re.compile(r"churn|default|fraud|attrition|outcome|convert|exited", re.I)
 YES_NO = {"yes", "no", "true", "false", "y", "n", "t", "f", "1", "0", "1.0", "0.0"}
+# A 0/1 column with such a name marks the days the business was closed (not demand, not a feature).
+CLOSED_NAME = re.compile(r"closed|closure|shut", re.I)
 _NOT_MONEY = re.compile(r"fuel|idx|index|cpi|oil|gas|rate", re.I)
 EVENT_WORDS = {
     "yes",

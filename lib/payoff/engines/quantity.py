@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from payoff import budget
+from payoff.closures import without_closures
 from payoff.compute import Compute
 from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
@@ -26,7 +27,7 @@ from payoff.evaluate.explain_quantity import quantity_explanations
 from payoff.evaluate.impact import Entry, Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, window_costs
-from payoff.evaluate.summary import build_impact
+from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
 from payoff.framings.quantity import staff_for, whole
@@ -49,6 +50,7 @@ class QuantityEngine:
         columns = {key: value.column for key, value in problem.params if isinstance(value, FromColumn)}
         if isinstance(problem.status_quo, DecisionColumn):
             columns["decision"] = problem.status_quo.column
+        marked = (*problem.features, problem.closed_column) if problem.closed_column else problem.features
         panel = build_panel(
             problem.table,
             design.frequency,
@@ -56,9 +58,12 @@ class QuantityEngine:
             str(problem.date),
             problem.keys,
             problem.target,
-            problem.features,
+            marked,
             columns,
         )
+        panel, _ = without_closures(panel, problem.closed_column)  # closed days: no demand, no order, no cost
+        if problem.money_target:  # money is not counted in whole units: orders are not rounded up
+            panel = replace(panel, counted=False)
         budget.check_quantity(panel.n_series, panel.n_periods)  # before anything is fitted
         starts = window_starts(panel.n_periods, design.horizon, design.step, design.origins)
         rule = None if isinstance(problem.status_quo, DecisionColumn) else status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
@@ -113,7 +118,15 @@ class QuantityEngine:
             "period_text": f"the last {int(scored.sum())} {frequency.plural} ({frequency.span(dates.min(), dates.max())})",
             "critical_ratio": float(np.mean(costs.critical_ratio)),
             "whole_units": panel.whole_units,
+            "closures": problem.closures or None,
+            "leakage_flags": [
+                {"column": column, "reason": reason, "used": column in problem.features}
+                for column, reason in problem.realised
+            ],
         }
+        outliers = accuracy_outliers(entries)
+        if outliers:
+            evaluation["warnings"] = outliers
         # Blocks of a season, but at least five blocks in the window so the resampling varies.
         block = max(1, min(panel.season, int(scored.sum()) // 5))
         return build_impact(
@@ -125,12 +138,36 @@ class QuantityEngine:
             problem.status_quo.label,
             evaluation,
             (lambda gain: block_bootstrap(gain, block)) if uncertainty else None,
+            wording(problem),
         )
 
     def next_decisions(
         self, problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values
     ) -> pd.DataFrame:
         return next_decisions(problem, predictions, impact, values)
+
+
+BROKEN_TIMES = 3.0  # a model whose error is this many times the others' typical error is not to be trusted
+REPEATERS = ("naive", "seasonal naive", "moving average")  # repeat the data: weak at times, never broken
+
+
+def accuracy_outliers(entries: list[Entry]) -> list[str]:
+    """Fitted models whose backtest error is several times the other models' typical error: listed
+    with their numbers, so a broken model is never priced without a word. The models that only
+    repeat the data (naive ...) can be weak but cannot break, so they are compared, not flagged."""
+    errors = {e.name: e.accuracy["mae"] for e in entries if e.kind == "model" and "mae" in e.accuracy}
+    out = []
+    for name, mae in errors.items():
+        if name in REPEATERS:
+            continue
+        others = [v for other, v in errors.items() if other != name and np.isfinite(v)]
+        typical = float(np.median(others)) if others else float("nan")
+        if others and typical > 0 and mae > BROKEN_TIMES * typical:
+            out.append(
+                f"{name}'s forecasts were off by {mae / typical:.1f} times the other models' typical error (MAE "
+                f"{mae:,.1f} against {typical:,.1f}): something in the data breaks it, so do not trust its money."
+            )
+    return out
 
 
 def _entry(priced: Priced, predictions: QuantityPredictions, framing: QuantityFraming) -> Entry:

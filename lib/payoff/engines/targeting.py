@@ -17,7 +17,7 @@ from payoff.evaluate import leakage
 from payoff.evaluate.explain import targeting_explanations
 from payoff.evaluate.impact import Entry, Impact
 from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
-from payoff.evaluate.summary import build_impact
+from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
 from payoff.evaluate.uncertainty import entity_bootstrap
 from payoff.framings.base import Cells, FromColumn, TargetingFraming, param_arrays
@@ -153,6 +153,7 @@ class TargetingEngine:
             problem.status_quo.label,
             evaluation,
             entity_bootstrap if uncertainty else None,
+            wording(problem),
         )
 
     def next_decisions(

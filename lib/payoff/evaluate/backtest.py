@@ -8,6 +8,7 @@ on the rows it is scored on. Forecasts are kept, so a new cost needs no refit.""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -20,10 +21,12 @@ from payoff.models.catalogue import STATUS_QUO
 from payoff.models.features import FeatureSet, build_features
 from payoff.models.glm import PoissonGLM
 from payoff.models.panel import Panel
-from payoff.statusquo import LastValue, MovingAverage
+from payoff.statusquo import LastValue, MovingAverage, Seasonal, SeasonalAverage
 
 Progress = Callable[[str, float], None]
 FITTING_ERRORS = (ValueError, np.linalg.LinAlgError, FloatingPointError)
+DIVERGED = "the model diverged"
+DIVERGED_TIMES = 10
 
 
 def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tuple[int, ...]:
@@ -47,9 +50,18 @@ def model_catalogue(panel: Panel) -> dict[str, object]:
     }
 
 
-def status_quo_rule(status_quo: LastValue | MovingAverage) -> forecasters.StatusQuoRule:
+StatusQuoForecaster = forecasters.StatusQuoRule | forecasters.SeasonalNaive | forecasters.SeasonalAverageRule
+
+
+def status_quo_rule(status_quo: LastValue | MovingAverage | Seasonal | SeasonalAverage) -> StatusQuoForecaster:
+    """The business's rule as a forecaster that sees what the models see (the history before each
+    origin): its forecast is the decision, with no safety margin added."""
     if isinstance(status_quo, MovingAverage):
         return forecasters.StatusQuoRule(window=status_quo.window, buffer=status_quo.buffer, name=STATUS_QUO)
+    if isinstance(status_quo, Seasonal):
+        return forecasters.SeasonalNaive(season=status_quo.season, name=STATUS_QUO)
+    if isinstance(status_quo, SeasonalAverage):
+        return forecasters.SeasonalAverageRule(status_quo.season, status_quo.seasons, status_quo.buffer, STATUS_QUO)
     return forecasters.StatusQuoRule(name=STATUS_QUO)
 
 
@@ -68,7 +80,7 @@ def run_backtest(
     horizon: int,
     model_names: tuple[str, ...],
     country: str | None = None,
-    rule: forecasters.StatusQuoRule | None = None,
+    rule: StatusQuoForecaster | None = None,
     progress: Progress | None = None,
     compute: Compute | None = None,
 ) -> tuple[tuple[Forecasts, ...], dict[str, regression.GlobalModel], FeatureSet | None]:
@@ -201,7 +213,15 @@ def _finish(
     observed = np.sum(~np.isnan(history), axis=1)
     short = observed < 2
     missing = np.isnan(forecast).any(axis=1) & ~short
-    bad = short | missing
+    # A forecast far beyond anything the series ever did is a model that diverged (a dollar column
+    # next to counts once broke a regression this way): known without the truth, so it is decided
+    # with the last value and never left to price as if it were a forecast.
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        peak = np.nan_to_num(np.nanmax(np.abs(history), axis=1), nan=0.0) if history.shape[1] else np.zeros(len(short))
+        top = np.nanmax(np.where(np.isfinite(forecast), forecast, -np.inf), axis=1)
+    diverged = (top > DIVERGED_TIMES * np.maximum(peak, 1.0)) & ~short & ~missing
+    bad = short | missing | diverged
     if bad.any():
         labels = panel.labels()
         if not failures:  # a whole-window failure is listed once, not once per series
@@ -211,6 +231,16 @@ def _finish(
                 )
             for i in np.flatnonzero(missing):
                 failures.append(Failure(name, "the model gave no forecast for this series", labels[i], window))
+            for i in np.flatnonzero(diverged):
+                failures.append(
+                    Failure(
+                        name,
+                        f"{DIVERGED}: its forecasts reached {top[i]:,.0f}, over {DIVERGED_TIMES} times anything "
+                        f"this series did before ({peak[i]:,.0f})",
+                        labels[i],
+                        window,
+                    )
+                )
         fallback_values = forecasters.Naive().fit(history).predict(horizon)
         forecast[bad] = fallback_values[bad]
     fallback = np.repeat(bad[:, None], horizon, axis=1)

@@ -37,6 +37,8 @@ def glm_effects(model: PoissonGLM, features: FeatureSet, target: str) -> Explana
         subject = describe_term(term, step, model.baseline)
         if subject is None:
             continue
+        if not all(np.isfinite(v) and abs(v * step) < 20 for v in (estimate, low, high)):
+            continue  # a term the data cannot pin down (a flag that is almost never set): no effect to state
         change, lo, hi = (float(np.expm1(v * step)) for v in (estimate, low, high))
         effects.append(
             Effect(subject, change, lo, hi, f"{subject}: {change:+.0%} {target} (95% CI {lo:+.0%} to {hi:+.0%})")

@@ -106,6 +106,7 @@ class Impact:
     narrative: str
     decisions: Mapping[str, np.ndarray] = field(default_factory=dict)  # per entry, for charts and exports
     per_unit_gain: Mapping[str, np.ndarray] = field(default_factory=dict)
+    currency: str = ""  # shown with every amount
 
     @property
     def status_quo(self) -> str:

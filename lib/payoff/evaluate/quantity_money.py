@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from payoff.evaluate import policies
+from payoff.evaluate.backtest import DIVERGED, window_labels
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, UnitCosts, param_arrays
 from payoff.framings.quantity import newsvendor_cost, staff_for, staffing_cost, whole
@@ -243,9 +244,26 @@ def choose_per_window(entries: list[Priced], predictions: QuantityPredictions) -
     change without a reason. Index into `entries`, one per window (window 0 repeats window 1's)."""
     cost = window_costs(entries, predictions)
     earlier = np.cumsum(cost, axis=1) - cost  # cost before each window
+    for i, k in diverged_windows(entries, predictions):
+        earlier[i, k] = np.inf  # a model that diverged at a window is never chosen there
     picks = np.argmin(np.round(earlier, 9), axis=0)
     picks[0] = picks[1] if len(picks) > 1 else picks[0]
     return picks
+
+
+def diverged_windows(entries: list[Priced], predictions: QuantityPredictions) -> list[tuple[int, int]]:
+    """(entry, window) pairs where the entry's model diverged: its forecasts there were far beyond
+    anything the series did before, which is known at the origin, without the truth."""
+    labels = window_labels(predictions.panel, predictions.starts, predictions.horizon)
+    names = {m.name: m for m in predictions.models}
+    out = []
+    for i, entry in enumerate(entries):
+        forecasts = names.get(entry.name)
+        if forecasts is None:
+            continue
+        windows = {f.window for f in forecasts.failures if f.reason.startswith(DIVERGED)}
+        out += [(i, k) for k, label in enumerate(labels) if label in windows]
+    return out
 
 
 def _auto(

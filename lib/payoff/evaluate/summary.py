@@ -7,12 +7,50 @@ and the main driver, and never calls a saving whose interval spans zero a sure s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from payoff import formatting
 from payoff.evaluate.impact import Bootstrap, Entry, Impact, ModelMoney, Recommended, compare, gains
 from payoff.framings.base import Framing, FromColumn, ParamValue, TargetingFraming
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
+
+SEASONAL_RULE = "seasonal naive"  # the quantity entry that needs no model: what a simple rule earns
+
+if TYPE_CHECKING:
+    from payoff.problem import Problem
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the sentence says besides the numbers: the currency, and which of the numbers only the
+    user knows were not given (priced with a sample's documented values or Payoff's defaults)."""
+
+    currency: str = ""
+    assumed: tuple[str, ...] = ()  # labels of the parameters priced with a default
+    defaults_from: str | None = None  # "sample" or "framing"
+
+    def money(self, value: float, compact: bool = True) -> str:
+        return formatting.money(value, compact, self.currency)
+
+    def assumption(self) -> str:
+        if not self.assumed:
+            return ""
+        whose = "the sample's documented values" if self.defaults_from == "sample" else "Payoff's defaults, not yours"
+        return (
+            f" Priced with assumed numbers for {_names(list(self.assumed))} ({whose}): type your own to replace them."
+        )
+
+
+def wording(problem: Problem) -> Wording:
+    """The wording of a problem's sentence: its currency and the numbers it assumed."""
+    labels = {p.key: p.label.lower() for p in problem.framing.params} | {
+        "value_periods": "periods a kept customer stays"
+    }
+    if problem.money_target:  # priced through a margin: that is the number assumed
+        labels |= {"price": "gross margin", "unit_cost": "gross margin", "holding_cost": "holding cost per period"}
+    assumed = tuple(dict.fromkeys(labels[k] for k in problem.assumed))
+    return Wording(problem.currency, assumed, problem.defaults_from)
 
 
 def build_impact(
@@ -24,6 +62,7 @@ def build_impact(
     status_quo_label: str,
     evaluation: dict[str, Any],
     bootstrap: Bootstrap | None,
+    wording: Wording | None = None,
 ) -> Impact:
     """`entries` holds the status quo first, then the models (and the base-rate rule), then auto.
     `choices` are auto's picks per test window or fold; `now` is the entry it would pick today."""
@@ -31,7 +70,10 @@ def build_impact(
     auto = next(m for m in models if m.name == AUTO)
     recommended = Recommended(now, auto.gain or 0.0, auto.gain_interval or (0.0, 0.0), auto.p_beats or 0.0, choices)
     impact_models = tuple(models)
-    text = narrative(framing, impact_models, recommended, status_quo_label, str(evaluation["period_text"]), best)
+    wording = wording or Wording()
+    text = narrative(
+        framing, impact_models, recommended, status_quo_label, str(evaluation["period_text"]), best, wording
+    )
     return Impact(
         framing=framing.key,
         params=dict(values),
@@ -44,6 +86,7 @@ def build_impact(
         narrative=text,
         decisions={e.name: e.decisions for e in entries if e.decisions is not None},
         per_unit_gain=gains(entries, framing.direction),
+        currency=wording.currency,
     )
 
 
@@ -51,7 +94,7 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney) -> str | None:
+def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney, wording: Wording) -> str | None:
     """The money component that moved most in the recommendation's favour, in words."""
     sign = -1.0 if framing.direction == "cost" else 1.0
     moves = {k: sign * (auto.components.get(k, 0.0) - v) for k, v in status_quo.components.items()}
@@ -65,9 +108,9 @@ def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney) -> s
         decided, happened = component.split(" & ")
         verb = act if decided == "act" else f"do not {act}"
         component = f"where you {verb} and it {event if happened == 'event' else no_event}"
-        return f"mostly {component} ({formatting.money(amount, compact=True)} better)"
+        return f"mostly {component} ({wording.money(amount)} better)"
     what = "lower" if framing.direction == "cost" else "better"
-    return f"mostly {component} ({formatting.money(amount, compact=True)} {what})"
+    return f"mostly {component} ({wording.money(amount)} {what})"
 
 
 def narrative(
@@ -77,9 +120,11 @@ def narrative(
     status_quo: str,
     period: str,
     best: str | None = None,
+    wording: Wording | None = None,
 ) -> str:
     """`best` is the entry that did best in hindsight (whom indistinguishable models are told
     apart from)."""
+    wording = wording or Wording()
     auto = next(m for m in models if m.name == AUTO)
     sq = next(m for m in models if m.name == STATUS_QUO)
     gain = auto.gain or 0.0
@@ -91,24 +136,24 @@ def narrative(
         if recommended.model == STATUS_QUO
         else f"the model Payoff picks each time (now {recommended.model})"
     )
-    span = formatting.interval(low, high, compact=True)
+    span = formatting.interval(low, high, compact=True, currency=wording.currency)
     if gain <= 0 or high <= 0:
         sentence = (
             f"Over {period}, no model reliably beat {status_quo}: letting Payoff choose would have {verb} "
-            f"{formatting.money(abs(gain), compact=True)} {less if gain < 0 else more} (90% interval {span}). "
+            f"{wording.money(abs(gain))} {less if gain < 0 else more} (90% interval {span}). "
             "Keep what you do, or revisit the costs."
         )
     elif low <= 0:
         sentence = (
-            f"Over {period}, {picked} would have {verb} {formatting.money(gain, compact=True)} {more} than "
+            f"Over {period}, {picked} would have {verb} {wording.money(gain)} {more} than "
             f"{status_quo}, but the 90% interval ({span}) spans zero: this is no sure saving."
         )
     else:
         sentence = (
-            f"Over {period}, {picked} would have {verb} {formatting.money(gain, compact=True)} {more} than "
+            f"Over {period}, {picked} would have {verb} {wording.money(gain)} {more} than "
             f"{status_quo} (90% interval {span}; better in {auto.p_beats or 0:.0%} of resampled histories)."
         )
-        driver = main_driver(framing, auto, sq)
+        driver = main_driver(framing, auto, sq, wording)
         if driver:
             sentence = sentence[:-1] + f", {driver}."
     same = [m.name for m in models if m.indistinguishable and m.kind != STATUS_QUO]
@@ -121,10 +166,20 @@ def narrative(
     if base is not None and base.gain is not None and gain > 0:
         own = gain - base.gain
         sentence += (
-            f" No model is needed for {formatting.money(base.gain, compact=True)} of it: the base-rate rule "
+            f" No model is needed for {wording.money(base.gain)} of it: the base-rate rule "
             f"(the event rate and each entity's value, no model) gets that much; the models add "
-            f"{formatting.money(own, compact=True)}."
+            f"{wording.money(own)}."
             if base.gain > 0
             else f" Without a model (the event rate and each entity's value alone), nothing would have beaten {status_quo}."
         )
-    return sentence
+    seasonal = next((m for m in models if m.name == SEASONAL_RULE), None)
+    if seasonal is not None and seasonal.gain is not None and gain > 0:
+        own = gain - seasonal.gain
+        sentence += (
+            f" No model is needed for {wording.money(seasonal.gain)} of it: a simple seasonal rule (the same period "
+            f"one season back, with a safety margin set from its own past errors) gets that much; the models add "
+            f"{wording.money(own)}."
+            if seasonal.gain > 0
+            else f" A simple seasonal rule with no model would not have beaten {status_quo}."
+        )
+    return sentence + wording.assumption()

@@ -18,6 +18,9 @@ from payoff.statusquo import StatusQuo
 
 Number = float | int
 ParamValue = float | int | bool | None
+# Where a parameter's value came from: typed by the user, read from a column of the file, or the
+# default (Payoff's, or a built-in sample's documented value). The page, the JSON and the report say it.
+TYPED, COLUMN, DEFAULT = "typed", "column", "default"
 SWEPT_KINDS = ("money", "share", "rate")  # the business assumptions a sensitivity sweep moves
 
 
@@ -43,6 +46,9 @@ class Param:
     maximum: float | None = None
     column_role: str | None = None  # a column with this role may price it per row
     sweep_from: str | None = None  # when 0, a sensitivity sweep runs up to this parameter's value
+    # A number only the user knows (a price, a cost, a customer's value): on their own file it is
+    # asked, never silently assumed; the default serves the samples and --assume-defaults.
+    ask: bool = False
 
     @property
     def is_swept(self) -> bool:

@@ -9,8 +9,10 @@ from payoff.framings.base import Framing, Param, QuantityFraming, TargetingFrami
 from payoff.statusquo import Everybody, LastValue, Nobody
 
 _BUDGET = Param("budget", "Most entities to act on", None, "entities", "Leave empty for no limit.", "optional_count")
-_PRICE = Param("price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price")
-_UNIT_COST = Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost")
+_PRICE = Param(
+    "price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price", ask=True
+)
+_UNIT_COST = Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost", ask=True)
 _GOODWILL = Param(
     "goodwill", "Goodwill loss", 0.0, "per missed unit", "Extra cost of disappointing a customer.", sweep_from="price"
 )
@@ -43,7 +45,9 @@ INVENTORY = QuantityFraming(
     params=(
         _PRICE,
         _UNIT_COST,
-        Param("holding_cost", "Holding cost", 0.05, "per unit per period", "Cost of keeping one unit in stock."),
+        Param(
+            "holding_cost", "Holding cost", 0.05, "per unit per period", "Cost of keeping one unit in stock.", ask=True
+        ),
         Param(
             "lead_time",
             "Lead time",
@@ -83,9 +87,17 @@ STAFFING = QuantityFraming(
             "Calls, orders or visits one person can handle in one period.",
             "rate",
             minimum=1e-9,
+            ask=True,
         ),
-        Param("staff_cost", "Cost of one person", 160.0, "per period", "Pay for one person for one period."),
-        Param("unserved_cost", "Cost of unserved work", 6.0, "per unit", "Cost of one call or order not handled."),
+        Param("staff_cost", "Cost of one person", 160.0, "per period", "Pay for one person for one period.", ask=True),
+        Param(
+            "unserved_cost",
+            "Cost of unserved work",
+            6.0,
+            "per unit",
+            "Cost of one call or order not handled.",
+            ask=True,
+        ),
     ),
     default_status_quo=LastValue(),
     policy="staffing",
@@ -96,8 +108,8 @@ CUSTOM_QUANTITY = QuantityFraming(
     title="Too little vs too much: name the two costs",
     question="What does one unit too few cost, and one unit too many?",
     params=(
-        Param("under", "Cost of one unit too few", 3.0, "per unit", "Lost margin, penalty or goodwill."),
-        Param("over", "Cost of one unit too many", 1.0, "per unit", "Waste, holding or idle cost."),
+        Param("under", "Cost of one unit too few", 3.0, "per unit", "Lost margin, penalty or goodwill.", ask=True),
+        Param("over", "Cost of one unit too many", 1.0, "per unit", "Waste, holding or idle cost.", ask=True),
     ),
     default_status_quo=LastValue(),
     policy="newsvendor",
@@ -115,9 +127,10 @@ CHURN = TargetingFraming(
             "per customer",
             "What a customer who stays is worth.",
             column_role="value",
+            ask=True,
         ),
-        Param("contact_cost", "Cost of a contact", 10.0, "per contact", "Staff time for one call or mail."),
-        Param("offer_cost", "Cost of the offer", 30.0, "per accepted offer", "Discount or gift given."),
+        Param("contact_cost", "Cost of a contact", 10.0, "per contact", "Staff time for one call or mail.", ask=True),
+        Param("offer_cost", "Cost of the offer", 30.0, "per accepted offer", "Discount or gift given.", ask=True),
         Param(
             "save_rate",
             "Churners the offer keeps",
@@ -148,8 +161,9 @@ FRAUD = TargetingFraming(
             "per transaction",
             "Use the amount column when there is one.",
             column_role="value",
+            ask=True,
         ),
-        Param("review_cost", "Cost of a review", 5.0, "per review", "Analyst time for one review."),
+        Param("review_cost", "Cost of a review", 5.0, "per review", "Analyst time for one review.", ask=True),
         Param(
             "recovery_rate", "Share recovered when caught", 1.0, "share 0-1", "Of a fraud's amount.", "share", 0.0, 1.0
         ),
@@ -174,8 +188,16 @@ LEADS = TargetingFraming(
     title="Which leads to contact",
     question="Which leads are worth a sales call?",
     params=(
-        Param("value", "Value of a conversion", 500.0, "per conversion", "Margin on a won deal.", column_role="value"),
-        Param("contact_cost", "Cost of a contact", 25.0, "per contact", "Sales time for one lead."),
+        Param(
+            "value",
+            "Value of a conversion",
+            500.0,
+            "per conversion",
+            "Margin on a won deal.",
+            column_role="value",
+            ask=True,
+        ),
+        Param("contact_cost", "Cost of a contact", 25.0, "per contact", "Sales time for one lead.", ask=True),
         _BUDGET,
     ),
     default_status_quo=Everybody(),
@@ -190,10 +212,24 @@ CREDIT = TargetingFraming(
     question="Which applications should we approve?",
     params=(
         Param(
-            "value", "Loan amount", 10000.0, "per loan", "Use the amount column when there is one.", column_role="value"
+            "value",
+            "Loan amount",
+            10000.0,
+            "per loan",
+            "Use the amount column when there is one.",
+            column_role="value",
+            ask=True,
         ),
         Param(
-            "margin", "Margin on a repaid loan", 0.08, "share of amount", "Interest and fees earned.", "share", 0.0, 1.0
+            "margin",
+            "Margin on a repaid loan",
+            0.08,
+            "share of amount",
+            "Interest and fees earned.",
+            "share",
+            0.0,
+            1.0,
+            ask=True,
         ),
         Param(
             "loss_given_default",
@@ -204,6 +240,7 @@ CREDIT = TargetingFraming(
             "share",
             0.0,
             1.0,
+            ask=True,
         ),
     ),
     # The file holds loans that were granted: today every application of this kind is approved.
@@ -218,10 +255,24 @@ CUSTOM_PAYOFF = TargetingFraming(
     title="Act or not: type the four payoffs",
     question="What do you gain or lose in each of the four cases?",
     params=(
-        Param("act_pos", "Act, event happens", 50.0, "per entity", "E.g. a churner you called.", minimum=None),
-        Param("act_neg", "Act, no event", -10.0, "per entity", "E.g. a loyal customer you called.", minimum=None),
-        Param("pass_pos", "Pass, event happens", -100.0, "per entity", "E.g. a churner you missed.", minimum=None),
-        Param("pass_neg", "Pass, no event", 0.0, "per entity", "E.g. a loyal customer left alone.", minimum=None),
+        Param(
+            "act_pos", "Act, event happens", 50.0, "per entity", "E.g. a churner you called.", minimum=None, ask=True
+        ),
+        Param(
+            "act_neg", "Act, no event", -10.0, "per entity", "E.g. a loyal customer you called.", minimum=None, ask=True
+        ),
+        Param(
+            "pass_pos",
+            "Pass, event happens",
+            -100.0,
+            "per entity",
+            "E.g. a churner you missed.",
+            minimum=None,
+            ask=True,
+        ),
+        Param(
+            "pass_neg", "Pass, no event", 0.0, "per entity", "E.g. a loyal customer left alone.", minimum=None, ask=True
+        ),
     ),
     default_status_quo=Nobody(),
     direction="value",

@@ -205,6 +205,33 @@ class StatusQuoRule:
         return np.repeat(self.level_[:, None], horizon, axis=1)
 
 
+@dataclass
+class SeasonalAverageRule:
+    """A status quo: the average of the same phase over the last `seasons` seasons (the same
+    weekday of the last four weeks), plus a buffer; a phase never seen takes the last value."""
+
+    season: int = 7
+    seasons: int = 4
+    buffer: float = 0.0
+    name: str = "status quo"
+
+    def fit(self, y: np.ndarray) -> SeasonalAverageRule:
+        m = max(self.season, 1)
+        n_series, n = y.shape
+        profile = np.full((n_series, m), np.nan)
+        for phase in range(m):
+            columns = np.arange(n - m + phase, -1, -m)[: self.seasons]
+            columns = columns[columns >= 0]
+            if columns.size:
+                profile[:, phase] = nanmean(y[:, columns], axis=1)
+        last = _last_value(y)
+        self.profile_ = np.where(np.isnan(profile), last[:, None], profile) * (1 + self.buffer)
+        return self
+
+    def predict(self, horizon: int) -> np.ndarray:
+        return self.profile_[:, np.arange(horizon) % max(self.season, 1)]
+
+
 def _first_demand(y: np.ndarray) -> np.ndarray:
     """Each series' mean non-zero demand (its first size estimate); 1 where it never sold."""
     positive = np.where(y > 0, y, np.nan)

@@ -33,6 +33,7 @@ class PoissonGLM(GlobalModel):
         they are; blanks take the training median."""
         columns: list[np.ndarray] = []
         names: list[str] = []
+        plain: list[int] = []  # positions of the columns used as they are (not logs, not indicators)
         for i, name in enumerate(features.names):
             if name in SKIPPED:
                 continue
@@ -53,7 +54,21 @@ class PoissonGLM(GlobalModel):
             else:
                 columns.append(values)
                 names.append(name)
+                plain.append(len(columns) - 1)
         matrix = np.column_stack(columns) if columns else np.zeros((len(rows), 0))
+        if fit:
+            # Plain numbers (prices, a dollar column, temperatures) are standardised so that one in
+            # the millions cannot wreck the fit; effects are turned back to the column's own units.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                center = np.nanmean(np.where(np.isfinite(matrix), matrix, np.nan), axis=0)
+                spread_all = np.nanstd(np.where(np.isfinite(matrix), matrix, np.nan), axis=0)
+            self.center_ = np.zeros(matrix.shape[1])
+            self.unit_ = np.ones(matrix.shape[1])
+            for j in plain:
+                if np.isfinite(center[j]) and np.isfinite(spread_all[j]) and spread_all[j] > 0:
+                    self.center_[j], self.unit_[j] = center[j], spread_all[j]
+        matrix = (matrix - self.center_) / self.unit_
         if fit:
             with warnings.catch_warnings():  # an all-blank column (a lag of two seasons) is dropped below
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -113,8 +128,14 @@ class PoissonGLM(GlobalModel):
             warnings.simplefilter("ignore")
             result = sm.GLM(y, x, family=sm.families.Poisson()).fit(method="newton", scale="X2", maxiter=100)
         low_high = result.conf_int(0.05)
+        unit = self.unit_[self.keep_]  # per standard deviation -> per unit of the column
         return [
-            (name, float(result.params[i + 1]), float(low_high[i + 1][0]), float(low_high[i + 1][1]))
+            (
+                name,
+                float(result.params[i + 1] / unit[i]),
+                float(low_high[i + 1][0] / unit[i]),
+                float(low_high[i + 1][1] / unit[i]),
+            )
             for i, name in enumerate(self.names_)
         ]
 

@@ -22,6 +22,7 @@ class Panel:
     season: int  # periods in one cycle: detected from the frequency, or the user's
     regressors: dict[str, np.ndarray] = field(default_factory=dict)  # numeric columns known in advance
     columns: dict[str, np.ndarray] = field(default_factory=dict)  # price / unit_cost / decision per cell
+    counted: bool | None = None  # demand in whole units: None detects it from the values; False for money
 
     @property
     def n_series(self) -> int:
@@ -36,6 +37,8 @@ class Panel:
         """Demand counted in whole units (every known value an integer): decisions are too.
         Asked at every re-pricing, so computed once."""
         cached = self.__dict__.get("_whole_units")
+        if cached is None and self.counted is not None:
+            cached = self.counted
         if cached is None:
             known = self.y[~np.isnan(self.y)]
             cached = bool(known.size) and bool(np.all(known == np.round(known)))

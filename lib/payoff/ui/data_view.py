@@ -13,6 +13,8 @@ from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.errors import PayoffError
+from payoff.params import FROM_SAMPLE
+from payoff.problem import Choices
 from payoff.ui import navigation, state
 from payoff.ui.widgets import current_table, plain, show_error
 
@@ -22,7 +24,8 @@ AUTO = "detect"
 
 def load_sample(name: str) -> None:
     sample = samples.get_sample(name)
-    state.set_dataset(state.DatasetState(sample.filename, samples.sample_bytes(name), sample=name), sample.framing)
+    choices = Choices(framing=sample.framing, scales=sample.scales, defaults_from=FROM_SAMPLE)
+    state.set_dataset(state.DatasetState(sample.filename, samples.sample_bytes(name), sample=name), choices)
 
 
 def source_picker() -> None:

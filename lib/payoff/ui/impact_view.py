@@ -15,38 +15,51 @@ from payoff.errors import PayoffError
 from payoff.evaluate import targeting_views
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions, TargetingPredictions
-from payoff.framings.base import FromColumn, TargetingFraming
+from payoff.framings.base import FromColumn, Param, TargetingFraming
 from payoff.models.catalogue import AUTO, STATUS_QUO
-from payoff.ui import problem_view, results_view, state
+from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
 
 THRESHOLD_RULE = state.WHATIF_PREFIX + "rule"
 THRESHOLD = state.WHATIF_PREFIX + "threshold"
 
 
+def _own(analysis: Analysis, key: str) -> Any:
+    value = analysis.values[key]
+    return value.scale if isinstance(value, FromColumn) else value
+
+
+def _changed(analysis: Analysis, param_key: str, widget: str) -> None:
+    """A what-if control moved: its value joins the what-ifs (and the page's address)."""
+    value = st.session_state.get(widget)
+    limited = st.session_state.get(widget + ".on")
+    if limited is False:
+        value = None  # "no limit"
+    elif limited is True and value is None:
+        value = 100  # a first limit to start from
+    values = state.whatif()
+    if value == _own(analysis, param_key):
+        values.pop(param_key, None)
+    else:
+        values[param_key] = value
+    state.set_whatif(values)
+
+
 def what_if(analysis: Analysis) -> Impact:
-    """Every parameter of the run, editable; a column-priced one is scaled. Re-priced instantly."""
+    """Every parameter of the run, editable; a column-priced one is scaled. Re-priced instantly.
+    The values live in the session's what-ifs (and the page's address) until they are saved, so a
+    reload or a copied link shows the numbers that were on screen."""
     framing = analysis.problem.framing
-    values: dict[str, Any] = {}
+    values = state.effective_values(analysis)
     threshold = None
     with st.expander("What if the costs were different? (re-priced instantly, no refit)", expanded=True):
         left_right = st.columns(2)
         for i, param in enumerate(framing.params):
-            value = analysis.values[param.key]
+            value = values[param.key]
             key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
+            shown = value.scale if isinstance(value, FromColumn) else value
             with left_right[i % 2]:
-                if isinstance(value, FromColumn):
-                    scale = st.number_input(
-                        f"{param.label}: column '{value.column}' x",
-                        min_value=0.0,
-                        value=float(value.scale),
-                        step=0.05,
-                        help="Multiply every row's value, e.g. 0.8 for values 20% lower.",
-                        key=key + ".scale",
-                    )
-                    values[param.key] = FromColumn(value.column, value.fill, float(scale))
-                else:
-                    values[param.key] = problem_view.param_input(param, value, key)
+                _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
         if isinstance(framing, TargetingFraming):
             rule = st.radio(
                 "Decision rule",
@@ -65,11 +78,64 @@ def what_if(analysis: Analysis) -> Impact:
                     0.01,
                     key=THRESHOLD,
                 )
+        if state.whatif():
+            st.caption(
+                "Unsaved what-if: these numbers differ from the analysis as it was run. The page's address keeps "
+                "them; save below to keep them for good."
+            )
     try:
         return recost(analysis, values, threshold)
     except PayoffError as error:
         show_error(error)
         return analysis.impact
+
+
+def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str | None) -> None:
+    """One what-if control, its value kept in step with the what-ifs (set before it is drawn)."""
+    on_change, args = _changed, (analysis, param.key, key)
+    if param.kind == "optional_count":
+        if st.session_state.get(key + ".on") != (shown is not None):
+            st.session_state[key + ".on"] = shown is not None
+        st.checkbox(f"Limit: {param.label.lower()}", help=param.help, key=key + ".on", on_change=on_change, args=args)
+        if shown is None:
+            return
+    if st.session_state.get(key) != shown:
+        st.session_state[key] = shown
+    if param.kind == "bool":
+        st.checkbox(param.label, help=param.help, key=key, on_change=on_change, args=args)
+    elif column is not None:
+        st.number_input(
+            f"{param.label}: column '{column}' x",
+            min_value=0.0,
+            step=0.05,
+            help="Multiply every row's value, e.g. 0.8 for values 20% lower.",
+            key=key,
+            on_change=on_change,
+            args=args,
+        )
+    elif param.kind in ("periods", "count", "optional_count"):
+        st.number_input(
+            param.label + (f" ({param.unit})" if param.unit else ""),
+            min_value=int(param.minimum or (1 if param.kind == "optional_count" else 0)),
+            max_value=int(param.maximum) if param.maximum is not None else None,
+            step=1,
+            help=param.help,
+            key=key,
+            on_change=on_change,
+            args=args,
+        )
+    else:
+        step = 0.01 if param.kind == "share" else max(0.01, round(abs(float(shown or 1)) / 20, 2))
+        st.number_input(
+            param.label + (f" ({param.unit})" if param.unit else ""),
+            min_value=param.minimum,
+            max_value=param.maximum,
+            step=step,
+            help=param.help,
+            key=key,
+            on_change=on_change,
+            args=args,
+        )
 
 
 def per_series(impact: Impact) -> pd.DataFrame:

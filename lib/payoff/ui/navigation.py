@@ -30,3 +30,10 @@ TITLES = {
 
 def pages() -> list[st.Page]:
     return [st.Page(path, title=title, icon=icon, default=path == HOME) for path, (title, icon) in TITLES.items()]
+
+
+def links(query: dict[str, str]) -> None:
+    """The pages as links that keep the page's address (`?analysis=ID&whatif=...`): Streamlit's own
+    menu drops it, so a page opened from it in a new tab had nothing to show."""
+    for path, (title, icon) in TITLES.items():
+        st.page_link(path, label=title, icon=icon, query_params=query or None)

@@ -14,19 +14,29 @@ import streamlit as st
 from payoff import formatting
 from payoff.data.roles import Role, Shape
 from payoff.designs import Backtest
-from payoff.errors import PayoffError
+from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
-from payoff.framings.base import Framing, FromColumn, Param, QuantityFraming, TargetingFraming, param_arrays
+from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.quantity import describe_ratio
 from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
-from payoff.problem import COLUMN_ROLES, Problem, mostly_zeros
-from payoff.statusquo import DecisionColumn, Everybody, LastValue, MovingAverage, Nobody, Rule, StatusQuo
+from payoff.problem import Problem, mostly_zeros
+from payoff.statusquo import (
+    DecisionColumn,
+    Everybody,
+    LastValue,
+    MovingAverage,
+    Nobody,
+    Rule,
+    Seasonal,
+    SeasonalAverage,
+    StatusQuo,
+)
 from payoff.timegrid import count_periods, infer_frequency
-from payoff.ui import state
+from payoff.ui import money_view, navigation, state
+from payoff.ui.money_view import numeric_columns
 from payoff.ui.widgets import plain, show_error
 
 COUNTRIES = ["none", "US", "GB", "DE", "FR", "ES", "IT", "NL", "IL", "CA", "AU", "IN", "BR", "JP"]
-ONE_VALUE = "one value for every row"
 
 
 def family_for(shape: Shape) -> str:
@@ -58,79 +68,6 @@ def framing_cards(prepared: state.Prepared) -> Framing:
     if picked != choices.framing:  # prices, status quo and models of another framing do not carry over
         state.set_choices(replace(choices, framing=picked, params=(), columns=(), status_quo=None, models=()))
     return catalogue.FRAMINGS[picked]
-
-
-def param_input(param: Param, value: Any, key: str, label: str | None = None) -> Any:
-    label = label or (param.label + (f" ({param.unit})" if param.unit else ""))
-    if param.kind == "bool":
-        return st.checkbox(label, value=bool(value), help=param.help, key=key)
-    if param.kind == "optional_count":
-        limit = st.checkbox(f"Limit: {param.label.lower()}", value=value is not None, help=param.help, key=key + ".on")
-        if not limit:
-            return None
-        return int(st.number_input(param.label, min_value=1, value=int(value or 100), step=1, key=key))
-    if param.kind in ("periods", "count"):
-        return int(
-            st.number_input(
-                label,
-                min_value=int(param.minimum or 0),
-                max_value=int(param.maximum) if param.maximum is not None else None,
-                value=int(value),
-                step=1,
-                help=param.help,
-                key=key,
-            )
-        )
-    step = 0.01 if param.kind == "share" else max(0.01, round(abs(float(value or 1)) / 20, 2))
-    return float(
-        st.number_input(
-            label,
-            min_value=param.minimum,
-            max_value=param.maximum,
-            value=float(value),
-            step=step,
-            help=param.help,
-            key=key,
-        )
-    )
-
-
-def numeric_columns(frame: pd.DataFrame) -> list[str]:
-    return [
-        c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-    ]
-
-
-def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
-    """One input per parameter; a parameter that may come from a column first asks where from
-    (the detected column is preselected). Records every value as the user's choice."""
-    choices = state.choices()
-    typed = dict(choices.params)
-    chosen_columns = dict(choices.columns)
-    numeric = numeric_columns(prepared.frame)
-    params: dict[str, Any] = {}
-    columns: dict[str, str | None] = {}
-    left_right = st.columns(2)
-    for i, param in enumerate(framing.params):
-        key = f"{state.PARAM_PREFIX}{framing.key}.{param.key}"
-        with left_right[i % 2]:
-            label = None
-            if param.column_role:
-                detected = prepared.roles.one(COLUMN_ROLES[param.column_role])
-                current = chosen_columns.get(param.key, detected)
-                options = [ONE_VALUE, *numeric]
-                source = st.selectbox(
-                    f"{param.label}: priced from",
-                    options,
-                    index=options.index(current) if current in options else 0,
-                    key=key + ".source",
-                    help="A column prices every row with its own value (price per item, value per customer).",
-                )
-                columns[param.key] = None if source == ONE_VALUE else source
-                if source != ONE_VALUE:
-                    label = f"{param.label} where '{source}' is blank"
-            params[param.key] = param_input(param, typed.get(param.key, param.default), key, label)
-    state.set_choices(replace(state.choices(), params=tuple(params.items()), columns=tuple(columns.items())))
 
 
 def consequence(problem: Problem) -> None:
@@ -174,13 +111,9 @@ def consequence(problem: Problem) -> None:
 
 
 def provenance(problem: Problem) -> None:
-    """Where each money parameter's value comes from: the same words the JSON and report use."""
-    lines = []
-    for key, value in problem.params:
-        if isinstance(value, FromColumn):
-            lines.append(f"{key}: from column '{value.column}' (blanks: {formatting.number(value.fill)})")
-    lines.append(f"status quo: {problem.status_quo.label} ({_SOURCES[problem.status_quo_source]})")
-    st.caption(plain("; ".join(lines)))
+    """Where each money number comes from, and what is taken as today's practice."""
+    money_view.provenance(problem)
+    st.caption(plain(f"Status quo: {problem.status_quo.label} ({_SOURCES[problem.status_quo_source]})."))
 
 
 def columns_used(problem: Problem) -> None:
@@ -205,6 +138,8 @@ _SOURCES = {
 _KIND_LABELS = {
     "column": "What you did: column '{}'",
     "last": "Last period's value",
+    "seasonal": "The same period last season (the same weekday last week, the same week last year ...)",
+    "seasonal-average": "The average of the same period over the last few seasons, plus a buffer",
     "moving-average": "Moving average plus a buffer",
     "nobody": "Act on nobody",
     "everybody": "Act on everybody",
@@ -213,21 +148,31 @@ _KIND_LABELS = {
 
 
 def _kind(status_quo: StatusQuo) -> str:
-    kinds = {LastValue: "last", MovingAverage: "moving-average", Nobody: "nobody", Everybody: "everybody", Rule: "rule"}
+    kinds = {
+        LastValue: "last",
+        MovingAverage: "moving-average",
+        Seasonal: "seasonal",
+        SeasonalAverage: "seasonal-average",
+        Nobody: "nobody",
+        Everybody: "everybody",
+        Rule: "rule",
+    }
     return "column" if isinstance(status_quo, DecisionColumn) else kinds[type(status_quo)]
 
 
-def default_status_quo(framing: Framing, prepared: state.Prepared) -> StatusQuo:
-    decision = prepared.roles.one(Role.DECISION)
-    return DecisionColumn(decision) if decision else framing.default_status_quo
-
-
 def status_quo_choice(framing: Framing, prepared: state.Prepared) -> None:
-    """What the business does today; recorded only when it differs from what would be detected."""
-    default = default_status_quo(framing, prepared)
-    current = state.choices().status_quo or default
+    """What the business does today; recorded only when it differs from what would be detected
+    (a decision column, else the framing's rule: for quantities the same period last season when
+    the history has a clear season), which is said with its reason."""
+    choices = state.choices()
+    default, reason = choices.detected_status_quo(prepared.frame, prepared.roles, framing.key)
+    current = choices.status_quo or default
     decision = prepared.roles.one(Role.DECISION)
-    rules = ["last", "moving-average"] if framing.family == "quantity" else ["nobody", "everybody", "rule"]
+    rules = (
+        ["last", "seasonal", "seasonal-average", "moving-average"]
+        if framing.family == "quantity"
+        else ["nobody", "everybody", "rule"]
+    )
     options = (["column"] if decision else []) + rules
     kind = st.radio(
         "What do you do today (the status quo)?",
@@ -237,7 +182,9 @@ def status_quo_choice(framing: Framing, prepared: state.Prepared) -> None:
         key=state.STATUS_QUO_PREFIX + "kind",
     )
     chosen = _status_quo_details(kind, decision, current, prepared)
-    state.set_choices(replace(state.choices(), status_quo=None if chosen == default else chosen))
+    if reason:
+        st.caption(plain(f"Without your choice: {default.label}, because {reason}."))
+    state.set_choices(replace(state.choices(), status_quo=None if chosen.text == default.text else chosen))
 
 
 def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, prepared: state.Prepared) -> StatusQuo:
@@ -250,6 +197,14 @@ def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, pre
         window = c1.number_input("Periods averaged", 1, 365, int(window), key=key + "n")
         buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(buffer), key=key + "b")
         return MovingAverage(int(window), float(buffer) / 100)
+    if kind == "seasonal-average":
+        seasons, buffer = (current.seasons, current.buffer * 100) if isinstance(current, SeasonalAverage) else (4, 0.0)
+        c1, c2 = st.columns(2)
+        seasons = c1.number_input("Seasons averaged", 1, 52, int(seasons), key=key + "seasons")
+        buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(buffer), key=key + "sb")
+        return SeasonalAverage(int(seasons), float(buffer) / 100)
+    if kind == "seasonal":
+        return current if isinstance(current, Seasonal) else Seasonal()
     if kind != "rule":
         return {"last": LastValue(), "nobody": Nobody(), "everybody": Everybody()}[kind]
     frame, roles = prepared.frame, prepared.roles
@@ -375,11 +330,26 @@ def leakage_guard(prepared: state.Prepared, problem: Problem) -> None:
             st.rerun()
 
 
-def current_problem(prepared: state.Prepared, framing: Framing) -> Problem | None:
-    """make_problem on the current choices; every problem it finds is shown at once."""
+def current_problem(prepared: state.Prepared, framing: Framing, asked: Any = None) -> Problem | None:
+    """make_problem on the current choices; every problem it finds is shown at once. The numbers
+    only the user knows that are still missing are asked for in `asked` (a container beside the
+    inputs on the Problem page); elsewhere, with a link to that page."""
     dataset = state.dataset()
     try:
         return state.choices().problem(prepared.frame, prepared.roles, framing.key, dataset.name if dataset else "")
+    except ProblemErrors as error:
+        if error.missing:
+            labels = [p.label.lower() for p in error.missing]
+            names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+            if asked is not None:
+                asked.warning(plain(f"Needed before the first run: {names}. Only you know these numbers."))
+            else:
+                st.warning(plain(f"Before the first run, type on the Problem page: {names}."))
+                st.page_link(navigation.PROBLEM, label="Go to the Problem page", icon=":material/arrow_forward:")
+        others = error.problems[: len(error.problems) - len(error.missing)]
+        if others:
+            show_error(ProblemErrors(list(others)))
+        return None
     except PayoffError as error:
         show_error(error)
         return None
@@ -397,3 +367,27 @@ def leakage_section(problem: Problem, prepared: state.Prepared) -> None:
     if problem.family == "targeting":
         st.subheader("Before fitting: leakage check")
         leakage_guard(prepared, problem)
+    elif problem.realised:
+        st.subheader("Before fitting: what is known in advance")
+        realised_guard(problem)
+
+
+def realised_guard(problem: Problem) -> None:
+    """Quantity regressors that look measured with the sales (known only after the period) are left
+    out; each can be put back in one click when the business does know it in advance."""
+    known = set(state.choices().known_in_advance)
+    for column, reason in problem.realised:
+        left, right = st.columns([4, 1])
+        if column in known:
+            left.info(plain(f"'{column}' is used: you said it is known in advance (it looked realised: {reason})."))
+            if right.button(f"Leave {column} out", key=f"{state.PARAM_PREFIX}realised.{column}"):
+                _set_known(known - {column})
+        else:
+            left.warning(plain(f"'{column}' is left out: it looks realised with demand, because {reason}."))
+            if right.button("We know this in advance", key=f"{state.PARAM_PREFIX}realised.{column}"):
+                _set_known(known | {column})
+
+
+def _set_known(columns: set[str]) -> None:
+    state.set_choices(replace(state.choices(), known_in_advance=tuple(sorted(columns))))
+    st.rerun()

@@ -121,7 +121,15 @@ def show_table(frame: pd.DataFrame) -> None:
 
 
 def leakage_warnings(impact: Impact) -> None:
+    """Warnings of the run (a model that broke, costs that leave nobody to act on) and features
+    that may leak: said on the page, never left in the JSON alone."""
+    for warning in impact.evaluation.get("warnings", []):
+        st.warning(plain(warning))
     for flag in impact.evaluation.get("leakage_flags", []):
+        if "used" in flag:  # quantities: said on the Problem page, where it is decided
+            if not flag["used"]:
+                st.caption(plain(f"'{flag['column']}' was left out: it looks realised with demand ({flag['reason']})."))
+            continue
         st.warning(
             plain(
                 f"Possible leakage: '{flag['column']}' {flag['reason']}. If it is only known after the "
@@ -169,19 +177,22 @@ def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:
 
 
 def current_impact(analysis: Analysis, problem: Problem | None) -> Impact:
-    """The run's money at today's Problem-page prices: a price change re-prices without a refit;
-    anything else (framing, status quo, models, backtest, a pricing column) asks for a new run."""
-    if problem is None:
+    """The run's money at the values on screen: prices changed on the Problem page since the run
+    re-price it without a refit (as what-ifs, which the Impact page shares); anything else
+    (framing, status quo, models, backtest, a pricing column) asks for a new run."""
+    if problem is not None:
+        if not same_design(problem, analysis.problem):
+            st.warning(
+                "You changed the framing, status quo, models, backtest or a pricing column since the last run: "
+                "press 'Run models' again to update."
+            )
+            return analysis.impact
+        state.follow_problem_page(analysis, problem.values)
+    values = state.effective_values(analysis)
+    if values == analysis.values:
         return analysis.impact
-    if not same_design(problem, analysis.problem):
-        st.warning(
-            "You changed the framing, status quo, models, backtest or a pricing column since the last run: "
-            "press 'Run models' again to update."
-        )
+    try:
+        return recost(analysis, values)
+    except PayoffError as error:
+        show_error(error)
         return analysis.impact
-    if problem.values != analysis.values:
-        try:
-            return recost(analysis, problem.values)
-        except PayoffError as error:
-            show_error(error)
-    return analysis.impact

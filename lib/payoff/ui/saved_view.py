@@ -55,7 +55,7 @@ def open_from_url(landing_on_home: bool) -> None:
         show_error(error)
         del st.query_params[state.QUERY_ANALYSIS]
         return
-    state.set_analysis(analysis, state.Opened(saved.id, saved.name, saved.autosave))
+    state.set_analysis(analysis, state.Opened(saved.id, saved.name, saved.autosave), state.whatif_from_url(analysis))
     if landing_on_home:
         st.switch_page(navigation.IMPACT)
 

@@ -6,6 +6,7 @@ what-ifs) is keyed under one prefix, so a new file starts from its own defaults.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,6 +16,9 @@ import streamlit as st
 from payoff.analysis import Analysis
 from payoff.data.load import LoadOptions
 from payoff.data.roles import RoleMap
+from payoff.errors import PayoffError
+from payoff.formatting import currency_for_locale
+from payoff.framings.base import FromColumn
 from payoff.problem import Choices
 
 # Session keys (not widgets)
@@ -26,6 +30,9 @@ UPLOAD_ID = "payoff.upload_id"
 OPENED = "payoff.opened"  # the saved row the current analysis lives in (an autosave or a named one)
 URL_READ = "payoff.url_read"
 QUERY_ANALYSIS = "analysis"  # ?analysis=ID: the page's URL names the analysis, so a reload reopens it
+WHATIF = "payoff.whatif"  # what-if values laid over the analysis's own: param -> number (a column's: its scale)
+WHATIF_FROM_PROBLEM = "payoff.whatif_problem"  # the Problem page's values last laid over the analysis
+QUERY_WHATIF = "whatif"  # ?whatif={...}: a reload or a copied link shows the numbers that were on screen
 
 # Widget keys. Those of one file's analysis share FILE, and are all dropped with the file.
 FILE = "w.file."
@@ -95,12 +102,15 @@ def _forget_file_choices() -> None:
             del st.session_state[key]
 
 
-def set_dataset(value: DatasetState, framing: str | None = None) -> None:
-    """A new file: everything chosen for the old one is dropped; `framing` preselects one."""
+def set_dataset(value: DatasetState, choices: Choices | None = None) -> None:
+    """A new file: everything chosen for the old one is dropped; `choices` preselects some (a
+    sample's framing and documented values). The currency starts from the browser's region."""
     st.session_state[DATASET] = value
     _forget_file_choices()
-    if framing:
-        st.session_state[CHOICES] = Choices(framing=framing)
+    start = choices or Choices()
+    if not start.currency:
+        start = replace(start, currency=currency_for_locale(st.context.locale))
+    st.session_state[CHOICES] = start
 
 
 def set_options(options: LoadOptions) -> None:
@@ -138,17 +148,66 @@ def analysis() -> Analysis | None:
     return st.session_state.get(ANALYSIS)
 
 
-def set_analysis(value: Analysis, opened: Opened | None = None) -> None:
-    """The analysis the pages show, and where it is saved (None: not saved, a reload loses it)."""
+def set_analysis(value: Analysis, opened: Opened | None = None, whatif_values: dict[str, Any] | None = None) -> None:
+    """The analysis the pages show, where it is saved (None: not saved, a reload loses it), and
+    the what-if values laid over it (none for a fresh run)."""
     st.session_state[ANALYSIS] = value
     st.session_state[OPENED] = opened
+    st.session_state[WHATIF] = dict(whatif_values or {})
+    st.session_state.pop(WHATIF_FROM_PROBLEM, None)
     sync_url()
 
 
 def forget_analysis() -> None:
     st.session_state.pop(ANALYSIS, None)
     st.session_state.pop(OPENED, None)
+    st.session_state.pop(WHATIF, None)
     sync_url()
+
+
+def whatif() -> dict[str, Any]:
+    """What-if values over the current analysis: a constant's number, or a column's multiplier."""
+    return dict(st.session_state.get(WHATIF) or {})
+
+
+def effective_values(analysis: Analysis) -> dict[str, Any]:
+    """The analysis's own parameters with the session's what-if values laid over them."""
+    values: dict[str, Any] = dict(analysis.values)
+    for key, value in whatif().items():
+        own = values.get(key)
+        if isinstance(own, FromColumn):
+            values[key] = FromColumn(own.column, own.fill, float(value))
+        elif key in values:
+            values[key] = value
+    return values
+
+
+def follow_problem_page(analysis: Analysis, values: dict[str, Any]) -> None:
+    """Prices changed on the Problem page after a run (same design) re-price it at once, as
+    what-ifs: laid over the run only when the Problem page's values change, so the Impact page's
+    own what-ifs are not undone by a visit to another page."""
+    marker = tuple(sorted((k, repr(v)) for k, v in values.items()))
+    if st.session_state.get(WHATIF_FROM_PROBLEM) == marker:
+        return
+    st.session_state[WHATIF_FROM_PROBLEM] = marker
+    own = analysis.values
+    diff = {}
+    for key, value in values.items():
+        mine = own.get(key)
+        shown = value.scale if isinstance(value, FromColumn) else value
+        if isinstance(mine, FromColumn) != isinstance(value, FromColumn):
+            continue  # priced from another source: a new design, not a what-if
+        if shown != (mine.scale if isinstance(mine, FromColumn) else mine):
+            diff[key] = shown
+    set_whatif(diff)
+
+
+def set_whatif(values: dict[str, Any]) -> None:
+    """New what-if values (the Impact page's controls, or prices changed on the Problem page after
+    a run); the page's address carries them until they are saved."""
+    if values != whatif():
+        st.session_state[WHATIF] = dict(values)
+        sync_url()
 
 
 def opened() -> Opened | None:
@@ -156,14 +215,54 @@ def opened() -> Opened | None:
 
 
 def sync_url() -> None:
-    """The URL names the saved analysis the session shows, or nothing: a reload, a bookmark or a
-    copied link then reopens exactly that analysis."""
+    """The URL names the saved analysis the session shows (and the what-if values on screen), or
+    nothing: a reload, a bookmark or a copied link then reopens exactly those numbers."""
     current = opened()
     if current is None:
-        if QUERY_ANALYSIS in st.query_params:
-            del st.query_params[QUERY_ANALYSIS]
-    elif st.query_params.get(QUERY_ANALYSIS) != str(current.id):
+        for key in (QUERY_ANALYSIS, QUERY_WHATIF):
+            if key in st.query_params:
+                del st.query_params[key]
+        return
+    if st.query_params.get(QUERY_ANALYSIS) != str(current.id):
         st.query_params[QUERY_ANALYSIS] = str(current.id)
+    values = whatif()
+    text = json.dumps(values, sort_keys=True, separators=(",", ":")) if values else None
+    if text is None and QUERY_WHATIF in st.query_params:
+        del st.query_params[QUERY_WHATIF]
+    elif text is not None and st.query_params.get(QUERY_WHATIF) != text:
+        st.query_params[QUERY_WHATIF] = text
+
+
+def query() -> dict[str, str]:
+    """The page's address parameters that name what is on screen (for links between pages)."""
+    return {k: st.query_params[k] for k in (QUERY_ANALYSIS, QUERY_WHATIF) if k in st.query_params}
+
+
+def whatif_from_url(analysis: Analysis) -> dict[str, Any]:
+    """The what-if values a link carries, kept only where they name a parameter of the analysis
+    with a value of its kind (a link is typed by anyone: it is checked like any input)."""
+    raw = st.query_params.get(QUERY_WHATIF)
+    if not raw or len(raw) > 4000:
+        return {}
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(values, dict):
+        return {}
+    kept: dict[str, Any] = {}
+    framing = analysis.problem.framing
+    for key, value in values.items():
+        try:
+            param = framing.param(str(key))
+        except PayoffError:
+            continue
+        if value is None or isinstance(value, bool | int | float):
+            try:
+                kept[param.key] = value if hasattr(analysis.values[param.key], "column") else param.coerce(value)
+            except PayoffError:
+                continue
+    return kept
 
 
 def first_run_of_session() -> bool:

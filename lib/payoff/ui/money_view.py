@@ -1,0 +1,257 @@
+"""The Problem page's money inputs: the currency, then each parameter (a number, or a column that
+prices it per row). On a user's own file the numbers only the user knows start empty and are
+asked in plain words; a value is recorded as the user's only once they type it, so the page, the
+JSON and the report can say which numbers are theirs and which are defaults.
+
+A quantity that is money (sales in dollars) is priced through its gross margin instead of a price
+and a unit cost; a value column charged per month is turned into a kept customer's value by one
+question (how many months they stay)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from payoff import formatting
+from payoff.data.roles import Role
+from payoff.framings.base import Framing, Param
+from payoff.params import COLUMN_ROLES, DERIVED, HOLDING_RATE, MARGIN, money_target, per_period_value
+from payoff.problem import Problem
+from payoff.ui import state
+from payoff.ui.widgets import plain
+
+ONE_VALUE = "one value for every row"
+NO_SYMBOL = "no symbol"
+SOURCE_WORDS = {
+    "typed": "your number",
+    "column": "from your file",
+    "default": "Payoff's default",
+    "sample": "the sample's documented value",
+}
+
+
+def currency_choice() -> str:
+    """The currency shown with every amount: the browser's region suggests one, the user decides."""
+    choices = state.choices()
+    suggested = choices.currency or formatting.currency_for_locale(st.context.locale)
+    options = list(
+        dict.fromkeys(
+            [suggested, *formatting.CURRENCIES, NO_SYMBOL] if suggested else [NO_SYMBOL, *formatting.CURRENCIES]
+        )
+    )
+    picked = st.selectbox(
+        "Currency",
+        options,
+        index=options.index(suggested) if suggested in options else 0,
+        accept_new_options=True,
+        key=state.PARAM_PREFIX + "currency",
+        help="Shown with every amount on screen, in the report and in the downloads. Type another if yours is not listed.",
+    )
+    currency = "" if picked in (None, NO_SYMBOL) else str(picked).strip()[:12]
+    state.set_choices(replace(state.choices(), currency=currency))
+    return currency
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    return [
+        c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+
+
+def param_input(param: Param, value: Any, key: str, label: str | None = None, needed: bool = False) -> Any:
+    """One parameter's widget; `value` None leaves a number empty (asked, not assumed)."""
+    label = label or (param.label + (f" ({param.unit})" if param.unit else ""))
+    if param.kind == "bool":
+        return st.checkbox(label, value=bool(value), help=param.help, key=key)
+    if param.kind == "optional_count":
+        limit = st.checkbox(f"Limit: {param.label.lower()}", value=value is not None, help=param.help, key=key + ".on")
+        if not limit:
+            return None
+        return int(st.number_input(param.label, min_value=1, value=int(value or 100), step=1, key=key))
+    if param.kind in ("periods", "count"):
+        number = st.number_input(
+            label,
+            min_value=int(param.minimum or 0),
+            max_value=int(param.maximum) if param.maximum is not None else None,
+            value=None if value is None else int(value),
+            step=1,
+            help=param.help,
+            key=key,
+        )
+        return None if number is None else int(number)
+    step = 0.01 if param.kind == "share" else max(0.01, round(abs(float(value or param.default or 1)) / 20, 2))
+    number = st.number_input(
+        label,
+        min_value=param.minimum,
+        max_value=param.maximum,
+        value=None if value is None else float(value),
+        step=step,
+        help=param.help,
+        placeholder="only you know this number" if needed else None,
+        key=key,
+    )
+    return None if number is None else float(number)
+
+
+def _shown(param: Param, typed: dict[str, Any], needed: bool) -> Any:
+    """What a widget starts with: the user's number, else the default (a blank fill of a price
+    column shows the value it takes), except that a number only the user knows starts empty."""
+    if param.key in typed:
+        return typed[param.key]
+    return None if needed else param.default
+
+
+def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
+    """One input per parameter; one that may come from a column first asks where from (the
+    detected column preselected). A value counts as the user's once it differs from the default
+    or was typed before."""
+    choices = state.choices()
+    asking = choices.defaults_from is None
+    typed = dict(choices.params)
+    chosen_columns = dict(choices.columns)
+    scales = dict(choices.scales)
+    frame = prepared.frame
+    numeric = numeric_columns(frame)
+    target = prepared.roles.one(Role.TARGET)
+    money = money_target(frame, target) if framing.family == "quantity" else None
+    params: dict[str, Any] = {}
+    columns: dict[str, str | None] = {}
+    new_scales: dict[str, float] = {}
+    keys = {p.key for p in framing.params}
+    priced_by_column = {
+        p.key: chosen_columns.get(p.key, prepared.roles.one(COLUMN_ROLES[p.column_role]))
+        for p in framing.params
+        if p.column_role and p.key not in typed
+    }
+    margin_form = (
+        bool(money)
+        and {"price", "unit_cost"} <= keys
+        and not any(priced_by_column.get(k) for k in ("price", "unit_cost"))
+    )
+    replaced: set[str] = set()
+    if margin_form:
+        st.info(
+            plain(
+                f"{money}. Payoff prices one unit of it as one unit of money: give its gross margin (what you keep of "
+                "each unit of sales) and, for stock carried over, what holding it costs."
+            )
+        )
+        derived = [MARGIN] + ([HOLDING_RATE] if "holding_cost" in keys else [])
+        replaced = {"price", "unit_cost"} | ({"holding_cost"} if "holding_cost" in keys else set())
+        cells = st.columns(2)
+        for i, param in enumerate(derived):
+            with cells[i % 2]:
+                value = _percent_input(
+                    param, typed.get(param.key), asking, f"{state.PARAM_PREFIX}{framing.key}.{param.key}"
+                )
+                if value is not None:
+                    params[param.key] = value
+    left_right = st.columns(2)
+    shown = [p for p in framing.params if p.key not in replaced]
+    for i, param in enumerate(shown):
+        key = f"{state.PARAM_PREFIX}{framing.key}.{param.key}"
+        with left_right[i % 2]:
+            label = None
+            column = None
+            if param.column_role:
+                detected = prepared.roles.one(COLUMN_ROLES[param.column_role])
+                current = chosen_columns.get(param.key, None if param.key in typed else detected)
+                options = [ONE_VALUE, *numeric]
+                source = st.selectbox(
+                    f"{param.label}: priced from",
+                    options,
+                    index=options.index(current) if current in options else 0,
+                    key=key + ".source",
+                    help="A column prices every row with its own value (price per item, value per customer).",
+                )
+                column = None if source == ONE_VALUE else source
+                if column != detected or param.key in chosen_columns:
+                    columns[param.key] = column
+            if column is not None:
+                if param.key == "value" and framing.family == "targeting" and per_period_value(column):
+                    periods = _periods_input(column, scales.get("value"), asking, key + ".periods")
+                    if periods is not None:
+                        new_scales["value"] = periods
+                blanks = int(frame[column].isna().sum())
+                if not blanks:
+                    continue
+                label = f"{param.label} for the {blanks:,} rows where '{column}' is blank"
+            needed = asking and param.ask and column is None
+            start = _shown(param, typed, needed)
+            value = param_input(param, start, key, label, needed)
+            if value is not None and (needed or param.key in typed or value != param.default):
+                params[param.key] = value
+    state.set_choices(
+        replace(
+            state.choices(),
+            params=tuple(params.items()),
+            columns=tuple(columns.items()),
+            scales=tuple(new_scales.items()),
+        )
+    )
+
+
+def _percent_input(param: Param, typed: Any, asking: bool, key: str) -> float | None:
+    """A share asked as a percentage (a gross margin of 25 %)."""
+    start = typed if typed is not None else (None if asking else param.default)
+    number = st.number_input(
+        f"{param.label} (% {param.unit.replace('share of ', 'of ')})",
+        min_value=0.0,
+        max_value=100.0,
+        value=None if start is None else round(float(start) * 100, 6),
+        step=0.5,
+        help=param.help,
+        placeholder="only you know this number",
+        key=key,
+    )
+    return None if number is None else round(float(number) / 100, 12)
+
+
+def _periods_input(column: str, scale: float | None, asking: bool, key: str) -> float | None:
+    """'monthly_value' is a month's charge: a kept customer is worth that times the months they stay."""
+    start = scale if scale is not None else (None if asking else 1.0)
+    months = st.number_input(
+        f"'{column}' is charged per period: how many periods does a kept customer stay?",
+        min_value=0.1,
+        max_value=600.0,
+        value=start,
+        step=1.0,
+        help=f"A kept customer is worth '{column}' times this (12 for a year of a monthly charge).",
+        placeholder="e.g. 12 months",
+        key=key,
+    )
+    return None if months is None else float(months)
+
+
+def provenance(problem: Problem) -> None:
+    """Where each money number comes from: the same words the JSON and the report use."""
+    sources = dict(problem.sources)
+    values = problem.values
+    lines = []
+    for param in problem.framing.params:
+        if not param.is_swept:
+            continue
+        source = sources.get(param.key, "default")
+        word = SOURCE_WORDS["sample" if source == "default" and problem.defaults_from == "sample" else source]
+        value = values[param.key]
+        shown = (
+            f"column '{value.column}'" + (f" x {value.scale:g}" if value.scale != 1 else "")
+            if hasattr(value, "column")
+            else formatting.number(float(value))
+        )  # type: ignore[arg-type]
+        lines.append(f"{param.label}: {shown} ({word})")
+    if problem.money_target:
+        lines.append("one unit of the quantity is one unit of money")
+    st.caption(plain("; ".join(lines)))
+
+
+def missing_note(missing: tuple[Param, ...]) -> None:
+    """Before the first run: the numbers still to type, in the page's words."""
+    names = [("the " + p.label.lower()) for p in missing]
+    st.warning(plain(f"Type {', '.join(names)} above: only you know them. Run stays off until you do."))
+
+
+__all__ = ["DERIVED", "currency_choice", "missing_note", "parameter_inputs", "provenance"]

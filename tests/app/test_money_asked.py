@@ -1,0 +1,120 @@
+"""Money is asked, never silently assumed: on a user's own file the numbers only they know start
+empty and Run stays off until they are typed; a money target is priced through its margin; a
+monthly value asks how many months a kept customer stays. Runs go through the real fit process."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from payoff.ui import state
+from tests.app.conftest import open_app, shown, upload
+
+RNG = np.random.default_rng(11)
+
+
+def _daily_units() -> bytes:
+    dates = pd.date_range("2025-01-06", periods=200, freq="D")
+    rows = [(d, shop, int(RNG.poisson(20 + 8 * (d.day_of_week >= 5)))) for d in dates for shop in ("north", "south")]
+    return pd.DataFrame(rows, columns=["date", "shop", "units_sold"]).to_csv(index=False).encode()
+
+
+def _weekly_dollars() -> bytes:
+    dates = pd.date_range("2010-02-05", periods=120, freq="W-FRI")
+    rows = [
+        (store, d, round(float(RNG.normal(1_500_000 + 200_000 * store, 90_000)), 2), int(d.month == 12))
+        for store in (1, 2, 3)
+        for d in dates
+    ]
+    return pd.DataFrame(rows, columns=["Store", "Date", "Weekly_Sales", "Holiday_Flag"]).to_csv(index=False).encode()
+
+
+def _customers() -> bytes:
+    n = 800
+    monthly = np.round(RNG.gamma(6, 12, n) + 15, 2)
+    tenure = RNG.integers(1, 72, n)
+    churn = RNG.random(n) < 1 / (1 + np.exp(1.0 + 0.04 * tenure - 0.01 * (monthly - 80)))
+    frame = pd.DataFrame(
+        {
+            "customerID": [f"K{i:04d}" for i in range(n)],
+            "tenure": tenure,
+            "MonthlyCharges": monthly,
+            "Churn": np.where(churn, "Yes", "No"),
+        }
+    )
+    return frame.to_csv(index=False).encode()
+
+
+def _problem_page(name: str, data: bytes):
+    at = upload(open_app("app_pages/data.py"), name, data)
+    at.switch_page("app_pages/problem.py").run()
+    assert not at.exception
+    return at
+
+
+def test_own_file_asks_the_prices_and_runs_once_they_are_typed():
+    at = _problem_page("shop.csv", _daily_units())
+    text = shown(at)
+    assert "Needed before the first run: selling price and unit cost." in text
+    price = at.number_input(key=state.PARAM_PREFIX + "perishable.price")
+    assert price.value is None  # empty, not the samples' 4.00
+    at.switch_page("app_pages/models.py").run()
+    assert at.button(key=state.RUN_MODELS).disabled
+    assert "Before the first run, type on the Problem page: selling price and unit cost." in shown(at)
+    at.switch_page("app_pages/problem.py").run()
+    at.number_input(key=state.PARAM_PREFIX + "perishable.price").set_value(9.0).run()
+    at.number_input(key=state.PARAM_PREFIX + "perishable.unit_cost").set_value(3.0).run()
+    assert "Needed before the first run" not in shown(at)
+    assert "Selling price: 9 (your number)" in shown(at) and "Salvage value: 0 (Payoff's default)" in shown(at)
+    at.switch_page("app_pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=240)
+    assert not at.exception and not at.error
+    analysis = at.session_state[state.ANALYSIS]
+    assert dict(analysis.problem.sources)["price"] == "typed" and analysis.values["price"] == 9.0
+    assert "assumed" not in analysis.impact.narrative  # every number that sets the money is the user's
+    assert not any("You changed" in w.value for w in at.warning)  # no stale warning after a run
+
+
+def test_weekly_dollar_sales_are_priced_through_the_margin():
+    at = _problem_page("walmart.csv", _weekly_dollars())
+    at.radio(key=state.FRAMING_PICK).set_value("inventory").run()
+    text = shown(at)
+    assert "'Weekly_Sales' reads as sales in money: values in cents" in text
+    assert "Needed before the first run: gross margin and holding cost per period." in text
+    at.number_input(key=state.PARAM_PREFIX + "inventory.gross_margin").set_value(25.0).run()
+    at.number_input(key=state.PARAM_PREFIX + "inventory.holding_rate").set_value(0.4).run()
+    assert not at.exception
+    problem = at.session_state[state.CHOICES].problem(
+        at.session_state[state.PREPARED].frame, at.session_state[state.PREPARED].roles, "inventory"
+    )
+    assert problem.values["price"] == 1.0 and problem.values["unit_cost"] == pytest.approx(0.75)
+    assert problem.values["holding_cost"] == pytest.approx(0.004 * 0.75)  # 0.4% of the cost of a unit a week
+    assert problem.money_target is not None
+
+
+def test_a_monthly_charge_asks_how_long_a_kept_customer_stays():
+    at = _problem_page("telco.csv", _customers())
+    at.number_input(key=state.PARAM_PREFIX + "churn.contact_cost").set_value(10.0).run()
+    at.number_input(key=state.PARAM_PREFIX + "churn.offer_cost").set_value(20.0).run()
+    months = at.number_input(key=state.PARAM_PREFIX + "churn.value.periods")
+    assert months.value is None
+    assert "Needed before the first run: periods a kept customer stays." in shown(at)
+    months.set_value(12.0).run()
+    assert not at.exception
+    choices = at.session_state[state.CHOICES]
+    assert dict(choices.scales) == {"value": 12.0}
+    assert "Needed before the first run" not in shown(at)
+    assert "Contact when the chance that it churns is above" in shown(at)
+    at.switch_page("app_pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=240)  # through the fit's own process
+    assert not at.exception and not at.error
+    analysis = at.session_state[state.ANALYSIS]
+    assert analysis.values["value"].scale == 12.0 and "assumed" not in analysis.impact.narrative
+    assert not any("You changed" in w.value for w in at.warning)
+
+
+def test_a_sample_says_its_numbers_are_the_samples():
+    at = open_app()
+    at.button(key="w.home.sample.call_centre").click().run()
+    at.switch_page("app_pages/problem.py").run()
+    assert "Work one person handles: 45 (the sample's documented value)" in shown(at)
+    assert "Needed before the first run" not in shown(at)
