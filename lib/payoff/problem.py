@@ -196,37 +196,16 @@ def make_problem(
     if segment is not None and segment not in table.columns:
         errors.append(f"There is no column '{segment}' to break the gain down by.")
     keys: tuple[str, ...] = ()
-    left_out: tuple[tuple[str, str], ...] = ()
     entity_id: str | None = None
     evaluation: Evaluation | None = None
-    features: tuple[str, ...] = ()
-    realised: tuple[tuple[str, str], ...] = ()
-    closed_by: str | None = None
-    closures = ""
+    side = QuantitySide()
     if chosen.family == "quantity":
         keys = tuple(roles.columns(Role.SERIES_KEY))
         _check_segment(table, keys, segment, errors)
         evaluation = backtest_design(table, roles, date, target, horizon, origins, step, season, country, errors)
-        closed_by = closed_column(table, roles)
-        features = tuple(c for c in _regressors(table, roles) if c != closed_by)
-        if isinstance(evaluation, Backtest) and not errors and target is not None and date is not None:
-            marked = (*features, closed_by) if closed_by else features
-            panel = build_panel(table, evaluation.frequency, evaluation.season, date, keys, target, marked)
-            panel, found = without_closures(panel, closed_by)
-            closures = found.sentence
-            sq, sq_reason = status_quo_of.on_calendar(panel, evaluation, sq, sq_source, errors)
-            flags = realised_flags(panel, evaluation.horizon)
-            realised = tuple((f.column, f.reason) for f in flags)
-            dropped = {f.column for f in flags} - set(known_in_advance)
-            features = tuple(c for c in features if c not in dropped)
-        left_out = _left_out(table, roles, (*keys, *features, target, date), dict(realised), known_in_advance)
-        if closed_by:
-            left_out = tuple(
-                (c, "marks the days the business was closed: no order and no cost is counted on them")
-                if c == closed_by
-                else (c, why)
-                for c, why in left_out
-            )
+        side = _quantity_side(table, roles, keys, evaluation, sq, sq_source, known_in_advance, errors)
+        sq, sq_reason = side.status_quo or sq, side.status_quo_reason
+        features, left_out = side.features, side.left_out
     else:
         entity_id = roles.one(Role.ID)
         # Every column but the outcome, the id, the date and what the business did is a feature
@@ -267,9 +246,9 @@ def make_problem(
         segment=segment,
         source=source,
         left_out=left_out,
-        realised=realised,
-        closed_column=closed_by,
-        closures=closures,
+        realised=side.realised,
+        closed_column=side.closed_column,
+        closures=side.closures,
         sources=tuple(resolved.sources.items()),
         defaults_from=defaults_from,
         currency=currency.strip()[:12],
@@ -277,6 +256,56 @@ def make_problem(
         status_quo_reason=sq_reason,
     )
     return problem
+
+
+@dataclass(frozen=True)
+class QuantitySide:
+    """What a quantity problem settles on the table before anything is fitted."""
+
+    features: tuple[str, ...] = ()  # regressors known in advance
+    left_out: tuple[tuple[str, str], ...] = ()
+    realised: tuple[tuple[str, str], ...] = ()
+    closed_column: str | None = None
+    closures: str = ""
+    status_quo: StatusQuo | None = None  # on the file's calendar (None: as given)
+    status_quo_reason: str = ""
+
+
+def _quantity_side(
+    table: pd.DataFrame,
+    roles: RoleMap,
+    keys: tuple[str, ...],
+    design: Evaluation | None,
+    status_quo: StatusQuo,
+    source: str,
+    known_in_advance: Sequence[str],
+    errors: list[str],
+) -> QuantitySide:
+    """The regressors known in advance (those that look realised with demand left out unless the
+    user knows them), the closed days, and the status quo on the file's calendar: all read from
+    one pivot of the table, when the design is sound."""
+    target, date = roles.one(Role.TARGET), roles.one(Role.DATE)
+    closed_by = closed_column(table, roles)
+    features = tuple(c for c in _regressors(table, roles) if c != closed_by)
+    realised: tuple[tuple[str, str], ...] = ()
+    closures, rule, reason = "", None, ""
+    if isinstance(design, Backtest) and not errors and target is not None and date is not None:
+        marked = (*features, closed_by) if closed_by else features
+        panel = build_panel(table, design.frequency, design.season, date, keys, target, marked)
+        panel, found = without_closures(panel, closed_by)
+        closures = found.sentence
+        rule, reason = status_quo_of.on_calendar(panel, design, status_quo, source, errors)
+        realised = tuple((f.column, f.reason) for f in realised_flags(panel, design.horizon))
+        dropped = {column for column, _ in realised} - set(known_in_advance)
+        features = tuple(c for c in features if c not in dropped)
+    because = {
+        column: f"looks realised with demand: {why} (say it is known in advance to use it)" for column, why in realised
+    }
+    because = {k: v for k, v in because.items() if k not in known_in_advance}
+    if closed_by:
+        because[closed_by] = "marks the days the business was closed: no order and no cost is counted on them"
+    left_out = _left_out(table, roles, (*keys, *features, target, date), because)
+    return QuantitySide(features, left_out, realised, closed_by, closures, rule, reason)
 
 
 def mostly_zeros(table: pd.DataFrame, target: str | None) -> bool:
@@ -298,20 +327,16 @@ _LEFT_OUT_BECAUSE = {
 
 
 def _left_out(
-    table: pd.DataFrame,
-    roles: RoleMap,
-    used: Sequence[str | None],
-    realised: Mapping[str, str] | None = None,
-    known: Sequence[str] = (),
+    table: pd.DataFrame, roles: RoleMap, used: Sequence[str | None], because: Mapping[str, str] | None = None
 ) -> tuple[tuple[str, str], ...]:
-    """Every column not used, with its reason: nothing is dropped without a word."""
+    """Every column not used, with its reason (`because` names some): nothing is dropped without a word."""
     out = []
-    realised = realised or {}
+    because = because or {}
     for column, role in roles.roles.items():
         if column in used or column not in table.columns:
             continue
-        if column in realised and column not in known:
-            why = f"looks realised with demand: {realised[column]} (say it is known in advance to use it)"
+        if column in because:
+            why = because[column]
         elif role == Role.IGNORE:
             why = roles.reasons.get(column) or "left out by you"
         elif role in _LEFT_OUT_BECAUSE:
