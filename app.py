@@ -12,11 +12,7 @@ st.set_page_config(page_title="Payoff", page_icon=":material/payments:", layout=
 page = st.navigation(pages(), position="hidden")  # our own links keep the page's address
 saved_view.open_from_url(landing_on_home=page.url_path == "")
 state.sync_url()  # moving between pages may drop the query string: the URL names the analysis again
-menu, status = st.sidebar.container(), st.sidebar.container()
-try:
-    page.run()
-finally:  # after the page, so the sidebar shows what the page just chose (even when it stopped early)
-    with menu:
-        links(state.query())
-    with status:
-        sidebar_status()
+with st.sidebar:  # before the page: anything a page draws after st.stop() is never shown
+    links(state.query())
+sidebar_status()  # reads the widgets' own state, so it shows what this very run of the page chose
+page.run()

@@ -21,9 +21,9 @@ def test_first_request_to_a_page_url_gets_the_app_navigation(browser: Browser, t
         expect(page.locator('[data-testid="stApp"]')).to_be_visible()
         wait_idle(page)
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
-        navigation_bar = page.get_by_test_id("stSidebarNav")
+        navigation_bar = page.get_by_test_id("stSidebar")  # the app's own links (they keep ?analysis=)
         for other_title, _ in navigation.TITLES.values():
-            expect(navigation_bar.get_by_text(other_title, exact=True)).to_be_visible()
+            expect(navigation_bar.get_by_role("link", name=other_title, exact=True)).to_be_visible()
         expect(navigation_bar.get_by_text("app", exact=True)).to_have_count(0)  # no raw file names
         expect(page.get_by_text("Your analysis")).to_be_visible()  # the entry's sidebar status ran
         context.close()

@@ -61,7 +61,9 @@ def sidebar_status() -> None:
         else:
             rows = f" ({len(prepared.frame):,} rows, {prepared.roles.shape})" if prepared else ""
             st.caption(f"Dataset: {plain(dataset.name)}{plain(rows)}")
-        framing = state.choices().framing or (analysis.problem.framing.key if analysis else None)
+        # The Problem page's framing widget holds this run's pick before the page itself runs.
+        picked = st.session_state.get(state.FRAMING_PICK) if prepared is not None else None
+        framing = picked or state.choices().framing or (analysis.problem.framing.key if analysis else None)
         st.caption(f"Framing: {plain(framing) if framing else 'not chosen (Problem page)'}")
         if analysis is None:
             st.caption("Models run: none yet (Models page)")
