@@ -4,12 +4,13 @@ for why the folder is not pages/)."""
 
 import streamlit as st
 
-from payoff.ui import saved_view, state
+from payoff.ui import identity, saved_view, state
 from payoff.ui.navigation import links, pages
 from payoff.ui.widgets import sidebar_status
 
 st.set_page_config(page_title="Payoff", page_icon=":material/payments:", layout="wide")
 page = st.navigation(pages(), position="hidden")  # our own links keep the page's address
+identity.gate()  # a server that expects signed-in users shows nothing to a session that names nobody
 saved_view.open_from_url(landing_on_home=page.url_path == "")
 state.sync_url()  # moving between pages may drop the query string: the URL names the analysis again
 with st.sidebar:  # before the page: anything a page draws after st.stop() is never shown

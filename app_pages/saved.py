@@ -1,12 +1,13 @@
 import streamlit as st
 
 from payoff.errors import PayoffError
-from payoff.store import Store
-from payoff.ui import navigation, results_view, saved_view, state, widgets
+from payoff.ui import identity, navigation, results_view, saved_view, state, widgets
 
 st.title("Saved")
+store = identity.store()  # this user's analyses and the team's shared ones (all of them in single-user mode)
+team = identity.multi_user()
 try:
-    listing = Store().listing()
+    listing = store.listing()
 except PayoffError as error:  # a damaged file: say so; every other page keeps working
     widgets.show_error(error)
     st.stop()
@@ -19,7 +20,7 @@ if not saved:
     )
     st.stop()
 
-results_view.show_table(saved_view.listing(saved))
+results_view.show_table(saved_view.listing(saved, store.user, team))
 by_id = {s.id: s for s in saved}
 chosen = by_id[
     st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{i}: {by_id[i].name}", key=state.SAVED_PICK)
@@ -31,11 +32,11 @@ if left.button("Open", key="w.saved.open", type="primary", disabled=not chosen.r
 if not chosen.reopenable:
     st.caption("Saved by an older Payoff as a summary only: run it again and save it to reopen it.")
 middle.page_link(
-    navigation.IMPACT, label="Link to it (copy this link)", query_params={state.QUERY_ANALYSIS: str(chosen.id)}
+    navigation.IMPACT, label="Link to it (copy this link)", query_params={state.QUERY_ANALYSIS: chosen.token}
 )
 if right.button("Delete", key="w.saved.delete"):
     try:
-        Store().delete(chosen.id)
+        store.delete(chosen.id)
     except PayoffError as error:
         widgets.show_error(error)
     else:
@@ -46,7 +47,25 @@ with st.form("w.saved.rename_form"):
     new_name = st.text_input("Rename to", value=chosen.name, key=f"{state.SAVED_RENAME}.{chosen.id}")
     if st.form_submit_button("Rename"):
         try:
-            Store().rename(chosen.id, new_name)
+            store.rename(chosen.id, new_name)
+        except PayoffError as error:
+            widgets.show_error(error)
+        else:
+            st.rerun()
+if team:  # who else may open it: the owner decides
+    mine = chosen.owner is not None and chosen.owner == store.user
+    shared = st.toggle(
+        "Share with the team",
+        value=chosen.shared,
+        key=f"{state.SAVED_SHARE}.{chosen.id}",
+        disabled=not mine,
+        help="Everyone signed in to Payoff can then open, rename, delete and compare it; its link works for them.",
+    )
+    if not mine:
+        st.caption(widgets.plain(f"Shared with the team by {chosen.owner or 'whoever runs Payoff'}."))
+    elif shared != chosen.shared:
+        try:
+            store.share(chosen.id, shared)
         except PayoffError as error:
             widgets.show_error(error)
         else:

@@ -1,6 +1,11 @@
-"""The commands that carry an analysis away: `saved` (list, show, rename, delete), `report` (one
-self-contained HTML file) and `decide` (the next decisions as CSV or XLSX). Each takes a file with
-the analyze options, or `--saved ID` for an analysis saved before (reopened, no refit)."""
+"""The commands that carry an analysis away: `saved` (list, show, rename, delete, share,
+unshare), `report` (one self-contained HTML file) and `decide` (the next decisions as CSV or XLSX).
+Each takes a file with the analyze options, or `--saved ID` for an analysis saved before (reopened,
+no refit). An analysis is named by its number or by the token its link ends with.
+
+The command line acts as $PAYOFF_USER (that user's analyses and the team's shared ones, saves
+owned by that user), or, unset, as whoever runs Payoff: every analysis, saves with no owner
+(payoff.owners)."""
 
 from __future__ import annotations
 
@@ -14,23 +19,33 @@ from payoff.errors import PayoffError
 
 if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
     from payoff.analysis import Analysis
+    from payoff.store import Store
 
 DECISION_FORMATS = (".csv", ".xlsx")
 
 
-def save_run(analysis: Analysis, payload: dict[str, Any], name: str, out: TextIO) -> dict[str, Any]:
-    """Save the analysis with the JSON `analyze` prints; the JSON gains `saved: {id, name}`."""
+def _store() -> Store:
+    from payoff.owners import cli_user
     from payoff.store import Store
 
-    analysis_id = Store().save(name, analysis, payload)
+    return Store(user=cli_user())
+
+
+def save_run(analysis: Analysis, payload: dict[str, Any], name: str, out: TextIO) -> dict[str, Any]:
+    """Save the analysis with the JSON `analyze` prints; the JSON gains `saved: {id, name}`."""
+    analysis_id = _store().save(name, analysis, payload)
     print(f"saved as {analysis_id}: {name.strip()} (payoff saved show {analysis_id})", file=out)
     return {**payload, "saved": {"id": analysis_id, "name": name.strip()}}
 
 
-def cmd_saved(args: argparse.Namespace) -> int:
-    from payoff.store import Store
+def _ref(text: str) -> int | str:
+    from payoff.store import reference
 
-    store = Store()
+    return reference(text)
+
+
+def cmd_saved(args: argparse.Namespace) -> int:
+    store = _store()
     if args.action is None:
         listing = store.listing()
         rows = listing.saved
@@ -40,22 +55,28 @@ def cmd_saved(args: argparse.Namespace) -> int:
             print("No saved analyses yet: add --save NAME to 'payoff analyze'.")
         for s in rows:
             reopen = "" if s.reopenable else "  (summary only)"
-            print(f"{s.id:>5}  {s.name:<28} {s.framing:<11} {s.dataset:<28} {s.saved_at}  {s.headline}{reopen}")
+            whose = f"  [{s.owner}{', shared' if s.shared else ''}]" if s.owner else "  [shared]" if s.shared else ""
+            print(f"{s.id:>5}  {s.name:<28} {s.framing:<11} {s.dataset:<28} {s.saved_at}  {s.headline}{reopen}{whose}")
         return 0
     if args.action == "show":
-        saved = store.get(args.id)
+        saved = store.get(_ref(args.id))
         payload = {**saved.summary, "saved": {"id": saved.id, "name": saved.name}}
         out = sys.stderr if args.json == "-" else sys.stdout
         print(f"{saved.name} ({saved.framing} on {saved.dataset}, saved {saved.saved_at})", file=out)
         print(payload.get("narrative", ""), file=out)
+        print(f"Its link ends with ?analysis={saved.token} (the app's Impact page, for whoever may open it).", file=out)
         if args.json:
             write_json(payload, args.json)
         return 0
     if args.action == "rename":
-        store.rename(args.id, args.name)
+        store.rename(_ref(args.id), args.name)
         print(f"renamed {args.id} to {args.name.strip()}")
         return 0
-    store.delete(args.id)
+    if args.action in ("share", "unshare"):
+        store.share(_ref(args.id), args.action == "share")
+        print(f"{args.id} is {'shared with the team' if args.action == 'share' else 'no longer shared'}")
+        return 0
+    store.delete(_ref(args.id))
     print(f"deleted {args.id}")
     return 0
 
@@ -65,9 +86,7 @@ def _analysis(args: argparse.Namespace) -> Analysis:
     if args.saved is not None:
         if args.file:
             raise PayoffError("Give a file to analyse or --saved ID, not both.")
-        from payoff.store import Store
-
-        return Store().open(args.saved)
+        return _store().open(_ref(args.saved))
     if not args.file:
         raise PayoffError("Give a file to analyse (with --framing) or --saved ID.")
     return run_from_args(args).analysis
@@ -125,16 +144,19 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def add_commands(commands: Any) -> None:
-    p = commands.add_parser("saved", help="list, show, rename or delete saved analyses")
+    p = commands.add_parser("saved", help="list, show, rename, delete or share saved analyses")
     actions = p.add_subparsers(dest="action", parser_class=type(p))
+    named = "ID: its number, or the token its link ends with"
     show = actions.add_parser("show", help="the saved analysis: the same JSON as analyze, no refit")
-    show.add_argument("id", type=int)
+    show.add_argument("id", help=named)
     show.add_argument("--json", metavar="OUT")
     rename = actions.add_parser("rename", help="rename a saved analysis")
-    rename.add_argument("id", type=int)
+    rename.add_argument("id", help=named)
     rename.add_argument("name")
     delete = actions.add_parser("delete", help="delete a saved analysis")
-    delete.add_argument("id", type=int)
+    delete.add_argument("id", help=named)
+    for action, what in (("share", "share a saved analysis with the team"), ("unshare", "stop sharing it")):
+        actions.add_parser(action, help=what).add_argument("id", help=named)
     p.set_defaults(run=cmd_saved)
     for name, command, help_text in (
         ("report", cmd_report, "one self-contained HTML report for stakeholders"),
@@ -142,7 +164,7 @@ def add_commands(commands: Any) -> None:
     ):
         p = commands.add_parser(name, help=help_text)
         add_analyze_options(p, file_required=False)
-        p.add_argument("--saved", type=int, metavar="ID", help="a saved analysis instead of a file")
+        p.add_argument("--saved", metavar="ID", help="a saved analysis (number or link token) instead of a file")
         if name == "decide":
             p.add_argument("--score", metavar="CURRENT_FILE", help="targeting: current entities to rank")
         p.add_argument("--out", required=True)

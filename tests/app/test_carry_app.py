@@ -40,10 +40,10 @@ def reload(query: dict[str, str], page: str | None = None) -> AppTest:
 def test_a_run_is_autosaved_and_a_reload_of_the_impact_page_shows_the_same_headline():
     at = run_sample("retail_sales")
     opened = at.session_state[state.OPENED]
-    assert opened.autosave and at.query_params[state.QUERY_ANALYSIS] == str(opened.id)
+    assert opened.autosave and at.query_params[state.QUERY_ANALYSIS] == opened.token == Store().get(opened.id).token
     at.switch_page(IMPACT).run()
     headline = at.metric[0].value
-    again = reload({state.QUERY_ANALYSIS: str(opened.id)}, IMPACT)
+    again = reload({state.QUERY_ANALYSIS: opened.token}, IMPACT)
     assert not again.exception and again.metric[0].value == headline
     assert "reopened, as saved" in " ".join(c.value for c in again.sidebar.caption).replace("\\", "")
     assert Store().list() == []  # an autosave is not listed on the Saved page
@@ -52,7 +52,7 @@ def test_a_run_is_autosaved_and_a_reload_of_the_impact_page_shows_the_same_headl
 def test_a_reload_of_the_models_page_shows_the_reopened_results():
     at = run_sample("retail_sales")
     headline = at.metric[0].value
-    again = reload({state.QUERY_ANALYSIS: str(at.session_state[state.OPENED].id)}, "app_pages/models.py")
+    again = reload({state.QUERY_ANALYSIS: at.session_state[state.OPENED].token}, "app_pages/models.py")
     assert not again.exception and again.title[0].value == "Models"
     assert again.metric[0].value == headline  # the run's results, not "Load data first"
     assert "reopened as it was saved" in shown(again) and "Load data first" not in shown(again)
@@ -60,9 +60,9 @@ def test_a_reload_of_the_models_page_shows_the_reopened_results():
 
 def test_a_link_to_the_home_page_lands_on_the_impact_page_of_that_analysis():
     at = run_sample("churn_customers")
-    analysis_id = at.session_state[state.OPENED].id
+    token = at.session_state[state.OPENED].token
     gain = at.session_state[state.ANALYSIS].impact.recommended.gain
-    linked = reload({state.QUERY_ANALYSIS: str(analysis_id)})
+    linked = reload({state.QUERY_ANALYSIS: token})
     assert not linked.exception
     assert linked.title[0].value == "Impact" and linked.session_state[state.ANALYSIS].impact.recommended.gain == gain
     linked.number_input(key=state.WHATIF_PREFIX + "churn.contact_cost").set_value(40.0).run()

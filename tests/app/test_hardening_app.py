@@ -96,11 +96,12 @@ def test_nothing_to_evaluate_is_said_on_the_models_page():
 def test_a_link_to_a_crafted_analysis_says_it_is_damaged(case):
     from streamlit.testing.v1 import AppTest
 
+    from payoff.store import Store
     from tests.app.conftest import APP
 
     analysis_id = add_analysis_bytes(database(), case.build())
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[state.QUERY_ANALYSIS] = str(analysis_id)
+    at.query_params[state.QUERY_ANALYSIS] = Store(database()).get(analysis_id).token
     at.run()
     assert not at.exception
     text = shown(at)

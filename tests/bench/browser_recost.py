@@ -35,13 +35,14 @@ def main() -> None:
     analysis = run_analysis(problem)
     folder = Path(tempfile.mkdtemp())
     database = folder / "analyses.sqlite"
-    analysis_id = Store(database).save("500 series", analysis, to_json(analysis))
+    store = Store(database)
+    token = store.get(store.save("500 series", analysis, to_json(analysis))).token
     timings = []
     with streamlit_server(database) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         page.set_default_timeout(120_000)
-        page.goto(f"{url}/impact?analysis={analysis_id}")
+        page.goto(f"{url}/impact?analysis={token}")
         headline = page.get_by_test_id("stMetricValue").first
         expect(headline).to_be_visible(timeout=120_000)
         wait_idle(page)

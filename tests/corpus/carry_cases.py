@@ -52,9 +52,29 @@ ANALYSIS_BYTES_CASES = [
     Bad("zip_without_manifest", b"PK\x05\x06" + b"\x00" * 18, ("damaged and cannot be opened",)),
 ]
 
+NOT_A_LINK = (
+    "The link's analysis '{}' is not a Payoff link (they end in ?analysis= and 32 letters and digits). Copy the "
+    "link again from the Saved page or from the address of the page that showed it."
+)
+BY_NUMBER = (
+    "The link names analysis {} by its number, which links no longer do: numbers can be guessed and name another "
+    "analysis once the saved-analyses file is replaced. Open it from the Saved page; its link there carries the "
+    "analysis's own token."
+)
+NO_SUCH_TOKEN = (
+    "No saved analysis you can open has this link's token: it was deleted, it belongs to someone who has not "
+    "shared it with the team, or the saved-analyses file was replaced since the link was made. Ask whoever sent "
+    "the link to share the analysis with the team (Saved page) and send its link again."
+)
+FORGED_TOKEN = "5f0c" * 8  # the shape of a token, naming nothing
+
+# ?analysis= values and the one line each gives (an empty saved-analyses file). Another user's token
+# and a token from a replaced file give NO_SUCH_TOKEN too: tests/corpus/owner_cases.py makes them.
 LINK_CASES = [
-    ("abc", "not an analysis number"),
-    ("999", "no saved analysis 999"),
-    ("-1", "no saved analysis -1"),
-    ("99999999999999999999", "There is no saved analysis 99999999999999999999;"),  # past SQLite's ids
+    ("abc", NOT_A_LINK.format("abc")),
+    ("<b>x</b>" + "y" * 60, NOT_A_LINK.format("<b>x</b>" + "y" * 32 + "...")),
+    ("999", BY_NUMBER.format("999")),  # what links carried before tokens
+    ("-1", BY_NUMBER.format("-1")),
+    ("99999999999999999999", BY_NUMBER.format("99999999999999999999")),  # past SQLite's ids
+    (FORGED_TOKEN, NO_SUCH_TOKEN),
 ]

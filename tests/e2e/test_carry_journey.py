@@ -25,7 +25,7 @@ def money() -> str:
 
 def test_reload_keeps_the_analysis_and_a_saved_link_opens_it(page: Page, server: str, browser: Browser, money: str):
     run_sample_to_headline(page, server, "Café chain: daily sales", "money saved", money)
-    expect(page).to_have_url(re.compile(r"/impact\?analysis=\d+$"))
+    expect(page).to_have_url(re.compile(r"/impact\?analysis=[0-9a-f]{32}$"))
     page.reload()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Impact")).to_be_visible()
@@ -38,7 +38,7 @@ def test_reload_keeps_the_analysis_and_a_saved_link_opens_it(page: Page, server:
     goto(page, server, "saved")
     link = page.get_by_role("link", name="Link to it (copy this link)")
     href = link.get_attribute("href")
-    assert href is not None and re.search(r"impact\?analysis=\d+$", href)
+    assert href is not None and re.search(r"impact\?analysis=[0-9a-f]{32}$", href)
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})  # another person, another session
     try:
@@ -138,16 +138,17 @@ def test_a_saved_analysis_reopens_in_a_server_started_after_it_was_saved(browser
 
     database = tmp_path / "restart.sqlite"
     analysis = sample_analysis("churn_customers", "churn")
-    analysis_id = Store(database).save("churn for the board", analysis, to_json(analysis))
+    store = Store(database)
+    token = store.get(store.save("churn for the board", analysis, to_json(analysis))).token
     with streamlit_server(database) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         try:
             page = context.new_page()
             page.set_default_timeout(60_000)
-            page.goto(f"{url}/?analysis={analysis_id}")
+            page.goto(f"{url}/?analysis={token}")
             wait_idle(page)
             expect(page.get_by_role("heading", name="Impact")).to_be_visible()
-            expect(page).to_have_url(re.compile(rf"/impact\?analysis={analysis_id}$"))
+            expect(page).to_have_url(re.compile(rf"/impact\?analysis={token}$"))
             expected = formatting.money(analysis.impact.recommended.gain)
             expect(page.get_by_test_id("stMetricValue").first).to_have_text(expected)
             expect(page.get_by_text("Saved as: churn for the board")).to_be_visible()

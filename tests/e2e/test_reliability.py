@@ -216,6 +216,6 @@ def test_a_server_killed_while_saving_restarts_with_every_committed_analysis(bro
         page = new_page(browser)
         for analysis_id in ids:
             money = formatting.money(store.open(analysis_id).impact.recommended.gain)
-            goto(page, server, f"impact?analysis={analysis_id}")
+            goto(page, server, f"impact?analysis={store.get(analysis_id).token}")
             expect(page.get_by_role("heading", name="Impact")).to_be_visible()
             expect(page.get_by_test_id("stMetricValue").first).to_have_text(money)

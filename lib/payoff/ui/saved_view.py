@@ -15,8 +15,8 @@ from payoff.analysis import Analysis, rebased
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.results import to_json
-from payoff.store import Saved, Store
-from payoff.ui import navigation, state
+from payoff.store import Saved, link_token
+from payoff.ui import identity, navigation, state
 from payoff.ui.widgets import plain, show_error
 
 
@@ -25,37 +25,37 @@ def autosave(analysis: Analysis, summary: dict[str, Any] | None = None) -> bool:
     is the run's JSON when it was already built (by the fit's own process)."""
     name = f"{analysis.problem.framing.key} on {analysis.problem.source or 'a file'}"
     try:
-        analysis_id = Store().save(name, analysis, summary or to_json(analysis), autosave=True)
+        store = identity.store()
+        analysis_id = store.save(name, analysis, summary or to_json(analysis), autosave=True)
+        token = store.get(analysis_id).token
     except PayoffError as error:
         state.set_analysis(analysis)
         st.warning(plain(f"Not autosaved, so a reload will lose this analysis: {error}"), icon=":material/warning:")
         return False
-    state.set_analysis(analysis, state.Opened(analysis_id, name, autosave=True))
+    state.set_analysis(analysis, state.Opened(analysis_id, name, autosave=True, token=token))
     return True
 
 
 def open_from_url(landing_on_home: bool) -> None:
-    """On a session's first run, `?analysis=ID` reopens that saved analysis; a link to the home
-    page lands on the Impact page."""
+    """On a session's first run, `?analysis=TOKEN` reopens that saved analysis, when this user may
+    open it; a link to the home page lands on the Impact page."""
     if not state.first_run_of_session() or state.analysis() is not None:
         return
     raw = st.query_params.get(state.QUERY_ANALYSIS)
     if raw is None:
         return
-    try:
-        analysis_id = int(raw)
-    except ValueError:
-        st.error(plain(f"The link names analysis '{raw}', which is not an analysis number."), icon=":material/error:")
-        del st.query_params[state.QUERY_ANALYSIS]
-        return
-    try:  # a number out of range, a damaged row or damaged bytes: one message, the session goes on
-        saved = Store().get(analysis_id)
-        analysis = Store().open(analysis_id)
+    try:  # not a token, nothing this user may open by it, a damaged row or bytes: one message, the session goes on
+        token = link_token(raw)
+        store = identity.store()
+        saved = store.get(token)
+        analysis = store.open(token)
     except PayoffError as error:
         show_error(error)
         del st.query_params[state.QUERY_ANALYSIS]
         return
-    state.set_analysis(analysis, state.Opened(saved.id, saved.name, saved.autosave), state.whatif_from_url(analysis))
+    state.set_analysis(
+        analysis, state.Opened(saved.id, saved.name, saved.autosave, saved.token), state.whatif_from_url(analysis)
+    )
     if landing_on_home:
         st.switch_page(navigation.IMPACT)
 
@@ -64,37 +64,43 @@ def save_named(analysis: Analysis, impact: Impact, name: str) -> None:
     """Save what the page shows: the what-if costs become the saved analysis's own."""
     kept = rebased(analysis, impact.params)
     try:
-        analysis_id = Store().save(name, kept, to_json(kept))
+        store = identity.store()
+        analysis_id = store.save(name, kept, to_json(kept))
+        token = store.get(analysis_id).token
     except PayoffError as error:
         show_error(error)
         return
-    state.set_analysis(kept, state.Opened(analysis_id, name.strip(), autosave=False))
+    state.set_analysis(kept, state.Opened(analysis_id, name.strip(), autosave=False, token=token))
     st.success(plain(f"Saved as '{name.strip()}'. The page's address now opens it; so does the Saved page."))
 
 
-def listing(saved: list[Saved]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "id": s.id,
-                "name": s.name,
-                "framing": s.framing,
-                "file": s.dataset,
-                "saved (UTC)": s.saved_at.replace("T", " ")[:16],
-                "headline": s.headline + ("" if s.reopenable else " (summary only)"),
-            }
-            for s in saved
-        ]
-    )
+def listing(saved: list[Saved], user: str | None = None, team: bool = False) -> pd.DataFrame:
+    """The Saved page's table; with a team (multi-user mode), whose each one is and whether it
+    is shared."""
+    rows = []
+    for s in saved:
+        row: dict[str, object] = {
+            "id": s.id,
+            "name": s.name,
+            "framing": s.framing,
+            "file": s.dataset,
+            "saved (UTC)": s.saved_at.replace("T", " ")[:16],
+            "headline": s.headline + ("" if s.reopenable else " (summary only)"),
+        }
+        if team:
+            row["owner"] = "you" if s.owner is not None and s.owner == user else (s.owner or "nobody")
+            row["shared with the team"] = s.shared
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def reopen(saved: Saved) -> None:
     try:
-        analysis = Store().open(saved.id)
+        analysis = identity.store().open(saved.id)
     except PayoffError as error:
         show_error(error)
         return
-    state.set_analysis(analysis, state.Opened(saved.id, saved.name, autosave=False))
+    state.set_analysis(analysis, state.Opened(saved.id, saved.name, autosave=False, token=saved.token))
     st.switch_page(navigation.IMPACT)
 
 

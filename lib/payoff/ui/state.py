@@ -29,7 +29,7 @@ ANALYSIS = "payoff.analysis"
 UPLOAD_ID = "payoff.upload_id"
 OPENED = "payoff.opened"  # the saved row the current analysis lives in (an autosave or a named one)
 URL_READ = "payoff.url_read"
-QUERY_ANALYSIS = "analysis"  # ?analysis=ID: the page's URL names the analysis, so a reload reopens it
+QUERY_ANALYSIS = "analysis"  # ?analysis=TOKEN: the page's URL names the analysis, so a reload reopens it
 WHATIF = "payoff.whatif"  # what-if values laid over the analysis's own: param -> number (a column's: its scale)
 WHATIF_FROM_PROBLEM = "payoff.whatif_problem"  # the Problem page's values last laid over the analysis
 QUERY_WHATIF = "whatif"  # ?whatif={...}: a reload or a copied link shows the numbers that were on screen
@@ -57,6 +57,7 @@ CURRENT_UPLOAD = FILE + "current_entities"
 SAVED_PICK = "w.saved.pick"
 SAVED_RENAME = "w.saved.rename"
 SAVED_COMPARE = "w.saved.compare"
+SAVED_SHARE = "w.saved.share"
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,13 @@ class DatasetState:
 @dataclass(frozen=True)
 class Opened:
     """Where the current analysis is saved: its id and name (`autosave` when the user has not
-    named it)."""
+    named it), and the token its link carries (payoff.store: unguessable, and never another
+    analysis's after the saved-analyses file is replaced)."""
 
     id: int
     name: str
     autosave: bool
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,8 +226,8 @@ def sync_url() -> None:
             if key in st.query_params:
                 del st.query_params[key]
         return
-    if st.query_params.get(QUERY_ANALYSIS) != str(current.id):
-        st.query_params[QUERY_ANALYSIS] = str(current.id)
+    if st.query_params.get(QUERY_ANALYSIS) != current.token:
+        st.query_params[QUERY_ANALYSIS] = current.token
     values = whatif()
     text = json.dumps(values, sort_keys=True, separators=(",", ":")) if values else None
     if text is None and QUERY_WHATIF in st.query_params:
