@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.address localhost
 
 # Debian's chromium for the browser tests: installed with apt when we are root, else explained.
 chromium:

@@ -4,12 +4,13 @@ for why the folder is not pages/)."""
 
 import streamlit as st
 
-from payoff.ui import identity, saved_view, state
+from payoff.ui import identity, saved_view, sessions, state
 from payoff.ui.navigation import links, pages
 from payoff.ui.widgets import sidebar_status
 
-st.set_page_config(page_title="Payoff", page_icon=":material/payments:", layout="wide")
+st.set_page_config(page_title="Payoff", page_icon="💰", layout="wide")  # an emoji: no request to a font CDN
 page = st.navigation(pages(), position="hidden")  # our own links keep the page's address
+sessions.look_after()  # ended, with its upload and tables, once its tab is closed for good (serve.py)
 identity.gate()  # a server that expects signed-in users shows nothing to a session that names nobody
 saved_view.open_from_url(landing_on_home=page.url_path == "")
 state.sync_url()  # moving between pages may drop the query string: the URL names the analysis again

@@ -52,7 +52,7 @@ def streamlit_process(database: Path, env: dict[str, str] | None = None) -> Iter
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(ROOT / "serve.py"),  # as `make run`: app.py with Payoff's headers and session ending
         "--server.port",
         str(port),
         "--server.address",

@@ -21,6 +21,7 @@ def test_the_server_settings_are_hardened():
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["enableStaticServing"] is False
     assert config["server"]["address"] == "localhost"  # a proxy in front is the way out (docs/operations.md)
+    assert config["server"]["maxCacheDataSize"] == "64mb"  # no cache grows with uploads
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["browser"]["gatherUsageStats"] is False

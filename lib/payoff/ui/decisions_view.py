@@ -68,7 +68,7 @@ def score_current(analysis: Analysis) -> None:
         downloads(analysis, decisions, "payoff-decisions-history")
         return
     try:
-        current = load_cached(upload.getvalue(), upload.name, LoadOptions())
+        current = load_cached(upload.getvalue(), upload.name, LoadOptions(), slot="current")
         scored = score(analysis, current.frame)
     except PayoffError as error:
         show_error(error)

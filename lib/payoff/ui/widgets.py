@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -30,9 +31,32 @@ def max_upload_bytes() -> int:
     return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading your file")
-def load_cached(content: bytes, name: str, options: LoadOptions) -> LoadedTable:
-    return read_table(content, name, options, max_bytes=max_upload_bytes())
+@dataclass(frozen=True)
+class _Read:
+    """A table read for this session, and the very bytes object, name and options it came from."""
+
+    content: bytes
+    name: str
+    options: LoadOptions
+    table: LoadedTable
+
+
+def load_cached(content: bytes, name: str, options: LoadOptions, slot: str = "file") -> LoadedTable:
+    """The table of a file, read once and kept in this session: each `slot` ("file": the Data
+    page's file; "current": the Decisions page's current entities) holds the last table read, and
+    goes with the session. Its key is the identity of the bytes the session holds, so a rerun
+    hashes and copies nothing. (A shared st.cache_data kept a pickled copy of each file's table,
+    eight files of any size for every session, with no expiry, and unpickled another copy on every
+    rerun: 445 MB per 200 MB file, still held after the tab closed.)"""
+    tables: dict[str, _Read] = st.session_state.setdefault(state.TABLES, {})
+    kept = tables.get(slot)
+    if kept is not None and kept.content is content and kept.name == name and kept.options == options:
+        return kept.table
+    tables.pop(slot, None)  # the old table goes before the new one is read: one at a time
+    with st.spinner("Reading your file"):
+        table = read_table(content, name, options, max_bytes=max_upload_bytes())
+    tables[slot] = _Read(content, name, options, table)
+    return table
 
 
 def current_table() -> LoadedTable | None:
