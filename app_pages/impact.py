@@ -1,9 +1,6 @@
 import streamlit as st
 
-from payoff import tables
-from payoff.analysis import rebased
-from payoff.report import build_report
-from payoff.ui import impact_view, navigation, results_view, saved_view, state, trust_view, widgets
+from payoff.ui import answer_view, impact_view, navigation, results_view, state, trust_view, widgets
 
 st.title("Impact")
 analysis = state.analysis()
@@ -13,25 +10,37 @@ if analysis is None:
     )
     st.stop()
 
-impact = impact_view.what_if(analysis)
-results_view.headline(impact)
-impact_view.show(analysis, impact)
-results_view.show_table(tables.money_table(impact))
-trust_view.assumptions(analysis, impact)
-trust_view.segments(analysis, impact)
+# The answer first, on one screen; the what-if costs and the rest sit beside it or below.
+head, side = st.columns([3, 1], vertical_alignment="top")
+with side:
+    impact = answer_view.actions(analysis, impact_view.what_if)
+with head:
+    answer_view.headline(impact)
+    if state.whatif():
+        st.caption(
+            "Unsaved what-if: the costs on screen differ from the analysis as run (Change the costs). Save to keep them."
+        )
+answer_view.chart(impact)
+answer_view.next_step(analysis)
+results_view.leakage_warnings(impact)
 
-st.subheader("Keep it, share it")
-st.download_button(
-    "Download the report (HTML, opens offline)",
-    lambda: build_report(rebased(analysis, impact.params)),  # made on click: it runs the sensitivity sweeps
-    "payoff-report.html",
-    "text/html",
-    key="w.impact.report",
-    icon=":material/description:",
+compare, costs, where, why, details = st.tabs(
+    [
+        "Compare models",
+        "What if our costs are wrong?",
+        "Where the gain comes from",
+        "Why the models decide this way",
+        "Analyst details",
+    ]
 )
-if str(impact.evaluation.get("decision_rule", "")).startswith("probability"):
-    st.caption("The report and a saved analysis use the expected-value rule; the probability threshold is a view.")
-with st.form("w.impact.save_form"):
-    name = st.text_input("Save this analysis, at the costs above, as", key=state.SAVE_NAME)
-    if st.form_submit_button("Save"):
-        saved_view.save_named(analysis, impact, name)
+with compare:
+    impact_view.compare(analysis, impact)
+with costs:
+    trust_view.assumptions(analysis, impact)
+with where:
+    trust_view.segments(analysis, impact)
+    impact_view.where(analysis, impact)
+with why:
+    impact_view.explanations(analysis.predictions.explanations, impact.currency)
+with details:
+    impact_view.analyst(analysis, impact)

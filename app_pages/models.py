@@ -1,7 +1,7 @@
 import streamlit as st
 
 from payoff import charts, tables
-from payoff.ui import data_view, navigation, problem_view, results_view, state, widgets
+from payoff.ui import answer_view, data_view, navigation, problem_view, results_view, state, widgets
 
 st.title("Models")
 prepared = data_view.ensure_prepared()
@@ -27,10 +27,20 @@ if analysis is None:
     st.info("Press 'Run models' to fit the baseline models and replay their decisions on your history.")
     st.stop()
 impact = results_view.current_impact(analysis, problem)
-results_view.headline(impact)
+answer_view.headline(impact)
+st.page_link(
+    navigation.IMPACT,
+    label="Next: the money in detail, and what-if costs",
+    icon=":material/arrow_forward:",
+    query_params=state.query() or None,
+)
 results_view.failures(impact)
 results_view.leakage_warnings(impact)
-results_view.show_table(tables.money_table(impact))
-st.plotly_chart(charts.money_by_model(impact), key="models.money")
-results_view.series_chart(analysis, impact, "models")
-st.page_link(navigation.IMPACT, label="Next: the money in detail, and what-if costs", icon=":material/arrow_forward:")
+results_view.show_table(tables.compare_table(impact), impact.currency)
+rest = impact.narrative.removeprefix(impact.answer).strip()
+if rest:
+    st.caption(widgets.plain(rest))
+with st.expander("Money of each option, part by part"):
+    st.plotly_chart(charts.money_by_model(impact), key="models.money")
+with st.expander("Forecasts and decisions per series"):
+    results_view.series_chart(analysis, impact, "models")

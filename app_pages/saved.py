@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from payoff.errors import PayoffError
@@ -31,18 +33,27 @@ if left.button("Open", key="w.saved.open", type="primary", disabled=not chosen.r
     saved_view.reopen(chosen)
 if not chosen.reopenable:
     st.caption("Saved by an older Payoff as a summary only: run it again and save it to reopen it.")
-middle.page_link(
-    navigation.IMPACT, label="Link to it (copy this link)", query_params={state.QUERY_ANALYSIS: chosen.token}
-)
-if right.button("Delete", key="w.saved.delete"):
-    try:
-        store.delete(chosen.id)
-    except PayoffError as error:
-        widgets.show_error(error)
-    else:
-        if state.opened() is not None and state.opened().id == chosen.id:  # type: ignore[union-attr]
-            state.forget_analysis()
-        st.rerun()
+with middle.popover("Share its link", icon=":material/link:"):
+    base = st.context.url
+    if base:
+        st.caption("Copy the link with the button at the right of the box.")
+        st.code(
+            f"{base.rstrip('/')}/impact?{urlencode({state.QUERY_ANALYSIS: chosen.token})}",
+            language=None,
+            wrap_lines=True,
+        )
+    st.page_link(navigation.IMPACT, label="Open it here", query_params={state.QUERY_ANALYSIS: chosen.token})
+with right.popover("Delete", icon=":material/delete:"):  # never one click away from Open
+    st.write(widgets.plain(f"Delete '{chosen.name}' for good? Its link stops working."))
+    if st.button("Yes, delete it", key="w.saved.delete", type="primary"):
+        try:
+            store.delete(chosen.id)
+        except PayoffError as error:
+            widgets.show_error(error)
+        else:
+            if state.opened() is not None and state.opened().id == chosen.id:  # type: ignore[union-attr]
+                state.forget_analysis()
+            st.rerun()
 with st.form("w.saved.rename_form"):
     new_name = st.text_input("Rename to", value=chosen.name, key=f"{state.SAVED_RENAME}.{chosen.id}")
     if st.form_submit_button("Rename"):

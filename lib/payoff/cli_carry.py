@@ -137,7 +137,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".csv":
         out.write_bytes(export.to_csv_bytes(decisions))
     else:
-        out.write_bytes(export.to_excel_bytes(workbook_sheets(analysis, decisions)))
+        out.write_bytes(export.to_excel_bytes(workbook_sheets(analysis, decisions), analysis.impact.currency))
     print(caption)
     print(f"wrote {args.out} ({len(decisions):,} rows)")
     return 0

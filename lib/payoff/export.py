@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from payoff import formatting
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 CSV_ENCODING = "utf-8-sig"
@@ -39,11 +43,38 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return escaped(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
 
 
-def to_excel_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
-    """One sheet per frame, in order; a single frame becomes the sheet 'decisions'."""
+def to_excel_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], currency: str = "") -> bytes:
+    """One sheet per frame, in order (a single frame becomes the sheet 'decisions'), as a manager
+    opens it: money, percent and whole-number formats by each column's kind (the values stay
+    numbers, rounded to what they mean: no float noise), widths that fit, the header frozen."""
     named = {"decisions": sheets} if isinstance(sheets, pd.DataFrame) else dict(sheets)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in named.items():
-            escaped(frame).to_excel(writer, index=False, sheet_name=name[:EXCEL_SHEET_NAME_LIMIT])
+            title = name[:EXCEL_SHEET_NAME_LIMIT]
+            kinds = formatting.kinds_of(frame)
+            rounded = frame.copy()
+            for column, kind in kinds.items():
+                if pd.api.types.is_float_dtype(rounded[column]):
+                    rounded[column] = rounded[column].round(DECIMALS.get(kind, 6))
+            escaped(rounded).to_excel(writer, index=False, sheet_name=title)
+            _lay_out(writer.sheets[title], rounded, kinds, currency)
     return buffer.getvalue()
+
+
+# Decimals kept per kind in the workbook: cents, tenths of a percent point, whole units.
+DECIMALS = {formatting.MONEY: 2, formatting.PERCENT: 4, formatting.PROBABILITY: 4, formatting.COUNT: 0}
+
+
+def _lay_out(sheet: Any, frame: pd.DataFrame, kinds: dict[str, str], currency: str) -> None:
+    """Number formats by kind, column widths to fit the header and the values, header frozen."""
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        number_format = formatting.excel_format(kinds.get(column, formatting.TEXT), currency)
+        if number_format is not None:
+            for cell in sheet[letter][1:]:
+                cell.number_format = number_format
+        sample = [formatting.cell(v, kinds.get(column, formatting.TEXT), currency) for v in frame[column].head(200)]
+        width = max([len(str(column)), *(len(v) for v in sample)], default=8)
+        sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)

@@ -1,9 +1,12 @@
-"""Money that reads like money: thousands separators and sensible decimals on screen and in
-reports (downloads keep full precision)."""
+"""One formatting module for the screen, the report and the workbook: money with its currency and
+thousands separators, shares as percentages, whole units as integers, dates in the file's own
+calendar, blank for missing. Downloads keep full precision and carry formats, not text."""
 
 from __future__ import annotations
 
 import math
+
+import pandas as pd
 
 MILLION = 1_000_000
 
@@ -102,3 +105,116 @@ def share(value: float) -> str:
 def number(value: float) -> str:
     """A parameter value as typed: 0.3, 1.8, 250, 1,200."""
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+# --- one way to show a table's cells: on screen, in the report and in the workbook ----------------
+#
+# A table carries the kind of each column (frame.attrs["kinds"]); each front end turns a kind into
+# its own format: Streamlit's column config, the report's cell text, an Excel number format.
+MONEY, PERCENT, COUNT, NUMBER, PROBABILITY, DATE, TEXT = (
+    "money",
+    "percent",
+    "count",
+    "number",
+    "probability",
+    "date",
+    "text",
+)
+KINDS_ATTR = "kinds"
+
+
+def kinds_of(frame: pd.DataFrame) -> dict[str, str]:
+    """The declared kind of each column, else one guessed from its values."""
+    declared = dict(frame.attrs.get(KINDS_ATTR, {}))
+    out = {}
+    for column in frame.columns:
+        if column in declared:
+            out[column] = declared[column]
+        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
+            out[column] = DATE
+        elif pd.api.types.is_bool_dtype(frame[column]) or not pd.api.types.is_numeric_dtype(frame[column]):
+            out[column] = TEXT
+        elif pd.api.types.is_integer_dtype(frame[column]) or _whole(frame[column]):
+            out[column] = COUNT
+        else:
+            out[column] = NUMBER
+    return out
+
+
+def with_kinds(frame: pd.DataFrame, **kinds: str) -> pd.DataFrame:
+    """The frame with these columns' kinds declared (by keyword; use `declare` for any name)."""
+    return declare(frame, kinds)
+
+
+def declare(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    frame.attrs[KINDS_ATTR] = {**frame.attrs.get(KINDS_ATTR, {}), **{k: v for k, v in kinds.items() if k in frame}}
+    return frame
+
+
+def _whole(values: pd.Series) -> bool:
+    known = values.dropna()
+    return bool(len(known)) and bool((known == known.round()).all())
+
+
+def cell(value: object, kind: str, currency: str = "", unit: str = "day") -> str:
+    """A cell as text, blank when missing: money with its currency and separators, shares as
+    percentages, whole units as integers, dates in the file's calendar."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if kind == MONEY:
+        return money(float(value), currency=currency)  # type: ignore[arg-type]
+    if kind in (PERCENT, PROBABILITY):
+        return percent(float(value))  # type: ignore[arg-type]
+    if kind == COUNT:
+        return f"{float(value):,.0f}"  # type: ignore[arg-type]
+    if kind == DATE:
+        return date(pd.Timestamp(value), unit)  # type: ignore[arg-type]
+    if kind == NUMBER and isinstance(value, int | float):
+        return number(float(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def percent(value: float) -> str:
+    """0.447 -> "44.7%", 0.05 -> "5.0%", 0.98 -> "98.0%"; no "-0%"."""
+    text = f"{value:.1%}"
+    return "0.0%" if text == "-0.0%" else text
+
+
+def date(stamp: pd.Timestamp, unit: str = "day") -> str:
+    """A period label in the file's own calendar: 01 Oct 2026, Oct 2026, 01 Oct 2026 14:00."""
+    if unit == "month":
+        return f"{stamp:%b %Y}"
+    if unit == "hour":
+        return f"{stamp:%d %b %Y %H:%M}"
+    return f"{stamp:%d %b %Y}"
+
+
+def excel_format(kind: str, currency: str = "") -> str | None:
+    """An Excel number format for a kind (None: leave the cell as it is)."""
+    if kind == MONEY:
+        symbol = f'"{currency}"' if currency else ""
+        return f"{symbol}#,##0.00;-{symbol}#,##0.00" if len(currency) <= 1 else f'#,##0.00 "{currency}"'
+    if kind in (PERCENT, PROBABILITY):
+        return "0.0%"
+    if kind == COUNT:
+        return "#,##0"
+    if kind == NUMBER:
+        return "#,##0.00"
+    if kind == DATE:
+        return "yyyy-mm-dd"
+    return None
+
+
+def streamlit_format(kind: str, currency: str = "") -> str | None:
+    """A Streamlit NumberColumn format (sprintf-style) for a kind."""
+    if kind == MONEY:
+        return with_currency("%,.0f", currency)
+    if kind == COUNT:
+        return "%,d"
+    if kind == NUMBER:
+        return "%,.2f"
+    if kind in (PERCENT, PROBABILITY):
+        return "percent"
+    return None

@@ -48,6 +48,12 @@ class FitStopped(PayoffError):
     kind = "fit_stopped"
 
 
+class FitCancelled(FitStopped):
+    """The user pressed Cancel."""
+
+    kind = "fit_cancelled"
+
+
 def fit_budget() -> float:
     text = os.environ.get(FIT_SECONDS_ENV, "").strip()
     if not text:
@@ -278,6 +284,18 @@ class FitJob:
 
     def cancel(self) -> None:
         self._stop()
+
+    def stop(self) -> None:
+        """The user cancelled: the fit's process ends now (its memory with it) and the job says so."""
+        if self.status.done:
+            return
+        self.cancel()
+        self._finish(error=FitCancelled("You cancelled the run; nothing changed. Press 'Run models' to start again."))
+
+    @property
+    def pid(self) -> int | None:
+        """The fit's process id (the browser tests check it is gone after Cancel)."""
+        return self._process.pid
 
     def wait(self, on_progress: Any = None, tick_s: float = 0.25) -> Analysis:
         """Block until the job ends (what the CLI and the page do), passing progress on."""

@@ -21,7 +21,7 @@ from payoff import charts, formatting, tables
 from payoff.analysis import Analysis, next_decisions
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
-from payoff.models.catalogue import STATUS_QUO
+from payoff.models.catalogue import STATUS_QUO, business_name
 from payoff.segments import segment_gains
 from payoff.sensitivity import sensitivity, tornado
 
@@ -40,21 +40,21 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, bool) or value is None:
-        return f"<td>{_e('' if value is None else ('yes' if value else 'no'))}</td>"
-    if isinstance(value, int | float) and not pd.isna(value):
-        shown = formatting.number(float(value)) if abs(float(value)) >= 100 else f"{float(value):,.4g}"
-        return f'<td class="n">{_e(shown)}</td>'
-    if isinstance(value, pd.Timestamp):
-        return f"<td>{_e(f'{value:%Y-%m-%d %H:%M}'.removesuffix(' 00:00'))}</td>"
-    return f"<td>{_e('' if pd.isna(value) else value)}</td>"  # type: ignore[arg-type]
-
-
-def table_html(frame: pd.DataFrame) -> str:
+def table_html(frame: pd.DataFrame, currency: str = "", unit: str = "day") -> str:
+    """A table through the one formatting module (money with its currency, percentages, whole
+    units, dates in the file's calendar, blank when missing); numbers aligned right."""
+    kinds = formatting.kinds_of(frame)
     head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    rows = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, row, strict=True):
+            kind = kinds[column]
+            shown = formatting.cell(value, kind, currency, unit)
+            numeric = kind != formatting.TEXT and kind != formatting.DATE
+            cells.append(f'<td class="n">{_e(shown)}</td>' if numeric else f"<td>{_e(shown)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _figure(figure: go.Figure, div_id: str) -> str:
@@ -65,18 +65,17 @@ def _headline(impact: Impact) -> str:
     recommended = impact.recommended
     low, high = recommended.gain_interval
     what = "saves" if impact.direction == "cost" else "gains"
-    choice = f"keep {impact.status_quo_label}" if recommended.model == STATUS_QUO else recommended.model
+    choice = f"keep {impact.status_quo_label}" if recommended.model == STATUS_QUO else business_name(recommended.model)
+    money = formatting.money(recommended.gain, currency=impact.currency)
     if recommended.gain <= 0:
         line = f"Payoff's choice ({choice}): no gain over {impact.status_quo_label}"
     else:
-        line = (
-            f"Payoff's choice ({choice}) {what} {formatting.money(recommended.gain)} against {impact.status_quo_label}"
-        )
+        line = f"Payoff's choice ({choice}) {what} {money} against {impact.status_quo_label}"
     sure = " (spans zero: no sure saving)" if low <= 0 < recommended.gain else ""
     return (
         f'<p class="headline">{_e(line)}</p>'
-        f"<p>90% interval {_e(formatting.interval(low, high))}{_e(sure)}; probability of beating the status quo "
-        f"{_e(formatting.share(recommended.p_beats))}.</p><p>{_e(impact.narrative)}</p>"
+        f"<p>90% interval {_e(formatting.interval(low, high, currency=impact.currency))}{_e(sure)}; it beat today in "
+        f"{_e(formatting.share(recommended.p_beats))} of reshuffled histories.</p><p>{_e(impact.narrative)}</p>"
     )
 
 
@@ -88,7 +87,9 @@ def _sensitivity(analysis: Analysis) -> str:
     if not sweeps:
         return ""
     sentences = "".join(f"<li>{_e(f'{s.label}: {s.sentence}')}</li>" for s in sweeps)
-    chart = _figure(charts.tornado(tornado(sweeps), analysis.impact.recommended.gain), "tornado")
+    chart = _figure(
+        charts.tornado(tornado(sweeps), analysis.impact.recommended.gain, analysis.impact.currency), "tornado"
+    )
     return f"<h2>Which assumption matters most</h2>{chart}<ul>{sentences}</ul>"
 
 
@@ -101,7 +102,7 @@ def _segments(analysis: Analysis) -> str:
     except PayoffError as error:
         return f"<p>The gain could not be broken down by {_e(column)}: {_e(error)}</p>"
     frame = pd.DataFrame({"segment": [g.value for g in found.groups], "gain": [g.gain for g in found.groups]})
-    chart = _figure(charts.gain_by_segment(frame), "segments")
+    chart = _figure(charts.gain_by_segment(frame, analysis.impact.currency), "segments")
     return f"<h2>Where the gain comes from: by {_e(column)}</h2><p>{_e(found.sentence)}</p>{chart}"
 
 
@@ -112,7 +113,11 @@ def _decisions(analysis: Analysis) -> str:
         return f"<h2>Next decisions</h2><p>Not available: {_e(error)}</p>"
     caption = decisions.attrs.get("caption", "")
     more = f" The first {PREVIEW_ROWS} of {len(decisions):,} rows." if len(decisions) > PREVIEW_ROWS else ""
-    return f"<h2>Next decisions</h2><p>{_e(caption)}{_e(more)}</p>{table_html(decisions.head(PREVIEW_ROWS))}"
+    preview = decisions.head(PREVIEW_ROWS)
+    preview.attrs = dict(decisions.attrs)
+    unit = str(decisions.attrs.get("unit", "day"))
+    shown = table_html(preview, analysis.impact.currency, unit)
+    return f"<h2>Next decisions</h2><p>{_e(caption)}{_e(more)}</p>{shown}"
 
 
 def build_report(analysis: Analysis, title: str | None = None) -> str:
@@ -127,10 +132,10 @@ def build_report(analysis: Analysis, title: str | None = None) -> str:
         f"<h2>The data used</h2><p>{_e(data['file'])}: {data['rows']:,} rows{_e(period)}; evaluated by "
         f"{_e(data['evaluation'])}.</p>{table_html(tables.data_table(analysis))}",
         f"<h2>Assumptions</h2>{table_html(tables.assumptions_table(analysis))}",
-        f"<h2>The answer</h2>{_headline(impact)}",
+        f"<h2>The answer</h2>{_headline(impact)}" + _figure(charts.today_vs_choice(impact), "answer"),
         "<h2>Model comparison</h2>"
         + _figure(charts.gain_by_model(impact), "gains")
-        + table_html(tables.money_table(impact)),
+        + table_html(tables.compare_table(impact), impact.currency),
         _sensitivity(analysis),
         _segments(analysis),
         _decisions(analysis),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from payoff.analysis import Analysis, recost, resolved
 from payoff.designs import CrossFit, outcome
+from payoff.engines.targeting import ranked_list
 from payoff.errors import PayoffError
 from payoff.framings.base import FromColumn, TargetingFraming, param_arrays
 from payoff.framings.targeting import decide
@@ -95,27 +96,19 @@ def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str
     gain = framing.cells(param_arrays(values, priced)).gain_of_acting(probability)
     budget = values.get("budget")
     acts = decide(gain, budget)  # type: ignore[arg-type]
-    table = pd.DataFrame(
-        {
-            "row": np.arange(1, len(current) + 1),
-            **(
-                {problem.entity_id: current[problem.entity_id].astype("str").to_numpy()}
-                if problem.entity_id and problem.entity_id in current.columns
-                else {}
-            ),
-            "probability": probability,
-            "expected gain of acting": gain,
-            framing.act_label: acts,
-        }
+    ids = (
+        {problem.entity_id: current[problem.entity_id].astype("str").to_numpy()}
+        if problem.entity_id and problem.entity_id in current.columns
+        else {}
     )
-    table = table.sort_values("expected gain of acting", ascending=False, kind="stable").reset_index(drop=True)
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    chosen = table[table[framing.act_label]]
+    table = ranked_list(framing, np.arange(1, len(current) + 1), ids, probability, gain, acts)
+    label = framing.list_columns()
+    chosen = table[table[label["act"]]]
     cutoff = {
         "acted_on": len(chosen),
         "budget": budget,
-        "lowest_expected_gain": float(chosen["expected gain of acting"].min()) if len(chosen) else None,
-        "lowest_probability": float(chosen["probability"].min()) if len(chosen) else None,
+        "lowest_expected_gain": float(chosen[label["gain"]].min()) if len(chosen) else None,
+        "lowest_probability": float(chosen[label["chance"]].min()) if len(chosen) else None,
     }
     limit = f" (budget {int(budget):,})" if budget is not None else ""  # type: ignore[call-overload]
     caption += f" {framing.act_label.capitalize()} {len(chosen):,} of {len(table):,}{limit}."

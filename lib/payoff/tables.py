@@ -13,69 +13,192 @@ import pandas as pd
 from payoff import formatting
 from payoff.analysis import Analysis
 from payoff.designs import Backtest
-from payoff.evaluate.impact import Impact
+from payoff.engines.quantity import EXPECTED_COST, FORECAST, LEVEL, PERIOD, STAFF, STOCK
+from payoff.evaluate.impact import Impact, ModelMoney
+from payoff.framings import catalogue
 from payoff.framings.base import FromColumn
-from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
+
+# The act and the two outcomes of each targeting framing, in its own words.
+WORDS = {f.key: f.words for f in catalogue.FRAMINGS.values() if hasattr(f, "words")}
+
+
+EXTRA_LABELS = {
+    "fill_rate": ("Fill rate", formatting.PERCENT),
+    "stockout_units": ("Units short", formatting.COUNT),
+    "average_stock": ("Average stock", formatting.NUMBER),
+    "acted": ("Acted on", formatting.COUNT),
+}
+ACCURACY_LABELS = {
+    "mae": ("Average error (MAE)", formatting.NUMBER),
+    "wape": ("Error share (WAPE)", formatting.PERCENT),
+    "bias": ("Bias", formatting.PERCENT),
+    "auc": ("Ranking quality (AUC)", formatting.NUMBER),
+    "log_loss": ("Log loss", formatting.NUMBER),
+    "brier": ("Brier score", formatting.NUMBER),
+}
+GAIN, LOW, HIGH, CHANCE = "Gain vs today", "Gain: 90% range from", "to", "Chance it beats today"
+
+
+def _order(impact: Impact) -> list[ModelMoney]:
+    return sorted(impact.models, key=lambda m: (m.kind != STATUS_QUO, m.kind != AUTO, -(m.gain or -np.inf)))
+
+
+def _money_label(impact: Impact) -> str:
+    return "Cost" if impact.direction == "cost" else "Net value"
+
+
+def compare_table(impact: Impact) -> pd.DataFrame:
+    """What a manager compares: each option's money, its gain against today with the 90% range
+    and the chance it beats today, in business names; today's practice first, Payoff's choice next."""
+    rows = []
+    total = _money_label(impact)
+    for model in _order(impact):
+        low, high = model.gain_interval or (None, None)
+        today = model.is_status_quo
+        rows.append(
+            {
+                "Option": entry_label(model.name, impact),
+                total: model.money,
+                GAIN: None if today else model.gain,
+                LOW: None if today else low,
+                HIGH: None if today else high,
+                CHANCE: None if today else model.p_beats,
+                "Note": _note(model.name, model.failed, model.indistinguishable, impact),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return formatting.declare(
+        frame,
+        {
+            total: formatting.MONEY,
+            GAIN: formatting.MONEY,
+            LOW: formatting.MONEY,
+            HIGH: formatting.MONEY,
+            CHANCE: formatting.PERCENT,
+        },
+    )
 
 
 def money_table(impact: Impact) -> pd.DataFrame:
-    """Money first, accuracy second; the status quo on top, then by gain. Raw numbers: the page
-    formats them, downloads keep full precision."""
+    """Every figure of every entry, for analysts and the workbook: the money and its parts, the
+    gain with its range as two numbers, service and accuracy, under human labels. Raw numbers;
+    whoever shows them formats them by the kinds the frame declares."""
     rows = []
-    order = sorted(impact.models, key=lambda m: (m.kind != STATUS_QUO, m.kind != AUTO, -(m.gain or -np.inf)))
-    total = "total cost" if impact.direction == "cost" else "net value"
-    for model in order:
-        row: dict[str, Any] = {"model": _entry_label(model.name, impact), total: model.money}
-        row.update(dict(model.components))
-        row["gain vs status quo"] = model.gain
-        row["90% interval"] = (
-            "" if model.gain_interval is None or model.is_status_quo else formatting.interval(*model.gain_interval)
-        )
-        row["P(beats status quo)"] = None if model.is_status_quo else model.p_beats
-        row["note"] = _note(model.name, model.failed, model.indistinguishable, impact)
-        row.update(dict(model.accuracy))
+    kinds: dict[str, str] = {}
+    total = _money_label(impact)
+    for model in _order(impact):
+        low, high = model.gain_interval or (None, None)
+        row: dict[str, Any] = {
+            "Option": entry_label(model.name, impact),
+            "Technical name": model.name,
+            total: model.money,
+        }
+        for component, value in model.components.items():
+            row[component_label(component, impact)] = value
+            kinds[component_label(component, impact)] = formatting.MONEY
+        row.update({GAIN: model.gain, LOW: low, HIGH: high, CHANCE: None if model.is_status_quo else model.p_beats})
+        for key, value in model.extras.items():
+            if " & " in key:  # how many entities fell in each cell
+                label, kind = f"{component_label(key, impact)} (how many)", formatting.COUNT
+            else:
+                label, kind = EXTRA_LABELS.get(key, (key.replace("_", " ").capitalize(), formatting.NUMBER))
+            row[label], kinds[label] = value, kind
+        for key, value in model.accuracy.items():
+            label, kind = ACCURACY_LABELS.get(key, (key, formatting.NUMBER))
+            row[label], kinds[label] = value, kind
+        row["Note"] = _note(model.name, model.failed, model.indistinguishable, impact)
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    kinds |= {total: formatting.MONEY, GAIN: formatting.MONEY, LOW: formatting.MONEY, HIGH: formatting.MONEY}
+    kinds[CHANCE] = formatting.PERCENT
+    return formatting.declare(frame, kinds)
 
 
-def _entry_label(name: str, impact: Impact) -> str:
+def entry_label(name: str, impact: Impact) -> str:
+    """An entry's name for a business reader: today's practice named, Payoff's choice, models by
+    their business names."""
     if name == STATUS_QUO:
-        return f"status quo: {impact.status_quo_label}"
-    if name == AUTO:
-        return "auto: Payoff's choice per test"
-    return name
+        return f"Today: {impact.status_quo_label}"
+    return business_name(name)
+
+
+def component_label(component: str, impact: Impact) -> str:
+    """A money component in the framing's words: "act & event" -> "contact, and it churns"."""
+    words = WORDS.get(impact.framing)
+    if words is None or " & " not in component:
+        return component.capitalize()
+    act, event, no_event = words
+    decided, happened = component.split(" & ")
+    verb = act if decided == "act" else f"do not {act}"
+    return f"{verb.capitalize()}, and it {event if happened == 'event' else no_event}"
 
 
 def _note(name: str, failed: bool, same: bool, impact: Impact) -> str:
     if failed:
-        return "failed: see below"
+        return "failed: see the warning"
     if name == impact.best_model and name != STATUS_QUO:
         return "best in hindsight"
-    return "indistinguishable from the best" if same else ""
+    if name == AUTO:
+        return "the best so far, at each test"
+    return "as good as the best" if same else ""
+
+
+SOURCE_WORDS = {"typed": "your number", "column": "from your file", "default": "Payoff's default"}
 
 
 def assumptions_table(analysis: Analysis, impact: Impact | None = None) -> pd.DataFrame:
-    """Every business parameter the money rests on, and the status quo it is compared with."""
+    """Every business parameter the money rests on, where its value came from, and the status quo
+    it is compared with."""
     impact = impact or analysis.impact
     problem = analysis.problem
+    sources = dict(problem.sources)
+    sample = problem.defaults_from == "sample"
     rows: list[dict[str, Any]] = []
     for param in problem.framing.params:
         value = impact.params.get(param.key)
         if isinstance(value, FromColumn):
             scale = "" if value.scale == 1 else f" x {value.scale:g}"
-            shown, source = f"each row's '{value.column}'{scale}", "column"
+            shown = f"each row's '{value.column}'{scale}"
+        elif value is None:
+            shown = "no limit" if param.kind == "optional_count" else ""
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif param.kind == "share":
+            shown = formatting.percent(float(value))
+        elif param.kind == "money":
+            shown = formatting.money(float(value), currency=impact.currency)
         else:
-            shown, source = "" if value is None else formatting.number(float(value)), "value"
-        rows.append({"assumption": param.label, "key": param.key, "value": shown, "unit": param.unit, "from": source})
+            shown = formatting.number(float(value))
+        source = sources.get(param.key, "default")
+        own = impact.params.get(param.key) != problem.values.get(param.key)
+        said = "a what-if" if own else SOURCE_WORDS.get(source, source)
+        if said == "Payoff's default" and sample:
+            said = "the sample's documented value"
+        rows.append(
+            {"Assumption": param.label, "Value": shown, "Unit": param.unit, "From": said, "Technical name": param.key}
+        )
     rows.append(
         {
-            "assumption": "status quo (what the business does today)",
-            "key": "status_quo",
-            "value": problem.status_quo.label,
-            "unit": "",
-            "from": problem.status_quo_source,
+            "Assumption": "What the business does today",
+            "Value": problem.status_quo.label,
+            "Unit": "",
+            "From": {"given": "your choice", "decision column": "your file", "framing default": "Payoff's default"}.get(
+                problem.status_quo_source, problem.status_quo_source
+            ),
+            "Technical name": "status_quo",
         }
     )
+    if impact.currency:
+        rows.append(
+            {
+                "Assumption": "Currency",
+                "Value": impact.currency,
+                "Unit": "",
+                "From": "your choice",
+                "Technical name": "currency",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -122,3 +245,26 @@ def workbook_sheets(
         "assumptions": assumptions_table(analysis, impact),
         "model comparison": money_table(impact or analysis.impact),
     }
+
+
+def next_summary(decisions: pd.DataFrame) -> tuple[dict[str, float], pd.DataFrame] | None:
+    """The next decisions in totals: overall ({what: total}) and per series (the key columns
+    between the period and the forecast), largest first. None for a list that is not quantities."""
+    if PERIOD not in decisions or FORECAST not in decisions:
+        return None
+    columns = list(decisions.columns)
+    keys = columns[columns.index(PERIOD) + 1 : columns.index(FORECAST)]
+    summed = [c for c in (STOCK, STAFF, EXPECTED_COST) if c in decisions]
+    kept = [c for c in (LEVEL,) if c in decisions]
+    if not summed and not kept:
+        return None
+    totals = {c: float(decisions[c].sum()) for c in summed} | {c: float(decisions[c].mean()) for c in kept}
+    if keys:
+        per_series = decisions.groupby(keys, sort=False, dropna=False).agg(
+            {**{c: "sum" for c in summed}, **{c: "mean" for c in kept}}
+        )
+        per_series = per_series.reset_index().sort_values((summed or kept)[0], ascending=False, ignore_index=True)
+    else:
+        per_series = pd.DataFrame([totals])
+    kinds = formatting.kinds_of(decisions)
+    return totals, formatting.declare(per_series, {c: kinds.get(c, formatting.NUMBER) for c in (*summed, *kept)})

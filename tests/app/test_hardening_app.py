@@ -121,7 +121,7 @@ def test_damaged_rows_are_named_and_the_saved_page_lists_the_rest():
     at = open_app(SAVED)
     assert not at.exception
     assert "5 saved analysis row(s) are damaged and left out of this list (id 6, 5, 4, 3, 2)" in shown(at)
-    assert at.dataframe[0].value["id"].tolist() == [good]
+    assert at.dataframe[0].value["Number"].tolist() == [str(good)]
 
 
 @pytest.mark.parametrize(

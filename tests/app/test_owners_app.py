@@ -63,16 +63,18 @@ def test_each_user_lists_their_own_and_the_shared_ones_and_shares_with_a_switch(
     signed_in.user = ALICE
     at = open_page(SAVED)
     listed = at.dataframe[0].value
-    assert listed["id"].tolist() == [team.alice_shared[0], team.alice[0]]
-    assert listed["owner"].tolist() == ["you", "you"] and listed["shared with the team"].tolist() == [True, False]
+    assert listed["Number"].tolist() == [str(team.alice_shared[0]), str(team.alice[0])]
+    assert listed["Owner"].tolist() == ["you", "you"] and listed["Shared with the team"].tolist() == ["yes", "no"]
     at.selectbox(key=state.SAVED_PICK).set_value(team.alice[0]).run()
     at.toggle(key=f"{state.SAVED_SHARE}.{team.alice[0]}").set_value(True).run()
     assert not at.exception and Store(database(), user=BOB).get(team.alice[0]).shared
 
     signed_in.user = BOB
     at = open_page(SAVED)
-    assert at.dataframe[0].value["id"].tolist() == [team.bob[0], team.alice_shared[0], team.alice[0]]
-    assert at.dataframe[0].value["owner"].tolist() == ["you", ALICE, ALICE]
+    assert at.dataframe[0].value["Number"].tolist() == [
+        str(i) for i in (team.bob[0], team.alice_shared[0], team.alice[0])
+    ]
+    assert at.dataframe[0].value["Owner"].tolist() == ["you", ALICE, ALICE]
     at.selectbox(key=state.SAVED_PICK).set_value(team.alice[0]).run()
     switch = at.toggle(key=f"{state.SAVED_SHARE}.{team.alice[0]}")
     assert switch.disabled and switch.value and f"Shared with the team by {ALICE}." in shown(at)
@@ -103,4 +105,4 @@ def test_streamlit_sign_in_asks_to_sign_in_then_lists_the_users_own(tmp_path):
     at.user = {"is_logged_in": True, "email": BOB}
     at.run()
     at.switch_page(SAVED).run()
-    assert at.dataframe[0].value["id"].tolist() == [team.bob[0], team.alice_shared[0]]
+    assert at.dataframe[0].value["Number"].tolist() == [str(team.bob[0]), str(team.alice_shared[0])]

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from payoff import formatting
+from payoff.models.catalogue import business_name
 from payoff.ui import state
 from tests.app.conftest import open_app, shown
 
@@ -22,12 +23,21 @@ def test_two_clicks_from_home_to_a_money_headline(ran):
     metric = ran.metric[0]
     label = metric.label.replace("\\", "")
     impact = ran.session_state[state.ANALYSIS].impact
-    assert f"Payoff's choice (now: {impact.recommended.model})" in label and "units_ordered" in label
+    assert f"Payoff's choice (now: {business_name(impact.recommended.model)})" in label and "units_ordered" in label
     assert metric.value == formatting.money(impact.recommended.gain)  # the headline is auto's own gain
     table = ran.dataframe[0].value
-    assert table["model"].iloc[0] == "status quo: your 'units_ordered' column"
-    assert table["model"].iloc[1] == "auto: Payoff's choice per test"
-    assert {"stockouts", "overstock", "mae", "wape", "bias", "note"} <= set(table.columns)
+    assert table["Option"].iloc[0] == "Today: your 'units_ordered' column"
+    assert table["Option"].iloc[1] == "Payoff's choice"
+    assert list(table.columns) == [
+        "Option",
+        "Cost",
+        "Gain vs today",
+        "Gain: 90% range from",
+        "to",
+        "Chance it beats today",
+        "Note",
+    ]
+    assert table["Gain vs today"].iloc[0] == ""  # blank for today, never "None"
 
 
 def test_impact_what_if_reprices_without_refit(ran):
@@ -44,10 +54,11 @@ def test_impact_what_if_reprices_without_refit(ran):
 def test_decisions_page_rounds_like_the_backtest(ran):
     ran.switch_page("app_pages/decisions.py").run(timeout=120)
     assert not ran.exception
-    decisions = ran.dataframe[0].value
-    assert {"store", "item", "period", "forecast", "quantity to stock"} <= set(decisions.columns)
-    assert len(decisions) == 12 * 28  # 12 series, the next 28 days
-    stock = decisions["quantity to stock"].to_numpy()
+    decisions = next(d.value for d in ran.dataframe if len(d.value) == 12 * 28)  # 12 series, the next 28 days
+    assert {"store", "item", "Period", "Forecast", "Quantity to stock"} <= set(decisions.columns)
+    assert decisions["Period"].iloc[0] == "01 Oct 2026"  # the file's own calendar, no time of day
+    stock = decisions["Quantity to stock"].str.replace(",", "").astype(float).to_numpy()
+    assert any(m.label == "Quantity to stock, all series" for m in ran.metric)  # the summary above the list
     assert np.array_equal(stock, np.round(stock))  # whole units, as priced in the backtest
     backtest = ran.session_state[state.ANALYSIS].impact.decisions["poisson regression"]
     assert np.array_equal(backtest, np.round(backtest))
@@ -77,12 +88,12 @@ def test_save_from_impact_and_reopen_on_saved(ran, tmp_path, monkeypatch):
     assert not ran.exception and any("Saved" in s.value for s in ran.success)
     ran.switch_page("app_pages/saved.py").run()
     assert not ran.exception
-    assert ran.dataframe[0].value["name"].tolist() == ["café, week 47"]
+    assert ran.dataframe[0].value["Name"].tolist() == ["café, week 47"]
     saved = ran.session_state[state.ANALYSIS]
     # the what-if salvage of an earlier test was kept across the pages in between, and is saved
     assert saved.values["salvage"] == 1.0
     narrative = saved.impact.narrative
-    assert f"the model Payoff picks each time (now {saved.impact.recommended.model}) would have cost" in narrative
+    assert f"Payoff's choice (now: {business_name(saved.impact.recommended.model)}) would have cost" in narrative
     assert narrative in shown(ran)
 
 
@@ -98,5 +109,5 @@ def test_impact_page_answers_what_if_our_costs_are_wrong(ran):
     assert "Payoff's choice gains in every store (2 groups)." in text
     ran.number_input(key="w.file.whatif.sweep.high").set_value(50).run(timeout=120)
     assert not ran.exception
-    detail = next(d.value for d in ran.dataframe if "value" in d.value.columns)
-    assert detail["value"].max() == pytest.approx(1.5)  # prices up to +50% of the column's
+    detail = next(d.value for d in ran.dataframe if "Multiplier of the column" in d.value.columns)
+    assert detail["Multiplier of the column"].astype(float).max() == pytest.approx(1.5)  # up to +50% of the column

@@ -98,4 +98,4 @@ def test_a_failing_model_is_shown_on_the_models_page(monkeypatch):
     assert not at.exception
     assert "random forest failed (fold 1: the forest could not be grown)" in shown(at)
     table = at.dataframe[0].value
-    assert table.loc[table["model"] == "random forest", "note"].item() == "failed: see below"
+    assert table.loc[table["Option"] == "Pattern model (random forest)", "Note"].item() == "failed: see the warning"

@@ -20,12 +20,12 @@ def ran():
 
 def test_churn_headline(ran):
     label = ran.metric[0].label.replace("\\", "")
-    assert label == "Payoff's choice (now: logistic regression): money gained vs your 'contacted' column"
+    assert label == "Payoff's choice (now: Scoring model (regression)): money gained vs your 'contacted' column"
     impact = ran.session_state[state.ANALYSIS].impact
     assert ran.metric[0].value == formatting.money(impact.recommended.gain)
     table = ran.dataframe[0].value
-    assert {"act & event", "pass & event", "auc", "log_loss", "brier"} <= set(table.columns)
-    assert "base rate" in table["model"].tolist()
+    assert table["Option"].tolist()[:2] == ["Today: your 'contacted' column", "Payoff's choice"]
+    assert "Value rule (no model)" in table["Option"].tolist()
     base, auto = impact.model("base rate").gain, impact.recommended.gain
     assert f"No model is needed for {formatting.money(base)} of it" in shown(ran)
     assert f"the models add {formatting.money(auto - base)}" in shown(ran)
@@ -42,16 +42,20 @@ def test_threshold_and_cost_change_the_money(ran):
     assert ran.metric[0].value == start
     ran.number_input(key=state.WHATIF_PREFIX + "churn.contact_cost").set_value(40.0).run()
     assert ran.metric[0].value != start
-    confusion = ran.dataframe[0].value
-    assert list(confusion["decision"]) == ["act", "pass"]
-    assert confusion[["event: entities", "no event: entities"]].to_numpy().sum() == 6000
+    confusion = next(d.value for d in ran.dataframe if "Decision" in d.value.columns)
+    assert list(confusion["Decision"]) == ["Contact", "Do not contact"]
+    counted = confusion[["It churns: how many", "It stays: how many"]].apply(
+        lambda c: c.str.replace(",", "").astype(int)
+    )
+    assert counted.to_numpy().sum() == 6000
 
 
 def test_decisions_list_uses_the_customer_ids(ran):
     ran.switch_page("app_pages/decisions.py").run()
     decisions = ran.dataframe[0].value
-    assert decisions["id"].str.startswith("C").all() and "contact" in decisions.columns
-    gains = decisions["expected gain of acting"].to_numpy()
+    assert decisions["customer_id"].str.startswith("C").all() and "Contact?" in decisions.columns
+    assert "example on your history's customers" in shown(ran)  # said before any upload
+    gains = decisions["Expected gain of contacting"].str.replace(",", "").astype(float).to_numpy()
     assert (gains[:-1] >= gains[1:]).all()
 
 
@@ -96,6 +100,6 @@ def test_impact_page_explains_and_breaks_the_gain_down(ran):
     assert "Pays off" in text
     ran.selectbox(key="w.file.whatif.segment").set_value("contract").run(timeout=120)
     assert not ran.exception
-    table = ran.dataframe[-1].value
+    table = next(d.value for d in ran.dataframe if "contract" in d.value.columns)
     assert set(table["contract"]) == {"month-to-month", "one year", "two year"}
-    assert table["entities"].sum() == 6000
+    assert table["entities"].str.replace(",", "").astype(int).sum() == 6000

@@ -108,7 +108,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")  # amounts in $
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
@@ -136,6 +136,9 @@ def goto(page: Page, server: str, path: str = "") -> None:
     wait_idle(page)
 
 
+BROWSER_CURRENCY = "$"  # the currency the app suggests for the tests' en-US browsers
+
+
 def expected_headline(sample: str) -> str:
     """The headline the app must show for a sample at its defaults, computed by the library in
     this process: the same make_problem and run as the app and the CLI."""
@@ -148,7 +151,7 @@ def expected_headline(sample: str) -> str:
     chosen = samples.get_sample(sample)
     table = read_table(samples.sample_bytes(sample), chosen.filename)
     problem = make_problem(table.frame, suggest_roles(table.frame), chosen.framing)
-    return formatting.money(run_analysis(problem).impact.recommended.gain)
+    return formatting.money(run_analysis(problem).impact.recommended.gain, currency=BROWSER_CURRENCY)
 
 
 def start_sample(page: Page, server: str, sample_title: str, double_click: bool = False) -> None:

@@ -31,13 +31,16 @@ def test_reload_keeps_the_analysis_and_a_saved_link_opens_it(page: Page, server:
     expect(page.get_by_role("heading", name="Impact")).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(money)
 
-    page.get_by_label("Save this analysis, at the costs above, as").fill("café, list prices")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save").first.click()  # the popover beside the headline
+    page.get_by_label("Save this analysis, at the costs on screen, as").fill("café, list prices")
+    page.get_by_test_id("stForm").get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved as 'café, list prices'")).to_be_visible()
     wait_idle(page)
     goto(page, server, "saved")
-    link = page.get_by_role("link", name="Link to it (copy this link)")
+    page.get_by_role("button", name="Share its link").click()
+    link = page.get_by_role("link", name="Open it here")
     href = link.get_attribute("href")
+    expect(page.get_by_test_id("stCode")).to_contain_text("/impact?analysis=")  # the whole link, with a copy button
     assert href is not None and re.search(r"impact\?analysis=[0-9a-f]{32}$", href)
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})  # another person, another session

@@ -24,7 +24,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from payoff import formatting, samples
 from payoff.store import Store
-from tests.e2e.conftest import expected_headline, goto, rss_mb, start_sample, streamlit_process, wait_idle
+from tests.e2e.conftest import (
+    BROWSER_CURRENCY,
+    expected_headline,
+    goto,
+    rss_mb,
+    start_sample,
+    streamlit_process,
+    wait_idle,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 UPLOADS = {"upload_calls.csv": "call_centre", "upload_customers.csv": "churn_customers"}
@@ -215,7 +223,7 @@ def test_a_server_killed_while_saving_restarts_with_every_committed_analysis(bro
     with streamlit_process(database) as (server, _):
         page = new_page(browser)
         for analysis_id in ids:
-            money = formatting.money(store.open(analysis_id).impact.recommended.gain)
+            money = formatting.money(store.open(analysis_id).impact.recommended.gain, currency=BROWSER_CURRENCY)
             goto(page, server, f"impact?analysis={store.get(analysis_id).token}")
             expect(page.get_by_role("heading", name="Impact")).to_be_visible()
             expect(page.get_by_test_id("stMetricValue").first).to_have_text(money)

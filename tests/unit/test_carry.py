@@ -69,8 +69,8 @@ def test_xlsx_has_three_sheets_escaped_cells_and_numbers_as_numbers(churn):
     assert [sheet.cell(row=i + 2, column=1).value for i in range(8)] == ["'" + p.replace("\r", "\n") for p in PAYLOADS]
     assert all(sheet.cell(row=i + 2, column=1).data_type == "s" for i in range(8))
     assert sheet.cell(row=2, column=3).value == -5 and sheet.cell(row=2, column=3).data_type == "n"
-    assumptions = {r[1]: r[2] for r in book["assumptions"].iter_rows(min_row=2, values_only=True)}
-    assert assumptions["contact_cost"] == "10" and assumptions["value"] == "each row's 'monthly_value' x 12"
+    assumptions = {r[4]: r[1] for r in book["assumptions"].iter_rows(min_row=2, values_only=True)}  # by technical name
+    assert assumptions["contact_cost"] == "10.00" and assumptions["value"] == "each row's 'monthly_value' x 12"
 
 
 # -- quantity: next decisions ---------------------------------------------------------------
@@ -88,10 +88,10 @@ def test_expected_cost_by_hand():
 def test_next_quantities_have_a_range_and_an_expected_cost(retail):
     decisions = next_decisions(retail)
     assert len(decisions) == 12 * 28  # 12 series (2 shops x 6 items), 28 days
-    low, high = decisions["likely low (10%)"], decisions["likely high (90%)"]
-    assert (low <= decisions["forecast"] + 1e-9).all() and (decisions["forecast"] <= high + 1e-9).all()
-    assert (decisions["quantity to stock"] == np.ceil(decisions["quantity to stock"])).all()
-    assert (decisions["expected cost"] > 0).all()
+    low, high = decisions["Likely low (10%)"], decisions["Likely high (90%)"]
+    assert (low <= decisions["Forecast"] + 1e-9).all() and (decisions["Forecast"] <= high + 1e-9).all()
+    assert (decisions["Quantity to stock"] == np.ceil(decisions["Quantity to stock"])).all()
+    assert (decisions["Expected cost"] > 0).all()
 
 
 # -- targeting: score current entities -------------------------------------------------------
@@ -113,7 +113,7 @@ def test_extra_columns_and_unseen_categories_are_listed(churn):
     )
     scored = score_current(churn, current)
     assert "notes" in scored.ignored_columns and scored.unseen == {"contract": ("lifetime",)}
-    assert len(scored.table) == len(current) and scored.table["probability"].between(0, 1).all()
+    assert len(scored.table) == len(current) and scored.table["Chance it churns"].between(0, 1).all()
 
 
 def test_text_in_a_number_column_is_a_clear_error(churn):
@@ -128,18 +128,18 @@ def test_the_ranked_list_prices_each_entity_by_the_churn_cells(churn):
     contact, offer, save = (float(values[k]) for k in ("contact_cost", "offer_cost", "save_rate"))
     scored = score_current(churn, current_customers(churn))
     table = scored.table.merge(current_customers(churn), on="customer_id")
-    p, value = table["probability"], table["monthly_value"] * 12  # a kept customer: 12 months of the charge
+    p, value = table["Chance it churns"], table["monthly_value"] * 12  # a kept customer: 12 months of the charge
     # acting on a churner: -contact - save*offer - (1-save)*value instead of -value; on a loyal one: -contact - offer
     by_hand = p * (-contact - save * offer + save * value) + (1 - p) * (-contact - offer)
-    assert table["expected gain of acting"].to_numpy() == pytest.approx(by_hand.to_numpy())
-    assert (table["contact"] == (by_hand > 0)).all()
-    assert table["rank"].tolist() == list(range(1, len(table) + 1))
-    assert table["expected gain of acting"].is_monotonic_decreasing
+    assert table["Expected gain of contacting"].to_numpy() == pytest.approx(by_hand.to_numpy())
+    assert (table["Contact?"] == (by_hand > 0)).all()
+    assert table["Rank"].tolist() == list(range(1, len(table) + 1))
+    assert table["Expected gain of contacting"].is_monotonic_decreasing
 
 
 def test_a_budget_cuts_the_list_at_the_top_n(churn):
     scored = score_current(churn, current_customers(churn), {"budget": 5})
-    assert scored.table["contact"].tolist()[:6] == [True] * 5 + [False]
+    assert scored.table["Contact?"].tolist()[:6] == [True] * 5 + [False]
     assert scored.cutoff["acted_on"] == 5 and "(budget 5)" in scored.caption
 
 

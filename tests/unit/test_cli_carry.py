@@ -115,7 +115,8 @@ def test_decide_scores_current_customers_and_names_missing_columns(workdir, caps
     )
     assert code == 0 and "ignored columns: contacted, note" in err and "Contact" in out
     rows = list(csv.DictReader(io.StringIO((workdir / "d.csv").read_text(encoding="utf-8-sig"))))
-    assert len(rows) == 100 and rows[0]["rank"] == "1" and set(rows[0]) >= {"customer_id", "probability", "contact"}
+    assert len(rows) == 100 and rows[0]["Rank"] == "1"
+    assert set(rows[0]) >= {"customer_id", "Chance it churns", "Expected gain of contacting", "Contact?"}
     code, _, err = run(
         capsys, "decide", "churn_customers.csv", "--framing", "churn", "--score", "bad.csv", "--out", "d.csv"
     )
@@ -128,5 +129,5 @@ def test_decide_writes_a_workbook_of_next_quantities(workdir, capsys):
     book = openpyxl.load_workbook(workdir / "d.xlsx")
     assert book.sheetnames == ["decisions", "assumptions", "model comparison"]
     header = [c.value for c in book["decisions"][1]]
-    assert {"forecast", "likely low (10%)", "likely high (90%)", "quantity to stock", "expected cost"} <= set(header)
+    assert {"Forecast", "Likely low (10%)", "Likely high (90%)", "Quantity to stock", "Expected cost"} <= set(header)
     assert book["decisions"].max_row == 12 * 28 + 1

@@ -70,9 +70,10 @@ def test_assumed_defaults_are_said_in_the_json_and_the_sentence(tmp_path):
         "goodwill": "default",
     }
     assert assumed["defaults_from"] == "framing" and assumed["currency"] == "€"
-    assert assumed["narrative"].endswith(
-        "Priced with assumed numbers for selling price and unit cost (Payoff's defaults, not yours): type your own "
-        "to replace them."
+    # said in the answer itself, the first sentence (the one on the first screen)
+    assert (
+        "Priced with Payoff's default selling price and unit cost, not yours: type your own to replace them."
+        in (assumed["narrative"].split(". No model")[0])
     )
     assert "€" in assumed["narrative"]
     code, typed = _run(tmp_path, file, "--framing", "perishable", "--set", "price=4", "--set", "unit_cost=1.5")
@@ -119,7 +120,7 @@ def test_assumed_defaults_on_money_are_a_margin_never_a_unit_price(tmp_path):
     assert code == 0
     # the default margin (30%), not the samples' price 4.00 and cost 1.50 per dollar of sales
     assert (result["params"]["price"], result["params"]["unit_cost"]) == (1.0, 0.7)
-    assert "Priced with assumed numbers for gross margin" in result["narrative"]
+    assert "Priced with Payoff's default gross margin" in result["narrative"]
 
 
 def test_a_daily_file_with_a_weekly_shape_gets_the_same_weekday_last_week():

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from payoff import budget
+from payoff import budget, formatting
 from payoff.closures import without_closures
 from payoff.compute import Compute
 from payoff.designs import Backtest
@@ -31,7 +31,7 @@ from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
 from payoff.framings.quantity import staff_for, whole
-from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.models.features import build_features
 from payoff.models.panel import build_panel
 from payoff.models.regression import GlobalModel
@@ -199,6 +199,9 @@ def _entry(priced: Priced, predictions: QuantityPredictions, framing: QuantityFr
 
 
 RANGE = (0.1, 0.9)  # the forecast's likely range: its 10% and 90% quantiles from the backtest errors
+# The next decisions' columns, as every download labels them.
+PERIOD, FORECAST, LOW, HIGH = "Period", "Forecast", "Likely low (10%)", "Likely high (90%)"
+STOCK, EXPECTED_COST, STAFF, LEVEL = "Quantity to stock", "Expected cost", "Staff to schedule", "Order up to"
 
 
 def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
@@ -233,34 +236,41 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
         offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
     quantity = policies.quantile_decision(forecast, offsets)
-    frame = pd.DataFrame({"period": np.tile(future.dates[-horizon:], panel.n_series)})
+    frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
-    frame["forecast"] = forecast.reshape(-1)
+    counted = formatting.COUNT if panel.whole_units else formatting.NUMBER
+    frame[FORECAST] = forecast.reshape(-1)
     low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
     if slow.any():
         low[slow], high[slow] = (policies.count_quantile(forecast[slow], q, residuals[slow]) for q in RANGE)
-    frame[f"likely low ({RANGE[0]:.0%})"] = low.reshape(-1)
-    frame[f"likely high ({RANGE[1]:.0%})"] = high.reshape(-1)
+    frame[LOW] = low.reshape(-1)
+    frame[HIGH] = high.reshape(-1)
+    kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
     if framing.policy == "staffing":
-        frame["staff to schedule"] = staff_for(quantity, arrays).reshape(-1).astype(int)
+        frame[STAFF] = staff_for(quantity, arrays).reshape(-1).astype(int)
+        kinds[STAFF] = formatting.COUNT
     elif framing.policy == "order-up-to":
         periods = int(params["lead_time"]) + int(params["review_period"])  # type: ignore[call-overload]
         level = forecast * periods + np.sqrt(periods) * offsets
-        frame["order-up-to level"] = (whole(level) if panel.whole_units else level).reshape(-1)
+        frame[LEVEL] = (whole(level) if panel.whole_units else level).reshape(-1)
+        kinds[LEVEL] = counted
     else:
         stock = whole(quantity) if panel.whole_units else quantity
-        frame["quantity to stock"] = stock.reshape(-1)
-        frame["expected cost"] = policies.expected_cost(stock, forecast, residuals, costs).reshape(-1)
+        frame[STOCK] = stock.reshape(-1)
+        frame[EXPECTED_COST] = policies.expected_cost(stock, forecast, residuals, costs).reshape(-1)
+        kinds |= {STOCK: counted, EXPECTED_COST: formatting.MONEY}
+    formatting.declare(frame, kinds)
     frame.attrs["model"] = name
+    frame.attrs["unit"] = panel.frequency.unit
     period = f"the next {horizon} {panel.frequency.plural}"
-    what = f"What {name} decides for {period}, at these costs"
+    what = f"What {business_name(name)} decides for {period}, at these costs"
     if name == STATUS_QUO:
         what = f"Payoff's choice now is to keep {problem.status_quo.label}: what that decides for {period}"
     elif impact.recommended.model != name:
         what = (
-            f"Payoff's choice now is to keep {problem.status_quo.label}; for comparison, what {name} (the best "
-            f"model) decides for {period}"
+            f"Payoff's choice now is to keep {problem.status_quo.label}; for comparison, what "
+            f"{business_name(name)} (the best model) decides for {period}"
         )
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
     return frame

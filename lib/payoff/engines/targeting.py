@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from payoff import budget
+from payoff import budget, formatting
 from payoff.compute import Compute
 from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Progress, Threshold, Values
@@ -23,7 +23,7 @@ from payoff.evaluate.uncertainty import entity_bootstrap
 from payoff.framings.base import Cells, FromColumn, TargetingFraming, param_arrays
 from payoff.framings.targeting import decide
 from payoff.models import classifiers
-from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
+from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 from payoff.problem import Problem
 from payoff.statusquo import DecisionColumn, Everybody, Nobody, Rule, StatusQuo
 
@@ -133,7 +133,7 @@ class TargetingEngine:
             "positive_label": predictions.positive_label,
             "folds": predictions.folds,
             "time_ordered_folds": isinstance(problem.evaluation, CrossFit) and problem.evaluation.time_ordered,
-            "period_text": f"the {n:,} entities scored out of fold",
+            "period_text": f"your {n:,} {framing.entities}",
             "break_even_probability": float(np.median(probability_even)),
             "acts_when": "above" if bool(np.median(acts_above)) else "below",
             "decision_rule": "expected value"
@@ -221,15 +221,40 @@ def entity_decisions(
         name = max(ranked, key=lambda m: m.gain or 0.0).name
     probability = predictions.model(name).probability
     gain = cells_for(framing, values, predictions).gain_of_acting(probability)
-    table = pd.DataFrame(
-        {
-            "row": predictions.rows + 1,
-            **({"id": predictions.ids} if predictions.ids is not None else {}),
-            "probability": probability,
-            "expected gain of acting": gain,
-            framing.act_label: impact.decisions[name],
-        }
-    )
+    ids = {problem.entity_id or "id": predictions.ids} if predictions.ids is not None else {}
+    table = ranked_list(framing, predictions.rows + 1, ids, probability, gain, impact.decisions[name])
     table.attrs["model"] = name
-    table.attrs["caption"] = f"Whom {name} would {framing.act_label}, best expected value first, at these costs."
-    return table.sort_values("expected gain of acting", ascending=False, kind="stable").reset_index(drop=True)
+    table.attrs["caption"] = (
+        f"Until you upload this period's file, an example on your history's {framing.entities}: whom "
+        f"{business_name(name)} would {framing.act_label}, best expected value first, at these costs."
+    )
+    return table
+
+
+def ranked_list(
+    framing: TargetingFraming,
+    rows: np.ndarray,
+    ids: dict[str, np.ndarray],
+    probability: np.ndarray,
+    gain: np.ndarray,
+    acts: np.ndarray,
+) -> pd.DataFrame:
+    """Whom to act on, best expected value first, under the framing's own labels: the rank, the
+    row of the file it came from, the entity's id, its chance of the event, the expected gain of
+    acting (money) and the decision."""
+    label = framing.list_columns()
+    table = pd.DataFrame(
+        {label["row"]: rows, **ids, label["chance"]: probability, label["gain"]: gain, label["act"]: acts}
+    )
+    table = table.sort_values(label["gain"], ascending=False, kind="stable").reset_index(drop=True)
+    table.insert(0, label["rank"], np.arange(1, len(table) + 1))
+    return formatting.declare(
+        table,
+        {
+            label["rank"]: formatting.COUNT,
+            label["row"]: formatting.COUNT,
+            label["chance"]: formatting.PROBABILITY,
+            label["gain"]: formatting.MONEY,
+            label["act"]: formatting.TEXT,
+        },
+    )

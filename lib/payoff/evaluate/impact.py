@@ -107,6 +107,7 @@ class Impact:
     decisions: Mapping[str, np.ndarray] = field(default_factory=dict)  # per entry, for charts and exports
     per_unit_gain: Mapping[str, np.ndarray] = field(default_factory=dict)
     currency: str = ""  # shown with every amount
+    answer: str = ""  # the narrative's first sentence: the answer, on the first screen
 
     @property
     def status_quo(self) -> str:

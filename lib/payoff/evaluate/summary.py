@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from payoff import formatting
 from payoff.evaluate.impact import Bootstrap, Entry, Impact, ModelMoney, Recommended, compare, gains
 from payoff.framings.base import Framing, FromColumn, ParamValue, TargetingFraming
-from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
+from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 
 SEASONAL_RULE = "seasonal naive"  # the quantity entry that needs no model: what a simple rule earns
 
@@ -36,10 +36,9 @@ class Wording:
     def assumption(self) -> str:
         if not self.assumed:
             return ""
-        whose = "the sample's documented values" if self.defaults_from == "sample" else "Payoff's defaults, not yours"
-        return (
-            f" Priced with assumed numbers for {_names(list(self.assumed))} ({whose}): type your own to replace them."
-        )
+        if self.defaults_from == "sample":
+            return f" Priced with the sample's documented {_names(list(self.assumed))}."
+        return f" Priced with Payoff's default {_names(list(self.assumed))}, not yours: type your own to replace them."
 
 
 def wording(problem: Problem) -> Wording:
@@ -71,9 +70,10 @@ def build_impact(
     recommended = Recommended(now, auto.gain or 0.0, auto.gain_interval or (0.0, 0.0), auto.p_beats or 0.0, choices)
     impact_models = tuple(models)
     wording = wording or Wording()
-    text = narrative(
+    said = sentences(
         framing, impact_models, recommended, status_quo_label, str(evaluation["period_text"]), best, wording
     )
+    text = " ".join(said)
     return Impact(
         framing=framing.key,
         params=dict(values),
@@ -87,11 +87,25 @@ def build_impact(
         decisions={e.name: e.decisions for e in entries if e.decisions is not None},
         per_unit_gain=gains(entries, framing.direction),
         currency=wording.currency,
+        answer=said[0],
     )
 
 
 def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _no_model(rule: str, rule_gain: float, gain: float, wording: Wording) -> str:
+    """How much of Payoff's gain a rule with no model earns, and what the models add."""
+    if rule_gain <= gain:
+        return (
+            f"No model is needed for {wording.money(rule_gain)} of it: {rule} gets that much; the models add "
+            f"{wording.money(gain - rule_gain)}."
+        )
+    return (
+        f"No model is needed for any of it: {rule} alone would have gained {wording.money(rule_gain)}, "
+        f"{wording.money(rule_gain - gain)} more than Payoff's choice."
+    )
 
 
 def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney, wording: Wording) -> str | None:
@@ -122,8 +136,23 @@ def narrative(
     best: str | None = None,
     wording: Wording | None = None,
 ) -> str:
-    """`best` is the entry that did best in hindsight (whom indistinguishable models are told
-    apart from)."""
+    """The whole story in one paragraph (the JSON's `narrative`); see :func:`sentences`."""
+    return " ".join(sentences(framing, models, recommended, status_quo, period, best, wording))
+
+
+def sentences(
+    framing: Framing,
+    models: tuple[ModelMoney, ...],
+    recommended: Recommended,
+    status_quo: str,
+    period: str,
+    best: str | None = None,
+    wording: Wording | None = None,
+) -> list[str]:
+    """The answer first (what Payoff's choice would have saved, its likely range, the main driver,
+    and any number it assumed), then what a manager may ask next: which model did best, and how
+    much of the gain needs no model. `best` is the entry that did best in hindsight (whom
+    indistinguishable models are told apart from). Business names throughout."""
     wording = wording or Wording()
     auto = next(m for m in models if m.name == AUTO)
     sq = next(m for m in models if m.name == STATUS_QUO)
@@ -134,52 +163,54 @@ def narrative(
     picked = (
         f"keeping {status_quo}"
         if recommended.model == STATUS_QUO
-        else f"the model Payoff picks each time (now {recommended.model})"
+        else f"Payoff's choice (now: {business_name(recommended.model)})"
     )
     span = formatting.interval(low, high, compact=True, currency=wording.currency)
-    if gain <= 0 or high <= 0:
-        sentence = (
+    if recommended.model == STATUS_QUO and gain == 0 and set(recommended.choices) <= {STATUS_QUO}:
+        answer = (
+            f"Over {period}, no model reliably beat {status_quo}: Payoff's choice is to keep it. Keep what you do, "
+            "or revisit the costs."
+        )
+    elif gain <= 0 or high <= 0:
+        answer = (
             f"Over {period}, no model reliably beat {status_quo}: letting Payoff choose would have {verb} "
             f"{wording.money(abs(gain))} {less if gain < 0 else more} (90% interval {span}). "
             "Keep what you do, or revisit the costs."
         )
     elif low <= 0:
-        sentence = (
+        answer = (
             f"Over {period}, {picked} would have {verb} {wording.money(gain)} {more} than "
             f"{status_quo}, but the 90% interval ({span}) spans zero: this is no sure saving."
         )
     else:
-        sentence = (
+        answer = (
             f"Over {period}, {picked} would have {verb} {wording.money(gain)} {more} than "
-            f"{status_quo} (90% interval {span}; better in {auto.p_beats or 0:.0%} of resampled histories)."
+            f"{status_quo} (90% interval {span})."
         )
         driver = main_driver(framing, auto, sq, wording)
         if driver:
-            sentence = sentence[:-1] + f", {driver}."
-    same = [m.name for m in models if m.indistinguishable and m.kind != STATUS_QUO]
+            answer = answer[:-1] + f", {driver}."
+    out = [answer + wording.assumption()]
+    same = [business_name(m.name) for m in models if m.indistinguishable and m.kind != STATUS_QUO]
     if best not in (None, STATUS_QUO) and same:
-        sentence += (
-            f" {best} did best in hindsight, but {_names(same)} cannot be told apart from it (the difference "
-            "is within noise)."
+        out.append(
+            f"{business_name(str(best))} did best in hindsight, but {_names(same)} cannot be told apart from it "
+            "(the difference is within noise)."
         )
     base = next((m for m in models if m.name == BASE_RATE), None)
     if base is not None and base.gain is not None and gain > 0:
-        own = gain - base.gain
-        sentence += (
-            f" No model is needed for {wording.money(base.gain)} of it: the base-rate rule "
-            f"(the event rate and each entity's value, no model) gets that much; the models add "
-            f"{wording.money(own)}."
+        rule = "the value rule (the event rate and each entity's value, no model)"
+        out.append(
+            _no_model(rule, base.gain, gain, wording)
             if base.gain > 0
-            else f" Without a model (the event rate and each entity's value alone), nothing would have beaten {status_quo}."
+            else f"Without a model (the event rate and each entity's value alone), nothing would have beaten {status_quo}."
         )
     seasonal = next((m for m in models if m.name == SEASONAL_RULE), None)
     if seasonal is not None and seasonal.gain is not None and gain > 0:
-        own = gain - seasonal.gain
-        sentence += (
-            f" No model is needed for {wording.money(seasonal.gain)} of it: a simple seasonal rule (the same period "
-            f"one season back, with a safety margin set from its own past errors) gets that much; the models add "
-            f"{wording.money(own)}."
+        rule = "a simple seasonal rule (the same period one season back, with a safety margin set from its own past errors)"
+        out.append(
+            _no_model(rule, seasonal.gain, gain, wording)
             if seasonal.gain > 0
-            else f" A simple seasonal rule with no model would not have beaten {status_quo}."
+            else f"A simple seasonal rule with no model would not have beaten {status_quo}."
         )
-    return sentence + wording.assumption()
+    return out

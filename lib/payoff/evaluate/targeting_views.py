@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from payoff import formatting
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import TargetingPredictions
 from payoff.evaluate.targeting_money import cells_for
@@ -43,18 +44,29 @@ def calibration_table(probability: np.ndarray, positive: np.ndarray, bins: int =
     return table.reset_index(drop=True)
 
 
-def confusion(impact: Impact, model: str) -> pd.DataFrame:
-    """The decisions against what happened: entities and money per cell."""
+def confusion(impact: Impact, model: str, framing: TargetingFraming) -> pd.DataFrame:
+    """The decisions against what happened, in the framing's words (contact / do not contact x
+    churns / stays; approve / do not approve x defaults / repays): how many, and the money."""
     entry = impact.model(model)
+    act, event, no_event = framing.words
     rows = []
-    for decision in ("act", "pass"):
+    for decision, said in (("act", act.capitalize()), ("pass", f"Do not {act}")):
         rows.append(
             {
-                "decision": decision,
-                "event: entities": int(entry.extras.get(f"{decision} & event", 0)),
-                "event: money": entry.components.get(f"{decision} & event", 0.0),
-                "no event: entities": int(entry.extras.get(f"{decision} & no event", 0)),
-                "no event: money": entry.components.get(f"{decision} & no event", 0.0),
+                "Decision": said,
+                f"It {event}: how many": int(entry.extras.get(f"{decision} & event", 0)),
+                f"It {event}: money": entry.components.get(f"{decision} & event", 0.0),
+                f"It {no_event}: how many": int(entry.extras.get(f"{decision} & no event", 0)),
+                f"It {no_event}: money": entry.components.get(f"{decision} & no event", 0.0),
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return formatting.declare(
+        frame,
+        {
+            f"It {event}: how many": formatting.COUNT,
+            f"It {event}: money": formatting.MONEY,
+            f"It {no_event}: how many": formatting.COUNT,
+            f"It {no_event}: money": formatting.MONEY,
+        },
+    )

@@ -261,10 +261,26 @@ class TargetingFraming(Framing):
 
     cells: Callable[[Arrays], Cells] = field(repr=False, compare=False)
     words: tuple[str, str, str] = ("act", "event happens", "no event")
+    entities: str = "entities"  # what one row is, in the plural: customers, payments, leads
 
     @property
     def family(self) -> str:
         return "targeting"
+
+    @property
+    def doing(self) -> str:
+        """The act as a gerund: contacting, reviewing, approving."""
+        return (self.act_label[:-1] if self.act_label.endswith("e") else self.act_label) + "ing"
+
+    def list_columns(self) -> dict[str, str]:
+        """The labels of a ranked list of whom to act on (screen, CSV and workbook alike)."""
+        return {
+            "rank": "Rank",
+            "row": "Row in your file",
+            "chance": f"Chance it {self.words[1]}",
+            "gain": f"Expected gain of {self.doing}",
+            "act": f"{self.act_label.capitalize()}?",
+        }
 
     def typical_break_even(self, arrays: Arrays) -> BreakEven:
         """The break-even of a typical entity (the median of each per-row parameter)."""

@@ -148,6 +148,7 @@ CHURN = TargetingFraming(
     act_label="contact",
     cells=targeting.churn_cells,
     words=("contact", "churns", "stays"),
+    entities="customers",
 )
 FRAUD = TargetingFraming(
     key="fraud",
@@ -182,6 +183,7 @@ FRAUD = TargetingFraming(
     act_label="review",
     cells=targeting.fraud_cells,
     words=("review", "is fraud", "is genuine"),
+    entities="payments",
 )
 LEADS = TargetingFraming(
     key="leads",
@@ -205,6 +207,7 @@ LEADS = TargetingFraming(
     act_label="contact",
     cells=targeting.leads_cells,
     words=("contact", "converts", "does not convert"),
+    entities="leads",
 )
 CREDIT = TargetingFraming(
     key="credit",
@@ -249,6 +252,7 @@ CREDIT = TargetingFraming(
     act_label="approve",
     cells=targeting.credit_cells,
     words=("approve", "defaults", "repays"),
+    entities="loan applications",
 )
 CUSTOM_PAYOFF = TargetingFraming(
     key="custom-payoff",

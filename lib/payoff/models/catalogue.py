@@ -42,6 +42,36 @@ ENTRIES = {
 }
 
 
+# The names a business user reads; the technical name (the CLI's --models, the JSON) in the help.
+BUSINESS_NAMES: dict[str, str] = {
+    "naive": "Last period again",
+    "seasonal naive": "Same period last season",
+    "moving average": "Recent average",
+    "exponential smoothing": "Smoothed trend and season",
+    "linear regression": "Linear demand model",
+    "gradient boosting": "Pattern model (boosted trees)",
+    "poisson regression": "Demand model (regression)",
+    "croston (sba)": "Intermittent-demand method",
+    "tsb": "Intermittent-demand method (fading)",
+    "logistic regression": "Scoring model (regression)",
+    "random forest": "Pattern model (random forest)",
+    STATUS_QUO: "What you do today",
+    AUTO: "Payoff's choice",
+    BASE_RATE: "Value rule (no model)",
+}
+
+
+def business_name(name: str) -> str:
+    """A model's or entry's name in business words (the technical name if it has none)."""
+    return BUSINESS_NAMES.get(name, name)
+
+
+def described(name: str, family: str) -> str:
+    """What an entry does, with its technical name: the help beside its business name."""
+    text = {**BY_FAMILY.get(family, {}), **ENTRIES}.get(name, "")
+    return f"{text} (technical name: {name})" if text else name
+
+
 def models_for(
     family: str, names: tuple[str, ...] | list[str] | None = None, intermittent: bool = False
 ) -> tuple[str, ...]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from payoff import export, tables
+from payoff import charts, export, formatting, tables
 from payoff.analysis import Analysis, next_decisions
 from payoff.data.load import LoadOptions
+from payoff.engines.quantity import LEVEL
 from payoff.errors import PayoffError
 from payoff.scoring import needed_columns
 from payoff.scoring import score_current as score
 from payoff.ui import results_view, state
+from payoff.ui.data_view import UPLOAD_TYPES
 from payoff.ui.widgets import load_cached, plain, show_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,14 +24,51 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def downloads(analysis: Analysis, decisions: pd.DataFrame, stem: str) -> None:
     c1, c2 = st.columns(2)
-    c1.download_button("Download CSV", export.to_csv_bytes(decisions), f"{stem}.csv", "text/csv", key="w.decisions.csv")
+    c1.download_button(
+        "Download CSV",
+        export.to_csv_bytes(decisions),
+        f"{stem}.csv",
+        "text/csv",
+        key="w.decisions.csv",
+        icon=":material/download:",
+        width="stretch",
+    )
     c2.download_button(
-        "Download Excel (decisions, assumptions, model comparison)",
-        export.to_excel_bytes(tables.workbook_sheets(analysis, decisions)),
+        "Download Excel (with the assumptions and the comparison)",
+        export.to_excel_bytes(tables.workbook_sheets(analysis, decisions), analysis.impact.currency),
         f"{stem}.xlsx",
         XLSX,
         key="w.decisions.xlsx",
+        icon=":material/table_view:",
+        width="stretch",
     )
+
+
+def summary(analysis: Analysis, decisions: pd.DataFrame) -> None:
+    """The next decisions in totals, above the list: overall and per series, with a chart."""
+    found = tables.next_summary(decisions)
+    if found is None:
+        return
+    totals, per_series = found
+    currency = analysis.impact.currency
+    kinds = formatting.kinds_of(decisions)
+    cells = st.columns(len(totals))
+    for cell, (what, total) in zip(cells, totals.items(), strict=True):
+        shown = formatting.cell(total, kinds.get(what, formatting.NUMBER), currency)
+        cell.metric(f"{what}{' (average)' if what == LEVEL else ', all series'}", shown)
+    if len(per_series) > 1:
+        label = [c for c in per_series.columns if c not in totals]
+        frame = pd.DataFrame(
+            {
+                "segment": per_series[label].astype("str").agg(" / ".join, axis=1),
+                "gain": per_series[next(iter(totals))],
+            }
+        )
+        with st.expander(f"{next(iter(totals))} per series"):
+            figure = charts.gain_by_segment(frame, "")
+            figure.update_layout(xaxis_title=next(iter(totals)), xaxis_tickprefix="")
+            st.plotly_chart(figure, key="decisions.summary")
+            results_view.show_table(per_series, currency)
 
 
 def next_quantities(analysis: Analysis) -> None:
@@ -39,8 +78,9 @@ def next_quantities(analysis: Analysis) -> None:
         show_error(error)
         return
     st.write(plain(decisions.attrs["caption"]))
+    summary(analysis, decisions)
     st.caption("The likely range is the forecast's 10% to 90% from the model's own backtest errors.")
-    results_view.show_table(decisions)
+    results_view.show_table(decisions, analysis.impact.currency)
     downloads(analysis, decisions, "payoff-next-decisions")
 
 
@@ -54,7 +94,7 @@ def score_current(analysis: Analysis) -> None:
     )
     upload = st.file_uploader(
         "Current entities",
-        type=["csv", "tsv", "txt", "xlsx", "xls", "parquet", "json", "gz", "zip"],
+        type=UPLOAD_TYPES,  # what the Data page takes: what read_table reads (no .json)
         key=state.CURRENT_UPLOAD,
     )
     if upload is None:
@@ -63,8 +103,8 @@ def score_current(analysis: Analysis) -> None:
         except PayoffError as error:
             show_error(error)
             return
-        st.caption(plain(decisions.attrs["caption"] + " Until you upload a file: the history's entities."))
-        results_view.show_table(decisions)
+        st.info(plain(decisions.attrs["caption"]))
+        results_view.show_table(decisions, analysis.impact.currency)
         downloads(analysis, decisions, "payoff-decisions-history")
         return
     try:
@@ -80,5 +120,5 @@ def score_current(analysis: Analysis) -> None:
         st.info(plain(f"Ignored (not used by the model): {', '.join(scored.ignored_columns)}."))
     for column, values in scored.unseen.items():
         st.info(plain(f"'{column}' has values never seen in history, scored as unknown: {', '.join(values)}."))
-    results_view.show_table(scored.table)
+    results_view.show_table(scored.table, analysis.impact.currency)
     downloads(analysis, scored.table, "payoff-decisions")

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from payoff import charts
+from payoff import charts, formatting, tables
 from payoff.analysis import Analysis, recost
 from payoff.errors import PayoffError
 from payoff.evaluate import targeting_views
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions, TargetingPredictions
 from payoff.framings.base import FromColumn, Param, TargetingFraming
-from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
 
@@ -52,36 +52,29 @@ def what_if(analysis: Analysis) -> Impact:
     framing = analysis.problem.framing
     values = state.effective_values(analysis)
     threshold = None
-    with st.expander("What if the costs were different? (re-priced instantly, no refit)", expanded=True):
-        left_right = st.columns(2)
-        for i, param in enumerate(framing.params):
-            value = values[param.key]
-            key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
-            shown = value.scale if isinstance(value, FromColumn) else value
-            with left_right[i % 2]:
-                _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
-        if isinstance(framing, TargetingFraming):
-            rule = st.radio(
-                "Decision rule",
-                ["expected value", "probability threshold"],
-                horizontal=True,
-                key=THRESHOLD_RULE,
-                help="Expected value acts where the money expected from acting is positive.",
-            )
-            if rule == "probability threshold":
-                side = "at least" if analysis.impact.evaluation.get("acts_when", "above") == "above" else "at most"
-                threshold = st.slider(
-                    f"{framing.act_label.capitalize()} when the chance that it {framing.words[1]} is {side}",
-                    0.0,
-                    1.0,
-                    0.5,
-                    0.01,
-                    key=THRESHOLD,
-                )
-        if state.whatif():
-            st.caption(
-                "Unsaved what-if: these numbers differ from the analysis as it was run. The page's address keeps "
-                "them; save below to keep them for good."
+    st.caption("Every change re-prices the kept decisions at once: no refit.")
+    for param in framing.params:
+        value = values[param.key]
+        key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
+        shown = value.scale if isinstance(value, FromColumn) else value
+        _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
+    if isinstance(framing, TargetingFraming):
+        rule = st.radio(
+            "Decision rule",
+            ["expected value", "probability threshold"],
+            horizontal=True,
+            key=THRESHOLD_RULE,
+            help="Expected value acts where the money expected from acting is positive.",
+        )
+        if rule == "probability threshold":
+            side = "at least" if analysis.impact.evaluation.get("acts_when", "above") == "above" else "at most"
+            threshold = st.slider(
+                f"{framing.act_label.capitalize()} when the chance that it {framing.words[1]} is {side}",
+                0.0,
+                1.0,
+                0.5,
+                0.01,
+                key=THRESHOLD,
             )
     try:
         return recost(analysis, values, threshold)
@@ -146,23 +139,30 @@ def per_series(impact: Impact) -> pd.DataFrame:
     rows = [
         {
             "segment": name,
-            "status quo": status_quo.per_series[name],
+            "today": status_quo.per_series[name],
             "Payoff's choice": auto.per_series.get(name, np.nan),
             "gain": sign * (auto.per_series.get(name, np.nan) - status_quo.per_series[name]),
         }
         for name in status_quo.per_series
     ]
-    return pd.DataFrame(rows).sort_values("gain", ascending=False)
+    frame = pd.DataFrame(rows).sort_values("gain", ascending=False)
+    return formatting.declare(
+        frame, {"today": formatting.MONEY, "Payoff's choice": formatting.MONEY, "gain": formatting.MONEY}
+    )
 
 
-def extras(impact: Impact) -> pd.DataFrame | None:
-    rows: list[dict[str, Any]] = [{"model": m.name, **m.extras} for m in impact.models if m.extras]
-    return pd.DataFrame(rows) if rows else None
+def service(impact: Impact) -> pd.DataFrame | None:
+    """Fill rate, units short and average stock of each option (replenishment)."""
+    table = tables.money_table(impact)
+    wanted = ["Option", *(label for label, _ in tables.EXTRA_LABELS.values() if label in table and label != "Acted on")]
+    return table[wanted] if len(wanted) > 1 else None
 
 
-def explanations(items: tuple[Explanation, ...]) -> None:
+def explanations(items: tuple[Explanation, ...], currency: str = "") -> None:
+    if not items:
+        st.caption("No model here is explained (the explanations come from the regression and tree models).")
     for item in items:
-        st.markdown(f"**What drives {plain(item.model)}** ({plain(item.unit)})")
+        st.markdown(f"**What drives {plain(business_name(item.model))}** ({plain(item.unit)})")
         if not item.effects:
             st.caption(plain(item.note))
             continue
@@ -173,60 +173,91 @@ def explanations(items: tuple[Explanation, ...]) -> None:
             table = pd.DataFrame(
                 {"feature": [e.feature for e in item.effects], "importance": [e.estimate for e in item.effects]}
             )
-            st.plotly_chart(charts.importance(table, item.unit), key=f"impact.explain.{item.model}")
+            st.plotly_chart(charts.importance(table, item.unit, currency), key=f"impact.explain.{item.model}")
+            st.caption("A column whose shuffling cost nothing carries no money for the decisions: it shows at zero.")
         st.caption(plain(item.note))
 
 
-def show_targeting(analysis: Analysis, impact: Impact) -> None:
+def compare(analysis: Analysis, impact: Impact) -> None:
+    """Every option side by side in business names, with what the sentence adds."""
+    results_view.show_table(tables.compare_table(impact), impact.currency)
+    rest = impact.narrative.removeprefix(impact.answer).strip()
+    if rest:
+        st.write(plain(rest))
+    st.markdown("**Gain against today, with its 90% range**")
+    st.plotly_chart(charts.gain_by_model(impact), key="impact.gain")
+    st.markdown("**Money of each option, part by part**")
+    st.plotly_chart(charts.money_by_model(impact), key="impact.money")
+
+
+def where(analysis: Analysis, impact: Impact) -> None:
+    """Where the gain comes from: per series (or the profit curve of a targeting model), service."""
+    if isinstance(analysis.predictions, QuantityPredictions):
+        table = service(impact)
+        if table is not None:
+            st.markdown("**Service and stock**")
+            results_view.show_table(table, impact.currency)
+        by_series = per_series(impact)
+        if len(by_series) > 1:
+            st.markdown("**Which series drive the gain of Payoff's choice**")
+            st.plotly_chart(charts.gain_by_segment(by_series, impact.currency), key="impact.segments")
+    else:
+        profit(analysis, impact)
+
+
+def profit(analysis: Analysis, impact: Impact) -> None:
     predictions = analysis.predictions
     framing = analysis.problem.framing
     assert isinstance(predictions, TargetingPredictions) and isinstance(framing, TargetingFraming)
     models = [s.name for s in predictions.models if not s.failed]
     best = impact.recommended.model if impact.recommended.model in models else models[-1]
-    model = st.selectbox("Model shown", models, index=models.index(best), key=state.WHATIF_PREFIX + "model")
+    model = st.selectbox(
+        "Model shown", models, index=models.index(best), format_func=business_name, key=state.WHATIF_PREFIX + "model"
+    )
     entry = impact.model(model)
     n = impact.evaluation["rows"]
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**Profit curve of {plain(model)}**")
-        curve = targeting_views.profit_curve(framing, impact.params, predictions, model)
-        budget = impact.params.get("budget")
-        share = None if budget is None else float(budget) / n  # type: ignore[arg-type]
-        chosen = entry.extras["acted"] / n
-        st.plotly_chart(
-            charts.profit_curve(curve, chosen, share, impact.model(STATUS_QUO).money or 0.0), key="impact.profit"
+    st.markdown(f"**Money as more {plain(framing.entities)} are acted on, most promising first**")
+    curve = targeting_views.profit_curve(framing, impact.params, predictions, model)
+    budget = impact.params.get("budget")
+    share = None if budget is None else float(budget) / n  # type: ignore[arg-type]
+    chosen = entry.extras["acted"] / n
+    st.plotly_chart(
+        charts.profit_curve(curve, chosen, share, impact.model(STATUS_QUO).money or 0.0, impact.currency),
+        key="impact.profit",
+    )
+    st.markdown(f"**Decisions of {plain(business_name(model))} against what happened**")
+    results_view.show_table(targeting_views.confusion(impact, model, framing), impact.currency)
+
+
+def analyst(analysis: Analysis, impact: Impact) -> None:
+    """Accuracy, calibration, folds and windows: for analysts, out of the manager's way."""
+    results_view.failures(impact)
+    st.markdown("**Every figure of every option**")
+    results_view.show_table(tables.money_table(impact), impact.currency)
+    evaluation = impact.evaluation
+    if "windows" in evaluation:
+        st.caption(
+            plain(
+                f"Backtest: {evaluation['calibration']} calibrates; tests: {', '.join(evaluation['windows'])}; "
+                f"horizon {evaluation['horizon']}, season {evaluation['season']}, critical ratio "
+                f"{formatting.percent(float(evaluation['critical_ratio']))}."
+            )
         )
-    with right:
-        st.markdown("**Calibration: predicted against observed**")
+        results_view.series_chart(analysis, impact, "impact")
+    else:
+        predictions = analysis.predictions
+        assert isinstance(predictions, TargetingPredictions)
+        models = [s.name for s in predictions.models if not s.failed]
+        model = st.selectbox(
+            "Calibration of", models, format_func=business_name, key=state.WHATIF_PREFIX + "calibrated"
+        )
+        st.markdown("**Calibration: predicted chance against what happened**")
         table = targeting_views.calibration_table(predictions.model(model).probability, predictions.positive)
         st.plotly_chart(charts.calibration(table), key="impact.calibration")
-    st.markdown(f"**Decisions of {plain(model)} against what happened: entities and money**")
-    results_view.show_table(targeting_views.confusion(impact, model))
-    explanations(predictions.explanations)
-
-
-def show_quantity(analysis: Analysis, impact: Impact) -> None:
-    table = extras(impact)
-    if table is not None:
-        st.markdown("**Service and stock**")
-        results_view.show_table(table)
-    by_series = per_series(impact)
-    if len(by_series) > 1:
-        st.markdown("**Which series drive the gain of Payoff's choice**")
-        st.plotly_chart(charts.gain_by_segment(by_series), key="impact.segments")
-        results_view.show_table(by_series)
-    explanations(analysis.predictions.explanations)
-
-
-def show(analysis: Analysis, impact: Impact) -> None:
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Money by component, status quo and every model**")
-        st.plotly_chart(charts.money_by_model(impact), key="impact.money")
-    with right:
-        st.markdown("**Gain against the status quo, with its 90% interval**")
-        st.plotly_chart(charts.gain_by_model(impact), key="impact.gain")
-    if isinstance(analysis.predictions, QuantityPredictions):
-        show_quantity(analysis, impact)
-    else:
-        show_targeting(analysis, impact)
+        st.caption(
+            plain(
+                f"{evaluation['folds']} folds{' in time order' if evaluation.get('time_ordered_folds') else ''}; "
+                f"every entity scored by a model fitted without it; {evaluation['events']:,} events of "
+                f"{evaluation['rows']:,} ({formatting.percent(float(evaluation['event_rate']))})."
+            )
+        )

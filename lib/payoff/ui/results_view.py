@@ -4,7 +4,6 @@ and leakage warnings. Shared by the Models and Impact pages."""
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.jobs import FitJob
-from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.models.catalogue import AUTO, business_name
 from payoff.problem import Problem, same_design
 from payoff.ui import saved_view, state
 from payoff.ui.widgets import plain, show_error
@@ -67,6 +66,14 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
             show_error(error)
             return
         st.session_state[state.JOB] = job
+    if st.button("Cancel the run", key=state.CANCEL_RUN, icon=":material/stop_circle:"):
+        job.stop()  # the click reran the page: the fit's process ends now
+        st.session_state.pop(state.JOB, None)
+        st.info("You cancelled the run; nothing changed. Press 'Run models' to start again.")
+        return
+    st.caption(
+        "The models run in their own process: leaving this page (or Streamlit's Stop) does not stop them; Cancel does."
+    )
     bar = st.progress(0.0, text="Starting")
 
     def progress(message: str, share: float) -> None:
@@ -85,39 +92,22 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
         st.rerun()  # redraw from the top so the sidebar status shows the models just run
 
 
-def headline(impact: Impact) -> None:
-    """Payoff's own choice, evaluated out of sample, against the status quo: one number with its
-    interval, and the sentence a manager can repeat."""
-    recommended = impact.recommended
-    low, high = recommended.gain_interval
-    what = "saved" if impact.direction == "cost" else "gained"
-    picks = "keep what you do" if recommended.model == STATUS_QUO else f"now: {recommended.model}"
-    label = f"Payoff's choice ({picks}): money {what} vs {impact.status_quo_label}"
-    if recommended.gain <= 0:
-        value, note = "no gain", f"90% interval {formatting.interval(low, high)}"
-    else:
-        value = formatting.money(recommended.gain)
-        note = f"90% interval {formatting.interval(low, high)}" + (" (spans zero: no sure saving)" if low <= 0 else "")
-    st.metric(plain(label), value, delta=note, delta_color="off")
-    st.write(plain(impact.narrative))
-
-
-def table_config(frame: pd.DataFrame) -> dict[str, Any]:
-    """Money columns with thousands separators; shares as percentages."""
-    config: dict[str, Any] = {}
-    for column in frame.columns:
-        if column in ("P(beats status quo)", "wape", "bias"):
-            config[column] = st.column_config.NumberColumn(format="percent")
-        elif pd.api.types.is_float_dtype(frame[column]) and column not in ("auc", "log_loss", "brier", "probability"):
-            large = frame[column].abs().max() >= 100
-            config[column] = st.column_config.NumberColumn(format="%,.0f" if large else "%,.2f")
-        elif pd.api.types.is_integer_dtype(frame[column]) and column != "row":
-            config[column] = st.column_config.NumberColumn(format="%,d")
-    return config
-
-
-def show_table(frame: pd.DataFrame) -> None:
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=table_config(frame))
+def show_table(frame: pd.DataFrame, currency: str = "", height: int | str = "auto") -> None:
+    """A table as the user reads it, through the one formatting module: money with its currency,
+    percentages, whole units, dates in the file's calendar, blank (never "None") where a value is
+    missing; numbers aligned right. Shown as text (Streamlit writes "None" in an empty number cell);
+    the downloads keep the numbers."""
+    kinds = formatting.kinds_of(frame)
+    unit = str(frame.attrs.get("unit", "day"))
+    shown = pd.DataFrame(
+        {column: [formatting.cell(v, kinds[column], currency, unit) for v in frame[column]] for column in frame.columns}
+    )
+    config = {
+        column: st.column_config.TextColumn(alignment="right")
+        for column, kind in kinds.items()
+        if kind not in (formatting.TEXT, formatting.DATE)
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
 
 def leakage_warnings(impact: Impact) -> None:
@@ -163,7 +153,7 @@ def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:
     index = st.selectbox("Series", range(len(labels)), format_func=lambda i: labels[i], key=key + ".series")
     names = [m.name for m in predictions.models]
     default = [impact.recommended.model] if impact.recommended.model in names else names[-1:]
-    shown = st.multiselect("Forecasts shown", names, default=default, key=key + ".models")
+    shown = st.multiselect("Forecasts shown", names, default=default, format_func=business_name, key=key + ".models")
     scored = predictions.scored
     decisions = impact.decisions.get(AUTO)
     figure = charts.forecast_vs_actual(
@@ -172,6 +162,7 @@ def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:
         {name: predictions.model(name).forecast[index, scored] for name in shown},
         None if decisions is None else np.asarray(decisions)[index],
         "decision: Payoff's choice",
+        analysis.problem.target,
     )
     st.plotly_chart(figure, key=key + ".chart")
 

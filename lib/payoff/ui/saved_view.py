@@ -14,6 +14,8 @@ from payoff import formatting
 from payoff.analysis import Analysis, rebased
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
+from payoff.framings import catalogue
+from payoff.models.catalogue import business_name
 from payoff.results import to_json
 from payoff.store import Saved, link_token
 from payoff.ui import identity, navigation, state
@@ -75,21 +77,22 @@ def save_named(analysis: Analysis, impact: Impact, name: str) -> None:
 
 
 def listing(saved: list[Saved], user: str | None = None, team: bool = False) -> pd.DataFrame:
-    """The Saved page's table; with a team (multi-user mode), whose each one is and whether it
-    is shared."""
+    """The Saved page's table in business words; with a team (multi-user mode), whose each one is
+    and whether it is shared."""
     rows = []
     for s in saved:
+        framing = catalogue.FRAMINGS.get(s.framing)
         row: dict[str, object] = {
-            "id": s.id,
-            "name": s.name,
-            "framing": s.framing,
-            "file": s.dataset,
-            "saved (UTC)": s.saved_at.replace("T", " ")[:16],
-            "headline": s.headline + ("" if s.reopenable else " (summary only)"),
+            "Number": str(s.id),
+            "Name": s.name,
+            "Question": framing.title if framing else s.framing,
+            "File": s.dataset,
+            "Saved (UTC)": s.saved_at.replace("T", " ")[:16],
+            "Headline": s.headline + ("" if s.reopenable else " (summary only)"),
         }
         if team:
-            row["owner"] = "you" if s.owner is not None and s.owner == user else (s.owner or "nobody")
-            row["shared with the team"] = s.shared
+            row["Owner"] = "you" if s.owner is not None and s.owner == user else (s.owner or "nobody")
+            row["Shared with the team"] = "yes" if s.shared else "no"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -105,23 +108,27 @@ def reopen(saved: Saved) -> None:
 
 
 def comparison(a: Saved, b: Saved) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """Two saved analyses side by side: their assumptions, their money per model, and a sentence."""
+    """Two saved analyses side by side, in business words: their assumptions, their money per
+    option, and a sentence."""
     left, right = f"A: {a.name}", f"B: {b.name}"
     keys = list(dict.fromkeys([*a.summary.get("params", {}), *b.summary.get("params", {})]))
+    labels = _labels(a, b)
     assumptions = pd.DataFrame(
         {
-            "": ["file", "framing", "status quo", *keys],
-            left: [a.dataset, a.framing, _status_quo(a), *(_param(a, k) for k in keys)],
-            right: [b.dataset, b.framing, _status_quo(b), *(_param(b, k) for k in keys)],
+            "": ["File", "Question", "What you do today", *(labels.get(k, k) for k in keys)],
+            left: [a.dataset, _question(a), _status_quo(a), *(_param(a, k) for k in keys)],
+            right: [b.dataset, _question(b), _status_quo(b), *(_param(b, k) for k in keys)],
         }
     )
-    models = pd.DataFrame(
-        {"model": list(dict.fromkeys(m["name"] for s in (a, b) for m in s.summary.get("models", [])))}
-    )
+    names = list(dict.fromkeys(m["name"] for s in (a, b) for m in s.summary.get("models", [])))
+    models = pd.DataFrame({"Option": [business_name(n) for n in names]})
+    kinds = {}
     for label, saved in ((left, a), (right, b)):
         by_name = {m["name"]: m for m in saved.summary.get("models", [])}
-        models[f"{label}: money"] = [by_name.get(n, {}).get("money") for n in models["model"]]
-        models[f"{label}: gain"] = [by_name.get(n, {}).get("gain_vs_status_quo") for n in models["model"]]
+        models[f"{label}: money"] = [by_name.get(n, {}).get("money") for n in names]
+        models[f"{label}: gain vs today"] = [by_name.get(n, {}).get("gain_vs_status_quo") for n in names]
+        kinds |= {f"{label}: money": formatting.MONEY, f"{label}: gain vs today": formatting.MONEY}
+    formatting.declare(models, kinds)
     gain_a = (a.summary.get("recommended") or {}).get("gain")
     gain_b = (b.summary.get("recommended") or {}).get("gain")
     if gain_a is None or gain_b is None:
@@ -134,11 +141,27 @@ def comparison(a: Saved, b: Saved) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     return assumptions, models, sentence
 
 
+def _labels(*saved: Saved) -> dict[str, str]:
+    """Each parameter key's label in the framings of these analyses."""
+    out: dict[str, str] = {}
+    for one in saved:
+        framing = catalogue.FRAMINGS.get(one.framing)
+        out |= {p.key: p.label for p in framing.params} if framing else {}
+    return out
+
+
+def _question(saved: Saved) -> str:
+    framing = catalogue.FRAMINGS.get(saved.framing)
+    return framing.title if framing else saved.framing
+
+
 def _param(saved: Saved, key: str) -> str:
     value = saved.summary.get("params", {}).get(key)
     if isinstance(value, dict):
         scale = value.get("scale", 1)
-        return f"column '{value.get('column')}'" + ("" if scale == 1 else f" x {scale:g}")
+        return f"each row's '{value.get('column')}'" + ("" if scale == 1 else f" x {scale:g}")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return "" if value is None else formatting.number(float(value))
 
 

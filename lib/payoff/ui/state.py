@@ -41,6 +41,7 @@ UPLOAD = "w.upload"
 SAMPLE_PICK = "w.sample_pick"
 SAMPLE_LOAD = "w.sample_load"
 RUN_MODELS = "w.run_models"
+CANCEL_RUN = "w.cancel_run"
 JOB = "payoff.job"  # the fit running in its own process for this session, if any
 WORKERS = "w.workers"  # not a file's choice: kept when another file is loaded
 ROLE_EDITOR = FILE + "roles"

@@ -11,7 +11,7 @@ from payoff.analysis import Analysis, rebased
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
-from payoff.models.catalogue import AUTO
+from payoff.models.catalogue import business_name
 from payoff.segments import segment_gains
 from payoff.sensitivity import CHECKPOINT, POINTS, SPAN, Sweep, sensitivity, tornado
 from payoff.ui import results_view, state
@@ -59,16 +59,19 @@ def assumptions(analysis: Analysis, impact: Impact) -> None:
     if not sweeps:
         st.info("This framing has no cost assumption to move.")
         return
-    st.plotly_chart(charts.tornado(tornado(sweeps), impact.recommended.gain), key="impact.tornado")
+    st.plotly_chart(charts.tornado(tornado(sweeps), impact.recommended.gain, impact.currency), key="impact.tornado")
     for item in sweeps:
         st.caption(plain(f"{item.label}: {item.sentence}"))
     labels = {item.label: item for item in sweeps}
     chosen = st.selectbox("Show one assumption in detail", list(labels), key=SWEEP_PREFIX + "detail")
     item = labels[chosen]
     axis = f"{item.label} (x the column '{item.column}')" if item.column else item.label
-    st.plotly_chart(charts.sweep_lines(item.values, item.gains, axis), key="impact.sweep")
-    table = pd.DataFrame({"value": item.values, **{name: gains for name, gains in item.gains.items()}})
-    results_view.show_table(table.rename(columns={AUTO: "auto: Payoff's choice"}))
+    st.plotly_chart(charts.sweep_lines(item.values, item.gains, axis, impact.currency), key="impact.sweep")
+    shown = "Multiplier of the column" if item.column else item.label
+    table = pd.DataFrame({shown: item.values, **{business_name(name): gains for name, gains in item.gains.items()}})
+    kinds = {business_name(name): formatting.MONEY for name in item.gains}
+    kinds[shown] = formatting.NUMBER
+    results_view.show_table(formatting.declare(table, kinds), impact.currency)
 
 
 def segment_columns(analysis: Analysis) -> list[str]:
@@ -98,17 +101,18 @@ def segments(analysis: Analysis, impact: Impact) -> None:
         return
     (st.warning if found.losing else st.success)(plain(found.sentence))
     table = pd.DataFrame({"segment": [g.value for g in found.groups], "gain": [g.gain for g in found.groups]})
-    st.plotly_chart(charts.gain_by_segment(table), key="impact.segment_chart")
-    results_view.show_table(
-        pd.DataFrame(
-            {
-                column: [g.value for g in found.groups],
-                found.unit: [g.size for g in found.groups],
-                "gain vs status quo": [g.gain for g in found.groups],
-                "share of the gain": [
-                    g.gain / impact.recommended.gain if impact.recommended.gain else None for g in found.groups
-                ],
-            }
-        )
+    st.plotly_chart(charts.gain_by_segment(table, impact.currency), key="impact.segment_chart")
+    groups = pd.DataFrame(
+        {
+            column: [str(g.value) for g in found.groups],
+            found.unit: [g.size for g in found.groups],
+            "Gain vs today": [g.gain for g in found.groups],
+            "Share of the gain": [
+                g.gain / impact.recommended.gain if impact.recommended.gain else None for g in found.groups
+            ],
+        }
     )
-    st.caption(plain(f"The gain of Payoff's choice is {formatting.money(impact.recommended.gain)} in all."))
+    kinds = {found.unit: formatting.COUNT, "Gain vs today": formatting.MONEY, "Share of the gain": formatting.PERCENT}
+    results_view.show_table(formatting.declare(groups, kinds), impact.currency)
+    total = formatting.money(impact.recommended.gain, currency=impact.currency)
+    st.caption(plain(f"The gain of Payoff's choice is {total} in all."))

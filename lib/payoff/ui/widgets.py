@@ -13,6 +13,8 @@ import streamlit as st
 from payoff import budget
 from payoff.data.load import LoadedTable, LoadOptions, read_table
 from payoff.errors import PayoffError
+from payoff.framings.catalogue import FRAMINGS
+from payoff.models.catalogue import business_name
 from payoff.ui import state
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -88,11 +90,13 @@ def sidebar_status() -> None:
         # The Problem page's framing widget holds this run's pick before the page itself runs.
         picked = st.session_state.get(state.FRAMING_PICK) if prepared is not None else None
         framing = picked or state.choices().framing or (analysis.problem.framing.key if analysis else None)
-        st.caption(f"Framing: {plain(framing) if framing else 'not chosen (Problem page)'}")
+        title = FRAMINGS[framing].title if framing in FRAMINGS else None
+        st.caption(f"Question: {plain(title) if title else 'not chosen yet (Problem page)'}")
         if analysis is None:
-            st.caption("Models run: none yet (Models page)")
+            st.caption("Models compared: none yet (Models page)")
         else:
-            st.caption(f"Models run: {plain(', '.join(analysis.model_names))}")
+            now = business_name(analysis.impact.recommended.model)
+            st.caption(plain(f"Models compared: {len(analysis.model_names)}; Payoff's choice now: {now}"))
             opened = state.opened()
             if opened is None:
                 st.caption("Not saved: a reload loses it")

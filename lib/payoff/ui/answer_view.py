@@ -1,0 +1,81 @@
+"""The answer on one screen: the headline with its currency and interval, the one sentence, one
+chart (today's money against Payoff's choice, component by component) and the next step; the
+what-if costs, saving, the report and the link sit beside the headline in compact popovers, so
+nothing pushes the answer below the fold of a laptop screen."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from payoff import charts, formatting
+from payoff.analysis import Analysis, rebased
+from payoff.evaluate.impact import Impact
+from payoff.framings.base import TargetingFraming
+from payoff.models.catalogue import STATUS_QUO, business_name
+from payoff.report import build_report
+from payoff.ui import navigation, saved_view, state
+from payoff.ui.widgets import plain
+
+
+def headline(impact: Impact) -> None:
+    """Payoff's own choice, evaluated out of sample, against the status quo: one number with its
+    currency and 90% interval, and the sentence a manager can repeat."""
+    recommended = impact.recommended
+    low, high = recommended.gain_interval
+    what = "saved" if impact.direction == "cost" else "gained"
+    picks = "keep what you do" if recommended.model == STATUS_QUO else f"now: {business_name(recommended.model)}"
+    label = f"Payoff's choice ({picks}): money {what} vs {impact.status_quo_label}"
+    span = formatting.interval(low, high, currency=impact.currency)
+    if recommended.gain <= 0:
+        value, note = "no gain", f"90% interval {span}"
+    else:
+        value = formatting.money(recommended.gain, currency=impact.currency)
+        note = f"90% interval {span}" + (" (spans zero: no sure saving)" if low <= 0 else "")
+    st.metric(plain(label), value, delta=note, delta_color="off", delta_arrow="off")
+    st.write(plain(impact.answer or impact.narrative))
+
+
+def chart(impact: Impact) -> None:
+    st.plotly_chart(charts.today_vs_choice(impact), key="answer.chart", config={"displayModeBar": False})
+
+
+def next_step(analysis: Analysis) -> None:
+    """Where the answer leads: this period's orders or schedule, or whom to act on."""
+    framing = analysis.problem.framing
+    if isinstance(framing, TargetingFraming):
+        label = f"Next: whom to {framing.act_label}"
+    elif analysis.problem.framing.key == "staffing":
+        label = "Next: the staff to schedule"
+    else:
+        label = "Next: the orders to place"
+    st.page_link(navigation.DECISIONS, label=label, icon=":material/arrow_forward:", query_params=state.query() or None)
+
+
+def actions(analysis: Analysis, what_if: object) -> Impact:
+    """The compact controls beside the headline: the what-if costs (re-priced instantly), save,
+    the report and the link. Returns the impact at the costs on screen."""
+    with st.popover("Change the costs", icon=":material/tune:", width="stretch"):
+        impact: Impact = what_if(analysis)  # type: ignore[operator]
+    with st.popover("Save", icon=":material/bookmark_add:", width="stretch"), st.form("w.impact.save_form"):
+        name = st.text_input("Save this analysis, at the costs on screen, as", key=state.SAVE_NAME)
+        if st.form_submit_button("Save"):
+            saved_view.save_named(analysis, impact, name)
+    st.download_button(
+        "Report (HTML)",
+        lambda: build_report(rebased(analysis, impact.params, impact)),  # made on click: it runs the sweeps
+        "payoff-report.html",
+        "text/html",
+        key="w.impact.report",
+        icon=":material/description:",
+        width="stretch",
+    )
+    with st.popover("Share", icon=":material/link:", width="stretch"):
+        base = st.context.url
+        if state.opened() is None or not base:
+            st.caption("Save the analysis (or let a run autosave) to get a link.")
+        else:
+            st.caption("Copy this link with the button at the right of the box: it opens these numbers.")
+            st.code(f"{base.rstrip('/')}/impact?{urlencode(state.query())}", language=None, wrap_lines=True)
+    return impact
