@@ -34,24 +34,26 @@ chromium:
 	fi
 
 # The browser tests run beside the library and page tests: most of their time is a server and a
-# browser waiting on each other, so the two halves share the cores instead of queueing. OpenMP
-# threads wait passively: spinning ones slow two fits sharing two cores tenfold.
+# browser waiting on each other, so the two halves share the cores instead of queueing. One OpenMP
+# thread each: spinning threads slow two fits sharing two cores tenfold, and passively waiting
+# ones slow gradient boosting tenfold on their own (as in payoff.jobs, where the app's fits run).
+TEST_ENV := OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
 test: setup chromium lint
 	@mkdir -p test-artifacts
-	@OMP_WAIT_POLICY=PASSIVE CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e \
+	@$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e \
 		> test-artifacts/e2e.log 2>&1 & e2e=$$!; \
-	OMP_WAIT_POLICY=PASSIVE $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/app; rest=$$?; \
+	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/app; rest=$$?; \
 	wait $$e2e; browser=$$?; echo "--- browser tests (tests/e2e) ---"; cat test-artifacts/e2e.log; \
 	exit $$(( rest != 0 || browser != 0 ))
 
 unit: setup
-	$(BIN)/python -m pytest -q tests/unit
+	$(TEST_ENV) $(BIN)/python -m pytest -q tests/unit
 
 app: setup
-	$(BIN)/python -m pytest -q tests/app
+	$(TEST_ENV) $(BIN)/python -m pytest -q tests/app
 
 e2e: setup chromium
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/e2e
+	$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/e2e
 
 bench: setup
 	$(BIN)/python -m tests.bench.run
