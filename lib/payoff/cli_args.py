@@ -18,6 +18,7 @@ from payoff.errors import PayoffError, ProblemErrors
 
 if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
     from payoff.analysis import Analysis
+    from payoff.problem import Problem
 
 
 @dataclass(frozen=True)
@@ -108,63 +109,13 @@ def add_analyze_options(p: argparse.ArgumentParser, file_required: bool = True) 
     )
 
 
-def run_from_args(args: argparse.Namespace) -> Run:
-    """Read the file, build the problem from the options, fit and backtest."""
+def run_from_args(args: argparse.Namespace, problem: Problem | None = None) -> Run:
+    """Read the file, build the problem from the options (unless given, already built), fit and
+    backtest."""
     from payoff.analysis import run_analysis
-    from payoff.data.load import read_table
-    from payoff.data.reshape import AggregateSpec, aggregate_events
-    from payoff.framings import catalogue
-    from payoff.statusquo import parse_status_quo
 
-    if not args.framing:
-        raise PayoffError("Say which question to answer with --framing (see 'payoff framings').")
-    framing = catalogue.get(args.framing)
-    table = read_table(read_file(args.file), Path(args.file).name, max_bytes=byte_limit())
-    frame = table.frame
-    if args.aggregate:
-        date = args.date or suggest_roles(frame).one(Role.DATE)
-        if date is None:
-            raise PayoffError("--aggregate needs a date column: give it with --date.")
-        spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
-        frame = aggregate_events(frame, spec)
-        args.date, args.target = "period", args.sum or "events"
-    roles = roles_for(args, frame, framing.family)
-    # Text is parsed here, at the edge; its mistakes are reported with every other problem.
-    edge: list[str] = []
+    problem = problem or problem_from_args(args)
     span = (-args.sweep_down / 100, args.sweep_up / 100)
-    if not (0 <= args.sweep_down < 100 and args.sweep_up >= 0 and args.sweep_down + args.sweep_up > 0):
-        edge.append(
-            f"--sweep-down takes 0 to 99 and --sweep-up 0 or more (percent), not {args.sweep_down:g} and "
-            f"{args.sweep_up:g}."
-        )
-    if not 3 <= args.sweep_points <= 50:
-        edge.append(f"--sweep-points takes 3 to 50 points, not {args.sweep_points}.")
-    params: dict[str, str] = {}
-    for item in args.set:
-        if "=" not in item:
-            edge.append(f"--set takes PARAM=VALUE, not '{item}'.")
-            continue
-        key, value = item.split("=", 1)
-        params[key.strip()] = value.strip()
-    status_quo = None
-    if args.status_quo:
-        try:
-            status_quo = parse_status_quo(args.status_quo, frame.columns)
-        except PayoffError as error:
-            edge.append(str(error))
-    try:
-        problem = _choices(args, params, status_quo).problem(frame, roles, framing.key, Path(args.file).name)
-    except ProblemErrors as error:
-        problems = edge + list(error.problems)
-        if error.missing:
-            keys = " ".join(f"--set {p.key}=..." for p in error.missing)
-            problems[-1] += (
-                f" Give {'it' if len(error.missing) == 1 else 'them'} with {keys}, or run with --assume-defaults to "
-                "price with Payoff's defaults (see 'payoff framings')."
-            )
-        raise ProblemErrors(problems) from None
-    if edge:
-        raise ProblemErrors(edge)
     analysis = run_analysis(problem, compute=compute_for(args))
     for warning in analysis.impact.evaluation.get("warnings", []):
         print(f"payoff: note: {warning}", file=sys.stderr)
@@ -282,3 +233,62 @@ def _locale() -> str | None:
     import os
 
     return next((os.environ[k] for k in ("LC_ALL", "LC_MONETARY", "LANG") if os.environ.get(k)), None)
+
+
+def problem_from_args(args: argparse.Namespace) -> Problem:
+    """Read the file and build the problem from the options: every mistake in them is reported
+    here, before anything is fitted."""
+    from payoff.data.load import read_table
+    from payoff.data.reshape import AggregateSpec, aggregate_events
+    from payoff.framings import catalogue
+    from payoff.statusquo import parse_status_quo
+
+    if not args.framing:
+        raise PayoffError("Say which question to answer with --framing (see 'payoff framings').")
+    framing = catalogue.get(args.framing)
+    table = read_table(read_file(args.file), Path(args.file).name, max_bytes=byte_limit())
+    frame = table.frame
+    if args.aggregate:
+        date = args.date or suggest_roles(frame).one(Role.DATE)
+        if date is None:
+            raise PayoffError("--aggregate needs a date column: give it with --date.")
+        spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
+        frame = aggregate_events(frame, spec)
+        args.date, args.target = "period", args.sum or "events"
+    roles = roles_for(args, frame, framing.family)
+    # Text is parsed here, at the edge; its mistakes are reported with every other problem.
+    edge: list[str] = []
+    if not (0 <= args.sweep_down < 100 and args.sweep_up >= 0 and args.sweep_down + args.sweep_up > 0):
+        edge.append(
+            f"--sweep-down takes 0 to 99 and --sweep-up 0 or more (percent), not {args.sweep_down:g} and "
+            f"{args.sweep_up:g}."
+        )
+    if not 3 <= args.sweep_points <= 50:
+        edge.append(f"--sweep-points takes 3 to 50 points, not {args.sweep_points}.")
+    params: dict[str, str] = {}
+    for item in args.set:
+        if "=" not in item:
+            edge.append(f"--set takes PARAM=VALUE, not '{item}'.")
+            continue
+        key, value = item.split("=", 1)
+        params[key.strip()] = value.strip()
+    status_quo = None
+    if args.status_quo:
+        try:
+            status_quo = parse_status_quo(args.status_quo, frame.columns)
+        except PayoffError as error:
+            edge.append(str(error))
+    try:
+        problem = _choices(args, params, status_quo).problem(frame, roles, framing.key, Path(args.file).name)
+    except ProblemErrors as error:
+        problems = edge + list(error.problems)
+        if error.missing:
+            keys = " ".join(f"--set {p.key}=..." for p in error.missing)
+            problems[-1] += (
+                f" Give {'it' if len(error.missing) == 1 else 'them'} with {keys}, or run with --assume-defaults to "
+                "price with Payoff's defaults (see 'payoff framings')."
+            )
+        raise ProblemErrors(problems) from None
+    if edge:
+        raise ProblemErrors(edge)
+    return problem

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from payoff.cli_args import add_analyze_options, byte_limit, read_file, run_from_args, write_json
+from payoff.cli_args import add_analyze_options, byte_limit, problem_from_args, read_file, run_from_args, write_json
 from payoff.errors import PayoffError
 
 if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
     from payoff.analysis import Analysis
+    from payoff.data.load import LoadedTable
+    from payoff.problem import Problem
     from payoff.store import Store
 
 DECISION_FORMATS = (".csv", ".xlsx")
@@ -81,15 +84,30 @@ def cmd_saved(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analysis(args: argparse.Namespace) -> Analysis:
-    """`--saved ID`, or the file with the analyze options (not both)."""
+def _analysis(args: argparse.Namespace, check: Callable[[Problem], None] = lambda _: None) -> Analysis:
+    """`--saved ID`, or the file with the analyze options (not both). `check` sees the problem
+    before anything is fitted: inputs are turned away before the refit, not after it."""
     if args.saved is not None:
         if args.file:
             raise PayoffError("Give a file to analyse or --saved ID, not both.")
-        return _store().open(_ref(args.saved))
+        analysis = _store().open(_ref(args.saved))
+        check(analysis.problem)
+        return analysis
     if not args.file:
         raise PayoffError("Give a file to analyse (with --framing) or --saved ID.")
-    return run_from_args(args).analysis
+    problem = problem_from_args(args)
+    check(problem)
+    return run_from_args(args, problem).analysis
+
+
+def _check_score_file(problem: Problem, current: LoadedTable | None) -> None:
+    from payoff.scoring import check_current
+
+    if current is None:
+        return
+    if problem.family != "targeting":
+        raise PayoffError("--score scores a file of current entities: it is for targeting framings only.")
+    check_current(problem, current.frame)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -116,11 +134,9 @@ def cmd_decide(args: argparse.Namespace) -> int:
         raise PayoffError(f"--out names a .csv or .xlsx file to write, not '{args.out}'.")
     if args.score and not Path(args.score).is_file():
         raise PayoffError(f"No such file: {args.score}")
-    analysis = _analysis(args)
-    if args.score:
-        if analysis.family != "targeting":
-            raise PayoffError("--score scores a file of current entities: it is for targeting framings only.")
-        current = read_table(read_file(args.score), Path(args.score).name, max_bytes=byte_limit())
+    current = read_table(read_file(args.score), Path(args.score).name, max_bytes=byte_limit()) if args.score else None
+    analysis = _analysis(args, lambda problem: _check_score_file(problem, current))
+    if current is not None:
         scored = score_current(analysis, current.frame)
         for issue in current.detection.issues:
             print(f"payoff: note: {args.score}: {issue.message}", file=sys.stderr)

@@ -8,10 +8,12 @@ Partitions are contiguous blocks of series, put back in order."""
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -63,6 +65,7 @@ class Compute:
         except ImportError as error:
             raise ComputeError("Running on a Dask cluster needs the dask extra: pip install 'payoff[dask]'.") from error
         try:
+            _reachable(self.dask)
             client = Client(self.dask, timeout="15s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
             raise ComputeError(
@@ -70,6 +73,15 @@ class Compute:
             ) from error
         with client:  # the same partitions as joblib's, as tasks on the cluster
             return list(client.gather(client.map(function, items, pure=False)))
+
+
+def _reachable(address: str) -> None:
+    """A refused or unresolvable tcp:// address is said at once: the Dask client would retry it
+    for its whole timeout before giving up."""
+    parsed = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parsed.scheme == "tcp" and parsed.hostname and parsed.port:
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=5):
+            pass
 
 
 def from_environment() -> Compute:

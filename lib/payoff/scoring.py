@@ -23,6 +23,7 @@ from payoff.framings.base import FromColumn, TargetingFraming, param_arrays
 from payoff.framings.targeting import decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
+from payoff.problem import Problem
 
 SHOWN_UNSEEN = 5
 
@@ -43,20 +44,19 @@ class ScoredList:
     cutoff: dict[str, Any]
 
 
-def needed_columns(analysis: Analysis) -> list[str]:
+def needed_columns(analysis: Analysis | Problem) -> list[str]:
     """The columns a file of current entities must have: the features and any column-priced value."""
-    problem = analysis.problem
+    problem = analysis if isinstance(analysis, Problem) else analysis.problem
     priced = [v.column for _, v in problem.params if isinstance(v, FromColumn)]
     return list(dict.fromkeys([*problem.features, *priced]))
 
 
-def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str, Any] | None = None) -> ScoredList:
-    problem = analysis.problem
-    framing = problem.framing
-    if not isinstance(framing, TargetingFraming):
+def check_current(problem: Problem, current: pd.DataFrame) -> None:
+    """Whether a file of current entities can be scored for this problem: asked before anything is
+    fitted, so a wrong file is turned away in a moment, not after the refit."""
+    if not isinstance(problem.framing, TargetingFraming):
         raise CurrentFileError("Scoring a file of current entities is for targeting framings (churn, fraud, ...).")
-    needed = needed_columns(analysis)
-    missing = [c for c in needed if c not in current.columns]
+    missing = [c for c in needed_columns(problem) if c not in current.columns]
     if missing:
         raise CurrentFileError(
             f"The file of current entities lacks {len(missing)} column(s) the analysis needs: "
@@ -64,14 +64,29 @@ def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str
         )
     if len(current) == 0:
         raise CurrentFileError("The file of current entities has no rows.")
+    _current_features(current, *_history_features(problem))
+
+
+def _history_features(problem: Problem) -> tuple[pd.DataFrame, classifiers.Columns]:
+    """The history's rows with an outcome, as the classifiers see their features."""
+    history = problem.table[problem.table[problem.target].notna()].reset_index(drop=True)
+    features = list(problem.features)
+    x = classifiers.feature_frame(history, features)
+    return x, classifiers.split_columns(x, features)
+
+
+def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str, Any] | None = None) -> ScoredList:
+    problem = analysis.problem
+    framing = problem.framing
+    check_current(problem, current)
+    assert isinstance(framing, TargetingFraming)
+    needed = needed_columns(problem)
     keep = {*needed, problem.entity_id}
     ignored = tuple(str(c) for c in current.columns if c not in keep)
     name, caption = _model_for(analysis)
 
     history = problem.table[problem.table[problem.target].notna()].reset_index(drop=True)
-    features = list(problem.features)
-    x = classifiers.feature_frame(history, features)
-    columns = classifiers.split_columns(x, features)
+    x, columns = _history_features(problem)
     now = _current_features(current, x, columns)
     unseen = _unseen(x, now, columns)
     design = problem.evaluation
