@@ -73,7 +73,7 @@ def test_assumed_defaults_are_said_in_the_json_and_the_sentence(tmp_path):
     # said in the answer itself, the first sentence (the one on the first screen)
     assert (
         "Priced with Payoff's default selling price and unit cost, not yours: type your own to replace them."
-        in (assumed["narrative"].split(". No model")[0])
+        in assumed["narrative"].split(" No model")[0]
     )
     assert "€" in assumed["narrative"]
     code, typed = _run(tmp_path, file, "--framing", "perishable", "--set", "price=4", "--set", "unit_cost=1.5")
