@@ -12,8 +12,9 @@ if analysis is None:
 
 # The answer first, on one screen; the what-if costs and the rest sit beside it or below.
 head, side = st.columns([3, 1], vertical_alignment="top")
-with side:
+with side:  # the next step sits under the controls: a long sentence never pushes it off the screen
     impact = answer_view.actions(analysis, impact_view.what_if)
+    answer_view.next_step(analysis)
 with head:
     answer_view.headline(impact)
     if state.whatif():
@@ -21,7 +22,6 @@ with head:
             "Unsaved what-if: the costs on screen differ from the analysis as run (Change the costs). Save to keep them."
         )
 answer_view.chart(impact)
-answer_view.next_step(analysis)
 results_view.leakage_warnings(impact)
 
 compare, costs, where, why, details = st.tabs(

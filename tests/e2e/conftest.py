@@ -16,6 +16,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+# What a test expects after the app has run is given the same patience as the run itself: on a busy
+# machine (a second `make test` beside this one) a rerun takes far longer than Playwright's 5 s.
+expect.set_options(timeout=60_000)
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -58,7 +58,7 @@ def test_reload_keeps_the_analysis_and_a_saved_link_opens_it(page: Page, server:
 def test_report_and_workbook_download(page: Page, server: str, browser: Browser, money: str, tmp_path: Path):
     run_sample_to_headline(page, server, "Café chain: daily sales", "money saved", money)
     with page.expect_download(timeout=120_000) as report:
-        page.get_by_role("button", name="Download the report (HTML, opens offline)").click()
+        page.get_by_role("button", name="Report (HTML)").click()
     saved = tmp_path / "report.html"
     report.value.save_as(saved)
     html = saved.read_text(encoding="utf-8")
@@ -69,7 +69,7 @@ def test_report_and_workbook_download(page: Page, server: str, browser: Browser,
     expect(page.get_by_role("heading", name="Decisions")).to_be_visible()
     wait_idle(page)
     with page.expect_download() as workbook:
-        page.get_by_role("button", name="Download Excel (decisions, assumptions, model comparison)").click()
+        page.get_by_role("button", name="Download Excel (with the assumptions and the comparison)").click()
     book = openpyxl.load_workbook(io.BytesIO(Path(workbook.value.path()).read_bytes()))
     assert book.sheetnames == ["decisions", "assumptions", "model comparison"]
     assert book["decisions"].max_row == 12 * 28 + 1

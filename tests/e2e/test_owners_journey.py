@@ -56,7 +56,9 @@ def test_two_users_each_see_their_own_until_one_shares(browser: Browser, team_se
 
         Store(database, user=ALICE).rename(token, "alice's café")  # kept under a name, as the save form does
         goto(alice, server, "saved")
-        href = alice.get_by_role("link", name="Link to it (copy this link)").get_attribute("href")
+        alice.get_by_role("button", name="Share its link").click()
+        href = alice.get_by_role("link", name="Open it here").get_attribute("href")
+        alice.keyboard.press("Escape")  # the popover closes
         assert href is not None and href.endswith(f"impact?analysis={token}")
         link = href if href.startswith("http") else f"{server}/{href.lstrip('/')}"
         bob.goto(link)

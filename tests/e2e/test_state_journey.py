@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import goto, start_sample, wait_idle
+from tests.e2e.conftest import BROWSER_CURRENCY, goto, start_sample, wait_idle
 
 STALE = "You changed the framing"
 
@@ -28,7 +28,7 @@ def _expected(staff_cost: float | None = None) -> str:
     frame = read_table(samples.sample_bytes("call_centre"), chosen.filename).frame
     analysis = run_analysis(make_problem(frame, suggest_roles(frame), chosen.framing))
     impact = analysis.impact if staff_cost is None else recost(analysis, {"staff_cost": staff_cost})
-    return formatting.money(impact.recommended.gain)
+    return formatting.money(impact.recommended.gain, currency=BROWSER_CURRENCY)
 
 
 def test_no_stale_warning_a_problem_page_price_reprices_and_a_what_if_survives_a_reload(page: Page, server: str):
@@ -63,6 +63,7 @@ def test_no_stale_warning_a_problem_page_price_reprices_and_a_what_if_survives_a
     page.reload()
     wait_idle(page)
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(repriced)
+    page.get_by_role("button", name="Change the costs").click()  # the what-if popover beside the headline
     expect(page.get_by_role("spinbutton", name="Cost of one person (per period)")).to_have_value("200.00")
 
     # every sidebar link keeps the address, so a page opened in a new tab shows this analysis
@@ -80,4 +81,6 @@ def test_the_sidebar_shows_the_framing_chosen_on_this_very_page(page: Page, serv
     wait_idle(page)
     page.get_by_text("Keep the right stock on the shelf (replenishment)").click()
     wait_idle(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Framing: inventory")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(
+        "Question: Keep the right stock on the shelf (replenishment)"
+    )
