@@ -89,6 +89,7 @@ def test_event_log_asks_for_aggregation_before_forecasting():
     assert not at.exception
     assert "aggregate it" in at.error[0].value  # said before anything runs
     assert "Mark the quantity" not in at.error[0].value  # the count is the quantity, once aggregated
+    assert "--" not in at.error[0].value  # the command line's options are not the page's words
     assert at.button(key=state.RUN_MODELS).disabled
 
 

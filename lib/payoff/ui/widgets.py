@@ -25,8 +25,13 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+# The library's messages serve the page and the command line; an aside naming a command-line
+# option ("(or give --target)") is for the command line, not for someone clicking.
+_COMMAND_LINE_ASIDE = re.compile(r" \(or give --[a-z-]+\)")
+
+
 def show_error(error: PayoffError) -> None:
-    st.error(plain(str(error)), icon=":material/error:")
+    st.error(plain(_COMMAND_LINE_ASIDE.sub("", str(error))), icon=":material/error:")
 
 
 def max_upload_bytes() -> int:
