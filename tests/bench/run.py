@@ -13,7 +13,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from payoff import samples
+
 ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_NAMES = [s.name for s in samples.SAMPLES]
 BENCHES = {
     "intake": (
         "tests.bench.intake --shape sorted",
@@ -67,6 +70,12 @@ BENCHES = {
         "a unit cost typed on the Impact page of a 500-series analysis in headless Chromium: seconds until the "
         "new headline shows (median of 20 changes)",
         {"headline_median_s": 1.0},
+    ),
+    "headline_seconds": (
+        "tests.bench.headline_seconds",
+        "every sample in headless Chromium against serve.py (warmed by one untimed run): seconds from clicking "
+        "Run models to the money headline on screen",
+        {f"{s}_s": 5.0 for s in SAMPLE_NAMES},
     ),
     "targeting": (
         "tests.bench.targeting",
