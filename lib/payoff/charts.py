@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from payoff import formatting
 from payoff.evaluate.impact import Impact, ModelMoney
+from payoff.framings.base import Direction
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.tables import component_label
 
@@ -81,7 +82,7 @@ def _signed_parts(impact: Impact, models: list[ModelMoney]) -> list[tuple[str, s
         values = [m.components.get(component, 0.0) for m in models]
         if not any(values):
             continue
-        if impact.direction == "cost":
+        if impact.direction is Direction.COST:
             parts.append((_component(component, impact), "cost", [abs(v) for v in values]))
         else:
             earned = sum(values) >= 0
@@ -111,7 +112,7 @@ def today_vs_choice(impact: Impact) -> go.Figure:
             textposition="auto",
             hovertemplate="%{y}: %{x:,.0f}<extra>" + name + "</extra>",
         )
-    title = "cost over the test period" if impact.direction == "cost" else "money over the test period"
+    title = "cost over the test period" if impact.direction is Direction.COST else "money over the test period"
     figure.update_layout(barmode="group", xaxis=money_axis(impact.currency, title), yaxis={"autorange": "reversed"})
     return _layout(figure, 70 * len(figure.data[0].y) + 80 if figure.data else 220)
 
@@ -134,7 +135,7 @@ def money_by_model(impact: Impact) -> go.Figure:
             insidetextanchor="middle",
             hovertemplate="%{y}: %{x:,.0f}<extra>" + text(label) + "</extra>",
         )
-    title = "total cost" if impact.direction == "cost" else "money lost or earned"
+    title = "total cost" if impact.direction is Direction.COST else "money lost or earned"
     figure.update_layout(
         barmode="stack",
         xaxis=money_axis(impact.currency, title),

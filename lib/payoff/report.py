@@ -21,6 +21,7 @@ from payoff import charts, formatting, tables
 from payoff.analysis import Analysis, next_decisions
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
+from payoff.framings.base import Direction
 from payoff.models.catalogue import STATUS_QUO, business_name
 from payoff.segments import segment_gains
 from payoff.sensitivity import sensitivity, tornado
@@ -64,7 +65,7 @@ def _figure(figure: go.Figure, div_id: str) -> str:
 def _headline(impact: Impact) -> str:
     recommended = impact.recommended
     low, high = recommended.gain_interval
-    what = "saves" if impact.direction == "cost" else "gains"
+    what = "saves" if impact.direction is Direction.COST else "gains"
     choice = f"keep {impact.status_quo_label}" if recommended.model == STATUS_QUO else business_name(recommended.model)
     money = formatting.money(recommended.gain, currency=impact.currency)
     if recommended.gain <= 0:

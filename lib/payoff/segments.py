@@ -64,7 +64,7 @@ def segment_gains(analysis: Analysis, impact: Impact, column: str) -> Segments:
     predictions = analysis.predictions
     if isinstance(predictions, QuantityPredictions):
         values = _series_values(analysis, column)
-        sign = -1.0 if impact.direction == "cost" else 1.0
+        sign = impact.direction.sign
         auto, status_quo = impact.model(AUTO).per_series, impact.model(STATUS_QUO).per_series
         per_series = np.array([sign * (auto[label] - status_quo[label]) for label in predictions.panel.labels()])
         frame = pd.DataFrame({"segment": values, "gain": per_series})

@@ -20,6 +20,7 @@ import sqlite3
 from typing import Any
 
 from payoff.errors import PayoffError
+from payoff.framings.base import Direction
 
 SCHEMA_VERSION = 3
 WHERE = "The saved analyses file (PAYOFF_DB)"
@@ -155,7 +156,7 @@ def headline_of(summary: dict[str, Any]) -> str:
     gain = recommended.get("gain") if isinstance(recommended, dict) else None
     if not isinstance(gain, int | float) or isinstance(gain, bool):
         return ""
-    word = "saves" if summary.get("direction") == "cost" else "gains"
+    word = "saves" if summary.get("direction") == Direction.COST else "gains"
     return f"{recommended.get('model', '')} {word} {gain:,.0f}"
 
 

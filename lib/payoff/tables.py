@@ -16,7 +16,7 @@ from payoff.designs import Backtest
 from payoff.engines.quantity import EXPECTED_COST, FORECAST, LEVEL, PERIOD, STAFF, STOCK
 from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings import catalogue
-from payoff.framings.base import FromColumn
+from payoff.framings.base import Direction, FromColumn
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 
 # The act and the two outcomes of each targeting framing, in its own words.
@@ -45,7 +45,7 @@ def _order(impact: Impact) -> list[ModelMoney]:
 
 
 def _money_label(impact: Impact) -> str:
-    return "Cost" if impact.direction == "cost" else "Net value"
+    return "Cost" if impact.direction is Direction.COST else "Net value"
 
 
 def compare_table(impact: Impact) -> pd.DataFrame:

@@ -111,7 +111,8 @@ def main() -> int:
             done = subprocess.run(
                 [payoff, "analyze", *command, "--json", str(out / f"{name}.json")], capture_output=True, text=True
             )
-            print(f"{name}: exit {done.returncode}")
+            said = done.stderr.strip().splitlines()[-1:] if done.returncode else []
+            print(f"{name}: exit {done.returncode}", *said)
     return 0
 
 

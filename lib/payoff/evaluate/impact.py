@@ -12,7 +12,7 @@ import numpy as np
 
 from payoff.evaluate.predictions import Failure
 from payoff.evaluate.uncertainty import summarise
-from payoff.framings.base import FromColumn, ParamValue
+from payoff.framings.base import Direction, FromColumn, ParamValue
 from payoff.models.catalogue import AUTO, STATUS_QUO
 
 Bootstrap = Callable[[np.ndarray], np.ndarray]  # per-unit gains -> resampled totals
@@ -97,7 +97,7 @@ class Recommended:
 class Impact:
     framing: str
     params: Mapping[str, ParamValue | FromColumn]
-    direction: str  # cost | value
+    direction: Direction
     status_quo_label: str
     models: tuple[ModelMoney, ...]
     evaluation: Mapping[str, Any]
@@ -125,15 +125,15 @@ class Impact:
         return self.model(AUTO)
 
 
-def gains(entries: list[Entry], direction: str) -> dict[str, np.ndarray]:
+def gains(entries: list[Entry], direction: Direction) -> dict[str, np.ndarray]:
     """Per-unit gain of every priced entry against the status quo (positive: better)."""
-    sign = -1.0 if direction == "cost" else 1.0
+    sign = direction.sign
     base = next(e for e in entries if e.kind == STATUS_QUO).per_unit
     assert base is not None
     return {e.name: sign * (e.per_unit - base) for e in entries if e.per_unit is not None}
 
 
-def compare(entries: list[Entry], direction: str, bootstrap: Bootstrap | None) -> tuple[list[ModelMoney], str]:
+def compare(entries: list[Entry], direction: Direction, bootstrap: Bootstrap | None) -> tuple[list[ModelMoney], str]:
     """Every entry's money, gain, interval and P(beats the status quo); the best entry (the status
     quo wins ties: no change without a reason) and who cannot be told apart from it. Without a
     bootstrap (a sensitivity point needs gains only) intervals are left out."""

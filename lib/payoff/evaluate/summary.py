@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from payoff import formatting
 from payoff.evaluate.impact import Bootstrap, Entry, Impact, ModelMoney, Recommended, compare, gains
-from payoff.framings.base import Framing, FromColumn, ParamValue, TargetingFraming
+from payoff.framings.base import Direction, Framing, FromColumn, ParamValue, TargetingFraming
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 
 SEASONAL_RULE = "seasonal naive"  # the quantity entry that needs no model: what a simple rule earns
@@ -110,7 +110,7 @@ def _no_model(rule: str, rule_gain: float, gain: float, wording: Wording) -> str
 
 def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney, wording: Wording) -> str | None:
     """The money component that moved most in the recommendation's favour, in words."""
-    sign = -1.0 if framing.direction == "cost" else 1.0
+    sign = framing.direction.sign
     moves = {k: sign * (auto.components.get(k, 0.0) - v) for k, v in status_quo.components.items()}
     if not moves:
         return None
@@ -123,7 +123,7 @@ def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney, word
         verb = act if decided == "act" else f"do not {act}"
         component = f"where you {verb} and it {event if happened == 'event' else no_event}"
         return f"mostly {component} ({wording.money(amount)} better)"
-    what = "lower" if framing.direction == "cost" else "better"
+    what = "lower" if framing.direction is Direction.COST else "better"
     return f"mostly {component} ({wording.money(amount)} {what})"
 
 
@@ -158,8 +158,8 @@ def sentences(
     sq = next(m for m in models if m.name == STATUS_QUO)
     gain = auto.gain or 0.0
     low, high = auto.gain_interval or (0.0, 0.0)
-    verb = "cost" if framing.direction == "cost" else "earned"
-    more, less = ("less", "more") if framing.direction == "cost" else ("more", "less")
+    verb = "cost" if framing.direction is Direction.COST else "earned"
+    more, less = ("less", "more") if framing.direction is Direction.COST else ("more", "less")
     picked = (
         f"keeping {status_quo}"
         if recommended.model == STATUS_QUO

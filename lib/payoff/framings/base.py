@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,19 @@ Values = Mapping[str, "ParamValue | FromColumn"]
 Arrays = Mapping[str, Any]  # a parameter as a number, or as an array of per-row values
 
 
+class Direction(StrEnum):
+    """Which way the money runs: a cost, where lower is better (orders, staff), or a value, where
+    higher is better (customers kept, loans repaid). The one place its sign is decided."""
+
+    COST = "cost"
+    VALUE = "value"
+
+    @property
+    def sign(self) -> float:
+        """What turns "this entry's money minus the status quo's" into a gain (positive: better)."""
+        return -1.0 if self is Direction.COST else 1.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class Framing:
     key: str
@@ -98,7 +112,7 @@ class Framing:
     question: str
     params: tuple[Param, ...]
     default_status_quo: StatusQuo
-    direction: str = "cost"  # cost: lower is better; value: higher is better
+    direction: Direction = Direction.COST
     act_label: str = "act"
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from payoff.errors import BadParameter
 from payoff.framings import quantity, targeting
-from payoff.framings.base import Framing, Param, QuantityFraming, TargetingFraming
+from payoff.framings.base import Direction, Framing, Param, QuantityFraming, TargetingFraming
 from payoff.statusquo import Everybody, LastValue, Nobody
 
 _BUDGET = Param("budget", "Most entities to act on", None, "entities", "Leave empty for no limit.", "optional_count")
@@ -144,7 +144,7 @@ CHURN = TargetingFraming(
         _BUDGET,
     ),
     default_status_quo=Nobody(),
-    direction="value",
+    direction=Direction.VALUE,
     act_label="contact",
     cells=targeting.churn_cells,
     words=("contact", "churns", "stays"),
@@ -179,7 +179,7 @@ FRAUD = TargetingFraming(
         _BUDGET,
     ),
     default_status_quo=Nobody(),
-    direction="value",
+    direction=Direction.VALUE,
     act_label="review",
     cells=targeting.fraud_cells,
     words=("review", "is fraud", "is genuine"),
@@ -203,7 +203,7 @@ LEADS = TargetingFraming(
         _BUDGET,
     ),
     default_status_quo=Everybody(),
-    direction="value",
+    direction=Direction.VALUE,
     act_label="contact",
     cells=targeting.leads_cells,
     words=("contact", "converts", "does not convert"),
@@ -248,7 +248,7 @@ CREDIT = TargetingFraming(
     ),
     # The file holds loans that were granted: today every application of this kind is approved.
     default_status_quo=Everybody(),
-    direction="value",
+    direction=Direction.VALUE,
     act_label="approve",
     cells=targeting.credit_cells,
     words=("approve", "defaults", "repays"),
@@ -279,7 +279,7 @@ CUSTOM_PAYOFF = TargetingFraming(
         ),
     ),
     default_status_quo=Nobody(),
-    direction="value",
+    direction=Direction.VALUE,
     cells=targeting.custom_cells,
 )
 

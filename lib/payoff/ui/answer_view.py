@@ -12,7 +12,7 @@ import streamlit as st
 from payoff import charts, formatting
 from payoff.analysis import Analysis, rebased
 from payoff.evaluate.impact import Impact
-from payoff.framings.base import TargetingFraming
+from payoff.framings.base import Direction, TargetingFraming
 from payoff.models.catalogue import STATUS_QUO, business_name
 from payoff.report import build_report
 from payoff.ui import navigation, saved_view, state
@@ -24,7 +24,7 @@ def headline(impact: Impact) -> None:
     currency and 90% interval, and the sentence a manager can repeat."""
     recommended = impact.recommended
     low, high = recommended.gain_interval
-    what = "saved" if impact.direction == "cost" else "gained"
+    what = "saved" if impact.direction is Direction.COST else "gained"
     picks = "keep what you do" if recommended.model == STATUS_QUO else f"now: {business_name(recommended.model)}"
     label = f"Payoff's choice ({picks}): money {what} vs {impact.status_quo_label}"
     span = formatting.interval(low, high, currency=impact.currency)

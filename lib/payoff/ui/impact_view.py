@@ -135,7 +135,7 @@ def per_series(impact: Impact) -> pd.DataFrame:
     """The recommendation's gain per series against the status quo."""
     auto = impact.model(AUTO)
     status_quo = impact.model(STATUS_QUO)
-    sign = -1.0 if impact.direction == "cost" else 1.0
+    sign = impact.direction.sign
     rows = [
         {
             "segment": name,
