@@ -40,9 +40,9 @@ chromium:
 TEST_ENV := OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1
 test: setup chromium lint
 	@mkdir -p test-artifacts
-	@$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e \
+	@$(TEST_ENV) CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:cacheprovider --durations=10 tests/e2e \
 		> test-artifacts/e2e.log 2>&1 & e2e=$$!; \
-	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/app; rest=$$?; \
+	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider --durations=10 tests/unit tests/app; rest=$$?; \
 	wait $$e2e; browser=$$?; echo "--- browser tests (tests/e2e) ---"; cat test-artifacts/e2e.log; \
 	exit $$(( rest != 0 || browser != 0 ))
 
