@@ -90,7 +90,7 @@ def test_dask_cluster_gives_the_same_numbers():
     catalogue = model_catalogue(data)
     models = [(name, catalogue[name]) for name in ("seasonal naive", "exponential smoothing")]
     whole = local_forecasts(data.y, models, starts, 14, Compute())
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         on_cluster = local_forecasts(data.y, models, starts, 14, Compute(workers=2, dask=cluster.scheduler_address))
     for name, _ in models:
         for (a, _), (b, _) in zip(whole[name], on_cluster[name], strict=True):
