@@ -170,7 +170,7 @@ def cell(value: object, kind: str, currency: str = "", unit: str = "day") -> str
     if kind == DATE:
         return date(pd.Timestamp(value), unit)  # type: ignore[arg-type]
     if kind == NUMBER and isinstance(value, int | float):
-        return number(float(value))
+        return f"{float(value):,.2f}"  # as the workbook's #,##0.00: a column's decimals line up
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
