@@ -9,11 +9,10 @@ they are the whole process's peak, so the table already loaded is counted."""
 from __future__ import annotations
 
 import os
-import re
 
 from payoff.errors import PayoffError
-
-BUDGET_ENV = "PAYOFF_MEMORY_BUDGET"
+from payoff.settings import MEMORY_BUDGET as BUDGET_ENV
+from payoff.settings import Settings
 
 # Measured peaks (tests/bench/oracle.py, tests/bench/targeting.py), with a margin of a fifth.
 PROCESS_BASE = 400 * 2**20  # Python, pandas, scikit-learn and the table's own columns
@@ -21,19 +20,9 @@ BYTES_PER_CELL = 350  # quantity: per (series, period) cell, 287 then 301 measur
 BYTES_PER_VALUE = 120  # targeting: per (entity, column) value
 FILE_FACTOR = 6  # reading a file: its size times this (intake measures under 5x)
 
-_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30, "TB": 2**40}
-
 
 class OverBudget(PayoffError):
     """The work would need more memory than the budget allows."""
-
-
-def parse_size(text: str) -> int:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?B?)\s*", text.upper())
-    if not match:
-        raise PayoffError(f"{BUDGET_ENV} takes a size like 8GB or 1500MB, not '{text}'.")
-    unit = match.group(2) if match.group(2).endswith("B") or not match.group(2) else match.group(2) + "B"
-    return int(float(match.group(1)) * _UNITS[unit])
 
 
 def machine_memory() -> int:
@@ -44,8 +33,8 @@ def machine_memory() -> int:
 
 
 def limit() -> int:
-    text = os.environ.get(BUDGET_ENV, "").strip()
-    return parse_size(text) if text else machine_memory() * 3 // 4
+    given = Settings.from_env().memory_budget
+    return given if given is not None else machine_memory() * 3 // 4
 
 
 def size_text(n_bytes: float) -> str:
@@ -55,7 +44,7 @@ def size_text(n_bytes: float) -> str:
 def _limit_text(budget: int) -> str:
     source = (
         BUDGET_ENV
-        if os.environ.get(BUDGET_ENV, "").strip()
+        if Settings.from_env().memory_budget is not None
         else f"three quarters of this machine's memory; set {BUDGET_ENV} to change it"
     )
     return f"{size_text(budget)} ({source})"

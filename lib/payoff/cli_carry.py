@@ -28,10 +28,10 @@ DECISION_FORMATS = (".csv", ".xlsx")
 
 
 def _store() -> Store:
-    from payoff.owners import cli_user
+    from payoff.settings import Settings
     from payoff.store import Store
 
-    return Store(user=cli_user())
+    return Store(user=Settings.from_env().cli_user)
 
 
 def save_run(analysis: Analysis, payload: dict[str, Any], name: str, out: TextIO) -> dict[str, Any]:

@@ -7,7 +7,6 @@ Partitions are contiguous blocks of series, put back in order."""
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,17 +16,11 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from payoff.errors import PayoffError
+from payoff.errors import ComputeError
+from payoff.settings import Settings
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-
-WORKERS_ENV = "PAYOFF_WORKERS"  # the app's default, for whoever runs the server
-DASK_ENV = "PAYOFF_DASK"
-
-
-class ComputeError(PayoffError):
-    """The chosen place to compute cannot be used (no dask extra, no scheduler at the address)."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +79,5 @@ def _reachable(address: str) -> None:
 
 def from_environment() -> Compute:
     """The server's default, from PAYOFF_WORKERS and PAYOFF_DASK (unset: this process)."""
-    text = os.environ.get(WORKERS_ENV, "1").strip() or "1"
-    try:
-        workers = int(text)
-    except ValueError as error:
-        raise ComputeError(f"{WORKERS_ENV} must be a whole number of processes, not '{text}'.") from error
-    return Compute(workers=workers, dask=os.environ.get(DASK_ENV) or None)
+    settings = Settings.from_env()
+    return Compute(workers=settings.workers, dask=settings.dask)

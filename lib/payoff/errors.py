@@ -69,6 +69,11 @@ class NotEnoughData(PayoffError):
     kind = "not_enough_data"
 
 
+class ComputeError(PayoffError):
+    """The chosen place to compute cannot be used (no dask extra, no scheduler at the address, a
+    bad PAYOFF_WORKERS)."""
+
+
 class ProblemErrors(PayoffError):
     """Every problem with a framing, its parameters and the columns it needs, found at once (like a
     lazy validator) so the user fixes them in one go instead of one per run."""

@@ -32,14 +32,13 @@ from typing import TYPE_CHECKING, Any
 from threadpoolctl import threadpool_limits
 
 from payoff.errors import PayoffError
+from payoff.settings import FIT_SECONDS, Settings
 
 if TYPE_CHECKING:
     from payoff.analysis import Analysis
     from payoff.compute import Compute
     from payoff.problem import Problem
 
-FIT_SECONDS_ENV = "PAYOFF_FIT_SECONDS"
-DEFAULT_FIT_SECONDS = 1800.0
 FIT_NICENESS = 10
 LOG = logging.getLogger(__name__)
 
@@ -57,16 +56,7 @@ class FitCancelled(FitStopped):
 
 
 def fit_budget() -> float:
-    text = os.environ.get(FIT_SECONDS_ENV, "").strip()
-    if not text:
-        return DEFAULT_FIT_SECONDS
-    try:
-        seconds = float(text)
-    except ValueError as error:
-        raise PayoffError(f"{FIT_SECONDS_ENV} must be a number of seconds, not '{text}'.") from error
-    if seconds <= 0:
-        raise PayoffError(f"{FIT_SECONDS_ENV} must be more than 0 seconds, not {text}.")
-    return seconds
+    return Settings.from_env().fit_seconds
 
 
 def _context() -> Any:
@@ -260,7 +250,7 @@ class FitJob:
             self.cancel()
             self._finish(
                 error=FitStopped(
-                    f"The fit was stopped after {self.budget_s:,.0f} s, the time budget ({FIT_SECONDS_ENV}). Fit "
+                    f"The fit was stopped after {self.budget_s:,.0f} s, the time budget ({FIT_SECONDS}). Fit "
                     "fewer models (the Problem page), a shorter history or fewer series, or ask whoever runs "
                     "Payoff to raise the budget."
                 )

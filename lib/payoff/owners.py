@@ -14,32 +14,17 @@ Two settings say who a user is, one for each front end:
 
 A user's name is text given by the proxy or the identity provider; it is stored as given (never
 rendered as HTML, and every SQL statement takes it as a parameter) once it passes
-:func:`clean_user`."""
+:func:`clean_user`. Both settings are read in payoff.settings."""
 
 from __future__ import annotations
 
-import os
-
 from payoff.errors import PayoffError
 
-USER_HEADER_VARIABLE = "PAYOFF_USER_HEADER"
-CLI_USER_VARIABLE = "PAYOFF_USER"
 LONGEST_NAME = 256
 
 
 class UnknownUser(PayoffError):
     kind = "unknown_user"
-
-
-def user_header() -> str | None:
-    """The header a sign-in proxy names the user in ($PAYOFF_USER_HEADER), or None."""
-    name = os.environ.get(USER_HEADER_VARIABLE, "").strip()
-    return name or None
-
-
-def cli_user() -> str | None:
-    """The user the command line acts as ($PAYOFF_USER), or None: every analysis."""
-    return clean_user(os.environ.get(CLI_USER_VARIABLE), CLI_USER_VARIABLE)
 
 
 def clean_user(value: str | None, source: str) -> str | None:

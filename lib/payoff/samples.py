@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from payoff.errors import PayoffError
+from payoff.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,7 @@ SAMPLES: tuple[Sample, ...] = (
 
 def sample_dir() -> Path:
     """Where the sample CSVs live: $PAYOFF_SAMPLES, else sample_data/ in the checkout."""
-    override = os.environ.get("PAYOFF_SAMPLES")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "sample_data"
+    return Settings.from_env().samples
 
 
 def get_sample(name: str) -> Sample:

@@ -23,7 +23,6 @@ it; ids outside SQLite's range are refused like unknown ones."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sqlite3
@@ -36,6 +35,7 @@ from typing import Any
 
 from payoff import serial
 from payoff.analysis import Analysis
+from payoff.settings import Settings
 from payoff.store_file import SCHEMA_VERSION, StoreError, ensure_schema, failure, headline_of, summary_of
 
 __all__ = ["SCHEMA_VERSION", "BadLink", "DamagedRow", "Saved", "Store", "StoreError", "UnknownAnalysis", "headline_of"]
@@ -129,8 +129,7 @@ def _not_found(ref: int | str) -> UnknownAnalysis:
 
 def default_path() -> Path:
     """$PAYOFF_DB, else ~/.payoff/analyses.sqlite."""
-    override = os.environ.get("PAYOFF_DB")
-    return Path(override) if override else Path.home() / ".payoff" / "analyses.sqlite"
+    return Settings.from_env().database
 
 
 @dataclass(frozen=True)

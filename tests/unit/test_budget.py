@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from payoff import budget
+from payoff import budget, settings
 from payoff.cli import main
 from payoff.errors import PayoffError
 from tests.corpus.compute_cases import CASES
@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "retail_sales.csv
     [("8GB", 8 * 2**30), ("1500MB", 1500 * 2**20), ("1.5G", int(1.5 * 2**30)), ("512 kb", 512 * 2**10), ("100", 100)],
 )
 def test_sizes_read_as_written(text, size):
-    assert budget.parse_size(text) == size
+    assert settings.parse_size(text) == size
 
 
 def test_the_default_limit_is_three_quarters_of_the_machine(monkeypatch):

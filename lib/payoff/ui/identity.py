@@ -15,7 +15,8 @@ from typing import Literal
 
 import streamlit as st
 
-from payoff.owners import UnknownUser, clean_user, user_header
+from payoff.owners import UnknownUser, clean_user
+from payoff.settings import Settings
 from payoff.store import Store
 from payoff.ui.widgets import plain
 
@@ -23,7 +24,7 @@ Mode = Literal["header", "streamlit", "single"]
 
 
 def mode() -> Mode:
-    if user_header() is not None:
+    if Settings.from_env().user_header is not None:
         return "header"
     if "is_logged_in" in st.user:  # Streamlit sets it only when its sign-in is configured
         return "streamlit"
@@ -41,7 +42,7 @@ def current_user() -> str | None:
     if how == "single":
         return None
     if how == "header":
-        header = user_header() or ""
+        header = Settings.from_env().user_header or ""
         user = clean_user(_header(header), f"the {header} header")
         if user is None:
             raise UnknownUser(
