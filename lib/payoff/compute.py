@@ -50,9 +50,13 @@ class Compute:
         if not self.dask and (self.workers == 1 or len(items) <= 1):
             return [function(item) for item in items]
         if not self.dask:
-            from joblib import Parallel, delayed
+            from joblib import Parallel, delayed, parallel_config
 
-            return list(Parallel(n_jobs=self.workers, backend="loky")(delayed(function)(item) for item in items))
+            # One OpenMP thread in each worker (joblib would give each cores / workers, waiting
+            # passively in the app: the tenfold slowdown payoff.jobs avoids); the workers are the
+            # parallelism.
+            with parallel_config(backend="loky", inner_max_num_threads=1):
+                return list(Parallel(n_jobs=self.workers)(delayed(function)(item) for item in items))
         try:
             from dask.distributed import Client
         except ImportError as error:
@@ -62,7 +66,8 @@ class Compute:
             client = Client(self.dask, timeout="15s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
             raise ComputeError(
-                f"No Dask scheduler answered at {self.dask} ({error}). Check the address, or run without --dask."
+                f"No Dask scheduler answered at {self.dask} ({error}). Check the address (--dask, or PAYOFF_DASK on "
+                "a server), or leave it out to run on this machine."
             ) from error
         with client:  # the same partitions as joblib's, as tasks on the cluster
             return list(client.gather(client.map(function, items, pure=False)))
@@ -70,10 +75,15 @@ class Compute:
 
 def _reachable(address: str) -> None:
     """A refused or unresolvable tcp:// address is said at once: the Dask client would retry it
-    for its whole timeout before giving up."""
-    parsed = urlsplit(address if "://" in address else f"tcp://{address}")
-    if parsed.scheme == "tcp" and parsed.hostname and parsed.port:
-        with socket.create_connection((parsed.hostname, parsed.port), timeout=5):
+    for its whole timeout before giving up. An address this cannot read is left to the client."""
+    text = address.strip()
+    parsed = urlsplit(text if "://" in text else f"tcp://{text}")
+    try:
+        port = parsed.port
+    except ValueError:
+        return
+    if parsed.scheme == "tcp" and parsed.hostname and port:
+        with socket.create_connection((parsed.hostname, port), timeout=5):
             pass
 
 

@@ -103,6 +103,13 @@ def test_no_scheduler_at_the_address_is_a_clear_error():
         Compute(dask="tcp://127.0.0.1:9").map(abs, [1, 2])
 
 
+def test_an_address_with_spaces_around_it_is_read_as_typed():
+    """Dask takes " tcp://host:port "; the quick check before it must too (and say a refusal at once)."""
+    pytest.importorskip("dask.distributed")
+    with pytest.raises(ComputeError, match=r"No Dask scheduler answered at  127\.0\.0\.1:9 "):
+        Compute(dask=" 127.0.0.1:9 ").map(abs, [1, 2])
+
+
 def test_workers_from_the_environment(monkeypatch):
     monkeypatch.setenv("PAYOFF_WORKERS", "3")
     assert from_environment() == Compute(workers=3)
