@@ -51,7 +51,16 @@ def needed_columns(analysis: Analysis | Problem) -> list[str]:
     return list(dict.fromkeys([*problem.features, *priced]))
 
 
-def check_current(problem: Problem, current: pd.DataFrame) -> None:
+@dataclass(frozen=True)
+class Checked:
+    """A file of current entities that can be scored: the history's features and the file's, typed alike."""
+
+    history: pd.DataFrame
+    columns: classifiers.Columns
+    current: pd.DataFrame
+
+
+def check_current(problem: Problem, current: pd.DataFrame) -> Checked:
     """Whether a file of current entities can be scored for this problem: asked before anything is
     fitted, so a wrong file is turned away in a moment, not after the refit."""
     if not isinstance(problem.framing, TargetingFraming):
@@ -64,21 +73,17 @@ def check_current(problem: Problem, current: pd.DataFrame) -> None:
         )
     if len(current) == 0:
         raise CurrentFileError("The file of current entities has no rows.")
-    _current_features(current, *_history_features(problem))
-
-
-def _history_features(problem: Problem) -> tuple[pd.DataFrame, classifiers.Columns]:
-    """The history's rows with an outcome, as the classifiers see their features."""
     history = problem.table[problem.table[problem.target].notna()].reset_index(drop=True)
     features = list(problem.features)
     x = classifiers.feature_frame(history, features)
-    return x, classifiers.split_columns(x, features)
+    columns = classifiers.split_columns(x, features)
+    return Checked(x, columns, _current_features(current, x, columns))
 
 
 def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str, Any] | None = None) -> ScoredList:
     problem = analysis.problem
     framing = problem.framing
-    check_current(problem, current)
+    checked = check_current(problem, current)
     assert isinstance(framing, TargetingFraming)
     needed = needed_columns(problem)
     keep = {*needed, problem.entity_id}
@@ -86,8 +91,7 @@ def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str
     name, caption = _model_for(analysis)
 
     history = problem.table[problem.table[problem.target].notna()].reset_index(drop=True)
-    x, columns = _history_features(problem)
-    now = _current_features(current, x, columns)
+    x, columns, now = checked.history, checked.columns, checked.current
     unseen = _unseen(x, now, columns)
     design = problem.evaluation
     assert isinstance(design, CrossFit)
