@@ -111,11 +111,15 @@ def number(value: float) -> str:
 #
 # A table carries the kind of each column (frame.attrs["kinds"]); each front end turns a kind into
 # its own format: Streamlit's column config, the report's cell text, an Excel number format.
-MONEY, PERCENT, COUNT, NUMBER, PROBABILITY, DATE, TEXT = (
+# NUMBER: quantities with decimals (forecasts, average stock), two of them as in the workbook, so
+# a column's decimals line up; SCORE: a figure whose size varies by orders (AUC 0.83, a Brier
+# score of 0.0123, a parameter as typed), to four significant digits.
+MONEY, PERCENT, COUNT, NUMBER, SCORE, PROBABILITY, DATE, TEXT = (
     "money",
     "percent",
     "count",
     "number",
+    "score",
     "probability",
     "date",
     "text",
@@ -170,7 +174,10 @@ def cell(value: object, kind: str, currency: str = "", unit: str = "day") -> str
     if kind == DATE:
         return date(pd.Timestamp(value), unit)  # type: ignore[arg-type]
     if kind == NUMBER and isinstance(value, int | float):
-        return f"{float(value):,.2f}"  # as the workbook's #,##0.00: a column's decimals line up
+        text = f"{float(value):,.2f}"
+        return "0.00" if text == "-0.00" else text
+    if kind == SCORE and isinstance(value, int | float):
+        return number(float(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)

@@ -33,9 +33,9 @@ ACCURACY_LABELS = {
     "mae": ("Average error (MAE)", formatting.NUMBER),
     "wape": ("Error share (WAPE)", formatting.PERCENT),
     "bias": ("Bias", formatting.PERCENT),
-    "auc": ("Ranking quality (AUC)", formatting.NUMBER),
-    "log_loss": ("Log loss", formatting.NUMBER),
-    "brier": ("Brier score", formatting.NUMBER),
+    "auc": ("Ranking quality (AUC)", formatting.SCORE),
+    "log_loss": ("Log loss", formatting.SCORE),
+    "brier": ("Brier score", formatting.SCORE),
 }
 GAIN, LOW, HIGH, CHANCE = "Gain vs today", "Gain: 90% range from", "to", "Chance it beats today"
 

@@ -65,6 +65,13 @@ def test_the_one_formatting_module_shows_cells_as_a_reader_expects():
     assert formatting.cell(-0.0001, formatting.PERCENT) == "0.0%"  # no "-0%"
     assert formatting.cell(38.0, formatting.COUNT) == "38"
     assert [formatting.cell(v, formatting.NUMBER) for v in (10.7, 34.72, 1234.567)] == ["10.70", "34.72", "1,234.57"]
+    assert formatting.cell(-0.001, formatting.NUMBER) == "0.00"  # no "-0.00"
+    assert [formatting.cell(v, formatting.SCORE) for v in (0.8312, 0.01234, 0.02, 250.0)] == [
+        "0.8312",
+        "0.01234",
+        "0.02",
+        "250",
+    ]
     assert formatting.cell(None, formatting.MONEY, "$") == "" and formatting.cell(np.nan, formatting.COUNT) == ""
     assert formatting.cell(pd.Timestamp("2026-10-01"), formatting.DATE) == "01 Oct 2026"
     assert formatting.cell(pd.Timestamp("2026-10-01 14:00"), formatting.DATE, unit="hour") == "01 Oct 2026 14:00"

@@ -70,7 +70,7 @@ def assumptions(analysis: Analysis, impact: Impact) -> None:
     shown = "Multiplier of the column" if item.column else item.label
     table = pd.DataFrame({shown: item.values, **{business_name(name): gains for name, gains in item.gains.items()}})
     kinds = {business_name(name): formatting.MONEY for name in item.gains}
-    kinds[shown] = formatting.NUMBER
+    kinds[shown] = formatting.SCORE  # the parameter as typed: 0.02, 0.5, 250
     results_view.show_table(formatting.declare(table, kinds), impact.currency)
 
 
