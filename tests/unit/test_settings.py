@@ -1,6 +1,7 @@
 """Every PAYOFF_* setting is read in payoff.settings: defaults, each bad value in its own words and
 where it is used, every bad value listed at once, and the operations guide's table in step."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -59,5 +60,36 @@ def test_each_bad_value_is_said_where_it_is_used_and_all_are_listed_at_once():
 def test_the_operations_guide_lists_every_setting():
     documented = set(re.findall(r"`(PAYOFF_[A-Z_]+)`", (ROOT / "docs" / "operations.md").read_text()))
     assert set(settings.VARIABLES) <= documented
-    source = "\n".join(p.read_text() for p in (ROOT / "lib" / "payoff").rglob("*.py") if p.name != "settings.py")
-    assert not re.search(r"environ(\.get)?\(?\[?[\"']PAYOFF_", source)  # read nowhere else
+
+
+def _reads_of_payoff_variables(path: Path) -> list[str]:
+    """Calls like os.environ.get("PAYOFF_X"), os.getenv("PAYOFF_X"), environ.pop(...) and
+    subscripts like os.environ["PAYOFF_X"], found in the syntax tree (not in docs or messages)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        argument = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            if node.func.attr in ("get", "getenv", "setdefault", "pop"):
+                argument = node.args[0]
+        elif isinstance(node, ast.Subscript):
+            argument = node.slice
+        if isinstance(argument, ast.Constant) and str(argument.value).startswith("PAYOFF_"):
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_payoff_variable_is_read_outside_the_settings_module():
+    files = [
+        *(ROOT / "lib" / "payoff").rglob("*.py"),
+        *(ROOT / "app_pages").glob("*.py"),
+        ROOT / "app.py",
+        ROOT / "serve.py",
+    ]
+    reads = [read for path in files if path.name != "settings.py" for read in _reads_of_payoff_variables(path)]
+    assert reads == []
+
+
+def test_the_search_finds_a_read_when_there_is_one(tmp_path):
+    code = 'import os\nos.environ.get("PAYOFF_DB")\nos.getenv("PAYOFF_X", "1")\nos.environ["PAYOFF_Y"]\nprint("PAYOFF_Z")\n'
+    (tmp_path / "reads.py").write_text(code)
+    assert _reads_of_payoff_variables(tmp_path / "reads.py") == ["reads.py:2", "reads.py:3", "reads.py:4"]

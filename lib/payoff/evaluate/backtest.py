@@ -146,7 +146,7 @@ def check_something_to_score(panel: Panel, starts: tuple[int, ...], horizon: int
     raise NotEnoughData(
         f"There is nothing to evaluate: the quantity to forecast is missing on every {frequency.unit} the tests "
         f"score ({span}); it is known on only {known:,} of the {cells}. Fill in the quantities in the file, or "
-        "choose the column that holds them as the target (the Data page, or --target)."
+        "choose the column that holds them as the target (on the Data page; --target on the command line)."
     )
 
 
