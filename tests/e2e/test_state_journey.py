@@ -47,6 +47,7 @@ def test_no_stale_warning_a_problem_page_price_reprices_and_a_what_if_survives_a
     cost.press("Enter")
     wait_idle(page)
     page.get_by_role("link", name="Models").first.click()
+    expect(page.get_by_role("heading", name="Models")).to_be_visible()
     wait_idle(page)
     expect(page.get_by_text(STALE)).to_have_count(0)
     repriced = _expected(200.0)
@@ -76,8 +77,12 @@ def test_the_sidebar_shows_the_framing_chosen_on_this_very_page(page: Page, serv
     goto(page, server)
     card = page.get_by_test_id("stVerticalBlock").filter(has_text="Café chain: daily sales").last
     card.get_by_role("button", name="Use this sample").click()
+    # The sample lands on the Models page: wait for it, or a click on Problem made while the app
+    # is still switching pages is undone by the switch (it failed so on a busy machine).
+    expect(page.get_by_role("heading", name="Models")).to_be_visible()
     wait_idle(page)
     page.get_by_role("link", name="Problem").first.click()
+    expect(page.get_by_role("heading", name="Problem")).to_be_visible()
     wait_idle(page)
     page.get_by_text("Keep the right stock on the shelf (replenishment)").click()
     wait_idle(page)
