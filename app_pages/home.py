@@ -1,7 +1,7 @@
 import streamlit as st
 
-from payoff import samples
 from payoff.errors import PayoffError
+from payoff.runtime import samples
 from payoff.ui import data_view, navigation, widgets
 
 st.title("Payoff")

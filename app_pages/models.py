@@ -1,6 +1,6 @@
 import streamlit as st
 
-from payoff import charts, tables
+from payoff.carry import charts, tables
 from payoff.ui import answer_view, data_view, navigation, problem_view, results_view, state, widgets
 
 st.title("Models")

@@ -7,12 +7,12 @@ from typing import Any
 
 import pandas as pd
 
-from payoff import samples
 from payoff.analysis import Analysis, run_analysis
 from payoff.data.load import read_table
 from payoff.data.roles import RoleMap, suggest_roles
 from payoff.models import classifiers
 from payoff.problem import Problem, make_problem
+from payoff.runtime import samples
 
 FOREST_FAILURE = "the forest could not be grown"
 
@@ -57,7 +57,7 @@ class FitHere:
     reach the fit (a fork server's children never see it)."""
 
     def __init__(self, problem: Problem, compute: Any = None, budget_s: float | None = None) -> None:
-        from payoff.results import to_json
+        from payoff.carry.results import to_json
 
         self.result = run_analysis(problem, None, compute)
         self.summary = to_json(self.result)

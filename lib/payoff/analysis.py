@@ -1,7 +1,7 @@
 """The one entry point the UI and the CLI share: ``run_analysis`` fits and backtests a Problem,
 ``recost`` re-prices the kept predictions for new parameters without refitting.
 
-An :class:`Analysis` is typed and frozen; :mod:`payoff.serial` writes it to bytes and reads it
+An :class:`Analysis` is typed and frozen; :mod:`payoff.carry.serial` writes it to bytes and reads it
 back exactly (same money, no refit)."""
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from payoff.compute import Compute
 from payoff.engines import Threshold, engine_for
 from payoff.engines.base import Progress
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
 from payoff.framings.base import FromColumn, ParamValue
 from payoff.problem import Problem
+from payoff.runtime.compute import Compute
 
 
 @dataclass(frozen=True, eq=False)

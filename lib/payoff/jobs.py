@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any
 from threadpoolctl import threadpool_limits
 
 from payoff.errors import PayoffError
-from payoff.settings import FIT_SECONDS, Settings
+from payoff.runtime.settings import FIT_SECONDS, Settings
 
 if TYPE_CHECKING:
     from payoff.analysis import Analysis
-    from payoff.compute import Compute
     from payoff.problem import Problem
+    from payoff.runtime.compute import Compute
 
 FIT_NICENESS = 10
 LOG = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def _context() -> Any:
     # before the fork server starts, so every child reads it when the runtime loads.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["payoff.analysis", "payoff.serial", "payoff.results"])
+    context.set_forkserver_preload(["payoff.analysis", "payoff.carry.serial", "payoff.carry.results"])
     return context
 
 
@@ -119,9 +119,9 @@ def _answer(problem: Problem, compute: Compute | None, progress: Any) -> tuple[A
     """The fit's answer: the analysis and its summary, or what went wrong in words for the page.
     A user's error is sent as it is; anything else is a bug, whose traceback goes to the server
     log (standard error) and whose own message goes to the page, never only an exit code."""
-    from payoff import serial
     from payoff.analysis import run_analysis
-    from payoff.results import to_json
+    from payoff.carry import serial
+    from payoff.carry.results import to_json
 
     try:
         analysis = run_analysis(problem, progress, compute)
@@ -267,7 +267,7 @@ class FitJob:
         if kind == "progress":
             self.status = Status(str(answer[1]), float(answer[2]), False)
         elif kind == "done":
-            from payoff import serial
+            from payoff.carry import serial
 
             self.summary = answer[2]
             self._finish(result=serial.from_bytes(answer[1]))

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from payoff import formatting, samples
-from payoff.store import Store
+from payoff import formatting
+from payoff.carry.store import Store
+from payoff.runtime import samples
 from payoff.ui import state
 from tests.app.conftest import APP, open_app, shown
 from tests.corpus.carry_cases import LINK_CASES, current_file_cases

@@ -96,7 +96,7 @@ def test_nothing_to_evaluate_is_said_on_the_models_page():
 def test_a_link_to_a_crafted_analysis_says_it_is_damaged(case):
     from streamlit.testing.v1 import AppTest
 
-    from payoff.store import Store
+    from payoff.carry.store import Store
     from tests.app.conftest import APP
 
     analysis_id = add_analysis_bytes(database(), case.build())
@@ -113,7 +113,7 @@ def test_a_link_to_a_crafted_analysis_says_it_is_damaged(case):
 
 
 def test_damaged_rows_are_named_and_the_saved_page_lists_the_rest():
-    from payoff.store import Store
+    from payoff.carry.store import Store
 
     good = Store(database()).save("a good one", quantity_analysis(), {"narrative": "fine"})
     for row in BAD_ROWS:
@@ -133,7 +133,7 @@ def test_damaged_rows_are_named_and_the_saved_page_lists_the_rest():
 )
 def test_a_database_payoff_cannot_write_is_said_without_its_path(mode, says, monkeypatch):
     """Renaming on the Saved page writes: the page says why it could not, and never the server's path."""
-    from payoff.store import Store
+    from payoff.carry.store import Store
 
     analysis_id = Store(database()).save("kept", quantity_analysis(), {"narrative": "fine"})
     at = open_app(SAVED)
@@ -142,7 +142,7 @@ def test_a_database_payoff_cannot_write_is_said_without_its_path(mode, says, mon
     if mode == "read-only":  # as a file the server may only read opens
         monkeypatch.setattr(sqlite3, "connect", lambda path, **kw: real(f"file:{path}?mode=ro", uri=True, **kw))
     else:  # another program holds the write lock
-        monkeypatch.setattr("payoff.store.BUSY_TIMEOUT_SECONDS", 0.2)
+        monkeypatch.setattr("payoff.carry.store.BUSY_TIMEOUT_SECONDS", 0.2)
         holder.execute("begin exclusive")
     try:
         at.text_input(key=f"{state.SAVED_RENAME}.{analysis_id}").input("renamed")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from payoff.store import Store
+from payoff.carry.store import Store
 from payoff.ui import state
 from tests.app.conftest import APP, shown
 from tests.corpus.owner_cases import ALICE, BOB, LINKS, team_file

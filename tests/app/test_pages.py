@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from payoff import samples
 from payoff.data.roles import Role
+from payoff.runtime import samples
 from payoff.ui import state
 from tests.app.conftest import APP, PAGES, load_sample, no_html, open_app
 

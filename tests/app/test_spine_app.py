@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff import samples
-from payoff.cli import main
+from payoff.carry.results import to_json
+from payoff.cli.main import main
 from payoff.framings.base import FromColumn
-from payoff.results import to_json
+from payoff.runtime import samples
 from payoff.ui import results_view, state
 from tests.app.conftest import open_app, shown, upload
 from tests.helpers import FitHere, break_the_random_forest

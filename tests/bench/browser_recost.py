@@ -20,10 +20,10 @@ def main() -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from payoff.analysis import run_analysis
+    from payoff.carry.results import to_json
+    from payoff.carry.store import Store
     from payoff.data.roles import Role, RoleMap, Shape
     from payoff.problem import make_problem
-    from payoff.results import to_json
-    from payoff.store import Store
     from tests.bench.oracle import PRICE, UNIT_COST, truth
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
 

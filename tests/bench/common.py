@@ -28,7 +28,7 @@ def trust_seconds(analysis: object, params: dict[str, float], repeats: int = 3) 
     import time
 
     from payoff.analysis import recost
-    from payoff.sensitivity import sensitivity
+    from payoff.carry.sensitivity import sensitivity
 
     timings, points = [], 0
     for _ in range(repeats):

@@ -15,7 +15,7 @@ from pathlib import Path
 def main() -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from payoff import samples
+    from payoff.runtime import samples
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, goto, streamlit_server, wait_idle
 
     def run_to_headline(page, server: str, title: str) -> float:

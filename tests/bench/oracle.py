@@ -73,10 +73,10 @@ def ratios_to_oracle(analysis, rate: np.ndarray, demand: np.ndarray) -> dict[str
 
 def main() -> None:
     from payoff.analysis import run_analysis
-    from payoff.compute import Compute
     from payoff.data.roles import Role, RoleMap, Shape
     from payoff.models.catalogue import AUTO
     from payoff.problem import make_problem
+    from payoff.runtime.compute import Compute
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--series", type=int, default=500)

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from payoff import samples
+from payoff.runtime import samples
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_NAMES = [s.name for s in samples.SAMPLES]

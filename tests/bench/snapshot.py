@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from payoff import samples
+from payoff.runtime import samples
 from tests.realdata import REALDATA
 
 PUBLIC = {

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from payoff import samples
 from payoff.data.roles import Role
+from payoff.runtime import samples
 from payoff.ui import state
 from tests.realdata import REALDATA
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from payoff import samples
+from payoff.runtime import samples
 
 
 @dataclass(frozen=True)

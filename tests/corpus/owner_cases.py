@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from payoff.store import Store
+from payoff.carry.store import Store
 from tests.corpus.carry_cases import BY_NUMBER, FORGED_TOKEN, NO_SUCH_TOKEN, NOT_A_LINK
 from tests.corpus.saved_cases import quantity_analysis, targeting_analysis
 

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from payoff import serial
 from payoff.analysis import Analysis, run_analysis
+from payoff.carry import serial
+from payoff.carry.store import Store
 from payoff.data.roles import suggest_roles
 from payoff.problem import make_problem
-from payoff.store import Store
 
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 

@@ -145,11 +145,12 @@ BROWSER_CURRENCY = "$"  # the currency the app suggests for the tests' en-US bro
 def expected_headline(sample: str) -> str:
     """The headline the app must show for a sample at its defaults, computed by the library in
     this process: the same make_problem and run as the app and the CLI."""
-    from payoff import formatting, samples
+    from payoff import formatting
     from payoff.analysis import run_analysis
     from payoff.data.load import read_table
     from payoff.data.roles import suggest_roles
     from payoff.problem import make_problem
+    from payoff.runtime import samples
 
     chosen = samples.get_sample(sample)
     table = read_table(samples.sample_bytes(sample), chosen.filename)

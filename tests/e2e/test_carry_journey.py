@@ -101,9 +101,9 @@ def open_offline(browser: Browser, path: Path, expect_text: str) -> Page:
 
 def test_a_report_with_hostile_names_shows_them_as_text(browser: Browser, tmp_path: Path):
     from payoff.analysis import run_analysis
+    from payoff.carry.report import build_report
     from payoff.data.roles import suggest_roles
     from payoff.problem import make_problem
-    from payoff.report import build_report
     from tests.helpers import sample_analysis
 
     frame = sample_analysis("churn_customers", "churn").problem.table.copy()
@@ -134,8 +134,8 @@ def test_a_report_with_hostile_names_shows_them_as_text(browser: Browser, tmp_pa
 
 def test_a_saved_analysis_reopens_in_a_server_started_after_it_was_saved(browser: Browser, tmp_path: Path):
     from payoff import formatting
-    from payoff.results import to_json
-    from payoff.store import Store
+    from payoff.carry.results import to_json
+    from payoff.carry.store import Store
     from tests.e2e.conftest import streamlit_server
     from tests.helpers import sample_analysis
 

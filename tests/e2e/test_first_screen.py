@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from payoff import samples
 from payoff.framings import catalogue
+from payoff.runtime import samples
 from tests.e2e.conftest import start_sample, wait_idle
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"

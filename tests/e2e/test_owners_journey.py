@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from payoff.store import Store
+from payoff.carry.store import Store
 from tests.corpus.carry_cases import NO_SUCH_TOKEN
 from tests.e2e.conftest import expected_headline, goto, run_sample_to_headline, streamlit_process, wait_idle
 

@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from payoff import formatting, samples
-from payoff.store import Store
+from payoff import formatting
+from payoff.carry.store import Store
+from payoff.runtime import samples
 from tests.e2e.conftest import (
     BROWSER_CURRENCY,
     expected_headline,

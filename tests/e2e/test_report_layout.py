@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from payoff.analysis import Analysis
-from payoff.report import build_report
+from payoff.carry.report import build_report
 from tests.helpers import sample_analysis
 
 OUTSIDE = """() => {

@@ -18,11 +18,12 @@ STALE = "You changed the framing"
 def _expected(staff_cost: float | None = None) -> str:
     """The call centre's headline at its documented values, or with another staff cost (a
     re-pricing of the same run: no refit), computed by the library in this process."""
-    from payoff import formatting, samples
+    from payoff import formatting
     from payoff.analysis import recost, run_analysis
     from payoff.data.load import read_table
     from payoff.data.roles import suggest_roles
     from payoff.problem import make_problem
+    from payoff.runtime import samples
 
     chosen = samples.get_sample("call_centre")
     frame = read_table(samples.sample_bytes("call_centre"), chosen.filename).frame

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from payoff import budget, settings
-from payoff.cli import main
+from payoff.cli.main import main
 from payoff.errors import PayoffError
+from payoff.runtime import budget, settings
 from tests.corpus.compute_cases import CASES
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "retail_sales.csv"

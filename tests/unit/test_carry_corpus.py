@@ -5,12 +5,12 @@ import sqlite3
 
 import pytest
 
-from payoff import serial
-from payoff.cli import main
+from payoff.carry import serial
+from payoff.carry.scoring import score_current
+from payoff.carry.store import Store
+from payoff.cli.main import main
 from payoff.data.load import read_table
 from payoff.errors import PayoffError
-from payoff.scoring import score_current
-from payoff.store import Store
 from tests.corpus.carry_cases import ANALYSIS_BYTES_CASES, DATABASE_CASES, current_file_cases
 from tests.corpus.saved_cases import (
     BAD_ROWS,
@@ -39,7 +39,7 @@ def test_a_bad_current_file_says_what_to_fix(case):
 
 @pytest.mark.parametrize("case", CURRENT, ids=lambda c: c.name)
 def test_decide_score_exits_2_with_one_line(case, tmp_path, monkeypatch, capsys):
-    from payoff import samples
+    from payoff.runtime import samples
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "churn_customers.csv").write_bytes(samples.sample_bytes("churn_customers"))
@@ -126,7 +126,7 @@ def test_a_declared_gigabyte_is_refused_before_any_array_is_loaded(name, monkeyp
 
 
 def test_damaged_rows_are_left_out_of_the_list_and_named(tmp_path, monkeypatch, capsys):
-    from payoff.store import DamagedRow
+    from payoff.carry.store import DamagedRow
 
     path = tmp_path / "a.sqlite"
     good = Store(path).save("a good one", quantity_analysis(), {"narrative": "fine"})
@@ -177,7 +177,7 @@ def test_an_id_out_of_range_is_an_unknown_analysis(argv, tmp_path, monkeypatch, 
 
 
 def test_an_id_out_of_range_in_the_library(tmp_path):
-    from payoff.store import UnknownAnalysis
+    from payoff.carry.store import UnknownAnalysis
 
     store = Store(tmp_path / "a.sqlite")
     for action in (store.get, store.open, store.delete, lambda i: store.rename(i, "x")):
@@ -206,7 +206,7 @@ def _read_only(monkeypatch, path):
 
 def _locked(monkeypatch, path):
     """Another program holds the write lock (a backup, a stuck process) past the busy timeout."""
-    monkeypatch.setattr("payoff.store.BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr("payoff.carry.store.BUSY_TIMEOUT_SECONDS", 0.2)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("begin exclusive")
     return holder
@@ -222,7 +222,7 @@ def _locked(monkeypatch, path):
     ids=["full", "read-only", "locked"],
 )
 def test_a_database_payoff_cannot_write_has_its_own_message_and_no_path(condition, says, tmp_path, monkeypatch, capsys):
-    from payoff.store import StoreError
+    from payoff.carry.store import StoreError
     from tests.corpus.cases import content
 
     path = tmp_path / "a.sqlite"

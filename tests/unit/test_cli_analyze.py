@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.cli import main
+from payoff.cli.main import main
 from tests.helpers import break_the_random_forest
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"

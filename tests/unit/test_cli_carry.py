@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from payoff import samples
-from payoff.cli import main
+from payoff.cli.main import main
+from payoff.runtime import samples
 
 
 @pytest.fixture()

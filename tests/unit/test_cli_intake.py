@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from payoff.cli import main
+from payoff.cli.main import main
 from tests.corpus.cases import FILES
 from tests.realdata import needs_realdata, path
 

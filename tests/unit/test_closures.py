@@ -72,7 +72,7 @@ def test_no_entry_is_priced_on_a_closed_day():
 
 
 def test_sweep_points_that_cannot_be_priced_are_shown_with_their_reason():
-    from payoff.sensitivity import sweep
+    from payoff.carry.sensitivity import sweep
 
     dates = pd.date_range("2025-01-06", periods=150, freq="D")
     frame = pd.DataFrame(

@@ -91,7 +91,7 @@ def test_a_workbook_is_held_to_its_declared_sizes():
 @pytest.mark.parametrize(("args", "code", "says"), CLI_CASES, ids=lambda v: v[1] if isinstance(v, tuple) else None)
 def test_corpus_file_through_the_cli(args, code, says, tmp_path, monkeypatch, capsys):
     """Exit 0 with the note said, or exit 2 with one line on stderr and no traceback."""
-    from payoff.cli import main
+    from payoff.cli.main import main
 
     (tmp_path / args[1]).write_bytes(content(args[1]))
     monkeypatch.chdir(tmp_path)
@@ -109,7 +109,7 @@ def test_a_blank_series_key_is_the_series_named_blank_in_findings_runs_and_json(
     import json
 
     from payoff.analysis import run_analysis
-    from payoff.cli import main
+    from payoff.cli.main import main
     from payoff.data import quality
     from payoff.data.roles import suggest_roles
     from payoff.problem import make_problem
@@ -149,7 +149,7 @@ def test_infinity_in_a_targeting_feature_is_missing_and_said(tmp_path, capsys):
     import numpy as np
     import pandas as pd
 
-    from payoff.cli import main
+    from payoff.cli.main import main
     from payoff.evaluate.leakage import single_feature_auc
     from tests.corpus.cases import infinite_churn
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.cli import main
+from payoff.cli.main import main
 from payoff.data.roles import suggest_roles
 from payoff.params import money_target
 from payoff.problem import make_problem

@@ -9,9 +9,9 @@ import time
 import pytest
 
 from payoff.analysis import run_analysis
+from payoff.carry.results import to_json
 from payoff.errors import PayoffError
 from payoff.jobs import FitJob, FitStopped, fit_budget
-from payoff.results import to_json
 from tests.helpers import sample_problem
 
 

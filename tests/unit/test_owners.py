@@ -9,9 +9,9 @@ import sqlite3
 
 import pytest
 
-from payoff.cli import main
-from payoff.owners import UnknownUser, clean_user
-from payoff.store import SCHEMA_VERSION, BadLink, Store, StoreError, UnknownAnalysis, link_token
+from payoff.carry.store import SCHEMA_VERSION, BadLink, Store, StoreError, UnknownAnalysis, link_token
+from payoff.cli.main import main
+from payoff.runtime.owners import UnknownUser, clean_user
 from tests.corpus.carry_cases import LINK_CASES, NO_SUCH_TOKEN
 from tests.corpus.owner_cases import ALICE, BOB, LINKS, replaced_file, team_file
 from tests.corpus.saved_cases import quantity_analysis
@@ -86,7 +86,7 @@ def test_the_team_manages_a_shared_analysis_and_only_its_owner_unshares_it(team)
 
 
 def test_autosaves_are_pruned_per_user(tmp_path, monkeypatch):
-    monkeypatch.setattr("payoff.store.KEEP_AUTOSAVES", 3)
+    monkeypatch.setattr("payoff.carry.store.KEEP_AUTOSAVES", 3)
     path = tmp_path / "a.sqlite"
     bob = Store(path, user=BOB).save("bob's run", quantity_analysis(), {}, autosave=True)
     alice = [Store(path, user=ALICE).save("run", quantity_analysis(), {}, autosave=True) for _ in range(5)]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.cli import main
+from payoff.cli.main import main
 from payoff.data.load import read_table
 from payoff.evaluate import leakage
 from tests.realdata import needs_realdata, path

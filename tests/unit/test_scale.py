@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.compute import Compute, ComputeError, from_environment
 from payoff.evaluate.backtest import local_forecasts, model_catalogue, run_backtest, window_starts
 from payoff.models.panel import Panel
+from payoff.runtime.compute import Compute, ComputeError, from_environment
 from payoff.timegrid import Frequency
 
 LOCAL = ("naive", "seasonal naive", "moving average", "exponential smoothing", "croston (sba)", "tsb")

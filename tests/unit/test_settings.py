@@ -1,4 +1,4 @@
-"""Every PAYOFF_* setting is read in payoff.settings: defaults, each bad value in its own words and
+"""Every PAYOFF_* setting is read in payoff.runtime.settings: defaults, each bad value in its own words and
 where it is used, every bad value listed at once, and the operations guide's table in step."""
 
 import ast
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from payoff import settings
 from payoff.errors import ComputeError, PayoffError
-from payoff.settings import Settings
+from payoff.runtime import settings
+from payoff.runtime.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

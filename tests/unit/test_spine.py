@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff import serial
 from payoff.analysis import recost
+from payoff.carry import serial
 from payoff.data import fast
 from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
 from payoff.engines import engine_for

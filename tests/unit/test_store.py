@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from payoff import serial
-from payoff.results import to_json
-from payoff.store import KEEP_AUTOSAVES, SCHEMA_VERSION, Store, StoreError, UnknownAnalysis
+from payoff.carry import serial
+from payoff.carry.results import to_json
+from payoff.carry.store import KEEP_AUTOSAVES, SCHEMA_VERSION, Store, StoreError, UnknownAnalysis
 from tests.helpers import sample_analysis
 
 
@@ -51,7 +51,7 @@ def test_list_rename_delete_and_unknown_ids(tmp_path, churn):
 
 
 def test_autosaves_are_pruned_to_the_newest(tmp_path, churn, monkeypatch):
-    monkeypatch.setattr("payoff.store.KEEP_AUTOSAVES", 3)
+    monkeypatch.setattr("payoff.carry.store.KEEP_AUTOSAVES", 3)
     store = Store(tmp_path / "a.sqlite")
     named = store.save("named", churn, {})
     ids = [store.save("autosave", churn, {}, autosave=True) for _ in range(5)]

@@ -12,15 +12,15 @@ import sys
 import time
 from pathlib import Path
 
-from payoff import serial
-from payoff.store import Store
+from payoff.carry import serial
+from payoff.carry.store import Store
 from tests.helpers import sample_analysis
 
 WRITER = """
 import sys
 from pathlib import Path
-from payoff import serial
-from payoff.store import Store
+from payoff.carry import serial
+from payoff.carry.store import Store
 store = Store(Path(sys.argv[1]))
 analysis = serial.from_bytes(Path(sys.argv[2]).read_bytes())
 summary = {"headline": {"text": "x"}, "models": []}

@@ -10,6 +10,8 @@ import pytest
 
 from payoff import formatting
 from payoff.analysis import Analysis, recost
+from payoff.carry.segments import segment_gains
+from payoff.carry.sensitivity import sensitivity, sweep
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.engines import engine_for
 from payoff.evaluate.impact import ModelMoney, Recommended
@@ -18,8 +20,6 @@ from payoff.evaluate.summary import narrative
 from payoff.evaluate.uncertainty import block_bootstrap, entity_bootstrap, summarise
 from payoff.framings import catalogue
 from payoff.models.catalogue import AUTO, BASE_RATE
-from payoff.segments import segment_gains
-from payoff.sensitivity import sensitivity, sweep
 from payoff.statusquo import Nobody
 from tests.helpers import analyse, problem
 

@@ -11,8 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from payoff import export, formatting, tables
+from payoff import formatting
 from payoff.analysis import next_decisions
+from payoff.carry import export, tables
 from tests.helpers import sample_analysis
 
 

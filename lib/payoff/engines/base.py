@@ -9,11 +9,11 @@ from typing import Protocol
 
 import pandas as pd
 
-from payoff.compute import Compute
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
 from payoff.framings.base import FromColumn, ParamValue
 from payoff.problem import Problem
+from payoff.runtime.compute import Compute
 
 Progress = Callable[[str, float], None]
 Values = Mapping[str, ParamValue | FromColumn]

@@ -9,9 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from payoff import budget, formatting
+from payoff import formatting
 from payoff.closures import without_closures
-from payoff.compute import Compute
 from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import policies
@@ -36,6 +35,8 @@ from payoff.models.features import build_features
 from payoff.models.panel import build_panel
 from payoff.models.regression import GlobalModel
 from payoff.problem import Problem
+from payoff.runtime import budget
+from payoff.runtime.compute import Compute
 from payoff.statusquo import DecisionColumn
 
 

@@ -9,8 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from payoff import budget, formatting
-from payoff.compute import Compute
+from payoff import formatting
 from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import leakage
@@ -25,6 +24,8 @@ from payoff.framings.targeting import decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 from payoff.problem import Problem
+from payoff.runtime import budget
+from payoff.runtime.compute import Compute
 from payoff.statusquo import DecisionColumn, Everybody, Nobody, Rule, StatusQuo
 
 TRUTHY = {"1", "1.0", "yes", "true", "y", "t", "contacted", "approved", "reviewed"}

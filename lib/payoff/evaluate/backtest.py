@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from payoff.compute import Compute
 from payoff.errors import NotEnoughData
 from payoff.evaluate.predictions import Failure, Forecasts
 from payoff.models import forecasters, regression
@@ -21,6 +20,7 @@ from payoff.models.catalogue import STATUS_QUO
 from payoff.models.features import FeatureSet, build_features
 from payoff.models.glm import PoissonGLM
 from payoff.models.panel import Panel
+from payoff.runtime.compute import Compute
 from payoff.statusquo import LastValue, MovingAverage, Seasonal, SeasonalAverage
 
 Progress = Callable[[str, float], None]

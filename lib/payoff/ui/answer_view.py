@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from payoff import charts, formatting
+from payoff import formatting
 from payoff.analysis import Analysis, rebased
+from payoff.carry import charts
+from payoff.carry.report import build_report
 from payoff.evaluate.impact import Impact
 from payoff.framings.base import Direction, TargetingFraming
 from payoff.models.catalogue import STATUS_QUO, business_name
-from payoff.report import build_report
 from payoff.ui import navigation, saved_view, state
 from payoff.ui.widgets import plain
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from payoff import samples
 from payoff.data import quality, reshape
 from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
@@ -15,6 +14,7 @@ from payoff.data.sniff import DELIMITER_NAMES
 from payoff.errors import PayoffError
 from payoff.params import FROM_SAMPLE
 from payoff.problem import Choices
+from payoff.runtime import samples
 from payoff.ui import navigation, state
 from payoff.ui.widgets import current_table, plain, show_error
 

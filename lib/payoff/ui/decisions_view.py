@@ -8,13 +8,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from payoff import charts, export, formatting, tables
+from payoff import formatting
 from payoff.analysis import Analysis, next_decisions
+from payoff.carry import charts, export, tables
+from payoff.carry.scoring import needed_columns
+from payoff.carry.scoring import score_current as score
 from payoff.data.load import LoadOptions
 from payoff.engines.quantity import LEVEL
 from payoff.errors import PayoffError
-from payoff.scoring import needed_columns
-from payoff.scoring import score_current as score
 from payoff.ui import results_view, state
 from payoff.ui.data_view import UPLOAD_TYPES
 from payoff.ui.widgets import load_cached, plain, show_error

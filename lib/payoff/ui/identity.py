@@ -1,4 +1,4 @@
-"""Who is using the app, for the saved analyses they may see (payoff.owners, payoff.store):
+"""Who is using the app, for the saved analyses they may see (payoff.runtime.owners, payoff.carry.store):
 
 - behind a sign-in proxy, the user the proxy names in the request header $PAYOFF_USER_HEADER
   (Streamlit gives the headers of the request that opened the session, ``st.context.headers``);
@@ -15,9 +15,9 @@ from typing import Literal
 
 import streamlit as st
 
-from payoff.owners import UnknownUser, clean_user
-from payoff.settings import Settings
-from payoff.store import Store
+from payoff.carry.store import Store
+from payoff.runtime.owners import UnknownUser, clean_user
+from payoff.runtime.settings import Settings
 from payoff.ui.widgets import plain
 
 Mode = Literal["header", "streamlit", "single"]

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from payoff import charts, formatting, tables
+from payoff import formatting
 from payoff.analysis import Analysis, recost
+from payoff.carry import charts, tables
 from payoff.errors import PayoffError
 from payoff.evaluate import targeting_views
 from payoff.evaluate.impact import Impact

@@ -9,15 +9,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from payoff import charts, formatting
+from payoff import formatting
 from payoff.analysis import Analysis, recost
-from payoff.compute import Compute, from_environment
+from payoff.carry import charts
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.jobs import FitJob
 from payoff.models.catalogue import AUTO, business_name
 from payoff.problem import Problem, same_design
+from payoff.runtime.compute import Compute, from_environment
 from payoff.ui import saved_view, state
 from payoff.ui.widgets import plain, show_error
 

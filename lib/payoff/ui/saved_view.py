@@ -12,12 +12,12 @@ import streamlit as st
 
 from payoff import formatting
 from payoff.analysis import Analysis, rebased
+from payoff.carry.results import to_json
+from payoff.carry.store import Saved, link_token
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.framings import catalogue
 from payoff.models.catalogue import business_name
-from payoff.results import to_json
-from payoff.store import Saved, link_token
 from payoff.ui import identity, navigation, state
 from payoff.ui.widgets import plain, show_error
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from payoff import charts, formatting
+from payoff import formatting
 from payoff.analysis import Analysis, rebased
+from payoff.carry import charts
+from payoff.carry.segments import segment_gains
+from payoff.carry.sensitivity import CHECKPOINT, POINTS, SPAN, Sweep, sensitivity, tornado
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.models.catalogue import business_name
-from payoff.segments import segment_gains
-from payoff.sensitivity import CHECKPOINT, POINTS, SPAN, Sweep, sensitivity, tornado
 from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from payoff import budget
 from payoff.data.load import LoadedTable, LoadOptions, read_table
 from payoff.errors import PayoffError
 from payoff.framings.catalogue import FRAMINGS
 from payoff.models.catalogue import business_name
+from payoff.runtime import budget
 from payoff.ui import state
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

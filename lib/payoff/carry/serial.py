@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from payoff.analysis import Analysis
+from payoff.carry.serial_check import read as read_checked
+from payoff.carry.serial_schema import UnreadableAnalysis, damaged
 from payoff.designs import Backtest, CrossFit
 from payoff.engines import engine_for
 from payoff.evaluate.predictions import (
@@ -32,8 +34,6 @@ from payoff.framings import catalogue
 from payoff.framings.base import FromColumn
 from payoff.models.panel import Panel
 from payoff.problem import Problem
-from payoff.serial_check import read as read_checked
-from payoff.serial_schema import UnreadableAnalysis, damaged
 from payoff.statusquo import from_dict, to_dict
 from payoff.timegrid import Frequency
 

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from payoff import samples
-from payoff.cli_args import add_analyze_options, byte_limit, read_file, run_from_args, write_json
-from payoff.cli_carry import add_commands, save_run
+from payoff.cli.args import add_analyze_options, byte_limit, read_file, run_from_args, write_json
+from payoff.cli.carry import add_commands, save_run
 from payoff.data import quality
 from payoff.data.load import read_table
 from payoff.data.roles import suggest_roles
 from payoff.errors import PayoffError
+from payoff.runtime import samples
 
 USER_ERROR = 2
 
@@ -95,7 +95,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from payoff.results import to_json
+    from payoff.carry.results import to_json
 
     run = run_from_args(args)
     out = sys.stderr if args.json == "-" else sys.stdout

@@ -5,7 +5,7 @@ no refit). An analysis is named by its number or by the token its link ends with
 
 The command line acts as $PAYOFF_USER (that user's analyses and the team's shared ones, saves
 owned by that user), or, unset, as whoever runs Payoff: every analysis, saves with no owner
-(payoff.owners)."""
+(payoff.runtime.owners)."""
 
 from __future__ import annotations
 
@@ -15,21 +15,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from payoff.cli_args import add_analyze_options, byte_limit, problem_from_args, read_file, run_from_args, write_json
+from payoff.cli.args import add_analyze_options, byte_limit, problem_from_args, read_file, run_from_args, write_json
 from payoff.errors import PayoffError
 
 if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
     from payoff.analysis import Analysis
+    from payoff.carry.store import Store
     from payoff.data.load import LoadedTable
     from payoff.problem import Problem
-    from payoff.store import Store
 
 DECISION_FORMATS = (".csv", ".xlsx")
 
 
 def _store() -> Store:
-    from payoff.settings import Settings
-    from payoff.store import Store
+    from payoff.carry.store import Store
+    from payoff.runtime.settings import Settings
 
     return Store(user=Settings.from_env().cli_user)
 
@@ -42,7 +42,7 @@ def save_run(analysis: Analysis, payload: dict[str, Any], name: str, out: TextIO
 
 
 def _ref(text: str) -> int | str:
-    from payoff.store import reference
+    from payoff.carry.store import reference
 
     return reference(text)
 
@@ -101,7 +101,7 @@ def _analysis(args: argparse.Namespace, check: Callable[[Problem], None] = lambd
 
 
 def _check_score_file(problem: Problem, current: LoadedTable | None) -> None:
-    from payoff.scoring import check_current
+    from payoff.carry.scoring import check_current
 
     if current is None:
         return
@@ -111,7 +111,7 @@ def _check_score_file(problem: Problem, current: LoadedTable | None) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from payoff.report import build_report
+    from payoff.carry.report import build_report
 
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):
@@ -123,11 +123,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    from payoff import export
     from payoff.analysis import next_decisions
+    from payoff.carry import export
+    from payoff.carry.scoring import score_current
+    from payoff.carry.tables import workbook_sheets
     from payoff.data.load import read_table
-    from payoff.scoring import score_current
-    from payoff.tables import workbook_sheets
 
     out = Path(args.out)
     if out.suffix.lower() not in DECISION_FORMATS:

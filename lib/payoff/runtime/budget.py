@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 
 from payoff.errors import PayoffError
-from payoff.settings import MEMORY_BUDGET as BUDGET_ENV
-from payoff.settings import Settings
+from payoff.runtime.settings import MEMORY_BUDGET as BUDGET_ENV
+from payoff.runtime.settings import Settings
 
 # Measured peaks (tests/bench/oracle.py, tests/bench/targeting.py), with a margin of a fifth.
 PROCESS_BASE = 400 * 2**20  # Python, pandas, scikit-learn and the table's own columns

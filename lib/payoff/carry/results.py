@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 
 from payoff.analysis import Analysis
+from payoff.carry.segments import segment_gains
+from payoff.carry.sensitivity import POINTS, SPAN, sensitivity
 from payoff.designs import Backtest
 from payoff.evaluate.impact import Impact
 from payoff.problem import params_json
-from payoff.segments import segment_gains
-from payoff.sensitivity import POINTS, SPAN, sensitivity
 
 SIGNIFICANT = 12
 

@@ -18,10 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from payoff import formatting
+from payoff.carry.tables import component_label
 from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings.base import Direction
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
-from payoff.tables import component_label
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 TODAY, CHOICE = "#7f7f7f", "#1f77b4"

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from payoff.errors import ComputeError
-from payoff.settings import Settings
+from payoff.runtime.settings import Settings
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from payoff import budget
-from payoff.compute import Compute, from_environment
 from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
 from payoff.errors import PayoffError, ProblemErrors
+from payoff.runtime import budget
+from payoff.runtime.compute import Compute, from_environment
 
 if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
     from payoff.analysis import Analysis

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from payoff.errors import ComputeError, PayoffError
-from payoff.owners import clean_user
+from payoff.runtime.owners import clean_user
 
 DATABASE = "PAYOFF_DB"
 SAMPLES = "PAYOFF_SAMPLES"
@@ -72,7 +72,7 @@ class Settings:
     @property
     def samples(self) -> Path:
         text = self.environ.get(SAMPLES)
-        return Path(text) if text else Path(__file__).resolve().parents[2] / "sample_data"
+        return Path(text) if text else Path(__file__).resolve().parents[3] / "sample_data"
 
     @property
     def workers(self) -> int:

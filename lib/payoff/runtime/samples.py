@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from payoff.errors import PayoffError
-from payoff.settings import Settings
+from payoff.runtime.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from payoff import budget
-from payoff.serial_schema import UnreadableAnalysis, check_manifest, damaged, show
+from payoff.carry.serial_schema import UnreadableAnalysis, check_manifest, damaged, show
+from payoff.runtime import budget
 
 MANIFEST = "analysis.json"
 TABLE = "table.parquet"

@@ -1,14 +1,14 @@
-"""Saved analyses in SQLite: each row holds the whole Analysis (its :mod:`payoff.serial` bytes:
+"""Saved analyses in SQLite: each row holds the whole Analysis (its :mod:`payoff.carry.serial` bytes:
 problem, table, kept predictions), so it reopens exactly with no refit, and the JSON summary
 `payoff analyze` prints, so a list or a comparison never has to unpack an analysis.
 
 The file lives at ``$PAYOFF_DB`` (default ``~/.payoff/analyses.sqlite``), in WAL mode so readers
-never block the one writer, with its schema version in ``PRAGMA user_version`` (payoff.store_file:
+never block the one writer, with its schema version in ``PRAGMA user_version`` (payoff.carry.store_file:
 a file from an older Payoff is migrated in one transaction, one from a newer Payoff is refused).
 Every statement is parameterised. Autosaves (what a browser reload or a link reopens) are rows like
 any other, hidden from the list and pruned to the newest few of each user.
 
-Each analysis belongs to the user who saved it (payoff.owners). A `Store` opened for a user sees,
+Each analysis belongs to the user who saved it (payoff.runtime.owners). A `Store` opened for a user sees,
 opens, renames and deletes that user's own analyses and the named ones shared with the team; one
 opened for nobody (``user=None``: single-user mode, and the command line without PAYOFF_USER) sees
 the whole file. Links name an analysis by its token, 32 random hex digits: it cannot be guessed
@@ -33,10 +33,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from payoff import serial
 from payoff.analysis import Analysis
-from payoff.settings import Settings
-from payoff.store_file import SCHEMA_VERSION, StoreError, ensure_schema, failure, headline_of, summary_of
+from payoff.carry import serial
+from payoff.carry.store_file import SCHEMA_VERSION, StoreError, ensure_schema, failure, headline_of, summary_of
+from payoff.runtime.settings import Settings
 
 __all__ = ["SCHEMA_VERSION", "BadLink", "DamagedRow", "Saved", "Store", "StoreError", "UnknownAnalysis", "headline_of"]
 
@@ -264,7 +264,7 @@ class Store:
 
     def open(self, ref: int | str) -> Analysis:
         """The analysis exactly as it was saved (re-priced from its kept predictions, no refit);
-        its bytes are checked as untrusted input before anything is built (payoff.serial_check)."""
+        its bytes are checked as untrusted input before anything is built (payoff.carry.serial_check)."""
         with self._connection() as connection:
             row = connection.execute(GET_BLOB, self._params(ref)).fetchone()
         if row is None:

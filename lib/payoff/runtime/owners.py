@@ -14,7 +14,7 @@ Two settings say who a user is, one for each front end:
 
 A user's name is text given by the proxy or the identity provider; it is stored as given (never
 rendered as HTML, and every SQL statement takes it as a parameter) once it passes
-:func:`clean_user`. Both settings are read in payoff.settings."""
+:func:`clean_user`. Both settings are read in payoff.runtime.settings."""
 
 from __future__ import annotations
 

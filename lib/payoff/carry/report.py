@@ -17,14 +17,15 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from payoff import charts, formatting, tables
+from payoff import formatting
 from payoff.analysis import Analysis, next_decisions
+from payoff.carry import charts, tables
+from payoff.carry.segments import segment_gains
+from payoff.carry.sensitivity import sensitivity, tornado
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
 from payoff.framings.base import Direction
 from payoff.models.catalogue import STATUS_QUO, business_name
-from payoff.segments import segment_gains
-from payoff.sensitivity import sensitivity, tornado
 
 PREVIEW_ROWS = 20
 STYLE = """
