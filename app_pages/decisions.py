@@ -1,6 +1,6 @@
 import streamlit as st
 
-from payoff.ui import decisions_view, navigation, state, widgets
+from payoff.ui import kinds, navigation, state, widgets
 
 st.title("Decisions")
 analysis = state.analysis()
@@ -12,7 +12,4 @@ if analysis is None:
     )
     st.stop()
 
-if analysis.family == "targeting":
-    decisions_view.score_current(analysis)
-else:
-    decisions_view.next_quantities(analysis)
+kinds.sections(analysis).next_decisions(analysis)

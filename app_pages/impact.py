@@ -1,6 +1,6 @@
 import streamlit as st
 
-from payoff.ui import answer_view, impact_view, navigation, results_view, state, trust_view, widgets
+from payoff.ui import answer_view, impact_view, kinds, navigation, results_view, state, trust_view, widgets
 
 st.title("Impact")
 analysis = state.analysis()
@@ -39,8 +39,9 @@ with costs:
     trust_view.assumptions(analysis, impact)
 with where:
     trust_view.segments(analysis, impact)
-    impact_view.where(analysis, impact)
+    kinds.sections(analysis).where(analysis, impact)
 with why:
     impact_view.explanations(analysis.predictions.explanations, impact.currency)
 with details:
     impact_view.analyst(analysis, impact)
+    kinds.sections(analysis).details(analysis, impact)

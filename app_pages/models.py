@@ -1,7 +1,7 @@
 import streamlit as st
 
 from payoff.carry import charts, tables
-from payoff.ui import answer_view, data_view, navigation, problem_view, results_view, state, widgets
+from payoff.ui import answer_view, data_view, kinds, navigation, problem_view, results_view, state, widgets
 
 st.title("Models")
 prepared = data_view.ensure_prepared()
@@ -42,5 +42,7 @@ if rest:
     st.caption(widgets.plain(rest))
 with st.expander("Money of each option, part by part"):
     st.plotly_chart(charts.money_by_model(impact), key="models.money")
-with st.expander("Forecasts and decisions per series"):
-    results_view.series_chart(analysis, impact, "models")
+per_unit = kinds.sections(analysis).per_unit
+if per_unit is not None:
+    with st.expander("Forecasts and decisions per series"):
+        per_unit(analysis, impact, "models")

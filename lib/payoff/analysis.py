@@ -16,7 +16,7 @@ from payoff.engines import Threshold, engine_for
 from payoff.engines.base import Progress
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
-from payoff.framings.base import FromColumn, ParamValue
+from payoff.framings.base import DecisionKind, FromColumn, ParamValue
 from payoff.problem import Problem
 from payoff.runtime.compute import Compute
 
@@ -28,7 +28,7 @@ class Analysis:
     impact: Impact  # at the problem's own parameters
 
     @property
-    def family(self) -> str:
+    def family(self) -> DecisionKind:
         return self.problem.family
 
     @property

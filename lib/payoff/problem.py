@@ -21,7 +21,7 @@ from payoff.data.roles import Role, RoleMap, Shape
 from payoff.designs import Backtest, CrossFit, Evaluation, backtest_design, is_number, outcome
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
-from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
+from payoff.framings.base import DEFAULT, DecisionKind, Framing, FromColumn, ParamValue
 from payoff.known_in_advance import realised_flags
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
 from payoff.models.panel import build_panel
@@ -56,8 +56,8 @@ class Problem:
     status_quo_reason: str = ""  # why this status quo, when Payoff chose it
 
     @property
-    def family(self) -> str:
-        return self.framing.family
+    def family(self) -> DecisionKind:
+        return self.framing.kind
 
     @property
     def values(self) -> dict[str, ParamValue | FromColumn]:
@@ -177,13 +177,12 @@ def make_problem(
     errors: list[str] = []
     target = roles.one(Role.TARGET)
     date = roles.one(Role.DATE)
-    event_log = chosen.family == "quantity" and roles.shape == Shape.EVENT_LOG
+    event_log = chosen.over_time and roles.shape == Shape.EVENT_LOG
     if target is None and not event_log:  # an event log's quantity is its count, once aggregated
-        what = "the quantity to forecast (units sold, calls)" if chosen.family == "quantity" else "the outcome"
-        errors.append(f"Mark {what} as the target on the Data page (or give --target).")
+        errors.append(f"Mark {chosen.target_words} as the target on the Data page (or give --target).")
     elif target is not None and target not in table.columns:
         errors.append(f"There is no column '{target}'.")
-    money = money_target(table, target) if chosen.family == "quantity" else None
+    money = money_target(table, target) if chosen.over_time else None
     resolved = resolve(chosen, table, roles, params or {}, columns or {}, scales or {}, defaults_from, money, errors)
     values = resolved.values
     sq, sq_source = status_quo_of.checked(chosen, table, roles, status_quo, errors)
@@ -199,7 +198,7 @@ def make_problem(
     entity_id: str | None = None
     evaluation: Evaluation | None = None
     side = QuantitySide()
-    if chosen.family == "quantity":
+    if chosen.over_time:
         keys = tuple(roles.columns(Role.SERIES_KEY))
         _check_segment(table, keys, segment, errors)
         evaluation = backtest_design(table, roles, date, target, horizon, origins, step, season, country, errors)

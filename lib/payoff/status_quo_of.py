@@ -12,8 +12,6 @@ from payoff.framings import catalogue
 from payoff.framings.base import Framing
 from payoff.models.panel import Panel, build_panel
 from payoff.statusquo import (
-    QUANTITY_KINDS,
-    TARGETING_KINDS,
     DecisionColumn,
     Rule,
     Seasonal,
@@ -33,15 +31,14 @@ def checked(
             return framing.default_status_quo, "framing default"
     else:
         source = "given"
-    kinds = QUANTITY_KINDS if framing.family == "quantity" else TARGETING_KINDS
-    if not isinstance(given, kinds):
+    if not isinstance(given, framing.status_quo_kinds):
         errors.append(f"'{given.text}' is not a status quo for {framing.family} framings.")
         return given, source
     if isinstance(given, DecisionColumn | Rule):
         column = given.column
         if column not in table.columns:
             errors.append(f"There is no column '{column}' for the status quo.")
-        elif isinstance(given, DecisionColumn) and framing.family == "quantity" and not is_number(table, column):
+        elif isinstance(given, DecisionColumn) and framing.numeric_decisions and not is_number(table, column):
             errors.append(f"The status quo column '{column}' is not numeric; it should hold the quantities decided.")
         elif isinstance(given, Rule):
             if is_number(table, column) and not isinstance(given.value, float):
@@ -90,7 +87,7 @@ def detected(
     status_quo, source = checked(chosen, table, roles, None, errors)
     if source == "decision column":
         return status_quo, "your file has a column of what was decided"
-    if chosen.family != "quantity":
+    if not chosen.over_time:
         return status_quo, ""
     date, target = roles.one(Role.DATE), roles.one(Role.TARGET)
     keys = tuple(roles.columns(Role.SERIES_KEY))

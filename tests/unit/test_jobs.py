@@ -82,11 +82,11 @@ def test_a_bug_in_a_fit_reaches_the_page_as_its_message(problem):
     """Anything but a PayoffError in the fit process came back as "exit code 1. Run it again"."""
     from dataclasses import replace
 
-    broken = replace(problem, framing=None)  # a bug's stand-in: the run reads problem.framing.family
+    broken = replace(problem, framing=None)  # a bug's stand-in: the run reads problem.framing.kind
     with pytest.raises(PayoffError) as caught:
         FitJob(broken).wait()
     assert str(caught.value) == (
-        "The fit failed on an error in Payoff (AttributeError: 'NoneType' object has no attribute 'family'). "
+        "The fit failed on an error in Payoff (AttributeError: 'NoneType' object has no attribute 'kind'). "
         "This is a bug, not something in your choices; the details are in the server log. Try other models on "
         "the Problem page, or send the file to whoever runs Payoff."
     )
@@ -98,7 +98,7 @@ def test_the_bug_s_traceback_goes_to_the_server_log(problem, caplog):
     from payoff.jobs import _answer
 
     answer = _answer(replace(problem, framing=None), None, lambda message, share: None)
-    assert answer[:2] == ("error", "AttributeError") and "no attribute 'family'" in answer[2]
+    assert answer[:2] == ("error", "AttributeError") and "no attribute 'kind'" in answer[2]
     [record] = [r for r in caplog.records if r.name == "payoff.jobs"]
     assert record.levelname == "ERROR" and record.exc_info is not None
     assert "call_centre.csv" in record.getMessage()

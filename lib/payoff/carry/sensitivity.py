@@ -15,8 +15,8 @@ import numpy as np
 
 from payoff import formatting
 from payoff.analysis import Analysis, recost
+from payoff.engines import engine_for
 from payoff.errors import PayoffError
-from payoff.evaluate.predictions import QuantityPredictions, TargetingPredictions
 from payoff.framings.base import FromColumn, Param
 from payoff.models.catalogue import AUTO, STATUS_QUO
 
@@ -100,12 +100,7 @@ def typical(analysis: Analysis, key: str) -> float:
     value = analysis.values[key]
     if not isinstance(value, FromColumn):
         return float(value)  # type: ignore[arg-type]
-    predictions = analysis.predictions
-    if isinstance(predictions, QuantityPredictions):
-        raw = predictions.panel.columns[key]
-    else:
-        assert isinstance(predictions, TargetingPredictions)
-        raw = predictions.priced[key]
+    raw = engine_for(analysis.family).priced_column(analysis.predictions, key)
     known = raw[np.isfinite(raw)]
     return float(np.median(known)) * value.scale if known.size else value.fill
 

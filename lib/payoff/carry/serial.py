@@ -17,22 +17,12 @@ import pandas as pd
 
 from payoff.analysis import Analysis
 from payoff.carry.serial_check import read as read_checked
+from payoff.carry.serial_predictions import FORMS
 from payoff.carry.serial_schema import UnreadableAnalysis, damaged
 from payoff.designs import Backtest, CrossFit
 from payoff.engines import engine_for
-from payoff.evaluate.predictions import (
-    Effect,
-    Explanation,
-    Failure,
-    Forecasts,
-    LeakageFlag,
-    QuantityPredictions,
-    Scores,
-    TargetingPredictions,
-)
 from payoff.framings import catalogue
 from payoff.framings.base import FromColumn
-from payoff.models.panel import Panel
 from payoff.problem import Problem
 from payoff.statusquo import from_dict, to_dict
 from payoff.timegrid import Frequency
@@ -50,7 +40,7 @@ def to_bytes(analysis: Analysis) -> bytes:
         "format": FORMAT,
         "version": VERSION,
         "problem": _problem(analysis.problem),
-        "predictions": _predictions(analysis.predictions, arrays),
+        "predictions": FORMS[analysis.family].write(analysis.predictions, arrays),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -70,7 +60,7 @@ def from_bytes(content: bytes) -> Analysis:
     manifest, table, arrays = checked.manifest, checked.table, checked.arrays
     try:
         problem = _read_problem(manifest["problem"], table)
-        predictions = _read_predictions(manifest["predictions"], arrays)
+        predictions = FORMS[problem.family].read(manifest["predictions"], arrays)
         impact = engine_for(problem.family).price(problem, predictions, problem.values)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError, ZeroDivisionError) as error:
         raise damaged(f"its parts do not fit together ({type(error).__name__}: {error})") from error
@@ -155,115 +145,4 @@ def _read_problem(data: dict[str, Any], table: pd.DataFrame) -> Problem:
         money_target=data.get("money_target"),
         status_quo_reason=str(data.get("status_quo_reason", "")),
         source=data["source"],
-    )
-
-
-def _failures(failures: tuple[Failure, ...]) -> list[dict[str, Any]]:
-    return [asdict(f) for f in failures]
-
-
-def _explanations(explanations: tuple[Explanation, ...]) -> list[dict[str, Any]]:
-    return [asdict(e) for e in explanations]
-
-
-def _read_explanations(data: list[dict[str, Any]]) -> tuple[Explanation, ...]:
-    return tuple(Explanation(e["model"], e["unit"], tuple(Effect(**x) for x in e["effects"]), e["note"]) for e in data)
-
-
-def _predictions(
-    predictions: QuantityPredictions | TargetingPredictions, arrays: dict[str, np.ndarray]
-) -> dict[str, Any]:
-    if isinstance(predictions, QuantityPredictions):
-        panel = predictions.panel
-        arrays["y"] = panel.y
-        arrays["dates"] = panel.dates.to_numpy()
-        regressors = {}
-        for i, (name, values) in enumerate(panel.regressors.items()):
-            arrays[f"regressor.{i}"], regressors[name] = values, f"regressor.{i}"
-        columns = {}
-        for name, values in panel.columns.items():  # price, unit_cost, decision
-            arrays[f"column.{name}"], columns[name] = values, f"column.{name}"
-        models = []
-        for i, entry in enumerate(predictions.models):
-            arrays[f"forecast.{i}"], arrays[f"fallback.{i}"] = entry.forecast, entry.fallback
-            models.append({"name": entry.name, "failures": _failures(entry.failures)})
-        return {
-            "kind": "quantity",
-            "series": {"columns": list(panel.series.columns), "rows": panel.series.astype("str").to_numpy().tolist()},
-            "frequency": asdict(panel.frequency),
-            "season": panel.season,
-            "counted": panel.counted,
-            "regressors": regressors,
-            "columns": columns,
-            "starts": list(predictions.starts),
-            "horizon": predictions.horizon,
-            "models": models,
-            "has_decisions": predictions.status_quo_decisions is not None,
-            "explanations": _explanations(predictions.explanations),
-        }
-    for key in ("rows", "positive", "fold", "status_quo_acts"):
-        arrays[key] = getattr(predictions, key)
-    if predictions.ids is not None:
-        arrays["ids"] = predictions.ids.astype("str")
-    for key, values in predictions.priced.items():
-        arrays[f"priced.{key}"] = values
-    models = []
-    for i, scores in enumerate(predictions.models):
-        arrays[f"probability.{i}"] = scores.probability
-        models.append({"name": scores.name, "failures": _failures(scores.failures)})
-    return {
-        "kind": "targeting",
-        "positive_label": predictions.positive_label,
-        "priced": list(predictions.priced),
-        "models": models,
-        "leakage": [asdict(f) for f in predictions.leakage],
-        "explanations": _explanations(predictions.explanations),
-    }
-
-
-def _read_predictions(
-    data: dict[str, Any], arrays: dict[str, np.ndarray]
-) -> QuantityPredictions | TargetingPredictions:
-    if data["kind"] == "quantity":
-        series = pd.DataFrame(data["series"]["rows"], columns=data["series"]["columns"])
-        if not data["series"]["columns"]:
-            series = pd.DataFrame(index=[0])
-        panel = Panel(
-            y=arrays["y"],
-            dates=pd.DatetimeIndex(arrays["dates"]),
-            series=series,
-            frequency=Frequency(**data["frequency"]),
-            season=int(data["season"]),
-            counted=data.get("counted"),
-            regressors={name: arrays[key] for name, key in data["regressors"].items()},
-            columns={name: arrays[key] for name, key in data["columns"].items()},
-        )
-        models = tuple(
-            Forecasts(
-                m["name"], arrays[f"forecast.{i}"], arrays[f"fallback.{i}"], tuple(Failure(**f) for f in m["failures"])
-            )
-            for i, m in enumerate(data["models"])
-        )
-        return QuantityPredictions(
-            panel,
-            tuple(data["starts"]),
-            int(data["horizon"]),
-            models,
-            panel.columns.get("decision") if data["has_decisions"] else None,
-            _read_explanations(data["explanations"]),
-        )
-    return TargetingPredictions(
-        rows=arrays["rows"],
-        positive=arrays["positive"],
-        fold=arrays["fold"],
-        status_quo_acts=arrays["status_quo_acts"],
-        models=tuple(
-            Scores(m["name"], arrays[f"probability.{i}"], tuple(Failure(**f) for f in m["failures"]))
-            for i, m in enumerate(data["models"])
-        ),
-        positive_label=data["positive_label"],
-        priced={key: arrays[f"priced.{key}"] for key in data["priced"]},
-        ids=arrays.get("ids"),
-        leakage=tuple(LeakageFlag(**f) for f in data["leakage"]),
-        explanations=_read_explanations(data["explanations"]),
     )

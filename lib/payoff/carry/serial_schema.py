@@ -20,7 +20,7 @@ from payoff.designs import Backtest, CrossFit
 from payoff.errors import PayoffError
 from payoff.evaluate.predictions import Effect, Failure, LeakageFlag
 from payoff.framings import catalogue
-from payoff.framings.base import FromColumn
+from payoff.framings.base import DecisionKind, FromColumn
 from payoff.statusquo import StatusQuo
 from payoff.timegrid import UNITS, Frequency
 
@@ -226,7 +226,8 @@ def check_manifest(manifest: dict[str, Any], columns: tuple[str, ...]) -> None:
     text(problem.get("framing"), "problem.framing")
     if problem["framing"] not in catalogue.FRAMINGS:
         raise damaged(f"its framing {show(problem['framing'])} is not one Payoff knows")
-    family = catalogue.FRAMINGS[problem["framing"]].family
+    kind = catalogue.FRAMINGS[problem["framing"]].kind
+    evaluation, predictions_form = FORMS[kind]
     obj(
         problem,
         "problem",
@@ -240,7 +241,7 @@ def check_manifest(manifest: dict[str, Any], columns: tuple[str, ...]) -> None:
             "status_quo": _status_quo,
             "status_quo_source": text,
             "models": texts,
-            "evaluation": _backtest if family == "quantity" else _crossfit,
+            "evaluation": evaluation,
             "segment": text_or_none,
             "source": text,
             "left_out": listed(pair),
@@ -261,10 +262,7 @@ def check_manifest(manifest: dict[str, Any], columns: tuple[str, ...]) -> None:
     missing = sorted({c for c in named if c is not None and c not in columns})
     if missing:
         raise damaged(f"it names column(s) its table does not have: {', '.join(map(repr, missing[:5]))}")
-    if family == "quantity":
-        _quantity(predictions)
-    else:
-        _targeting(predictions)
+    predictions_form(predictions)
 
 
 def pair(value: Any, where: str) -> None:
@@ -374,3 +372,10 @@ def _targeting(predictions: dict[str, Any]) -> None:
         "explanations": listed(explanation),
     }
     obj(predictions, "predictions", fields)
+
+
+# Per decision kind: the check of its evaluation design and of its predictions' saved form.
+FORMS: dict[DecisionKind, tuple[Callable[[Any, str], None], Callable[[dict[str, Any]], None]]] = {
+    DecisionKind.QUANTITY: (_backtest, _quantity),
+    DecisionKind.TARGETING: (_crossfit, _targeting),
+}

@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from payoff.data.roles import Role, RoleMap, Shape, suggest_roles
+from payoff.data.roles import Role, RoleMap, suggest_roles
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.runtime import budget
 from payoff.runtime.compute import Compute, from_environment
 
 if TYPE_CHECKING:  # `payoff inspect` never loads the models: it starts in a fraction of the time
     from payoff.analysis import Analysis
+    from payoff.framings.base import Framing
     from payoff.problem import Problem
 
 
@@ -146,7 +147,7 @@ def compute_for(args: argparse.Namespace) -> Compute:
     return Compute(workers=workers, dask=args.dask or default.dask)
 
 
-def roles_for(args: argparse.Namespace, frame: Any, family: str) -> RoleMap:
+def roles_for(args: argparse.Namespace, frame: Any, framing: Framing) -> RoleMap:
     """The detected roles with what the user named laid over them (explicit beats detected)."""
     roles = suggest_roles(frame)
     named = [
@@ -168,16 +169,13 @@ def roles_for(args: argparse.Namespace, frame: Any, family: str) -> RoleMap:
         roles = roles.with_role(args.date, Role.DATE)
     if args.target:
         roles = roles.with_role(args.target, Role.TARGET)
-    wanted = Shape.ENTITY if family == "targeting" else roles.shape
-    if family == "quantity" and roles.shape == Shape.ENTITY:
-        wanted = Shape.TIME_SERIES
-    roles = replace(roles, shape=wanted)
+    roles = replace(roles, shape=framing.shape_for(roles.shape))
     if args.id:
         for column, role in list(roles.roles.items()):
             if role in (Role.SERIES_KEY, Role.ID) and column not in args.id:
                 roles = roles.with_role(column, Role.FEATURE)
     for column in args.id:
-        roles = roles.with_role(column, Role.ID if family == "targeting" else Role.SERIES_KEY)
+        roles = roles.with_role(column, framing.entity_role)
     for column in args.ignore:
         roles = roles.with_role(column, Role.IGNORE)
     return roles
@@ -255,7 +253,7 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
         spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
         frame = aggregate_events(frame, spec)
         args.date, args.target = "period", args.sum or "events"
-    roles = roles_for(args, frame, framing.family)
+    roles = roles_for(args, frame, framing)
     # Text is parsed here, at the edge; its mistakes are reported with every other problem.
     edge: list[str] = []
     if not (0 <= args.sweep_down < 100 and args.sweep_up >= 0 and args.sweep_down + args.sweep_up > 0):

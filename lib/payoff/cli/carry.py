@@ -105,7 +105,7 @@ def _check_score_file(problem: Problem, current: LoadedTable | None) -> None:
 
     if current is None:
         return
-    if problem.family != "targeting":
+    if problem.framing.over_time:
         raise PayoffError("--score scores a file of current entities: it is for targeting framings only.")
     check_current(problem, current.frame)
 
@@ -148,7 +148,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     else:
         decisions = next_decisions(analysis)
         caption = decisions.attrs.get("caption", "")
-        if analysis.family == "targeting":
+        if not analysis.problem.framing.over_time:
             caption += " (the history's entities, scored out of fold; give --score FILE for current ones)"
     if out.suffix.lower() == ".csv":
         out.write_bytes(export.to_csv_bytes(decisions))

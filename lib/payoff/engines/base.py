@@ -1,17 +1,21 @@
 """The one protocol both decision engines follow: run a problem once (the expensive part), price
-the kept predictions at any parameters (the instant part), and give the next decisions."""
+the kept predictions at any parameters (the instant part), and give the next decisions. It is
+generic in the framing and the predictions of its kind, so an engine's methods take its own types;
+what differs between the kinds beyond that (which rows a column prices, the unit a gain is broken
+down by) is a method here too, so callers never branch on the predictions' type."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
-from payoff.framings.base import FromColumn, ParamValue
+from payoff.framings.base import DecisionKind, Framing, FromColumn, ParamValue
 from payoff.problem import Problem
 from payoff.runtime.compute import Compute
 
@@ -27,10 +31,17 @@ class Threshold:
     probability: float
 
 
-class Engine(Protocol):
-    family: str
+F = TypeVar("F", bound=Framing)
+P = TypeVar("P", bound=Predictions)
 
-    def run(self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> Predictions:
+
+class Engine(Protocol[F, P]):
+    kind: DecisionKind
+    framing_type: type[F]
+    predictions_type: type[P]
+    gain_units: str  # what one gain of a breakdown belongs to, in the plural: series, entities
+
+    def run(self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> P:
         """Fit and predict out of sample: the only step that fits models. `compute` says where the
         per-series work runs; it never changes a number."""
         ...
@@ -38,7 +49,7 @@ class Engine(Protocol):
     def price(
         self,
         problem: Problem,
-        predictions: Predictions,
+        predictions: P,
         values: Values,
         threshold: Threshold | None = None,
         uncertainty: bool = True,
@@ -47,8 +58,15 @@ class Engine(Protocol):
         without `uncertainty`, gains only (no bootstrap): what a sensitivity point needs."""
         ...
 
-    def next_decisions(
-        self, problem: Problem, predictions: Predictions, impact: Impact, values: Values
-    ) -> pd.DataFrame:
+    def next_decisions(self, problem: Problem, predictions: P, impact: Impact, values: Values) -> pd.DataFrame:
         """What to decide next with the recommended model, at these parameter values."""
+        ...
+
+    def priced_column(self, predictions: P, key: str) -> np.ndarray:
+        """The values of the column that prices parameter `key`, as the decisions saw them."""
+        ...
+
+    def gains_by(self, problem: Problem, predictions: P, impact: Impact, column: str) -> pd.DataFrame:
+        """Payoff's choice's gain over the status quo per unit of `gain_units` ("gain"), beside
+        that unit's value of `column` ("segment"): what a breakdown by the column adds up."""
         ...

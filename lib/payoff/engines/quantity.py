@@ -11,8 +11,10 @@ import pandas as pd
 
 from payoff import formatting
 from payoff.closures import without_closures
+from payoff.data.keys import key_text
 from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
+from payoff.errors import BadMapping
 from payoff.evaluate import policies
 from payoff.evaluate.backtest import (
     FITTING_ERRORS,
@@ -28,7 +30,7 @@ from payoff.evaluate.predictions import Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, window_costs
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
-from payoff.framings.base import FromColumn, QuantityFraming
+from payoff.framings.base import DecisionKind, FromColumn, QuantityFraming
 from payoff.framings.quantity import staff_for, whole
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.models.features import build_features
@@ -41,7 +43,9 @@ from payoff.statusquo import DecisionColumn
 
 
 class QuantityEngine:
-    family = "quantity"
+    kind = DecisionKind.QUANTITY
+    framing_type = QuantityFraming
+    predictions_type = QuantityPredictions
 
     def run(
         self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
@@ -146,6 +150,18 @@ class QuantityEngine:
         self, problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values
     ) -> pd.DataFrame:
         return next_decisions(problem, predictions, impact, values)
+
+    gain_units = "series"
+
+    def priced_column(self, predictions: QuantityPredictions, key: str) -> np.ndarray:
+        return predictions.panel.columns[key]
+
+    def gains_by(self, problem: Problem, predictions: QuantityPredictions, impact: Impact, column: str) -> pd.DataFrame:
+        """Each series' gain of Payoff's choice over the status quo, beside its value of `column`."""
+        sign = impact.direction.sign
+        auto, status_quo = impact.model(AUTO).per_series, impact.model(STATUS_QUO).per_series
+        gains = np.array([sign * (auto[label] - status_quo[label]) for label in predictions.panel.labels()])
+        return pd.DataFrame({"segment": _series_values(problem, predictions, column), "gain": gains})
 
 
 BROKEN_TIMES = 3.0  # a model whose error is this many times the others' typical error is not to be trusted
@@ -285,3 +301,26 @@ def _model_for_next(impact: Impact, predictions: QuantityPredictions) -> str:
         return impact.recommended.model
     ranked = sorted((m for m in impact.models if m.name in names and m.gain is not None), key=lambda m: -(m.gain or 0))
     return ranked[0].name
+
+
+def _series_values(problem: Problem, predictions: QuantityPredictions, column: str) -> list[str]:
+    """Each series' value of the column; it must not change within a series."""
+    series = predictions.panel.series
+    if column in series.columns:
+        return series[column].astype("str").tolist()
+    keys = list(problem.keys)
+    table = problem.table
+    if not keys:
+        distinct = table[column].dropna().astype("str").unique()
+        if len(distinct) > 1:
+            raise BadMapping(f"'{column}' changes over time; break the gain down by a column that names series.")
+        return [distinct[0] if len(distinct) else "missing"]
+    per_series = key_text(table[keys]).assign(**{column: table[column].astype("str")}).drop_duplicates()
+    if per_series.duplicated(keys).any():
+        raise BadMapping(
+            f"'{column}' changes within a series; break the gain down by a column that is the same for each "
+            f"series ({', '.join(keys)}, or a column like region)."
+        )
+    lookup = per_series.set_index(keys)[column]
+    index = pd.MultiIndex.from_frame(series[keys].astype("str")) if len(keys) > 1 else series[keys[0]].astype("str")
+    return lookup.reindex(index).fillna("missing").tolist()

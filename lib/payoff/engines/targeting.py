@@ -19,7 +19,7 @@ from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
 from payoff.evaluate.uncertainty import entity_bootstrap
-from payoff.framings.base import Cells, FromColumn, TargetingFraming, param_arrays
+from payoff.framings.base import Cells, DecisionKind, FromColumn, TargetingFraming, param_arrays
 from payoff.framings.targeting import decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
@@ -55,7 +55,9 @@ def status_quo_acts(status_quo: StatusQuo, frame: pd.DataFrame) -> np.ndarray:
 
 
 class TargetingEngine:
-    family = "targeting"
+    kind = DecisionKind.TARGETING
+    framing_type = TargetingFraming
+    predictions_type = TargetingPredictions
 
     def run(
         self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
@@ -162,6 +164,18 @@ class TargetingEngine:
     ) -> pd.DataFrame:
         return entity_decisions(problem, predictions, impact, values)
 
+    gain_units = "entities"
+
+    def priced_column(self, predictions: TargetingPredictions, key: str) -> np.ndarray:
+        return predictions.priced[key]
+
+    def gains_by(
+        self, problem: Problem, predictions: TargetingPredictions, impact: Impact, column: str
+    ) -> pd.DataFrame:
+        """Each scored entity's gain of Payoff's choice, beside its value of `column` (banded)."""
+        raw = problem.table[column].iloc[predictions.rows].reset_index(drop=True)
+        return pd.DataFrame({"segment": _bands(raw), "gain": impact.per_unit_gain[AUTO]})
+
 
 def _words(problem: Problem) -> tuple[str, str, str]:
     framing = problem.framing
@@ -259,3 +273,16 @@ def ranked_list(
             label["act"]: formatting.TEXT,
         },
     )
+
+
+BANDS = 5
+MAX_LEVELS = 12  # a number with more values than this is cut into bands
+
+
+def _bands(values: pd.Series) -> pd.Series:
+    """Text as it is; numbers with many values as five equal-count bands ("12 to 30")."""
+    if pd.api.types.is_numeric_dtype(values) and values.nunique() > MAX_LEVELS:
+        banded = pd.qcut(values, BANDS, duplicates="drop")
+        labels = banded.map(lambda b: f"{b.left:,.4g} to {b.right:,.4g}" if pd.notna(b) else "missing")
+        return labels.astype("str")
+    return values.astype("str").where(values.notna(), "missing")

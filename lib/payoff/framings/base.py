@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
+from payoff.data.roles import Role, Shape
 from payoff.errors import BadParameter
-from payoff.statusquo import StatusQuo
+from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, StatusQuo
 
 Number = float | int
 ParamValue = float | int | bool | None
@@ -92,6 +93,16 @@ Values = Mapping[str, "ParamValue | FromColumn"]
 Arrays = Mapping[str, Any]  # a parameter as a number, or as an array of per-row values
 
 
+class DecisionKind(StrEnum):
+    """The two kinds of decision: how much (a quantity per series and period, priced against what
+    happened) and whom (act or not on each entity, priced cell by cell). Everything that differs
+    between them is an attribute of the framing classes below or an entry of a registry keyed by
+    the kind (engines, the saved form, the pages): nothing compares the kind as a string."""
+
+    QUANTITY = "quantity"
+    TARGETING = "targeting"
+
+
 class Direction(StrEnum):
     """Which way the money runs: a cost, where lower is better (orders, staff), or a value, where
     higher is better (customers kept, loans repaid). The one place its sign is decided."""
@@ -115,9 +126,21 @@ class Framing:
     direction: Direction = Direction.COST
     act_label: str = "act"
 
-    @property
-    def family(self) -> str:  # pragma: no cover - every framing is one of the two below
+    kind: ClassVar[DecisionKind]
+    target_words: ClassVar[str]  # what the target is, in a "mark ... as the target" message
+    status_quo_kinds: ClassVar[tuple[type, ...]]  # the status quo forms this kind can price
+    status_quo_texts: ClassVar[tuple[str, ...]]  # the rules offered by name (a column comes on top)
+    entity_role: ClassVar[Role]  # what a column naming one row's entity is: a series key, an id
+    over_time: ClassVar[bool]  # decided per period from a history (a backtest), not per entity
+    numeric_decisions: ClassVar[bool]  # today's decisions, in a column, are numbers (quantities)
+
+    def shape_for(self, shape: Shape) -> Shape:
+        """The shape the file is read in for this kind of decision, from the shape it looks like."""
         raise NotImplementedError
+
+    @property
+    def family(self) -> DecisionKind:
+        return self.kind
 
     def param(self, key: str) -> Param:
         for param in self.params:
@@ -184,9 +207,17 @@ class QuantityFraming(Framing):
     policy: str
     unit_costs: Callable[[Arrays], UnitCosts] = field(repr=False, compare=False)
 
-    @property
-    def family(self) -> str:
-        return "quantity"
+    kind: ClassVar[DecisionKind] = DecisionKind.QUANTITY
+    target_words: ClassVar[str] = "the quantity to forecast (units sold, calls)"
+    status_quo_kinds: ClassVar[tuple[type, ...]] = QUANTITY_KINDS
+    status_quo_texts: ClassVar[tuple[str, ...]] = ("last", "seasonal", "seasonal-average", "moving-average")
+    entity_role: ClassVar[Role] = Role.SERIES_KEY
+    over_time: ClassVar[bool] = True
+    numeric_decisions: ClassVar[bool] = True
+
+    def shape_for(self, shape: Shape) -> Shape:
+        # a table of one row per thing, read for a quantity, is a (one-row) time series
+        return Shape.TIME_SERIES if shape == Shape.ENTITY else shape
 
 
 @dataclass(frozen=True)
@@ -277,9 +308,16 @@ class TargetingFraming(Framing):
     words: tuple[str, str, str] = ("act", "event happens", "no event")
     entities: str = "entities"  # what one row is, in the plural: customers, payments, leads
 
-    @property
-    def family(self) -> str:
-        return "targeting"
+    kind: ClassVar[DecisionKind] = DecisionKind.TARGETING
+    target_words: ClassVar[str] = "the outcome"
+    status_quo_kinds: ClassVar[tuple[type, ...]] = TARGETING_KINDS
+    status_quo_texts: ClassVar[tuple[str, ...]] = ("nobody", "everybody", "rule")
+    entity_role: ClassVar[Role] = Role.ID
+    over_time: ClassVar[bool] = False
+    numeric_decisions: ClassVar[bool] = False
+
+    def shape_for(self, shape: Shape) -> Shape:
+        return Shape.ENTITY
 
     @property
     def doing(self) -> str:

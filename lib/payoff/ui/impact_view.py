@@ -15,7 +15,7 @@ from payoff.carry import charts, tables
 from payoff.errors import PayoffError
 from payoff.evaluate import targeting_views
 from payoff.evaluate.impact import Impact
-from payoff.evaluate.predictions import Explanation, QuantityPredictions, TargetingPredictions
+from payoff.evaluate.predictions import Explanation, TargetingPredictions
 from payoff.framings.base import FromColumn, Param, TargetingFraming
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.ui import results_view, state
@@ -191,25 +191,23 @@ def compare(analysis: Analysis, impact: Impact) -> None:
     st.plotly_chart(charts.money_by_model(impact), key="impact.money")
 
 
-def where(analysis: Analysis, impact: Impact) -> None:
-    """Where the gain comes from: per series (or the profit curve of a targeting model), service."""
-    if isinstance(analysis.predictions, QuantityPredictions):
-        table = service(impact)
-        if table is not None:
-            st.markdown("**Service and stock**")
-            results_view.show_table(table, impact.currency)
-        by_series = per_series(impact)
-        if len(by_series) > 1:
-            st.markdown("**Which series drive the gain of Payoff's choice**")
-            st.plotly_chart(charts.gain_by_segment(by_series, impact.currency), key="impact.segments")
-    else:
-        profit(analysis, impact)
+def quantity_where(analysis: Analysis, impact: Impact) -> None:
+    """Where the gain of a quantity decision comes from: service and stock, and which series."""
+    table = service(impact)
+    if table is not None:
+        st.markdown("**Service and stock**")
+        results_view.show_table(table, impact.currency)
+    by_series = per_series(impact)
+    if len(by_series) > 1:
+        st.markdown("**Which series drive the gain of Payoff's choice**")
+        st.plotly_chart(charts.gain_by_segment(by_series, impact.currency), key="impact.segments")
 
 
 def profit(analysis: Analysis, impact: Impact) -> None:
+    """Where the gain of a targeting decision comes from: the profit curve and its cells."""
     predictions = analysis.predictions
     framing = analysis.problem.framing
-    assert isinstance(predictions, TargetingPredictions) and isinstance(framing, TargetingFraming)
+    assert isinstance(predictions, TargetingPredictions) and isinstance(framing, TargetingFraming)  # its kind's
     models = [s.name for s in predictions.models if not s.failed]
     best = impact.recommended.model if impact.recommended.model in models else models[-1]
     model = st.selectbox(
@@ -235,30 +233,35 @@ def analyst(analysis: Analysis, impact: Impact) -> None:
     results_view.failures(impact)
     st.markdown("**Every figure of every option**")
     results_view.show_table(tables.money_table(impact), impact.currency)
+
+
+def backtest_details(analysis: Analysis, impact: Impact) -> None:
+    """A quantity decision's backtest, and its forecasts per series."""
     evaluation = impact.evaluation
-    if "windows" in evaluation:
-        st.caption(
-            plain(
-                f"Backtest: {evaluation['calibration']} calibrates; tests: {', '.join(evaluation['windows'])}; "
-                f"horizon {evaluation['horizon']}, season {evaluation['season']}, critical ratio "
-                f"{formatting.percent(float(evaluation['critical_ratio']))}."
-            )
+    st.caption(
+        plain(
+            f"Backtest: {evaluation['calibration']} calibrates; tests: {', '.join(evaluation['windows'])}; "
+            f"horizon {evaluation['horizon']}, season {evaluation['season']}, critical ratio "
+            f"{formatting.percent(float(evaluation['critical_ratio']))}."
         )
-        results_view.series_chart(analysis, impact, "impact")
-    else:
-        predictions = analysis.predictions
-        assert isinstance(predictions, TargetingPredictions)
-        models = [s.name for s in predictions.models if not s.failed]
-        model = st.selectbox(
-            "Calibration of", models, format_func=business_name, key=state.WHATIF_PREFIX + "calibrated"
+    )
+    results_view.series_chart(analysis, impact, "impact")
+
+
+def crossfit_details(analysis: Analysis, impact: Impact) -> None:
+    """A targeting decision's folds, and how well each model's chances are calibrated."""
+    evaluation = impact.evaluation
+    predictions = analysis.predictions
+    assert isinstance(predictions, TargetingPredictions)  # its kind's
+    models = [s.name for s in predictions.models if not s.failed]
+    model = st.selectbox("Calibration of", models, format_func=business_name, key=state.WHATIF_PREFIX + "calibrated")
+    st.markdown("**Calibration: predicted chance against what happened**")
+    table = targeting_views.calibration_table(predictions.model(model).probability, predictions.positive)
+    st.plotly_chart(charts.calibration(table), key="impact.calibration")
+    st.caption(
+        plain(
+            f"{evaluation['folds']} folds{' in time order' if evaluation.get('time_ordered_folds') else ''}; "
+            f"every entity scored by a model fitted without it; {evaluation['events']:,} events of "
+            f"{evaluation['rows']:,} ({formatting.percent(float(evaluation['event_rate']))})."
         )
-        st.markdown("**Calibration: predicted chance against what happened**")
-        table = targeting_views.calibration_table(predictions.model(model).probability, predictions.positive)
-        st.plotly_chart(charts.calibration(table), key="impact.calibration")
-        st.caption(
-            plain(
-                f"{evaluation['folds']} folds{' in time order' if evaluation.get('time_ordered_folds') else ''}; "
-                f"every entity scored by a model fitted without it; {evaluation['events']:,} events of "
-                f"{evaluation['rows']:,} ({formatting.percent(float(evaluation['event_rate']))})."
-            )
-        )
+    )

@@ -116,7 +116,7 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
     frame = prepared.frame
     numeric = numeric_columns(frame)
     target = prepared.roles.one(Role.TARGET)
-    money = money_target(frame, target) if framing.family == "quantity" else None
+    money = money_target(frame, target) if framing.over_time else None
     params: dict[str, Any] = {}
     columns: dict[str, str | None] = {}
     new_scales: dict[str, float] = {}
@@ -171,7 +171,7 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
                 if column != detected or param.key in chosen_columns:
                     columns[param.key] = column
             if column is not None:
-                if param.key == "value" and framing.family == "targeting" and per_period_value(column):
+                if param.key == "value" and not framing.over_time and per_period_value(column):
                     periods = _periods_input(column, scales.get("value"), asking, key + ".periods")
                     if periods is not None:
                         new_scales["value"] = periods

@@ -16,7 +16,7 @@ from payoff.data.roles import Role, Shape
 from payoff.designs import Backtest
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
-from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
+from payoff.framings.base import DecisionKind, Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.quantity import describe_ratio
 from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
 from payoff.problem import Problem, mostly_zeros
@@ -168,11 +168,7 @@ def status_quo_choice(framing: Framing, prepared: state.Prepared) -> None:
     default, reason = choices.detected_status_quo(prepared.frame, prepared.roles, framing.key)
     current = choices.status_quo or default
     decision = prepared.roles.one(Role.DECISION)
-    rules = (
-        ["last", "seasonal", "seasonal-average", "moving-average"]
-        if framing.family == "quantity"
-        else ["nobody", "everybody", "rule"]
-    )
+    rules = list(framing.status_quo_texts)
     options = (["column"] if decision else []) + rules
     kind = st.radio(
         "What do you do today (the status quo)?",
@@ -294,9 +290,9 @@ def _mostly_zeros_now() -> bool:
     return prepared is not None and mostly_zeros(prepared.frame, target)
 
 
-def describe_models(family: str) -> None:
+def describe_models(family: DecisionKind) -> None:
     """The models a user picks, then the entries every result has besides them."""
-    entries = {k: v for k, v in ENTRIES.items() if family == "targeting" or k != BASE_RATE}
+    entries = {k: v for k, v in ENTRIES.items() if family is DecisionKind.TARGETING or k != BASE_RATE}
     for name, description in {**BY_FAMILY[family], **entries}.items():
         st.caption(f"**{name}**: {plain(description)}")
 
@@ -364,7 +360,7 @@ def family_settings(framing: Framing, prepared: state.Prepared) -> None:
 
 
 def leakage_section(problem: Problem, prepared: state.Prepared) -> None:
-    if problem.family == "targeting":
+    if not problem.framing.over_time:  # entities: a column may be known only after the outcome
         st.subheader("Before fitting: leakage check")
         leakage_guard(prepared, problem)
     elif problem.realised:

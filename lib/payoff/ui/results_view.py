@@ -145,9 +145,9 @@ def failures(impact: Impact) -> None:
 
 
 def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:
+    """A quantity decision's forecasts and orders for one series, against what happened."""
     predictions = analysis.predictions
-    if not isinstance(predictions, QuantityPredictions):
-        return
+    assert isinstance(predictions, QuantityPredictions)  # its kind's
     st.subheader("Forecast and decisions per series")
     panel = predictions.panel
     labels = panel.labels()

@@ -13,8 +13,8 @@ from payoff.carry.segments import segment_gains
 from payoff.carry.sensitivity import CHECKPOINT, POINTS, SPAN, Sweep, sensitivity, tornado
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
-from payoff.evaluate.predictions import QuantityPredictions
 from payoff.models.catalogue import business_name
+from payoff.ui import kinds as page_kinds
 from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
 
@@ -86,9 +86,8 @@ def segment_columns(analysis: Analysis) -> list[str]:
 def segments(analysis: Analysis, impact: Impact) -> None:
     st.subheader("Where the gain comes from")
     options = segment_columns(analysis)
-    default = (
-        options[0] if isinstance(analysis.predictions, QuantityPredictions) and analysis.problem.keys else NO_SEGMENT
-    )
+    by_series = page_kinds.sections(analysis).breakdown_by_series and analysis.problem.keys
+    default = options[0] if by_series else NO_SEGMENT
     choices = [NO_SEGMENT, *options]
     column = st.selectbox(
         "Break the gain of Payoff's choice down by", choices, index=choices.index(default), key=SEGMENT

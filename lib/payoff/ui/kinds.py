@@ -1,0 +1,45 @@
+"""What each decision kind adds to the pages, in one registry: the pages ask it, and never branch
+on the kind or on the type of the predictions themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from payoff.analysis import Analysis
+from payoff.evaluate.impact import Impact
+from payoff.framings.base import DecisionKind
+from payoff.ui import decisions_view, impact_view, results_view
+
+Section = Callable[[Analysis, Impact], None]
+
+
+@dataclass(frozen=True)
+class PageSections:
+    where: Section  # Impact, "Where the gain comes from", after the breakdown by a column
+    details: Section  # Impact, "Analyst details": the evaluation design and its diagnostics
+    per_unit: Callable[[Analysis, Impact, str], None] | None  # Models: each series' forecasts, if any
+    next_decisions: Callable[[Analysis], None]  # the Decisions page
+    breakdown_by_series: bool  # the breakdown starts on the series keys (not on "nothing")
+
+
+SECTIONS: dict[DecisionKind, PageSections] = {
+    DecisionKind.QUANTITY: PageSections(
+        where=impact_view.quantity_where,
+        details=impact_view.backtest_details,
+        per_unit=results_view.series_chart,
+        next_decisions=decisions_view.next_quantities,
+        breakdown_by_series=True,
+    ),
+    DecisionKind.TARGETING: PageSections(
+        where=impact_view.profit,
+        details=impact_view.crossfit_details,
+        per_unit=None,
+        next_decisions=decisions_view.score_current,
+        breakdown_by_series=False,
+    ),
+}
+
+
+def sections(analysis: Analysis) -> PageSections:
+    return SECTIONS[analysis.family]
