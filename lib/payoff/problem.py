@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pandas as pd
@@ -77,6 +77,9 @@ class Problem:
         return hashlib.sha256(hashed.tobytes() + "|".join(self.table.columns).encode()).hexdigest()[:16]
 
 
+PAIRED = frozenset({"params", "columns", "scales"})  # Choices keeps pairs (hashable); make_problem takes mappings
+
+
 @dataclass(frozen=True)
 class Choices:
     """What a user chose, on the Problem page or as `payoff analyze` options; everything left
@@ -104,28 +107,16 @@ class Choices:
         return status_quo_of.detected(table, roles, framing, self.horizon, self.origins, self.step, self.season)
 
     def problem(self, table: pd.DataFrame, roles: RoleMap, framing: str, source: str = "") -> Problem:
-        """The one way a table and these choices become a Problem."""
-        return make_problem(
-            table,
-            roles,
-            framing,
-            params=dict(self.params),
-            columns=dict(self.columns),
-            status_quo=self.status_quo,
-            models=self.models or None,
-            horizon=self.horizon,
-            origins=self.origins,
-            step=self.step,
-            season=self.season,
-            country=self.country,
-            segment=self.segment,
-            positive=self.positive,
-            source=source,
-            scales=dict(self.scales),
-            defaults_from=self.defaults_from,
-            currency=self.currency,
-            known_in_advance=self.known_in_advance,
-        )
+        """The one way a table and these choices become a Problem: every field but the framing
+        goes to make_problem under its own name (pairs as mappings, an empty model list as None),
+        so a new choice is declared here once."""
+        options: dict[str, Any] = {}
+        for choice in fields(self):
+            value = getattr(self, choice.name)
+            options[choice.name] = dict(value) if choice.name in PAIRED else value
+        options.pop("framing")
+        options["models"] = self.models or None
+        return make_problem(table, roles, framing, source=source, **options)
 
 
 def params_json(params: Mapping[str, ParamValue | FromColumn], table: pd.DataFrame | None = None) -> dict[str, Any]:
