@@ -13,10 +13,11 @@ import pandas as pd
 from payoff import formatting
 from payoff.analysis import Analysis
 from payoff.designs import Backtest
-from payoff.engines.quantity import EXPECTED_COST, FORECAST, LEVEL, PERIOD, STAFF, STOCK
+from payoff.engines.quantity import FORECAST, PERIOD
 from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings import catalogue
 from payoff.framings.base import Direction, FromColumn
+from payoff.framings.rules import EXPECTED_COST, LEVEL, STAFF, STOCK
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 
 # The act and the two outcomes of each targeting framing, in its own words.

@@ -15,6 +15,9 @@ from typing import Any
 import numpy as np
 
 from payoff.errors import BadParameter
+
+# The unit costs and the parameters as arrays live with the decision rules, which price with them.
+from payoff.framings.policy import Arrays, Policy, UnitCosts
 from payoff.statusquo import StatusQuo
 
 Number = float | int
@@ -89,7 +92,6 @@ class Param:
 
 
 Values = Mapping[str, "ParamValue | FromColumn"]
-Arrays = Mapping[str, Any]  # a parameter as a number, or as an array of per-row values
 
 
 class Direction(StrEnum):
@@ -162,31 +164,21 @@ def param_arrays(values: Mapping[str, ParamValue | FromColumn], columns: Mapping
     return out
 
 
-@dataclass(frozen=True)
-class UnitCosts:
-    """Per cell (series x period) costs of one unit too few and one unit too many."""
-
-    under: np.ndarray
-    over: np.ndarray
-
-    @property
-    def critical_ratio(self) -> np.ndarray:
-        """under / (under + over): the demand quantile that minimises the expected cost."""
-        total = self.under + self.over
-        return np.divide(self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0)
-
-
 @dataclass(frozen=True, kw_only=True)
 class QuantityFraming(Framing):
-    """How much to stock, order or schedule. `policy` names the decision rule that turns a
-    demand quantile into a decision: newsvendor, order-up-to or staffing."""
+    """How much to stock, order or schedule. `policy` is the decision rule that turns a demand
+    quantile into a decision and prices it (payoff.framings.rules: newsvendor, order-up-to,
+    staffing); it also turns the framing's parameters into the two unit costs."""
 
-    policy: str
-    unit_costs: Callable[[Arrays], UnitCosts] = field(repr=False, compare=False)
+    policy: Policy
 
     @property
     def family(self) -> str:
         return "quantity"
+
+    def unit_costs(self, arrays: Arrays) -> UnitCosts:
+        """One unit too few and one unit too many, from the parameters as numbers or arrays."""
+        return self.policy.unit_costs(arrays)
 
 
 @dataclass(frozen=True)

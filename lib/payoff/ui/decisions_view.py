@@ -14,8 +14,8 @@ from payoff.carry import charts, export, tables
 from payoff.carry.scoring import needed_columns
 from payoff.carry.scoring import score_current as score
 from payoff.data.load import LoadOptions
-from payoff.engines.quantity import LEVEL
 from payoff.errors import PayoffError
+from payoff.framings.rules import LEVEL
 from payoff.ui import results_view, state
 from payoff.ui.data_view import UPLOAD_TYPES
 from payoff.ui.widgets import load_cached, plain, show_error
