@@ -176,3 +176,12 @@ class Staffing:
 
 # key -> rule. A new rule: its class above, and one entry here.
 POLICIES: dict[str, type[Policy]] = {rule.key: rule for rule in (Newsvendor, OrderUpTo, Staffing)}
+
+
+def summed_and_averaged(labels: list[str]) -> tuple[list[str], list[str]]:
+    """Of a next-decision list's columns, those the totals add up and those they average, in the
+    rules' own order."""
+    totals = {label: how for rule in POLICIES.values() for label, how in rule.totals.items()}
+    summed = [label for label, how in totals.items() if how == "sum" and label in labels]
+    averaged = [label for label, how in totals.items() if how == "mean" and label in labels]
+    return summed, averaged
