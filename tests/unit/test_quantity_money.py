@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from payoff.data.roles import Role, RoleMap, Shape
-from payoff.evaluate.policies import residual_quantile, simulate_order_up_to
+from payoff.evaluate.policies import residual_quantile
 from payoff.framings import catalogue, quantity
 from payoff.framings.base import FromColumn, param_arrays
+from payoff.framings.quantity import simulate_order_up_to
 from tests.helpers import analyse
 
 

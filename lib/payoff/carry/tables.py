@@ -13,10 +13,11 @@ import pandas as pd
 from payoff import formatting
 from payoff.analysis import Analysis
 from payoff.designs import Backtest
-from payoff.engines.quantity import EXPECTED_COST, FORECAST, LEVEL, PERIOD, STAFF, STOCK
+from payoff.engines.quantity import FORECAST, PERIOD
 from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings import catalogue
 from payoff.framings.base import Direction, FromColumn
+from payoff.framings.rules import summed_and_averaged
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 
 # The act and the two outcomes of each targeting framing, in its own words.
@@ -254,8 +255,7 @@ def next_summary(decisions: pd.DataFrame) -> tuple[dict[str, float], pd.DataFram
         return None
     columns = list(decisions.columns)
     keys = columns[columns.index(PERIOD) + 1 : columns.index(FORECAST)]
-    summed = [c for c in (STOCK, STAFF, EXPECTED_COST) if c in decisions]
-    kept = [c for c in (LEVEL,) if c in decisions]
+    summed, kept = summed_and_averaged(columns)
     if not summed and not kept:
         return None
     totals = {c: float(decisions[c].sum()) for c in summed} | {c: float(decisions[c].mean()) for c in kept}

@@ -31,7 +31,7 @@ from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, win
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import DecisionKind, FromColumn, QuantityFraming
-from payoff.framings.quantity import staff_for, whole
+from payoff.framings.policy import Ahead
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.models.features import build_features
 from payoff.models.panel import build_panel
@@ -216,9 +216,8 @@ def _entry(priced: Priced, predictions: QuantityPredictions, framing: QuantityFr
 
 
 RANGE = (0.1, 0.9)  # the forecast's likely range: its 10% and 90% quantiles from the backtest errors
-# The next decisions' columns, as every download labels them.
+# The next decisions' columns, as every download labels them (the decision rule adds its own).
 PERIOD, FORECAST, LOW, HIGH = "Period", "Forecast", "Likely low (10%)", "Likely high (90%)"
-STOCK, EXPECTED_COST, STAFF, LEVEL = "Quantity to stock", "Expected cost", "Staff to schedule", "Order up to"
 
 
 def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
@@ -249,14 +248,13 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     arrays, costs = costs_for(framing, params, columns)
     tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
     offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
-    slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy == "newsvendor")
+    slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy.counts_slow_movers)
     if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
         offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
     quantity = policies.quantile_decision(forecast, offsets)
     frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
-    counted = formatting.COUNT if panel.whole_units else formatting.NUMBER
     frame[FORECAST] = forecast.reshape(-1)
     low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
     if slow.any():
@@ -264,19 +262,18 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     frame[LOW] = low.reshape(-1)
     frame[HIGH] = high.reshape(-1)
     kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
-    if framing.policy == "staffing":
-        frame[STAFF] = staff_for(quantity, arrays).reshape(-1).astype(int)
-        kinds[STAFF] = formatting.COUNT
-    elif framing.policy == "order-up-to":
-        periods = int(params["lead_time"]) + int(params["review_period"])  # type: ignore[call-overload]
-        level = forecast * periods + np.sqrt(periods) * offsets
-        frame[LEVEL] = (whole(level) if panel.whole_units else level).reshape(-1)
-        kinds[LEVEL] = counted
-    else:
-        stock = whole(quantity) if panel.whole_units else quantity
-        frame[STOCK] = stock.reshape(-1)
-        frame[EXPECTED_COST] = policies.expected_cost(stock, forecast, residuals, costs).reshape(-1)
-        kinds |= {STOCK: counted, EXPECTED_COST: formatting.MONEY}
+    ahead = Ahead(
+        forecast,
+        offsets,
+        quantity,
+        panel.whole_units,
+        arrays,
+        costs,
+        lambda stock: policies.expected_cost(stock, forecast, residuals, costs),
+    )
+    for column in framing.policy.next_columns(ahead):
+        frame[column.label] = column.values.reshape(-1)
+        kinds[column.label] = column.kind
     formatting.declare(frame, kinds)
     frame.attrs["model"] = name
     frame.attrs["unit"] = panel.frequency.unit

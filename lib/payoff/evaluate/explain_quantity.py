@@ -14,7 +14,7 @@ from payoff.evaluate.explain import permutation_effects, round_step
 from payoff.evaluate.predictions import Effect, Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import cell_columns, costs_for, offsets
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming
-from payoff.framings.quantity import newsvendor_cost, staff_for, staffing_cost, whole
+from payoff.framings.policy import Against, Plan
 from payoff.models.features import FeatureSet, feature_label
 from payoff.models.glm import PoissonGLM, describe_term
 from payoff.models.regression import GlobalModel, forecast_rows
@@ -76,20 +76,16 @@ def money_importance(
     tau = np.broadcast_to(costs.critical_ratio, (len(chosen), predictions.horizon))
     full_tau = np.zeros(predictions.actual.shape)
     full_tau[np.ix_(chosen, np.flatnonzero(last))] = tau
-    counts = panel.whole_units and framing.policy == "newsvendor"
+    counts = panel.whole_units and framing.policy.counts_slow_movers
     offset = offsets(predictions, name, full_tau, counts)[np.ix_(chosen, np.flatnonzero(last))]
     actual = predictions.actual[chosen][:, last]
     seen = ~np.isnan(actual)
-    demand = np.where(seen, actual, 0.0)
+    against = Against(np.where(seen, actual, 0.0), seen, params, costs)
 
     def cost(matrix: np.ndarray) -> float:
         forecast = model.predict_rows(matrix, rows).reshape(len(chosen), predictions.horizon)
         decision = np.maximum(forecast + offset, 0.0)
-        if framing.policy == "staffing":
-            parts = staffing_cost(demand, staff_for(decision, params), params)
-        else:
-            parts = newsvendor_cost(demand, whole(decision) if panel.whole_units else decision, costs)
-        return float(np.where(seen, sum(parts), 0.0).sum())
+        return float(framing.policy.cell_cost(Plan(decision, whole_units=panel.whole_units), against).sum())
 
     features = model.features_
     matrix = features.matrix[rows]

@@ -16,15 +16,9 @@ from payoff.evaluate import policies
 from payoff.evaluate.backtest import DIVERGED, window_labels
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, UnitCosts, param_arrays
-from payoff.framings.quantity import newsvendor_cost, staff_for, staffing_cost, whole
+from payoff.framings.policy import Against, Plan, Policy, Stretch
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.forecasters import nanmean
-
-COMPONENTS = {
-    "newsvendor": ("stockouts", "overstock"),
-    "staffing": ("unserved work", "staff"),
-    "order-up-to": ("lost sales", "holding"),
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,38 +113,18 @@ def _levels(
     return np.maximum(level + periods * mean + np.sqrt(periods) * (quantile - mean), 0.0)
 
 
-def _simulate(
-    predictions: QuantityPredictions,
-    demand: np.ndarray,
-    level: np.ndarray,
-    fixed: np.ndarray | None,
-    params: Mapping[str, object],
-    costs: UnitCosts,
-) -> dict[str, np.ndarray]:
-    """The order-up-to policy run over the calibration window alone, then over the tests as one
-    stretch, each from the same starting shelf for every policy (recent demand x (L + R))."""
-    lead, review = int(params["lead_time"]), int(params["review_period"])  # type: ignore[call-overload]
-    backorders = bool(params["backorders"])
+def _stretches(predictions: QuantityPredictions) -> tuple[Stretch, ...]:
+    """The calibration window alone, then the tests as one stretch: a rule that carries stock
+    starts each from the same shelf for every plan, sized on the demand just before it."""
     panel = predictions.panel
-    out = {key: np.zeros(demand.shape) for key in ("lost", "stock", "orders", "served")}
+    out = []
     for cells, origin in (
         (predictions.window_of == 0, predictions.starts[0]),
         (predictions.scored, predictions.starts[1]),
     ):
         recent = panel.y[:, max(0, origin - 4 * panel.season) : origin]
-        shelf = np.nan_to_num(nanmean(recent, axis=1)) * (lead + review)
-        result = policies.simulate_order_up_to(
-            demand[:, cells],
-            level[:, cells],
-            lead,
-            review,
-            backorders,
-            shelf,
-            None if fixed is None else fixed[:, cells],
-        )
-        out["lost"][:, cells], out["stock"][:, cells] = result.lost, result.end_stock
-        out["orders"][:, cells], out["served"][:, cells] = result.orders, result.served
-    return out
+        out.append(Stretch(cells, np.nan_to_num(nanmean(recent, axis=1))))
+    return tuple(out)
 
 
 def price_entries(
@@ -161,12 +135,13 @@ def price_entries(
     actual = predictions.actual
     seen = ~np.isnan(actual)
     demand = np.where(seen, actual, 0.0)
+    against = Against(demand, seen, params, costs, _stretches(predictions))
     tau = _tau(costs, actual.shape)
     rounding = predictions.panel.whole_units
     policy = framing.policy
+    cover = policy.cover(params)
     entries: list[Priced] = []
-    levels: dict[str, np.ndarray] = {}
-    fixed: dict[str, np.ndarray] = {}
+    plans: dict[str, Plan] = {}
     sources: list[tuple[str, Forecasts | None]] = []
     if predictions.status_quo_decisions is not None:
         sources.append((STATUS_QUO, None))
@@ -174,62 +149,27 @@ def price_entries(
     for name, entry in sources:
         if entry is None:  # the business's own decisions, priced as they were
             decisions = np.nan_to_num(predictions.status_quo_decisions[:, predictions.periods])  # type: ignore[index]
-            fixed[name] = decisions
-            priced = _price(policy, name, demand, seen, decisions, None, decisions, params, costs, predictions)
+            plan = Plan(np.zeros_like(demand), decisions)
         else:
             rule = name == STATUS_QUO
-            if policy == "order-up-to":
-                level = _levels(
-                    predictions, entry, tau, int(params["lead_time"]) + int(params["review_period"]), not rule
-                )  # type: ignore[call-overload]
-                levels[name] = whole(level) if rounding else level
-                priced = _price(
-                    policy, name, demand, seen, levels[name], levels[name], None, params, costs, predictions
-                )
+            if cover is not None:  # stock carries over: a level for demand over `cover` periods
+                quantity = _levels(predictions, entry, tau, cover, not rule)
+            elif rule:
+                quantity = entry.forecast
             else:
-                quantity = (
-                    entry.forecast
-                    if rule
-                    else policies.quantile_decision(
-                        entry.forecast, offsets(predictions, name, tau, rounding and policy == "newsvendor")
-                    )
-                )
-                priced = _price(policy, name, demand, seen, quantity, None, None, params, costs, predictions, rounding)
-        entries.append(priced)
+                counts = rounding and policy.counts_slow_movers
+                quantity = policies.quantile_decision(entry.forecast, offsets(predictions, name, tau, counts))
+            plan = Plan(quantity, whole_units=rounding)
+        plans[name] = plan
+        entries.append(_price(policy, name, plan, against))
     choices = choose_per_window(entries, predictions)
-    auto = _auto(entries, choices, policy, demand, seen, levels, fixed, params, costs, predictions)
+    auto = _auto(entries, choices, policy, plans, against, predictions)
     return entries, auto, choices, costs
 
 
-def _price(
-    policy: str,
-    name: str,
-    demand: np.ndarray,
-    seen: np.ndarray,
-    quantity: np.ndarray,
-    level: np.ndarray | None,
-    fixed: np.ndarray | None,
-    params: Mapping[str, object],
-    costs: UnitCosts,
-    predictions: QuantityPredictions,
-    rounding: bool = False,
-) -> Priced:
-    first, second = COMPONENTS[policy]
-    if policy == "order-up-to":
-        level = np.zeros_like(demand) if level is None else level
-        run = _simulate(predictions, demand, level, fixed, params, costs)
-        parts = {first: costs.under * run["lost"], second: costs.over * run["stock"]}
-        decisions, extra = run["orders"], run
-    elif policy == "staffing":
-        staff = quantity if fixed is not None else staff_for(quantity, params)
-        unserved, paid = staffing_cost(demand, staff, params)
-        parts, decisions, extra = {first: unserved, second: paid}, staff, {}
-    else:
-        decisions = quantity if fixed is not None or not rounding else whole(quantity)
-        short, excess = newsvendor_cost(demand, decisions, costs)
-        parts, decisions, extra = {first: short, second: excess}, decisions, {}
-    masked = {k: np.where(seen, np.broadcast_to(v, demand.shape), 0.0) for k, v in parts.items()}
-    return Priced(name, decisions, masked, extra.get("served"), extra.get("lost"), extra.get("stock"))
+def _price(policy: Policy, name: str, plan: Plan, against: Against) -> Priced:
+    costed = policy.price(plan, against)
+    return Priced(name, costed.decisions, costed.costs, costed.served, costed.lost, costed.stock)
 
 
 def window_costs(entries: list[Priced], predictions: QuantityPredictions) -> np.ndarray:
@@ -269,33 +209,23 @@ def diverged_windows(entries: list[Priced], predictions: QuantityPredictions) ->
 def _auto(
     entries: list[Priced],
     choices: np.ndarray,
-    policy: str,
-    demand: np.ndarray,
-    seen: np.ndarray,
-    levels: dict[str, np.ndarray],
-    fixed: dict[str, np.ndarray],
-    params: Mapping[str, object],
-    costs: UnitCosts,
+    policy: Policy,
+    plans: dict[str, Plan],
+    against: Against,
     predictions: QuantityPredictions,
 ) -> Priced:
+    """Each cell decided by the entry auto picked for its window, and the whole plan priced anew:
+    where stock carries over, switching models is simulated, not stitched (a rule that prices
+    each cell alone gives the chosen entries' own costs)."""
     pick = choices[predictions.window_of]  # the entry deciding each cell
-    if policy != "order-up-to":  # cells are priced independently: take the chosen entry's
-        decisions = np.zeros_like(demand)
-        parts = {k: np.zeros_like(demand) for k in entries[0].costs}
-        for i, entry in enumerate(entries):
-            cells = pick == i
-            decisions[:, cells] = entry.decisions[:, cells]
-            for k in parts:
-                parts[k][:, cells] = entry.costs[k][:, cells]
-        return Priced(AUTO, decisions, parts)
-    level = np.zeros_like(demand)
-    given = np.full(demand.shape, np.nan)
+    quantity = np.zeros_like(against.demand)
+    given = np.full(against.demand.shape, np.nan)
     for i, entry in enumerate(entries):
         cells = pick == i
-        if entry.name in fixed:
-            given[:, cells] = fixed[entry.name][:, cells]
-        else:
-            level[:, cells] = levels[entry.name][:, cells]
-    # Stock carries over, so switching policies is simulated, not stitched.
-    priced = _price(policy, AUTO, demand, seen, level, level, given if fixed else None, params, costs, predictions)
-    return priced
+        plan = plans[entry.name]
+        quantity[:, cells] = plan.quantity[:, cells]
+        if plan.given is not None:
+            given[:, cells] = plan.given[:, cells]
+    any_given = any(plan.given is not None for plan in plans.values())
+    whole_units = predictions.panel.whole_units
+    return _price(policy, AUTO, Plan(quantity, given if any_given else None, whole_units), against)

@@ -16,6 +16,9 @@ import numpy as np
 
 from payoff.data.roles import Role, Shape
 from payoff.errors import BadParameter
+
+# The unit costs and the parameters as arrays live with the decision rules, which price with them.
+from payoff.framings.policy import Arrays, Policy, UnitCosts
 from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, StatusQuo
 
 Number = float | int
@@ -90,7 +93,6 @@ class Param:
 
 
 Values = Mapping[str, "ParamValue | FromColumn"]
-Arrays = Mapping[str, Any]  # a parameter as a number, or as an array of per-row values
 
 
 class DecisionKind(StrEnum):
@@ -185,27 +187,13 @@ def param_arrays(values: Mapping[str, ParamValue | FromColumn], columns: Mapping
     return out
 
 
-@dataclass(frozen=True)
-class UnitCosts:
-    """Per cell (series x period) costs of one unit too few and one unit too many."""
-
-    under: np.ndarray
-    over: np.ndarray
-
-    @property
-    def critical_ratio(self) -> np.ndarray:
-        """under / (under + over): the demand quantile that minimises the expected cost."""
-        total = self.under + self.over
-        return np.divide(self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0)
-
-
 @dataclass(frozen=True, kw_only=True)
 class QuantityFraming(Framing):
-    """How much to stock, order or schedule. `policy` names the decision rule that turns a
-    demand quantile into a decision: newsvendor, order-up-to or staffing."""
+    """How much to stock, order or schedule. `policy` is the decision rule that turns a demand
+    quantile into a decision and prices it (payoff.framings.rules: newsvendor, order-up-to,
+    staffing); it also turns the framing's parameters into the two unit costs."""
 
-    policy: str
-    unit_costs: Callable[[Arrays], UnitCosts] = field(repr=False, compare=False)
+    policy: Policy
 
     kind: ClassVar[DecisionKind] = DecisionKind.QUANTITY
     target_words: ClassVar[str] = "the quantity to forecast (units sold, calls)"
@@ -218,6 +206,10 @@ class QuantityFraming(Framing):
     def shape_for(self, shape: Shape) -> Shape:
         # a table of one row per thing, read for a quantity, is a (one-row) time series
         return Shape.TIME_SERIES if shape == Shape.ENTITY else shape
+
+    def unit_costs(self, arrays: Arrays) -> UnitCosts:
+        """One unit too few and one unit too many, from the parameters as numbers or arrays."""
+        return self.policy.unit_costs(arrays)
 
 
 @dataclass(frozen=True)

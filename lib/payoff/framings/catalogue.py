@@ -6,6 +6,7 @@ from __future__ import annotations
 from payoff.errors import BadParameter
 from payoff.framings import quantity, targeting
 from payoff.framings.base import Direction, Framing, Param, QuantityFraming, TargetingFraming
+from payoff.framings.rules import Newsvendor, OrderUpTo, Staffing
 from payoff.statusquo import Everybody, LastValue, Nobody
 
 _BUDGET = Param("budget", "Most entities to act on", None, "entities", "Leave empty for no limit.", "optional_count")
@@ -35,8 +36,7 @@ PERISHABLE = QuantityFraming(
         _GOODWILL,
     ),
     default_status_quo=LastValue(),
-    policy="newsvendor",
-    unit_costs=quantity.perishable_costs,
+    policy=Newsvendor(quantity.perishable_costs),
 )
 INVENTORY = QuantityFraming(
     key="inventory",
@@ -71,8 +71,7 @@ INVENTORY = QuantityFraming(
         _GOODWILL,
     ),
     default_status_quo=LastValue(),
-    policy="order-up-to",
-    unit_costs=quantity.inventory_costs,
+    policy=OrderUpTo(),
 )
 STAFFING = QuantityFraming(
     key="staffing",
@@ -100,8 +99,7 @@ STAFFING = QuantityFraming(
         ),
     ),
     default_status_quo=LastValue(),
-    policy="staffing",
-    unit_costs=quantity.staffing_costs,
+    policy=Staffing(),
 )
 CUSTOM_QUANTITY = QuantityFraming(
     key="custom-quantity",
@@ -112,8 +110,7 @@ CUSTOM_QUANTITY = QuantityFraming(
         Param("over", "Cost of one unit too many", 1.0, "per unit", "Waste, holding or idle cost.", ask=True),
     ),
     default_status_quo=LastValue(),
-    policy="newsvendor",
-    unit_costs=quantity.custom_costs,
+    policy=Newsvendor(quantity.custom_costs),
 )
 CHURN = TargetingFraming(
     key="churn",

@@ -1,7 +1,10 @@
 """Money for quantity decisions: each framing's cost of one unit too few and one unit too many,
-and the realised cost of a decision. See DESIGN.md, "Framing catalogue"."""
+the realised cost of a decision, and the order-up-to policy simulated period by period. See
+DESIGN.md, "Framing catalogue"."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -65,23 +68,58 @@ def whole(quantity: np.ndarray) -> np.ndarray:
     return np.ceil(np.asarray(quantity) - 1e-9)
 
 
-def describe_ratio(policy: str, costs: UnitCosts, per_row: bool) -> str:
-    """The consequence of the costs in words, before anything is fitted (the typical row when
-    costs vary by row)."""
-    under, over = float(np.median(costs.under)), float(np.median(costs.over))
-    ratio = float(np.median(costs.critical_ratio))
-    if policy == "staffing":
-        return (
-            f"An unserved unit costs {under:,.2f} and a person's idle capacity {over:,.2f} per unit: the best "
-            f"schedule covers the work {ratio:.0%} of the time."
-        )
-    if policy == "order-up-to":
-        return (
-            f"A missed sale costs {under:,.2f} and carrying a unit one more period {over:,.2f}: the best order-up-to "
-            f"level covers demand over lead time and review period {ratio:.0%} of the time."
-        )
-    typical = "On a typical row, a" if per_row else "A"
-    return (
-        f"{typical} missed sale costs {under:,.2f}, an unsold unit {over:,.2f}: the best order covers demand "
-        f"{ratio:.0%} of the time."
-    )
+@dataclass(frozen=True)
+class InventoryResult:
+    lost: np.ndarray  # series x periods: demand not served (lost or back-ordered) in the period
+    end_stock: np.ndarray  # series x periods: on-hand stock at the end of the period (>= 0)
+    orders: np.ndarray  # series x periods: units ordered at the end of the period
+    served: np.ndarray
+
+
+def simulate_order_up_to(
+    demand: np.ndarray,
+    level: np.ndarray,
+    lead_time: int,
+    review_period: int,
+    backorders: bool,
+    initial_stock: np.ndarray | None = None,
+    fixed_orders: np.ndarray | None = None,
+) -> InventoryResult:
+    """Periodic-review order-up-to policy, simulated period by period for all series at once.
+
+    Order of events in period t (the README documents the same):
+      1. the order placed at the end of period t - lead_time - 1 arrives and is shelved;
+      2. demand y_t is served from stock; what cannot be served is lost (or, with back-orders,
+         waits as negative stock and is served first when stock arrives);
+      3. end-of-period stock is counted: holding cost is paid on it;
+      4. on a review period (t = 0, R, 2R, ...) an order raises the inventory position
+         (stock on hand + on order - back-orders) to the order-up-to level S_t; it arrives
+         lead_time + 1 periods later, at the start of period t + lead_time + 1.
+    `level` is S_t per series and period; `fixed_orders`, where given (not NaN), replaces the policy
+    with the quantities the business actually ordered. Missing demand (closed periods) counts as zero."""
+    demand = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0))
+    n_series, n = demand.shape
+    stock = np.array(initial_stock if initial_stock is not None else level[:, 0], dtype="float64")
+    pipeline = np.zeros((n_series, n + lead_time + 2))
+    lost = np.zeros_like(demand)
+    served = np.zeros_like(demand)
+    end_stock = np.zeros_like(demand)
+    orders = np.zeros_like(demand)
+    for t in range(n):
+        stock = stock + pipeline[:, t]
+        available = np.maximum(stock, 0.0)
+        served[:, t] = np.minimum(available, demand[:, t])
+        lost[:, t] = np.maximum(demand[:, t] - available, 0.0)
+        stock = stock - demand[:, t] if backorders else np.maximum(stock - demand[:, t], 0.0)
+        end_stock[:, t] = np.maximum(stock, 0.0)
+        if t % review_period == 0:
+            on_order = pipeline[:, t + 1 :].sum(axis=1)
+            order = np.maximum(np.nan_to_num(level[:, t]) - (stock + on_order), 0.0)
+        else:
+            order = np.zeros(n_series)
+        if fixed_orders is not None:
+            given = fixed_orders[:, t]
+            order = np.where(np.isnan(given), order, np.maximum(given, 0.0))
+        orders[:, t] = order
+        pipeline[:, t + lead_time + 1] += order
+    return InventoryResult(lost, end_stock, orders, served)

@@ -14,7 +14,7 @@ from payoff.analysis import Analysis, rebased
 from payoff.carry import charts
 from payoff.carry.report import build_report
 from payoff.evaluate.impact import Impact
-from payoff.framings.base import Direction, TargetingFraming
+from payoff.framings.base import Direction, QuantityFraming
 from payoff.models.catalogue import STATUS_QUO, business_name
 from payoff.ui import navigation, saved_view, state
 from payoff.ui.widgets import plain
@@ -45,12 +45,10 @@ def chart(impact: Impact) -> None:
 def next_step(analysis: Analysis) -> None:
     """Where the answer leads: this period's orders or schedule, or whom to act on."""
     framing = analysis.problem.framing
-    if isinstance(framing, TargetingFraming):
-        label = f"Next: whom to {framing.act_label}"
-    elif analysis.problem.framing.key == "staffing":
-        label = "Next: the staff to schedule"
+    if isinstance(framing, QuantityFraming):
+        label = f"Next: {framing.policy.next_step}"
     else:
-        label = "Next: the orders to place"
+        label = f"Next: whom to {framing.act_label}"
     st.page_link(navigation.DECISIONS, label=label, icon=":material/arrow_forward:", query_params=state.query() or None)
 
 

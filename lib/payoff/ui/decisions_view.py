@@ -14,8 +14,8 @@ from payoff.carry import charts, export, tables
 from payoff.carry.scoring import needed_columns
 from payoff.carry.scoring import score_current as score
 from payoff.data.load import LoadOptions
-from payoff.engines.quantity import LEVEL
 from payoff.errors import PayoffError
+from payoff.framings.rules import summed_and_averaged
 from payoff.ui import results_view, state
 from payoff.ui.data_view import UPLOAD_TYPES
 from payoff.ui.widgets import load_cached, plain, show_error
@@ -54,9 +54,10 @@ def summary(analysis: Analysis, decisions: pd.DataFrame) -> None:
     currency = analysis.impact.currency
     kinds = formatting.kinds_of(decisions)
     cells = st.columns(len(totals))
+    _, averaged = summed_and_averaged(list(totals))
     for cell, (what, total) in zip(cells, totals.items(), strict=True):
         shown = formatting.cell(total, kinds.get(what, formatting.NUMBER), currency)
-        cell.metric(f"{what}{' (average)' if what == LEVEL else ', all series'}", shown)
+        cell.metric(f"{what}{' (average)' if what in averaged else ', all series'}", shown)
     if len(per_series) > 1:
         label = [c for c in per_series.columns if c not in totals]
         frame = pd.DataFrame(

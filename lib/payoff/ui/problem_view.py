@@ -17,7 +17,6 @@ from payoff.designs import Backtest
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
 from payoff.framings.base import DecisionKind, Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
-from payoff.framings.quantity import describe_ratio
 from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
 from payoff.problem import Problem, mostly_zeros
 from payoff.statusquo import (
@@ -81,7 +80,7 @@ def consequence(problem: Problem) -> None:
     try:
         arrays = param_arrays(problem.values, priced)
         if isinstance(framing, QuantityFraming):
-            st.info(describe_ratio(framing.policy, framing.unit_costs(arrays), bool(priced)))
+            st.info(framing.policy.describe(framing.unit_costs(arrays), bool(priced)))
         elif isinstance(framing, TargetingFraming):
             typical = {k: float(np.nanmedian(v)) if np.ndim(v) else v for k, v in arrays.items()}
             cells = framing.cells(typical)

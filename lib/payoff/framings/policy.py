@@ -1,0 +1,152 @@
+"""A decision rule as an object: what turns a demand forecast into an order, a stock level or a
+schedule, and what that decision cost against what happened. A quantity framing holds one
+(:mod:`payoff.framings.rules` has them and their registry); the backtest, the next decisions,
+the explanations and the pages call its methods and never ask which rule it is.
+
+The rule sits with the framings, below evaluate/ and engines/, so everything that prices a
+quantity can reach it; it may not import models/ or evaluate/, so what it needs from them (the
+level of demand before a stretch, a quantity's expected cost) arrives in the value objects below."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+
+Arrays = Mapping[str, Any]  # a parameter as a number, or as an array of per-row values
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    """Per cell (series x period) costs of one unit too few and one unit too many."""
+
+    under: np.ndarray
+    over: np.ndarray
+
+    @property
+    def critical_ratio(self) -> np.ndarray:
+        """under / (under + over): the demand quantile that minimises the expected cost."""
+        total = self.under + self.over
+        return np.divide(self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0)
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A set of decisions to price, series x cells. `quantity` is what the rule works from (a
+    demand quantile, or an order-up-to level); `given` holds the business's own decisions, which
+    replace the rule's wherever they are not NaN (None: the rule decides every cell)."""
+
+    quantity: np.ndarray
+    given: np.ndarray | None = None
+    whole_units: bool = False  # the demand is counted: orders and levels are whole units, rounded up
+
+    def decide(self, ruled: np.ndarray) -> np.ndarray:
+        """The rule's decisions, with the business's own wherever it gave one."""
+        if self.given is None:
+            return ruled
+        return np.where(np.isnan(self.given), ruled, self.given)
+
+
+@dataclass(frozen=True, eq=False)
+class Stretch:
+    """Cells simulated as one run, stock carried from period to period, from a starting shelf
+    sized on `recent_demand` (each series' mean demand per period before the stretch)."""
+
+    cells: np.ndarray  # boolean, over the cells
+    recent_demand: np.ndarray  # per series
+
+
+@dataclass(frozen=True, eq=False)
+class Against:
+    """What a plan is priced against: the demand that happened (0 where unseen), which cells were
+    seen, the framing's parameters (numbers or per-cell arrays), their unit costs, and the
+    stretches a rule that carries stock simulates."""
+
+    demand: np.ndarray
+    seen: np.ndarray
+    params: Arrays
+    costs: UnitCosts
+    stretches: tuple[Stretch, ...] = ()
+
+    def masked(self, parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Each component per cell, zero where demand was not seen (a closed or missing period)."""
+        return {k: np.where(self.seen, np.broadcast_to(v, self.demand.shape), 0.0) for k, v in parts.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class Costed:
+    """A plan priced: the decisions actually taken per cell (orders, people) and each cost
+    component per cell; a rule that carries stock also says what was served, lost and kept."""
+
+    decisions: np.ndarray
+    costs: dict[str, np.ndarray]
+    served: np.ndarray | None = None
+    lost: np.ndarray | None = None
+    stock: np.ndarray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Ahead:
+    """The next periods, for the next-decision columns: the refitted forecast, the residual
+    quantile added to it at the critical ratio, their sum (never negative), and what a quantity
+    is expected to cost against the model's backtest errors."""
+
+    forecast: np.ndarray
+    offsets: np.ndarray
+    quantity: np.ndarray
+    whole_units: bool
+    params: Arrays
+    costs: UnitCosts
+    expected_cost: Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class Column:
+    """One next-decision column: its label (as every download shows it), its values (series x
+    periods), the kind of its cells (payoff.formatting) and how the totals above the list
+    combine it ("sum" of orders or people, or "mean" of a level)."""
+
+    label: str
+    values: np.ndarray
+    kind: str
+    total: str = "sum"
+
+
+class Policy(Protocol):
+    """A decision rule. A new rule is one class in payoff.framings.rules and one line of its
+    registry; a framing that uses it names an instance."""
+
+    key: ClassVar[str]  # its name, as "newsvendor" (never shown; tests and saved analyses use framing keys)
+    components: ClassVar[tuple[str, str]]  # cost labels, too few first: ("stockouts", "overstock")
+    counts_slow_movers: ClassVar[bool]  # slow whole-unit series are decided from count quantiles
+    next_step: ClassVar[str]  # what the next decisions are, after "Next: ": "the orders to place"
+    totals: ClassVar[dict[str, str]]  # next-decision label -> "sum" or "mean", for the totals above the list
+
+    def unit_costs(self, params: Arrays) -> UnitCosts:
+        """One unit too few and one unit too many, from the framing's parameters."""
+        ...
+
+    def cover(self, params: Arrays) -> int | None:
+        """Periods one decision must cover when stock carries over between periods (the order-up-to
+        level is demand over that many periods), or None when each period is decided alone."""
+        ...
+
+    def price(self, plan: Plan, against: Against) -> Costed:
+        """The plan's decisions and their cost per cell against what happened."""
+        ...
+
+    def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
+        """Each cell's cost priced alone, stock never carried over: the yardstick of the
+        explanations, which shuffle a feature within one window."""
+        ...
+
+    def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
+        """The decision columns of the next periods' list."""
+        ...
+
+    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+        """The consequence of the costs in words, before anything is fitted (a typical row when
+        `per_row`, the costs varying by row)."""
+        ...

@@ -1,0 +1,187 @@
+"""The decision rules Payoff prices, and their registry: the newsvendor (stock for one period,
+leftovers lost), the periodic-review order-up-to policy (stock carried over, orders arriving
+after a lead time) and staffing (whole people, each handling so much work). See
+:mod:`payoff.framings.policy` for what a rule must answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from payoff import formatting
+from payoff.framings import quantity
+from payoff.framings.policy import Against, Ahead, Arrays, Column, Costed, Plan, Policy, UnitCosts
+from payoff.framings.quantity import newsvendor_cost, simulate_order_up_to, staff_for, staffing_cost, whole
+
+# The next decisions' columns, as every download labels them.
+STOCK, EXPECTED_COST, STAFF, LEVEL = "Quantity to stock", "Expected cost", "Staff to schedule", "Order up to"
+
+
+def _typical(costs: UnitCosts) -> tuple[float, float, float]:
+    """(under, over, critical ratio) of the typical row: the medians."""
+    return float(np.median(costs.under)), float(np.median(costs.over)), float(np.median(costs.critical_ratio))
+
+
+def _counted(whole_units: bool) -> str:
+    return formatting.COUNT if whole_units else formatting.NUMBER
+
+
+@dataclass(frozen=True)
+class Newsvendor:
+    """One period's stock, what is left over lost or salvaged: order the critical-ratio quantile
+    of demand. `costs_from` turns the framing's parameters into the two unit costs (margin and
+    waste for perishable stock, or the two costs typed as they are)."""
+
+    costs_from: Callable[[Arrays], UnitCosts] = field(repr=False, compare=False)
+
+    key: ClassVar[str] = "newsvendor"
+    components: ClassVar[tuple[str, str]] = ("stockouts", "overstock")
+    counts_slow_movers: ClassVar[bool] = True
+    next_step: ClassVar[str] = "the orders to place"
+    totals: ClassVar[dict[str, str]] = {STOCK: "sum", EXPECTED_COST: "sum"}
+
+    def unit_costs(self, params: Arrays) -> UnitCosts:
+        return self.costs_from(params)
+
+    def cover(self, params: Arrays) -> int | None:
+        return None
+
+    def price(self, plan: Plan, against: Against) -> Costed:
+        ordered = plan.decide(whole(plan.quantity) if plan.whole_units else plan.quantity)
+        short, excess = newsvendor_cost(against.demand, ordered, against.costs)
+        return Costed(ordered, against.masked(dict(zip(self.components, (short, excess), strict=True))))
+
+    def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
+        return sum(self.price(plan, against).costs.values())  # type: ignore[return-value]
+
+    def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
+        stock = whole(ahead.quantity) if ahead.whole_units else ahead.quantity
+        return (
+            Column(STOCK, stock, _counted(ahead.whole_units)),
+            Column(EXPECTED_COST, ahead.expected_cost(stock), formatting.MONEY),
+        )
+
+    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+        under, over, ratio = _typical(costs)
+        typical = "On a typical row, a" if per_row else "A"
+        return (
+            f"{typical} missed sale costs {under:,.2f}, an unsold unit {over:,.2f}: the best order covers demand "
+            f"{ratio:.0%} of the time."
+        )
+
+
+@dataclass(frozen=True)
+class OrderUpTo:
+    """Periodic review with stock carried over: every review period, order up to the demand
+    expected over lead time + review period plus safety stock; an order arrives lead_time + 1
+    periods later. Priced by simulating the stock period by period."""
+
+    key: ClassVar[str] = "order-up-to"
+    components: ClassVar[tuple[str, str]] = ("lost sales", "holding")
+    counts_slow_movers: ClassVar[bool] = False
+    next_step: ClassVar[str] = "the orders to place"
+    totals: ClassVar[dict[str, str]] = {LEVEL: "mean"}
+
+    def unit_costs(self, params: Arrays) -> UnitCosts:
+        return quantity.inventory_costs(params)
+
+    def cover(self, params: Arrays) -> int | None:
+        return self._periods(params)
+
+    @staticmethod
+    def _periods(params: Arrays) -> int:
+        """Lead time + review period: what an order must last until the next one is on the shelf."""
+        return int(params["lead_time"]) + int(params["review_period"])
+
+    def price(self, plan: Plan, against: Against) -> Costed:
+        # Levels already in whole units stay as they are: rounding up twice is rounding up once.
+        level = whole(plan.quantity) if plan.whole_units else plan.quantity
+        lead, review = int(against.params["lead_time"]), int(against.params["review_period"])
+        backorders = bool(against.params["backorders"])
+        shape = against.demand.shape
+        lost, stock, orders, served = (np.zeros(shape) for _ in range(4))
+        # Each stretch starts from the same shelf for every plan: recent demand x (L + R).
+        for stretch in against.stretches:
+            cells = stretch.cells
+            run = simulate_order_up_to(
+                against.demand[:, cells],
+                level[:, cells],
+                lead,
+                review,
+                backorders,
+                stretch.recent_demand * (lead + review),
+                None if plan.given is None else plan.given[:, cells],
+            )
+            lost[:, cells], stock[:, cells] = run.lost, run.end_stock
+            orders[:, cells], served[:, cells] = run.orders, run.served
+        too_few, too_many = self.components
+        parts = {too_few: against.costs.under * lost, too_many: against.costs.over * stock}
+        return Costed(orders, against.masked(parts), served, lost, stock)
+
+    def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
+        # A yardstick, not a simulation: each cell's level priced as a one-period order.
+        return Newsvendor(self.unit_costs).cell_cost(plan, against)
+
+    def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
+        periods = self._periods(ahead.params)
+        level = ahead.forecast * periods + np.sqrt(periods) * ahead.offsets
+        return (Column(LEVEL, whole(level) if ahead.whole_units else level, _counted(ahead.whole_units), "mean"),)
+
+    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+        under, over, ratio = _typical(costs)
+        return (
+            f"A missed sale costs {under:,.2f} and carrying a unit one more period {over:,.2f}: the best order-up-to "
+            f"level covers demand over lead time and review period {ratio:.0%} of the time."
+        )
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """Whole people, each handling `units_per_staff` units of work a period: schedule enough for
+    the critical-ratio quantile of the work; what they cannot handle goes unserved."""
+
+    key: ClassVar[str] = "staffing"
+    components: ClassVar[tuple[str, str]] = ("unserved work", "staff")
+    counts_slow_movers: ClassVar[bool] = False
+    next_step: ClassVar[str] = "the staff to schedule"
+    totals: ClassVar[dict[str, str]] = {STAFF: "sum"}
+
+    def unit_costs(self, params: Arrays) -> UnitCosts:
+        return quantity.staffing_costs(params)
+
+    def cover(self, params: Arrays) -> int | None:
+        return None
+
+    def price(self, plan: Plan, against: Against) -> Costed:
+        staff = plan.decide(staff_for(plan.quantity, against.params))  # the business's own: people already
+        unserved, paid = staffing_cost(against.demand, staff, against.params)
+        return Costed(staff, against.masked(dict(zip(self.components, (unserved, paid), strict=True))))
+
+    def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
+        return sum(self.price(plan, against).costs.values())  # type: ignore[return-value]
+
+    def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
+        return (Column(STAFF, staff_for(ahead.quantity, ahead.params).astype(int), formatting.COUNT),)
+
+    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+        under, over, ratio = _typical(costs)
+        return (
+            f"An unserved unit costs {under:,.2f} and a person's idle capacity {over:,.2f} per unit: the best "
+            f"schedule covers the work {ratio:.0%} of the time."
+        )
+
+
+# key -> rule. A new rule: its class above, and one entry here.
+POLICIES: dict[str, type[Policy]] = {rule.key: rule for rule in (Newsvendor, OrderUpTo, Staffing)}
+
+
+def summed_and_averaged(labels: list[str]) -> tuple[list[str], list[str]]:
+    """Of a next-decision list's columns, those the totals add up and those they average, in the
+    rules' own order."""
+    totals = {label: how for rule in POLICIES.values() for label, how in rule.totals.items()}
+    summed = [label for label, how in totals.items() if how == "sum" and label in labels]
+    averaged = [label for label, how in totals.items() if how == "mean" and label in labels]
+    return summed, averaged
