@@ -15,11 +15,11 @@ import numpy as np
 
 from payoff.errors import NotEnoughData
 from payoff.evaluate.predictions import Failure, Forecasts
-from payoff.models import forecasters, regression
-from payoff.models.catalogue import STATUS_QUO
+from payoff.models import forecasters
+from payoff.models.catalogue import MODELS, STATUS_QUO, quantity_spec
 from payoff.models.features import FeatureSet, build_features
-from payoff.models.glm import PoissonGLM
 from payoff.models.panel import Panel
+from payoff.models.protocols import Forecaster, ForecasterSpec, GlobalForecaster, GlobalForecasterSpec
 from payoff.runtime.compute import Compute
 from payoff.statusquo import LastValue, MovingAverage, Seasonal, SeasonalAverage
 
@@ -35,19 +35,20 @@ def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tupl
     return tuple(last - step * i for i in range(origins, -1, -1))
 
 
-def model_catalogue(panel: Panel) -> dict[str, object]:
-    m = panel.season
-    return {
-        "naive": forecasters.Naive(),
-        "seasonal naive": forecasters.SeasonalNaive(season=m),
-        "moving average": forecasters.MovingAverage(window=max(4 * m if m <= 12 else m, 8)),
-        "exponential smoothing": forecasters.HoltWinters(season=m),
-        "linear regression": regression.LinearRegression(),
-        "gradient boosting": regression.GradientBoosting(),
-        "poisson regression": PoissonGLM(),
-        "croston (sba)": forecasters.Croston(),
-        "tsb": forecasters.TSB(),
-    }
+def model_catalogue(panel: Panel) -> dict[str, Forecaster | GlobalForecaster]:
+    """Every registered quantity model, built for this panel's season."""
+    return {spec.name: build(spec.name, panel) for spec in MODELS if spec.family == "quantity"}
+
+
+def build(name: str, panel: Panel) -> Forecaster | GlobalForecaster:
+    """A fresh, unfitted quantity model `name` for this panel."""
+    spec = quantity_spec(name)
+    return spec.build(panel.season) if isinstance(spec, ForecasterSpec) else spec.build()
+
+
+def over_all_series(name: str) -> bool:
+    """Whether `name` is fitted over every series at once (the status-quo rule is per series)."""
+    return name != STATUS_QUO and isinstance(quantity_spec(name), GlobalForecasterSpec)
 
 
 StatusQuoForecaster = forecasters.StatusQuoRule | forecasters.SeasonalNaive | forecasters.SeasonalAverageRule
@@ -83,17 +84,16 @@ def run_backtest(
     rule: StatusQuoForecaster | None = None,
     progress: Progress | None = None,
     compute: Compute | None = None,
-) -> tuple[tuple[Forecasts, ...], dict[str, regression.GlobalModel], FeatureSet | None]:
+) -> tuple[tuple[Forecasts, ...], dict[str, GlobalForecaster], FeatureSet | None]:
     """Every model's forecasts over every window (the status-quo rule first when there is one),
     the global models as fitted at the last window (for explanations) and their features.
 
     The per-series models run first, in partitions of series (`compute`: this process, local
     processes or a Dask cluster); the global models learn from every series at once, here."""
     check_something_to_score(panel, starts, horizon)
-    catalogue = model_catalogue(panel)
-    entries: list[tuple[str, object]] = [(STATUS_QUO, rule)] if rule is not None else []
-    entries += [(name, catalogue[name]) for name in model_names]
-    local = [(name, model) for name, model in entries if not isinstance(model, regression.GlobalModel)]
+    entries: list[tuple[str, Forecaster | GlobalForecaster]] = [(STATUS_QUO, rule)] if rule is not None else []
+    entries += [(name, build(name, panel)) for name in model_names]
+    local = [(name, model) for name, model in entries if not over_all_series(name)]
     needs_features = len(local) < len(entries)
     labels = window_labels(panel, starts, horizon)
     raw: dict[str, list[tuple[np.ndarray | None, str | None]]] = {}
@@ -124,9 +124,7 @@ def run_backtest(
     if progress:
         progress("done", 1.0)
     fitted = {
-        name: model
-        for name, model in entries
-        if isinstance(model, regression.GlobalModel) and getattr(model, "end_", None) == starts[-1]
+        name: model for name, model in entries if over_all_series(name) and getattr(model, "end_", None) == starts[-1]
     }
     return tuple(result), fitted, features
 
@@ -190,9 +188,7 @@ def _partition(task: tuple[np.ndarray, list[tuple[str, object]], tuple[int, ...]
     return out
 
 
-def _global_forecast(
-    model: regression.GlobalModel, panel: Panel, features: FeatureSet, start: int, horizon: int
-) -> Outcome:
+def _global_forecast(model: GlobalForecaster, panel: Panel, features: FeatureSet, start: int, horizon: int) -> Outcome:
     try:
         return np.asarray(model.fit(features, panel, start, horizon).predict(horizon), dtype="float64"), None
     except FITTING_ERRORS as error:

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from payoff.evaluate.predictions import Effect, Explanation
+from payoff.models.catalogue import classifier_spec
 from payoff.models.classifiers import Columns, OutOfFold
+from payoff.models.protocols import ExplainedBy
 
 SAMPLE = 50_000  # rows used for the inference fit
 PERMUTATION_ROWS = 2_000
@@ -141,11 +143,14 @@ def targeting_explanations(
     money_of: Callable[[np.ndarray, np.ndarray], float] | None = None,
     event: str = "the event",
 ) -> tuple[Explanation, ...]:
+    """Each fitted model explained as the registry says: effects first (from the data: one
+    statistical fit, whatever the model), then importances in money when there are costs."""
+    kinds = {name: classifier_spec(name).explained_by for name in fitted}
     out = []
-    if "logistic regression" in fitted:
+    if ExplainedBy.EFFECTS in kinds.values():
         out.append(odds_ratios(x, y, columns, event))
     if money_of is not None:
         for name, result in fitted.items():
-            if name != "logistic regression" and result.last_model is not None:
+            if kinds[name] is ExplainedBy.MONEY_IMPORTANCE and result.last_model is not None:
                 out.append(money_importance(name, result, x, columns, money_of))
     return tuple(out)
