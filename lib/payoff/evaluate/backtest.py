@@ -46,11 +46,6 @@ def build(name: str, panel: Panel) -> Forecaster | GlobalForecaster:
     return spec.build(panel.season) if isinstance(spec, ForecasterSpec) else spec.build()
 
 
-def over_all_series(name: str) -> bool:
-    """Whether `name` is fitted over every series at once (the status-quo rule is per series)."""
-    return name != STATUS_QUO and isinstance(quantity_spec(name), GlobalForecasterSpec)
-
-
 StatusQuoForecaster = forecasters.StatusQuoRule | forecasters.SeasonalNaive | forecasters.SeasonalAverageRule
 
 
@@ -91,10 +86,16 @@ def run_backtest(
     The per-series models run first, in partitions of series (`compute`: this process, local
     processes or a Dask cluster); the global models learn from every series at once, here."""
     check_something_to_score(panel, starts, horizon)
-    entries: list[tuple[str, Forecaster | GlobalForecaster]] = [(STATUS_QUO, rule)] if rule is not None else []
-    entries += [(name, build(name, panel)) for name in model_names]
-    local = [(name, model) for name, model in entries if not over_all_series(name)]
-    needs_features = len(local) < len(entries)
+    local: list[tuple[str, Forecaster]] = [(STATUS_QUO, rule)] if rule is not None else []
+    global_models: dict[str, GlobalForecaster] = {}
+    for name in model_names:
+        spec = quantity_spec(name)
+        if isinstance(spec, GlobalForecasterSpec):
+            global_models[name] = spec.build()
+        else:
+            local.append((name, spec.build(panel.season)))
+    order = ([STATUS_QUO] if rule is not None else []) + list(model_names)  # results in this order
+    needs_features = bool(global_models)
     labels = window_labels(panel, starts, horizon)
     raw: dict[str, list[tuple[np.ndarray | None, str | None]]] = {}
     if local:
@@ -102,9 +103,9 @@ def run_backtest(
             progress(f"per-series models ({', '.join(name for name, _ in local)})", 0.0)
         raw = local_forecasts(panel.y, local, starts, horizon, compute or Compute())
     features = build_features(panel, horizon, country) if needs_features else None
-    total, done = len(entries) * len(starts), len(local) * len(starts)
+    total, done = len(order) * len(starts), len(local) * len(starts)
     result = []
-    for name, model in entries:
+    for name in order:
         windows, fallbacks, failures = [], [], []
         for k, start in enumerate(starts):
             if name in raw:
@@ -112,7 +113,7 @@ def run_backtest(
             else:
                 if progress:
                     progress(f"{name}: {labels[k].split(' (')[0]}", done / total)
-                forecast, error = _global_forecast(model, panel, features, start, horizon)  # type: ignore[arg-type]
+                forecast, error = _global_forecast(global_models[name], panel, features, start, horizon)  # type: ignore[arg-type]
                 done += 1
             forecast, fallback, failed = _finish(name, forecast, error, panel, start, horizon, labels[k])
             windows.append(forecast)
@@ -123,9 +124,7 @@ def run_backtest(
         )
     if progress:
         progress("done", 1.0)
-    fitted = {
-        name: model for name, model in entries if over_all_series(name) and getattr(model, "end_", None) == starts[-1]
-    }
+    fitted = {name: model for name, model in global_models.items() if getattr(model, "end_", None) == starts[-1]}
     return tuple(result), fitted, features
 
 
@@ -152,7 +151,7 @@ Outcome = tuple[np.ndarray | None, str | None]  # a window's forecasts, or why t
 
 
 def local_forecasts(
-    y: np.ndarray, models: list[tuple[str, object]], starts: tuple[int, ...], horizon: int, compute: Compute
+    y: np.ndarray, models: list[tuple[str, Forecaster]], starts: tuple[int, ...], horizon: int, compute: Compute
 ) -> dict[str, list[Outcome]]:
     """The per-series models' forecasts at every origin, computed partition by partition and put
     back in series order. A window that fails in any partition fails whole, as it would in one
@@ -173,7 +172,7 @@ def local_forecasts(
     return out
 
 
-def _partition(task: tuple[np.ndarray, list[tuple[str, object]], tuple[int, ...], int]) -> dict[str, list[Outcome]]:
+def _partition(task: tuple[np.ndarray, list[tuple[str, Forecaster]], tuple[int, ...], int]) -> dict[str, list[Outcome]]:
     """One block of series: every per-series model at every origin (runs in a worker)."""
     y, models, starts, horizon = task
     out: dict[str, list[Outcome]] = {}
@@ -181,7 +180,7 @@ def _partition(task: tuple[np.ndarray, list[tuple[str, object]], tuple[int, ...]
         out[name] = []
         for start in starts:
             try:
-                forecast = np.asarray(model.fit(y[:, :start]).predict(horizon), dtype="float64")  # type: ignore[attr-defined]
+                forecast = np.asarray(model.fit(y[:, :start]).predict(horizon), dtype="float64")
                 out[name].append((forecast, None))
             except FITTING_ERRORS as error:
                 out[name].append((None, _reason(error)))

@@ -151,7 +151,10 @@ QUANTITY_MODELS, TARGETING_MODELS = BY_FAMILY["quantity"], BY_FAMILY["targeting"
 INTERMITTENT = tuple(spec.name for spec in MODELS if spec.intermittent)
 ENTRIES: dict[str, str] = {entry.name: entry.description for entry in OTHER_ENTRIES}
 # business_name() takes no family: a name both families use must read the same in both.
-BUSINESS_NAMES: dict[str, str] = {item.name: item.business_name for item in (*MODELS, *OTHER_ENTRIES)}
+BUSINESS_NAMES: dict[str, str] = {
+    **{spec.name: spec.business_name for spec in MODELS},
+    **{entry.name: entry.business_name for entry in OTHER_ENTRIES},
+}
 
 
 def spec_of(name: str, family: Family) -> ModelSpec:

@@ -71,7 +71,7 @@ class OutOfFold:
     name: str
     raw: np.ndarray  # out-of-fold probability (NaN where not scored)
     calibrated: np.ndarray  # recalibrated on the other folds
-    last_model: object | None = None  # the model of the last fold, for explanations
+    last_model: Classifier | None = None  # the model of the last fold, for explanations
     last_test: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     failed_fold: int | None = None
     failure: str | None = None
