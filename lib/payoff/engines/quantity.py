@@ -29,7 +29,7 @@ from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
 from payoff.framings.quantity import staff_for, whole
-from payoff.models.catalogue import AUTO, STATUS_QUO, business_name, quantity_spec
+from payoff.models.catalogue import AUTO, REPEATERS, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
 from payoff.models.panel import build_panel
 from payoff.models.protocols import GlobalForecasterSpec
@@ -148,7 +148,6 @@ class QuantityEngine:
 
 
 BROKEN_TIMES = 3.0  # a model whose error is this many times the others' typical error is not to be trusted
-REPEATERS = ("naive", "seasonal naive", "moving average")  # repeat the data: weak at times, never broken
 
 
 def accuracy_outliers(entries: list[Entry]) -> list[str]:

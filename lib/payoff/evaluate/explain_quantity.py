@@ -47,7 +47,7 @@ def glm_effects(model: PoissonGLM, features: FeatureSet, target: str) -> Explana
         )
     effects.sort(key=lambda e: -abs(e.estimate))
     return Explanation(
-        "poisson regression",
+        model.name,
         f"% change in {target}",
         tuple(effects[:TOP]),
         "Each effect holds the other features fixed; an interval that spans 0% is no clear effect. Fitted on "

@@ -27,12 +27,14 @@ MODELS: tuple[ModelSpec, ...] = (
         business_name="Last period again",
         description="Repeats the last period's value.",
         build=lambda season: forecasters.Naive(),
+        repeats_data=True,
     ),
     ForecasterSpec(
         name="seasonal naive",
         business_name="Same period last season",
         description="Repeats the value of the same period one season earlier (e.g. last week's same day).",
         build=lambda season: forecasters.SeasonalNaive(season=season),
+        repeats_data=True,
     ),
     ForecasterSpec(
         name="moving average",
@@ -40,6 +42,7 @@ MODELS: tuple[ModelSpec, ...] = (
         description="The average of the last few seasons (four weeks of days, eight weeks ...).",
         # four seasons of a short season, one of a long one, never fewer than 8 periods
         build=lambda season: forecasters.MovingAverage(window=max(4 * season if season <= 12 else season, 8)),
+        repeats_data=True,
     ),
     ForecasterSpec(
         name="exponential smoothing",
@@ -149,6 +152,7 @@ BY_FAMILY: dict[str, dict[str, str]] = {
 }
 QUANTITY_MODELS, TARGETING_MODELS = BY_FAMILY["quantity"], BY_FAMILY["targeting"]
 INTERMITTENT = tuple(spec.name for spec in MODELS if spec.intermittent)
+REPEATERS = tuple(spec.name for spec in MODELS if spec.repeats_data)
 ENTRIES: dict[str, str] = {entry.name: entry.description for entry in OTHER_ENTRIES}
 # business_name() takes no family: a name both families use must read the same in both.
 BUSINESS_NAMES: dict[str, str] = {

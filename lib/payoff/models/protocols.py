@@ -70,6 +70,7 @@ class ModelSpec:
     description: str  # one line, shown beside the business name
     explained_by: ExplainedBy = ExplainedBy.NOTHING
     intermittent: bool = False  # offered by default only when most periods sell nothing
+    repeats_data: bool = False  # only repeats the data: can be weak, cannot break (never flagged as broken)
     family: ClassVar[Family]
 
 
