@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from payoff.evaluate.backtest import run_backtest
+from payoff.evaluate.explain import targeting_explanations
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
 from payoff.evaluate.quantity_money import price_entries
 from payoff.framings import catalogue as framings
@@ -31,7 +32,7 @@ from payoff.models import classifiers
 from payoff.models.catalogue import BUSINESS_NAMES, MODELS
 from payoff.models.features import build_features
 from payoff.models.panel import Panel
-from payoff.models.protocols import ClassifierSpec, GlobalForecasterSpec, ModelSpec, QuantitySpec
+from payoff.models.protocols import ClassifierSpec, ExplainedBy, GlobalForecasterSpec, ModelSpec, QuantitySpec
 from payoff.timegrid import Frequency
 
 QUANTITY = [spec for spec in MODELS if spec.family == "quantity"]
@@ -219,6 +220,22 @@ def test_two_fits_give_the_same_probabilities(spec: ClassifierSpec) -> None:
     first, second = out_of_fold(spec.name, frame, y, None), out_of_fold(spec.name, frame, y, None)
     np.testing.assert_allclose(first.raw, second.raw, rtol=SAME, atol=0)
     np.testing.assert_allclose(first.calibrated, second.calibrated, rtol=SAME, atol=0)
+
+
+@by_name(TARGETING)
+def test_a_classifier_is_explained_under_its_name_as_its_spec_says(spec: ClassifierSpec) -> None:
+    frame, y = targeting_rows()
+    x = classifiers.feature_frame(frame, FEATURES)
+    result = out_of_fold(spec.name, frame, y, None)
+
+    def money_of(probabilities: np.ndarray, rows: np.ndarray) -> float:
+        return float(np.sum(probabilities * (y[rows] - 0.2)))
+
+    explained = targeting_explanations({spec.name: result}, x, y, classifiers.split_columns(x, FEATURES), money_of)
+    expected = {ExplainedBy.EFFECTS: "odds ratio", ExplainedBy.MONEY_IMPORTANCE: "money lost when shuffled"}
+    assert [(e.model, e.unit) for e in explained] == (
+        [(spec.name, expected[spec.explained_by])] if spec.explained_by in expected else []
+    )
 
 
 def test_a_name_both_families_use_reads_the_same_in_both() -> None:
