@@ -18,7 +18,6 @@ from payoff.errors import BadMapping
 from payoff.evaluate import policies
 from payoff.evaluate.backtest import (
     FITTING_ERRORS,
-    model_catalogue,
     run_backtest,
     status_quo_rule,
     window_labels,
@@ -32,10 +31,10 @@ from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import DecisionKind, FromColumn, QuantityFraming
 from payoff.framings.policy import Ahead
-from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
+from payoff.models.catalogue import AUTO, REPEATERS, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
 from payoff.models.panel import build_panel
-from payoff.models.regression import GlobalModel
+from payoff.models.protocols import GlobalForecasterSpec
 from payoff.problem import Problem
 from payoff.runtime import budget
 from payoff.runtime.compute import Compute
@@ -165,7 +164,6 @@ class QuantityEngine:
 
 
 BROKEN_TIMES = 3.0  # a model whose error is this many times the others' typical error is not to be trusted
-REPEATERS = ("naive", "seasonal naive", "moving average")  # repeat the data: weak at times, never broken
 
 
 def accuracy_outliers(entries: list[Entry]) -> list[str]:
@@ -227,18 +225,16 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     assert isinstance(framing, QuantityFraming)
     panel, horizon = predictions.panel, predictions.horizon
     name = _model_for_next(impact, predictions)
-    if name == STATUS_QUO:
-        model = status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
-    else:
-        model = model_catalogue(panel)[name]
     design = problem.evaluation
     assert isinstance(design, Backtest)
     future = panel.extended(horizon)
-    if isinstance(model, GlobalModel):
+    if name == STATUS_QUO:
+        forecast = status_quo_rule(problem.status_quo).fit(panel.y).predict(horizon)  # type: ignore[arg-type]
+    elif isinstance(spec := quantity_spec(name), GlobalForecasterSpec):
         features = build_features(future, horizon, design.country)
-        forecast = model.fit(features, future, panel.n_periods, horizon).predict(horizon)
+        forecast = spec.build().fit(features, future, panel.n_periods, horizon).predict(horizon)
     else:
-        forecast = model.fit(panel.y).predict(horizon)  # type: ignore[attr-defined]
+        forecast = spec.build(panel.season).fit(panel.y).predict(horizon)
     forecast = np.maximum(np.nan_to_num(forecast), 0.0)
     kept = predictions.model(name)
     errors = np.where(kept.fallback, np.nan, predictions.actual - kept.forecast)  # every window: the freshest errors

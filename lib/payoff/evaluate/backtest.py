@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from payoff.decision_kinds import DecisionKind
 from payoff.errors import NotEnoughData
 from payoff.evaluate.predictions import Failure, Forecasts
-from payoff.models import forecasters, regression
-from payoff.models.catalogue import STATUS_QUO
+from payoff.models import forecasters
+from payoff.models.catalogue import MODELS, STATUS_QUO, quantity_spec
 from payoff.models.features import FeatureSet, build_features
-from payoff.models.glm import PoissonGLM
 from payoff.models.panel import Panel
+from payoff.models.protocols import Forecaster, ForecasterSpec, GlobalForecaster, GlobalForecasterSpec
 from payoff.runtime.compute import Compute
 from payoff.statusquo import LastValue, MovingAverage, Seasonal, SeasonalAverage
 
@@ -35,19 +36,15 @@ def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tupl
     return tuple(last - step * i for i in range(origins, -1, -1))
 
 
-def model_catalogue(panel: Panel) -> dict[str, object]:
-    m = panel.season
-    return {
-        "naive": forecasters.Naive(),
-        "seasonal naive": forecasters.SeasonalNaive(season=m),
-        "moving average": forecasters.MovingAverage(window=max(4 * m if m <= 12 else m, 8)),
-        "exponential smoothing": forecasters.HoltWinters(season=m),
-        "linear regression": regression.LinearRegression(),
-        "gradient boosting": regression.GradientBoosting(),
-        "poisson regression": PoissonGLM(),
-        "croston (sba)": forecasters.Croston(),
-        "tsb": forecasters.TSB(),
-    }
+def model_catalogue(panel: Panel) -> dict[str, Forecaster | GlobalForecaster]:
+    """Every registered quantity model, built for this panel's season."""
+    return {spec.name: build(spec.name, panel) for spec in MODELS if spec.family is DecisionKind.QUANTITY}
+
+
+def build(name: str, panel: Panel) -> Forecaster | GlobalForecaster:
+    """A fresh, unfitted quantity model `name` for this panel."""
+    spec = quantity_spec(name)
+    return spec.build(panel.season) if isinstance(spec, ForecasterSpec) else spec.build()
 
 
 StatusQuoForecaster = forecasters.StatusQuoRule | forecasters.SeasonalNaive | forecasters.SeasonalAverageRule
@@ -83,18 +80,23 @@ def run_backtest(
     rule: StatusQuoForecaster | None = None,
     progress: Progress | None = None,
     compute: Compute | None = None,
-) -> tuple[tuple[Forecasts, ...], dict[str, regression.GlobalModel], FeatureSet | None]:
+) -> tuple[tuple[Forecasts, ...], dict[str, GlobalForecaster], FeatureSet | None]:
     """Every model's forecasts over every window (the status-quo rule first when there is one),
     the global models as fitted at the last window (for explanations) and their features.
 
     The per-series models run first, in partitions of series (`compute`: this process, local
     processes or a Dask cluster); the global models learn from every series at once, here."""
     check_something_to_score(panel, starts, horizon)
-    catalogue = model_catalogue(panel)
-    entries: list[tuple[str, object]] = [(STATUS_QUO, rule)] if rule is not None else []
-    entries += [(name, catalogue[name]) for name in model_names]
-    local = [(name, model) for name, model in entries if not isinstance(model, regression.GlobalModel)]
-    needs_features = len(local) < len(entries)
+    local: list[tuple[str, Forecaster]] = [(STATUS_QUO, rule)] if rule is not None else []
+    global_models: dict[str, GlobalForecaster] = {}
+    for name in model_names:
+        spec = quantity_spec(name)
+        if isinstance(spec, GlobalForecasterSpec):
+            global_models[name] = spec.build()
+        else:
+            local.append((name, spec.build(panel.season)))
+    order = ([STATUS_QUO] if rule is not None else []) + list(model_names)  # results in this order
+    needs_features = bool(global_models)
     labels = window_labels(panel, starts, horizon)
     raw: dict[str, list[tuple[np.ndarray | None, str | None]]] = {}
     if local:
@@ -102,9 +104,9 @@ def run_backtest(
             progress(f"per-series models ({', '.join(name for name, _ in local)})", 0.0)
         raw = local_forecasts(panel.y, local, starts, horizon, compute or Compute())
     features = build_features(panel, horizon, country) if needs_features else None
-    total, done = len(entries) * len(starts), len(local) * len(starts)
+    total, done = len(order) * len(starts), len(local) * len(starts)
     result = []
-    for name, model in entries:
+    for name in order:
         windows, fallbacks, failures = [], [], []
         for k, start in enumerate(starts):
             if name in raw:
@@ -112,7 +114,7 @@ def run_backtest(
             else:
                 if progress:
                     progress(f"{name}: {labels[k].split(' (')[0]}", done / total)
-                forecast, error = _global_forecast(model, panel, features, start, horizon)  # type: ignore[arg-type]
+                forecast, error = _global_forecast(global_models[name], panel, features, start, horizon)  # type: ignore[arg-type]
                 done += 1
             forecast, fallback, failed = _finish(name, forecast, error, panel, start, horizon, labels[k])
             windows.append(forecast)
@@ -123,11 +125,7 @@ def run_backtest(
         )
     if progress:
         progress("done", 1.0)
-    fitted = {
-        name: model
-        for name, model in entries
-        if isinstance(model, regression.GlobalModel) and getattr(model, "end_", None) == starts[-1]
-    }
+    fitted = {name: model for name, model in global_models.items() if getattr(model, "end_", None) == starts[-1]}
     return tuple(result), fitted, features
 
 
@@ -154,7 +152,7 @@ Outcome = tuple[np.ndarray | None, str | None]  # a window's forecasts, or why t
 
 
 def local_forecasts(
-    y: np.ndarray, models: list[tuple[str, object]], starts: tuple[int, ...], horizon: int, compute: Compute
+    y: np.ndarray, models: list[tuple[str, Forecaster]], starts: tuple[int, ...], horizon: int, compute: Compute
 ) -> dict[str, list[Outcome]]:
     """The per-series models' forecasts at every origin, computed partition by partition and put
     back in series order. A window that fails in any partition fails whole, as it would in one
@@ -175,7 +173,7 @@ def local_forecasts(
     return out
 
 
-def _partition(task: tuple[np.ndarray, list[tuple[str, object]], tuple[int, ...], int]) -> dict[str, list[Outcome]]:
+def _partition(task: tuple[np.ndarray, list[tuple[str, Forecaster]], tuple[int, ...], int]) -> dict[str, list[Outcome]]:
     """One block of series: every per-series model at every origin (runs in a worker)."""
     y, models, starts, horizon = task
     out: dict[str, list[Outcome]] = {}
@@ -183,16 +181,14 @@ def _partition(task: tuple[np.ndarray, list[tuple[str, object]], tuple[int, ...]
         out[name] = []
         for start in starts:
             try:
-                forecast = np.asarray(model.fit(y[:, :start]).predict(horizon), dtype="float64")  # type: ignore[attr-defined]
+                forecast = np.asarray(model.fit(y[:, :start]).predict(horizon), dtype="float64")
                 out[name].append((forecast, None))
             except FITTING_ERRORS as error:
                 out[name].append((None, _reason(error)))
     return out
 
 
-def _global_forecast(
-    model: regression.GlobalModel, panel: Panel, features: FeatureSet, start: int, horizon: int
-) -> Outcome:
+def _global_forecast(model: GlobalForecaster, panel: Panel, features: FeatureSet, start: int, horizon: int) -> Outcome:
     try:
         return np.asarray(model.fit(features, panel, start, horizon).predict(horizon), dtype="float64"), None
     except FITTING_ERRORS as error:

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from payoff.evaluate.predictions import Effect, Explanation
+from payoff.models.catalogue import classifier_spec
 from payoff.models.classifiers import Columns, OutOfFold
+from payoff.models.protocols import ExplainedBy
 
 SAMPLE = 50_000  # rows used for the inference fit
 PERMUTATION_ROWS = 2_000
@@ -51,8 +53,11 @@ def _design(x: pd.DataFrame, columns: Columns) -> tuple[pd.DataFrame, dict[str, 
     return pd.DataFrame(parts, index=x.index), subjects
 
 
-def odds_ratios(x: pd.DataFrame, y: np.ndarray, columns: Columns, event: str = "the event") -> Explanation:
-    """A logistic GLM on the features in their own units: odds ratio per step, with its 95% CI."""
+def odds_ratios(
+    x: pd.DataFrame, y: np.ndarray, columns: Columns, event: str = "the event", model: str = "logistic regression"
+) -> Explanation:
+    """A logistic GLM on the features in their own units: odds ratio per step, with its 95% CI,
+    under the name of the model it explains."""
     import statsmodels.api as sm
 
     if len(x) > SAMPLE:
@@ -61,13 +66,13 @@ def odds_ratios(x: pd.DataFrame, y: np.ndarray, columns: Columns, event: str = "
     design, subjects = _design(x, columns)
     design = design.loc[:, design.std() > 0]
     if design.empty:
-        return Explanation("logistic regression", "odds ratio", (), "No feature varies enough to estimate an effect.")
+        return Explanation(model, "odds ratio", (), "No feature varies enough to estimate an effect.")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # separation and convergence notes: handled below
         try:
             fit = sm.GLM(y, sm.add_constant(design, has_constant="add"), family=sm.families.Binomial()).fit()
         except (ValueError, np.linalg.LinAlgError) as error:
-            return Explanation("logistic regression", "odds ratio", (), f"The effects could not be estimated: {error}.")
+            return Explanation(model, "odds ratio", (), f"The effects could not be estimated: {error}.")
     table = pd.DataFrame({"estimate": fit.params, "low": fit.conf_int()[0], "high": fit.conf_int()[1]}).drop("const")
     table = table[np.isfinite(table).all(axis=1) & (table["high"] - table["low"] < 20)]
     table = table.reindex(table["estimate"].abs().sort_values(ascending=False).index)
@@ -84,7 +89,7 @@ def odds_ratios(x: pd.DataFrame, y: np.ndarray, columns: Columns, event: str = "
             )
         )
     return Explanation(
-        "logistic regression",
+        model,
         "odds ratio",
         tuple(effects),
         "Each effect holds the other columns fixed; an interval that spans 1 is no clear effect.",
@@ -141,11 +146,15 @@ def targeting_explanations(
     money_of: Callable[[np.ndarray, np.ndarray], float] | None = None,
     event: str = "the event",
 ) -> tuple[Explanation, ...]:
+    """Each fitted model explained as the registry says: effects first (from the data: one
+    statistical fit, whatever the model), then importances in money when there are costs."""
+    kinds = {name: classifier_spec(name).explained_by for name in fitted}
     out = []
-    if "logistic regression" in fitted:
-        out.append(odds_ratios(x, y, columns, event))
+    effects = [name for name, kind in kinds.items() if kind is ExplainedBy.EFFECTS]
+    if effects:  # the same fit whichever model asks: once
+        out.append(odds_ratios(x, y, columns, event, effects[0]))
     if money_of is not None:
         for name, result in fitted.items():
-            if name != "logistic regression" and result.last_model is not None:
+            if kinds[name] is ExplainedBy.MONEY_IMPORTANCE and result.last_model is not None:
                 out.append(money_importance(name, result, x, columns, money_of))
     return tuple(out)

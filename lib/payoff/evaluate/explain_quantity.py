@@ -15,8 +15,10 @@ from payoff.evaluate.predictions import Effect, Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import cell_columns, costs_for, offsets
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming
 from payoff.framings.policy import Against, Plan
+from payoff.models.catalogue import quantity_spec
 from payoff.models.features import FeatureSet, feature_label
 from payoff.models.glm import PoissonGLM, describe_term
+from payoff.models.protocols import ExplainedBy, GlobalForecaster
 from payoff.models.regression import GlobalModel, forecast_rows
 
 TOP = 12
@@ -45,7 +47,7 @@ def glm_effects(model: PoissonGLM, features: FeatureSet, target: str) -> Explana
         )
     effects.sort(key=lambda e: -abs(e.estimate))
     return Explanation(
-        "poisson regression",
+        model.name,
         f"% change in {target}",
         tuple(effects[:TOP]),
         "Each effect holds the other features fixed; an interval that spans 0% is no clear effect. Fitted on "
@@ -113,17 +115,18 @@ def money_importance(
 
 
 def quantity_explanations(
-    fitted: Mapping[str, GlobalModel],
+    fitted: Mapping[str, GlobalForecaster],
     predictions: QuantityPredictions,
     framing: QuantityFraming,
     values: Mapping[str, ParamValue | FromColumn],
     target: str,
 ) -> tuple[Explanation, ...]:
+    """Each fitted model explained as the registry says: effects first, then importances."""
     out = []
-    glm = fitted.get("poisson regression")
-    if isinstance(glm, PoissonGLM):
-        out.append(glm_effects(glm, glm.features_, target))
-    boosted = fitted.get("gradient boosting")
-    if boosted is not None:
-        out.append(money_importance("gradient boosting", boosted, predictions, framing, values))
+    for name, model in fitted.items():
+        if quantity_spec(name).explained_by is ExplainedBy.EFFECTS and isinstance(model, PoissonGLM):
+            out.append(glm_effects(model, model.features_, target))
+    for name, model in fitted.items():
+        if quantity_spec(name).explained_by is ExplainedBy.MONEY_IMPORTANCE and isinstance(model, GlobalModel):
+            out.append(money_importance(name, model, predictions, framing, values))
     return tuple(out)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from payoff.data.roles import Role, Shape
+from payoff.decision_kinds import DecisionKind
 from payoff.errors import BadParameter
 
 # The unit costs and the parameters as arrays live with the decision rules, which price with them.
@@ -93,16 +94,6 @@ class Param:
 
 
 Values = Mapping[str, "ParamValue | FromColumn"]
-
-
-class DecisionKind(StrEnum):
-    """The two kinds of decision: how much (a quantity per series and period, priced against what
-    happened) and whom (act or not on each entity, priced cell by cell). Everything that differs
-    between them is an attribute of the framing classes below or an entry of a registry keyed by
-    the kind (engines, the saved form, the pages): nothing compares the kind as a string."""
-
-    QUANTITY = "quantity"
-    TARGETING = "targeting"
 
 
 class Direction(StrEnum):

@@ -1,64 +1,184 @@
-"""The models each family offers, in the order they are shown, with one line each. Names are a
-contract (the CLI's --models, the JSON); the estimators themselves live in their own modules."""
+"""The model registry: every model a user can pick, in the order it is shown, as one spec (see
+models/protocols.py). The backtest, the next decisions, the classifiers, the explanations and the
+pages all read it; adding a model is its class or builder plus one line here. Names are a
+contract (the CLI's --models, the JSON)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from payoff.decision_kinds import DecisionKind
 from payoff.errors import BadParameter
+from payoff.models import estimators, forecasters, glm, regression
+from payoff.models.protocols import (
+    ClassifierSpec,
+    ExplainedBy,
+    Family,
+    ForecasterSpec,
+    GlobalForecasterSpec,
+    ModelSpec,
+    QuantitySpec,
+)
 
-QUANTITY_MODELS: dict[str, str] = {
-    "naive": "Repeats the last period's value.",
-    "seasonal naive": "Repeats the value of the same period one season earlier (e.g. last week's same day).",
-    "moving average": "The average of the last few seasons (four weeks of days, eight weeks ...).",
-    "exponential smoothing": "Holt-Winters: a smoothed level, a damped trend and a repeating seasonal pattern.",
-    "linear regression": "Ridge regression on calendar, holidays, lags, rolling means and price/promotion.",
-    "gradient boosting": "One gradient-boosted tree model over all series, on the same features, each series scaled "
-    "to its own level.",
-    "poisson regression": "A Poisson GLM (log link) on the same features: effects read as percentages of demand, "
-    "each with its 95% interval.",
-    "croston (sba)": "For slow movers: smooths the size of the sales and the gaps between them (Syntetos-Boylan "
-    "corrected). Offered when most periods sell nothing.",
-    "tsb": "For slow movers: smooths the chance of any sale and its size, and fades an item that stopped selling. "
-    "Offered when most periods sell nothing.",
-}
-INTERMITTENT = ("croston (sba)", "tsb")
+SLOW_MOVERS = "Offered when most periods sell nothing."
+
+MODELS: tuple[ModelSpec, ...] = (
+    ForecasterSpec(
+        name="naive",
+        business_name="Last period again",
+        description="Repeats the last period's value.",
+        build=lambda season: forecasters.Naive(),
+        repeats_data=True,
+    ),
+    ForecasterSpec(
+        name="seasonal naive",
+        business_name="Same period last season",
+        description="Repeats the value of the same period one season earlier (e.g. last week's same day).",
+        build=lambda season: forecasters.SeasonalNaive(season=season),
+        repeats_data=True,
+    ),
+    ForecasterSpec(
+        name="moving average",
+        business_name="Recent average",
+        description="The average of the last few seasons (four weeks of days, eight weeks ...).",
+        # four seasons of a short season, one of a long one, never fewer than 8 periods
+        build=lambda season: forecasters.MovingAverage(window=max(4 * season if season <= 12 else season, 8)),
+        repeats_data=True,
+    ),
+    ForecasterSpec(
+        name="exponential smoothing",
+        business_name="Smoothed trend and season",
+        description="Holt-Winters: a smoothed level, a damped trend and a repeating seasonal pattern.",
+        build=lambda season: forecasters.HoltWinters(season=season),
+    ),
+    GlobalForecasterSpec(
+        name="linear regression",
+        business_name="Linear demand model",
+        description="Ridge regression on calendar, holidays, lags, rolling means and price/promotion.",
+        build=regression.LinearRegression,
+    ),
+    GlobalForecasterSpec(
+        name="gradient boosting",
+        business_name="Pattern model (boosted trees)",
+        description="One gradient-boosted tree model over all series, on the same features, each series scaled "
+        "to its own level.",
+        build=regression.GradientBoosting,
+        explained_by=ExplainedBy.MONEY_IMPORTANCE,
+    ),
+    GlobalForecasterSpec(
+        name="poisson regression",
+        business_name="Demand model (regression)",
+        description="A Poisson GLM (log link) on the same features: effects read as percentages of demand, "
+        "each with its 95% interval.",
+        build=glm.PoissonGLM,
+        explained_by=ExplainedBy.EFFECTS,
+    ),
+    ForecasterSpec(
+        name="croston (sba)",
+        business_name="Intermittent-demand method",
+        description="For slow movers: smooths the size of the sales and the gaps between them (Syntetos-Boylan "
+        f"corrected). {SLOW_MOVERS}",
+        build=lambda season: forecasters.Croston(),
+        intermittent=True,
+    ),
+    ForecasterSpec(
+        name="tsb",
+        business_name="Intermittent-demand method (fading)",
+        description="For slow movers: smooths the chance of any sale and its size, and fades an item that stopped "
+        f"selling. {SLOW_MOVERS}",
+        build=lambda season: forecasters.TSB(),
+        intermittent=True,
+    ),
+    ClassifierSpec(
+        name="logistic regression",
+        business_name="Scoring model (regression)",
+        description="Logistic regression on scaled numbers and one-hot categories, L2-regularised.",
+        build=estimators.logistic_regression,
+        categories_first=False,
+        explained_by=ExplainedBy.EFFECTS,
+    ),
+    ClassifierSpec(
+        name="random forest",
+        business_name="Pattern model (random forest)",
+        description="60 trees of depth 10 on bootstrap samples (of at most 12,000 rows), averaged.",
+        build=estimators.random_forest,
+        # scikit-learn's forest bootstraps by weighting all rows, so each tree costs the whole
+        # fold; a seeded subsample keeps a 100,000-entity fold to about a second.
+        max_rows=12_000,
+        explained_by=ExplainedBy.MONEY_IMPORTANCE,
+    ),
+    ClassifierSpec(
+        name="gradient boosting",
+        business_name="Pattern model (boosted trees)",
+        description="Gradient-boosted trees with native categorical support.",
+        build=estimators.gradient_boosting,
+        explained_by=ExplainedBy.MONEY_IMPORTANCE,
+    ),
+)
 MOSTLY_ZEROS = 0.5  # share of periods with no demand from which the intermittent models are offered
-TARGETING_MODELS: dict[str, str] = {
-    "logistic regression": "Logistic regression on scaled numbers and one-hot categories, L2-regularised.",
-    "random forest": "60 trees of depth 10 on bootstrap samples (of at most 12,000 rows), averaged.",
-    "gradient boosting": "Gradient-boosted trees with native categorical support.",
-}
-BY_FAMILY: dict[str, dict[str, str]] = {"quantity": QUANTITY_MODELS, "targeting": TARGETING_MODELS}
 
-# Entries of every result that are not models a user picks.
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry of every result that is not a model a user picks."""
+
+    name: str
+    business_name: str
+    description: str
+
+
 STATUS_QUO = "status quo"
 AUTO = "auto"
 BASE_RATE = "base rate"
-ENTRIES = {
-    STATUS_QUO: "What you do today.",
-    AUTO: "Payoff's own choice: at each test, the model with the best money on the earlier tests "
-    "(targeting: on the other folds), so the headline is never picked on the rows it is scored on.",
-    BASE_RATE: "The expected-value rule with the overall event rate in place of a model: acts on the "
-    "entities whose value alone makes acting pay.",
+OTHER_ENTRIES = (
+    Entry(STATUS_QUO, "What you do today", "What you do today."),
+    Entry(
+        AUTO,
+        "Payoff's choice",
+        "Payoff's own choice: at each test, the model with the best money on the earlier tests "
+        "(targeting: on the other folds), so the headline is never picked on the rows it is scored on.",
+    ),
+    Entry(
+        BASE_RATE,
+        "Value rule (no model)",
+        "The expected-value rule with the overall event rate in place of a model: acts on the "
+        "entities whose value alone makes acting pay.",
+    ),
+)
+
+# The tables callers read, derived from the registry.
+BY_FAMILY: dict[str, dict[str, str]] = {
+    family: {spec.name: spec.description for spec in MODELS if spec.family == family} for family in DecisionKind
 }
-
-
-# The names a business user reads; the technical name (the CLI's --models, the JSON) in the help.
+QUANTITY_MODELS, TARGETING_MODELS = BY_FAMILY["quantity"], BY_FAMILY["targeting"]
+INTERMITTENT = tuple(spec.name for spec in MODELS if spec.intermittent)
+REPEATERS = tuple(spec.name for spec in MODELS if spec.repeats_data)
+ENTRIES: dict[str, str] = {entry.name: entry.description for entry in OTHER_ENTRIES}
+# business_name() takes no family: a name both families use must read the same in both.
 BUSINESS_NAMES: dict[str, str] = {
-    "naive": "Last period again",
-    "seasonal naive": "Same period last season",
-    "moving average": "Recent average",
-    "exponential smoothing": "Smoothed trend and season",
-    "linear regression": "Linear demand model",
-    "gradient boosting": "Pattern model (boosted trees)",
-    "poisson regression": "Demand model (regression)",
-    "croston (sba)": "Intermittent-demand method",
-    "tsb": "Intermittent-demand method (fading)",
-    "logistic regression": "Scoring model (regression)",
-    "random forest": "Pattern model (random forest)",
-    STATUS_QUO: "What you do today",
-    AUTO: "Payoff's choice",
-    BASE_RATE: "Value rule (no model)",
+    **{spec.name: spec.business_name for spec in MODELS},
+    **{entry.name: entry.business_name for entry in OTHER_ENTRIES},
 }
+
+
+def spec_of(name: str, family: Family) -> ModelSpec:
+    """The registered model `name` of a family."""
+    for spec in MODELS:
+        if spec.name == name and spec.family == family:
+            return spec
+    raise BadParameter(f"Unknown model '{name}'.")
+
+
+def quantity_spec(name: str) -> QuantitySpec:
+    spec = spec_of(name, "quantity")
+    assert isinstance(spec, ForecasterSpec | GlobalForecasterSpec)
+    return spec
+
+
+def classifier_spec(name: str) -> ClassifierSpec:
+    spec = spec_of(name, "targeting")
+    assert isinstance(spec, ClassifierSpec)
+    return spec
 
 
 def business_name(name: str) -> str:

@@ -12,24 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from payoff.errors import BadParameter
+from payoff.models.catalogue import classifier_spec
+from payoff.models.protocols import Classifier, Columns
 
 Progress = Callable[[str, float], None]
-FOREST_ROWS = 12_000
-
-
-@dataclass(frozen=True)
-class Columns:
-    numeric: list[str]
-    categorical: list[str]
 
 
 def split_columns(frame: pd.DataFrame, features: list[str]) -> Columns:
@@ -52,55 +41,9 @@ def feature_frame(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def make_model(name: str, columns: Columns, n_rows: int):
-    numeric, categorical = columns.numeric, columns.categorical
-    if name == "logistic regression":
-        transform = ColumnTransformer(
-            [
-                (
-                    "numbers",
-                    make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()),
-                    numeric,
-                ),
-                ("categories", OneHotEncoder(handle_unknown="ignore", min_frequency=20), categorical),
-            ]
-        )
-        return make_pipeline(transform, LogisticRegression(C=1.0, max_iter=500))
-    ordinal = ColumnTransformer(
-        [
-            (
-                "categories",
-                OrdinalEncoder(
-                    handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1, max_categories=250
-                ),
-                categorical,
-            )
-        ],
-        remainder="passthrough",
-        verbose_feature_names_out=False,
-    )
-    if name == "random forest":
-        return make_pipeline(
-            ordinal,
-            SimpleImputer(strategy="median", keep_empty_features=True),
-            RandomForestClassifier(
-                n_estimators=60, max_depth=10, min_samples_leaf=10, max_features="sqrt", n_jobs=2, random_state=0
-            ),
-        )
-    if name == "gradient boosting":
-        mask = [True] * len(categorical) + [False] * len(numeric)
-        return make_pipeline(
-            ordinal,
-            HistGradientBoostingClassifier(
-                max_iter=100,
-                learning_rate=0.1,
-                max_leaf_nodes=31,
-                categorical_features=mask,
-                early_stopping=False,
-                random_state=0,
-            ),
-        )
-    raise BadParameter(f"Unknown model '{name}'.")
+def make_model(name: str, columns: Columns, n_rows: int) -> Classifier:
+    """A fresh classifier `name` for a fold of `n_rows` rows, as the registry builds it."""
+    return classifier_spec(name).build(columns)
 
 
 def base_rate(y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -128,7 +71,7 @@ class OutOfFold:
     name: str
     raw: np.ndarray  # out-of-fold probability (NaN where not scored)
     calibrated: np.ndarray  # recalibrated on the other folds
-    last_model: object | None = None  # the model of the last fold, for explanations
+    last_model: Classifier | None = None  # the model of the last fold, for explanations
     last_test: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     failed_fold: int | None = None
     failure: str | None = None
@@ -154,15 +97,15 @@ def recalibrate(raw: np.ndarray, y: np.ndarray, splits: list[tuple[np.ndarray, n
 
 
 def _subsample(name: str, train: np.ndarray, seed: int) -> np.ndarray:
-    if name == "random forest" and len(train) > FOREST_ROWS:
-        # scikit-learn's forest bootstraps by weighting all rows, so each tree costs the whole
-        # fold; a seeded subsample keeps a 100,000-entity fold to about a second.
-        return np.sort(np.random.default_rng(seed).choice(train, FOREST_ROWS, replace=False))
+    """The rows a fold trains on: all of them, or a seeded subsample for a model that caps them."""
+    limit = classifier_spec(name).max_rows
+    if limit is not None and len(train) > limit:
+        return np.sort(np.random.default_rng(seed).choice(train, limit, replace=False))
     return train
 
 
 def _ordered(name: str, x: pd.DataFrame, columns: Columns) -> pd.DataFrame:
-    return x[columns.categorical + columns.numeric] if name != "logistic regression" else x
+    return x[columns.categorical + columns.numeric] if classifier_spec(name).categories_first else x
 
 
 def fit_and_score(

@@ -9,12 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import Ridge
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from payoff.models.features import FeatureSet
 from payoff.models.forecasters import nanmean
@@ -113,6 +107,13 @@ class LinearRegression(GlobalModel):
     scaled: bool = True
 
     def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):
+        # scikit-learn loads when a model is fitted, not when the model registry is read.
+        from sklearn.compose import ColumnTransformer
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import Ridge
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
         position = {c: i for i, c in enumerate(columns)}
         categorical = [position[i] for i in features.categorical if i in position and features.names[i] != "series"]
         numeric = [position[i] for i in columns if i not in features.categorical]
@@ -136,6 +137,8 @@ class GradientBoosting(GlobalModel):
     max_iter: int = 150
 
     def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
         names = [features.names[i] for i in columns]
         categorical = {features.names[i] for i in features.categorical} - {"series"}
         return HistGradientBoostingRegressor(
