@@ -196,7 +196,10 @@ class UnitCosts:
     def critical_ratio(self) -> np.ndarray:
         """under / (under + over): the demand quantile that minimises the expected cost."""
         total = self.under + self.over
-        return np.divide(self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0)
+        ratio: np.ndarray = np.divide(
+            self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0
+        )
+        return ratio
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -253,7 +256,10 @@ class Cells:
 
     def gain_of_acting(self, probability: np.ndarray) -> np.ndarray:
         """Expected money of acting minus passing, for each entity at its probability."""
-        return probability * (self.act_pos - self.pass_pos) + (1 - probability) * (self.act_neg - self.pass_neg)
+        gain: np.ndarray = probability * (self.act_pos - self.pass_pos) + (1 - probability) * (
+            self.act_neg - self.pass_neg
+        )
+        return gain
 
     def break_even(self) -> np.ndarray:
         """The probability where acting and passing are worth the same, per entity (see
@@ -298,6 +304,13 @@ class Cells:
             "pass & event": cell(self.pass_pos, ~act & positive),
             "pass & no event": cell(self.pass_neg, ~act & ~positive),
         }
+
+
+def money_per_entity(parts: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Each entity's money over the cells of :meth:`Cells.realised`. Summed from a float64 zero
+    (the cells are float64) rather than Python's int 0, which types as `ndarray | int`: the same
+    numbers."""
+    return sum(parts.values(), np.zeros(()))
 
 
 @dataclass(frozen=True, kw_only=True)
