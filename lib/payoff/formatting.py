@@ -172,7 +172,7 @@ def cell(value: object, kind: str, currency: str = "", unit: str = "day") -> str
     if kind == COUNT:
         return f"{float(value):,.0f}"  # type: ignore[arg-type]
     if kind == DATE:
-        return date(pd.Timestamp(value), unit)  # type: ignore[arg-type]
+        return date(pd.Timestamp(value), unit)
     if kind == NUMBER and isinstance(value, int | float):
         text = f"{float(value):,.2f}"
         return "0.00" if text == "-0.00" else text

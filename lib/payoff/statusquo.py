@@ -205,4 +205,4 @@ _KINDS: dict[str, type] = {
 def from_dict(data: dict[str, Any]) -> StatusQuo:
     fields = dict(data)
     kind = _KINDS[fields.pop("kind")]
-    return kind(**fields)  # type: ignore[no-any-return]
+    return kind(**fields)

@@ -20,7 +20,7 @@ from payoff.designs import CrossFit, outcome
 from payoff.engines.targeting import ranked_list
 from payoff.errors import PayoffError
 from payoff.framings.base import FromColumn, TargetingFraming, param_arrays
-from payoff.framings.targeting import decide
+from payoff.framings.targeting import budget_of, decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
 from payoff.problem import Problem
@@ -113,8 +113,8 @@ def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str
         if isinstance(v, FromColumn)
     }
     gain = framing.cells(param_arrays(values, priced)).gain_of_acting(probability)
-    budget = values.get("budget")
-    acts = decide(gain, budget)  # type: ignore[arg-type]
+    budget = budget_of(values)
+    acts = decide(gain, budget)
     ids = (
         {problem.entity_id: current[problem.entity_id].astype("str").to_numpy()}
         if problem.entity_id and problem.entity_id in current.columns
@@ -129,7 +129,7 @@ def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str
         "lowest_expected_gain": float(chosen[label["gain"]].min()) if len(chosen) else None,
         "lowest_probability": float(chosen[label["chance"]].min()) if len(chosen) else None,
     }
-    limit = f" (budget {int(budget):,})" if budget is not None else ""  # type: ignore[call-overload]
+    limit = f" (budget {int(budget):,})" if budget is not None else ""
     caption += f" {framing.act_label.capitalize()} {len(chosen):,} of {len(table):,}{limit}."
     return ScoredList(table, name, caption, ignored, unseen, cutoff)
 

@@ -24,7 +24,8 @@ from payoff.framings.base import DecisionKind, FromColumn
 from payoff.statusquo import StatusQuo
 from payoff.timegrid import UNITS, Frequency
 
-Check = Callable[[Any, str], None]
+# A check raises on a value that does not fit; whatever it returns (`obj` returns the object) is unused.
+Check = Callable[[Any, str], object]
 STATUS_QUO_KINDS: dict[str, type] = {k.__name__: k for k in typing.get_args(StatusQuo)}  # every kind there is
 RULE_OPERATORS = ("<=", ">=", "<", ">", "==", "!=")
 

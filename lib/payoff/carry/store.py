@@ -350,4 +350,18 @@ def _saved(row: tuple[Any, ...]) -> Saved:
         or not isinstance(row[10], str | None)
     ):
         raise _damaged(analysis_id, "a field holds the wrong kind of value")
-    return Saved(analysis_id, *row[1:6], summary, row[7] == "blob", bool(row[8]), row[9], row[10], bool(row[11]))
+    name, saved_at, dataset, framing, headline = row[1:6]
+    return Saved(
+        analysis_id,
+        name,
+        saved_at,
+        dataset,
+        framing,
+        headline,
+        summary,
+        row[7] == "blob",
+        bool(row[8]),
+        row[9],
+        row[10],
+        bool(row[11]),
+    )

@@ -8,7 +8,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from payoff.cli.args import add_analyze_options, byte_limit, read_file, run_from_args, write_json
 from payoff.cli.carry import add_commands, save_run
@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)  # "--seg" is not "--segment": options are spelled out
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str) -> None:  # argparse's usage dump -> one readable line, exit 2
+    def error(self, message: str) -> NoReturn:  # argparse's usage dump -> one readable line, exit 2
         raise PayoffError(f"{message} (see '{self.prog} --help')")
 
 

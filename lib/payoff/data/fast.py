@@ -35,7 +35,7 @@ def duplicated(frame: pd.DataFrame, columns: list[str] | None = None, keep: str 
     candidates = pd.Series(row_hashes(subset)).duplicated(keep=False).to_numpy()
     result = np.zeros(len(frame), dtype=bool)
     if candidates.any():
-        result[candidates] = subset[candidates].duplicated(keep=keep).to_numpy()  # type: ignore[arg-type]
+        result[candidates] = subset[candidates].duplicated(keep=keep).to_numpy()
     return pd.Series(result, index=frame.index)
 
 

@@ -326,7 +326,7 @@ def _read_sheet(content: bytes, name: str, sheet: str, options: LoadOptions) -> 
 
 def _excel_cell(value: object) -> object:
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[attr-defined]
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
     return value
 
 

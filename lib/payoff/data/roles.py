@@ -288,11 +288,17 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
 def _assign_business_roles(frame: pd.DataFrame, roles: dict[str, Role], reasons: dict[str, str], shape: Shape) -> None:
     free = [c for c, r in roles.items() if r == Role.FEATURE]
     numeric = [c for c in free if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+    target: str | None  # the column found to be the outcome, or none
     if shape == Shape.ENTITY:
         binary = [c for c in free if is_binary(frame[c])]
         named = [c for c in binary if named_outcome(frame[c], c)] or [c for c in binary if reads_as_outcome(frame[c])]
         # the outcome usually comes last: prefer the last named one, else a two-valued last column
-        target = (named[-1:] or ([binary[-1]] if binary and binary[-1] == free[-1] else []) or [None])[0]
+        if named:
+            target = named[-1]
+        elif binary and binary[-1] == free[-1]:
+            target = binary[-1]
+        else:
+            target = None
         if target is None and free and frame[free[-1]].nunique() == 2:
             target = free[-1]
         if target:

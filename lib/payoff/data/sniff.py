@@ -165,7 +165,7 @@ def _looks_like_header(first: list[str], body: list[list[str]]) -> bool:
 
 def detect_number_format(cells: list[str]) -> tuple[str, str | None]:
     """Decimal mark and thousands separator, from unambiguous cells only ("1,5" but not "1,500")."""
-    votes = Counter()
+    votes: Counter[str] = Counter()
     for raw in cells:
         cell = raw.strip().strip("()").strip("$€£¥%").strip().lstrip("+")
         if not cell or not cell[-1].isdigit():

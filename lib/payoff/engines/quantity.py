@@ -300,7 +300,8 @@ def _series_values(problem: Problem, predictions: QuantityPredictions, column: s
     """Each series' value of the column; it must not change within a series."""
     series = predictions.panel.series
     if column in series.columns:
-        return series[column].astype("str").tolist()
+        own: list[str] = series[column].astype("str").tolist()
+        return own
     keys = list(problem.keys)
     table = problem.table
     if not keys:
@@ -316,4 +317,5 @@ def _series_values(problem: Problem, predictions: QuantityPredictions, column: s
         )
     lookup = per_series.set_index(keys)[column]
     index = pd.MultiIndex.from_frame(series[keys].astype("str")) if len(keys) > 1 else series[keys[0]].astype("str")
-    return lookup.reindex(index).fillna("missing").tolist()
+    found: list[str] = lookup.reindex(index).fillna("missing").tolist()
+    return found

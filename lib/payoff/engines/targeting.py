@@ -19,7 +19,7 @@ from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
 from payoff.evaluate.uncertainty import entity_bootstrap
-from payoff.framings.base import Cells, DecisionKind, FromColumn, TargetingFraming, param_arrays
+from payoff.framings.base import Cells, DecisionKind, FromColumn, TargetingFraming, money_per_entity, param_arrays
 from payoff.framings.targeting import decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
@@ -40,8 +40,8 @@ def status_quo_acts(status_quo: StatusQuo, frame: pd.DataFrame) -> np.ndarray:
     if isinstance(status_quo, DecisionColumn):
         values = frame[status_quo.column]
         if pd.api.types.is_numeric_dtype(values):
-            return values.fillna(0).to_numpy(dtype="float64") > 0
-        return values.astype("str").str.strip().str.lower().isin(TRUTHY).to_numpy()
+            return np.asarray(values.fillna(0).to_numpy(dtype="float64") > 0)
+        return np.asarray(values.astype("str").str.strip().str.lower().isin(TRUTHY).to_numpy())
     assert isinstance(status_quo, Rule)
     values = frame[status_quo.column]
     if isinstance(status_quo.value, float):
@@ -50,7 +50,7 @@ def status_quo_acts(status_quo: StatusQuo, frame: pd.DataFrame) -> np.ndarray:
         if status_quo.op == "!=":
             return np.asarray(np.not_equal(numbers, status_quo.value) & ~np.isnan(numbers))
         return np.asarray(compare[status_quo.op](numbers, status_quo.value))
-    equal = values.astype("str").to_numpy() == status_quo.value
+    equal = np.asarray(values.astype("str").to_numpy() == status_quo.value)
     return equal if status_quo.op == "==" else ~equal
 
 
@@ -203,7 +203,7 @@ def _money_of(problem: Problem, frame: pd.DataFrame, positive: np.ndarray) -> Ca
             )
         )
         acts = decide(part.gain_of_acting(probability), None)
-        return float(sum(part.realised(acts, positive[rows]).values()).sum())
+        return float(money_per_entity(part.realised(acts, positive[rows])).sum())
 
     return money
 

@@ -168,7 +168,7 @@ def local_forecasts(
             if errors:
                 per_window.append((None, errors[0]))
             else:
-                per_window.append((np.concatenate([f for f, _ in outcomes], axis=0), None))  # type: ignore[misc]
+                per_window.append((np.concatenate([f for f, _ in outcomes], axis=0), None))
         out[name] = per_window
     return out
 

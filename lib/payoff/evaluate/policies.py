@@ -40,7 +40,7 @@ def residual_quantile(sorted_residuals: np.ndarray, tau: np.ndarray | float) -> 
     return result
 
 
-def count_quantile(mean: np.ndarray, tau: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
+def count_quantile(mean: np.ndarray, tau: np.ndarray | float, sorted_residuals: np.ndarray) -> np.ndarray:
     """Whole-unit tau-quantile of demand that is a count with this mean (series x cells): Poisson,
     or negative binomial where the model's own errors spread more than Poisson would (see
     :func:`count_size`). For slow movers, where a residual quantile added to a fractional forecast
@@ -101,7 +101,7 @@ def _count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
         cdf[active] += pmf[active]
         out[active] = step
         active = active[cdf[active] < q[active]]
-    out = out.reshape(shape)
+    out = np.asarray(out.reshape(shape))
     q, mean, r, p, poisson = (a.reshape(shape) for a in (q, mean, r, p, poisson))
     if active.size:
         cells = np.unravel_index(active, mean.shape)
@@ -120,7 +120,8 @@ def slow_series(y: np.ndarray, before: int) -> np.ndarray:
     with warnings.catch_warnings():  # a series with no history yet has no mean: it is not slow
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = np.nanmean(history, axis=1) if history.shape[1] else np.full(y.shape[0], np.nan)
-    return np.nan_to_num(mean, nan=np.inf) < SLOW_MEAN
+    slow: np.ndarray = np.nan_to_num(mean, nan=np.inf) < SLOW_MEAN
+    return slow
 
 
 def expected_cost(
@@ -155,9 +156,11 @@ def _interpolate(sorted_rows: np.ndarray, counts: np.ndarray, tau: np.ndarray) -
         return np.zeros_like(position)
     low_values = np.take_along_axis(filled, low, axis=1)
     high_values = np.take_along_axis(filled, high, axis=1)
-    return low_values + (position - low) * (high_values - low_values)
+    quantiles: np.ndarray = low_values + (position - low) * (high_values - low_values)
+    return quantiles
 
 
 def quantile_decision(forecast: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Order (or capacity) = forecast + residual quantile, never negative."""
-    return np.maximum(forecast + offsets, 0.0)
+    decision: np.ndarray = np.maximum(forecast + offsets, 0.0)
+    return decision

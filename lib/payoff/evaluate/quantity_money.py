@@ -110,7 +110,8 @@ def _levels(
     quantile = offsets(predictions, entry.name, tau)
     means = predictions.residual_means(entry.name)
     mean = np.stack([means[k] for k in predictions.window_of], axis=1)
-    return np.maximum(level + periods * mean + np.sqrt(periods) * (quantile - mean), 0.0)
+    order_up_to: np.ndarray = np.maximum(level + periods * mean + np.sqrt(periods) * (quantile - mean), 0.0)
+    return order_up_to
 
 
 def _stretches(predictions: QuantityPredictions) -> tuple[Stretch, ...]:
@@ -188,7 +189,8 @@ def choose_per_window(entries: list[Priced], predictions: QuantityPredictions) -
         earlier[i, k] = np.inf  # a model that diverged at a window is never chosen there
     picks = np.argmin(np.round(earlier, 9), axis=0)
     picks[0] = picks[1] if len(picks) > 1 else picks[0]
-    return picks
+    chosen: np.ndarray = picks
+    return chosen
 
 
 def diverged_windows(entries: list[Priced], predictions: QuantityPredictions) -> list[tuple[int, int]]:

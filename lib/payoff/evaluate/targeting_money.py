@@ -11,7 +11,7 @@ import numpy as np
 
 from payoff.evaluate.predictions import Failure, TargetingPredictions
 from payoff.framings.base import Cells, FromColumn, ParamValue, TargetingFraming, param_arrays
-from payoff.framings.targeting import decide
+from payoff.framings.targeting import budget_of, decide
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
 
 
@@ -49,7 +49,7 @@ def price_entries(
     first), auto, auto's pick per fold (index into the entries) and the cells."""
     money = cells_for(framing, values, predictions)
     above = threshold_side(money)
-    budget = values.get("budget")
+    budget = budget_of(values)
     positive = predictions.positive
     sq_acts = predictions.status_quo_acts
     entries = [
@@ -74,7 +74,7 @@ def price_entries(
             priority = np.where(scores.probability >= threshold, scores.probability + 1e-12, -1.0)
         else:  # approving loans: the least likely to default below the threshold
             priority = np.where(scores.probability <= threshold, 1 - scores.probability + 1e-12, -1.0)
-        acts = decide(priority, budget)  # type: ignore[arg-type]
+        acts = decide(priority, budget)
         entries.append(Decided(scores.name, kind, acts, priority, gain, money.realised(acts, positive)))
     picks = choose_per_fold(entries, predictions)
     priority = np.zeros(len(positive))
@@ -82,7 +82,7 @@ def price_entries(
         if entry.priority is not None:  # a failed model is never picked
             rows = picks[predictions.fold] == i
             priority[rows] = entry.priority[rows]
-    acts = decide(priority, budget)  # type: ignore[arg-type]
+    acts = decide(priority, budget)
     auto = Decided(AUTO, AUTO, acts, priority, None, money.realised(acts, positive))
     return entries, auto, picks, money
 
@@ -110,7 +110,8 @@ def choose_per_fold(entries: list[Decided], predictions: TargetingPredictions) -
     finite = np.where(np.isfinite(money), money, 0.0)
     others = finite.sum(axis=1, keepdims=True) - finite
     others[~np.isfinite(money).all(axis=1)] = -np.inf
-    return np.argmax(np.round(others, 9), axis=0)
+    picks: np.ndarray = np.argmax(np.round(others, 9), axis=0)
+    return picks
 
 
 def counts(acts: np.ndarray, positive: np.ndarray) -> dict[str, float]:

@@ -11,7 +11,7 @@ from payoff import formatting
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import TargetingPredictions
 from payoff.evaluate.targeting_money import cells_for
-from payoff.framings.base import FromColumn, ParamValue, TargetingFraming
+from payoff.framings.base import FromColumn, ParamValue, TargetingFraming, money_per_entity
 
 
 def profit_curve(
@@ -28,8 +28,8 @@ def profit_curve(
     n = len(positive)
     act_all = money.realised(np.ones(n, bool), positive)
     pass_all = money.realised(np.zeros(n, bool), positive)
-    delta = sum(act_all.values()) - sum(pass_all.values())
-    base = float(sum(pass_all.values()).sum())
+    delta = money_per_entity(act_all) - money_per_entity(pass_all)
+    base = float(money_per_entity(pass_all).sum())
     cumulative = np.concatenate([[0.0], np.cumsum(delta[order])])
     step = max(1, n // 400)  # a few hundred points are enough to draw
     index = np.unique(np.r_[np.arange(0, n + 1, step), n])

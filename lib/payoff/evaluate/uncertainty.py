@@ -16,7 +16,8 @@ def block_bootstrap(per_period_gain: np.ndarray, block: int, draws: int = BOOTST
     n = len(per_period_gain)
     if n == 0:
         return np.zeros(draws)
-    return per_period_gain[_block_index(n, int(max(1, min(block, n))), draws)].sum(axis=1)
+    totals: np.ndarray = per_period_gain[_block_index(n, int(max(1, min(block, n))), draws)].sum(axis=1)
+    return totals
 
 
 @lru_cache(maxsize=16)
@@ -44,7 +45,8 @@ def entity_bootstrap(per_entity_gain: np.ndarray, draws: int = BOOTSTRAP_DRAWS) 
     if n == 0:
         return np.zeros(draws)
     if n <= EXACT_RESAMPLING_UP_TO:
-        return per_entity_gain[_entity_index(n, draws)].sum(axis=1)
+        totals: np.ndarray = per_entity_gain[_entity_index(n, draws)].sum(axis=1)
+        return totals
     total = float(per_entity_gain.sum())
     spread = float(np.sqrt(n * per_entity_gain.var()))
     return total + spread * _standard_normal(draws)

@@ -15,11 +15,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from payoff.data.roles import Role, Shape
-from payoff.decision_kinds import DecisionKind
+from payoff.decision_kinds import DecisionKind as DecisionKind  # re-exported: the kinds, beside the framings
 from payoff.errors import BadParameter
 
 # The unit costs and the parameters as arrays live with the decision rules, which price with them.
-from payoff.framings.policy import Arrays, Policy, UnitCosts
+from payoff.framings.policy import Arrays as Arrays
+from payoff.framings.policy import Policy
+from payoff.framings.policy import UnitCosts as UnitCosts
 from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, StatusQuo
 
 Number = float | int
@@ -236,7 +238,10 @@ class Cells:
 
     def gain_of_acting(self, probability: np.ndarray) -> np.ndarray:
         """Expected money of acting minus passing, for each entity at its probability."""
-        return probability * (self.act_pos - self.pass_pos) + (1 - probability) * (self.act_neg - self.pass_neg)
+        gain: np.ndarray = probability * (self.act_pos - self.pass_pos) + (1 - probability) * (
+            self.act_neg - self.pass_neg
+        )
+        return gain
 
     def break_even(self) -> np.ndarray:
         """The probability where acting and passing are worth the same, per entity (see
@@ -281,6 +286,13 @@ class Cells:
             "pass & event": cell(self.pass_pos, ~act & positive),
             "pass & no event": cell(self.pass_neg, ~act & ~positive),
         }
+
+
+def money_per_entity(parts: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Each entity's money over the cells of :meth:`Cells.realised`. Summed from a float64 zero
+    (the cells are float64) rather than Python's int 0, which types as `ndarray | int`: the same
+    numbers."""
+    return sum(parts.values(), np.zeros(()))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,7 +29,10 @@ class UnitCosts:
     def critical_ratio(self) -> np.ndarray:
         """under / (under + over): the demand quantile that minimises the expected cost."""
         total = self.under + self.over
-        return np.divide(self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0)
+        ratio: np.ndarray = np.divide(
+            self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0
+        )
+        return ratio
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ from payoff.framings.base import Arrays, UnitCosts
 
 
 def _margin(p: Arrays) -> np.ndarray:
-    under = np.asarray(p["price"], dtype="float64") - np.asarray(p["unit_cost"], dtype="float64")
+    under: np.ndarray = np.asarray(p["price"], dtype="float64") - np.asarray(p["unit_cost"], dtype="float64")
     under = under + float(p.get("goodwill", 0.0))
     if np.any(under < 0):
         raise BadParameter("The price is below the unit cost for some rows, so a sale loses money; check both.")
@@ -52,7 +52,8 @@ def newsvendor_cost(demand: np.ndarray, decision: np.ndarray, costs: UnitCosts) 
 
 def staff_for(quantity: np.ndarray, p: Arrays) -> np.ndarray:
     """People needed to cover `quantity` units of work: ceil(q / units_per_staff)."""
-    return np.ceil(np.maximum(quantity, 0.0) / float(p["units_per_staff"]) - 1e-9)
+    people: np.ndarray = np.ceil(np.maximum(quantity, 0.0) / float(p["units_per_staff"]) - 1e-9)
+    return people
 
 
 def staffing_cost(demand: np.ndarray, staff: np.ndarray, p: Arrays) -> tuple[np.ndarray, np.ndarray]:

@@ -3,9 +3,11 @@ decision rule (act where the expected gain is positive, top N under a budget). S
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
-from payoff.framings.base import Arrays, Cells
+from payoff.framings.base import Arrays, Cells, Values
 
 
 def _amount(p: Arrays) -> np.ndarray:
@@ -61,3 +63,9 @@ def decide(gain: np.ndarray, budget: int | None) -> np.ndarray:
         act[order[:budget]] = True
         act &= gain > 0
     return act
+
+
+def budget_of(values: Values) -> int | None:
+    """The most entities to act on, None for no limit. The budget is an "optional_count"
+    parameter, which Param.coerce makes a whole number or None; it is never priced from a column."""
+    return cast(int | None, values.get("budget"))

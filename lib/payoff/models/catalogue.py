@@ -170,13 +170,13 @@ def spec_of(name: str, family: Family) -> ModelSpec:
 
 
 def quantity_spec(name: str) -> QuantitySpec:
-    spec = spec_of(name, "quantity")
+    spec = spec_of(name, DecisionKind.QUANTITY)
     assert isinstance(spec, ForecasterSpec | GlobalForecasterSpec)
     return spec
 
 
 def classifier_spec(name: str) -> ClassifierSpec:
-    spec = spec_of(name, "targeting")
+    spec = spec_of(name, DecisionKind.TARGETING)
     assert isinstance(spec, ClassifierSpec)
     return spec
 

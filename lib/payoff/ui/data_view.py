@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -33,7 +34,7 @@ def source_picker() -> None:
     with left:
         names = [s.name for s in samples.SAMPLES]
         titles = {s.name: s.title for s in samples.SAMPLES}
-        pick = st.selectbox("Sample data", names, format_func=titles.get, key=state.SAMPLE_PICK)
+        pick = st.selectbox("Sample data", names, format_func=titles.__getitem__, key=state.SAMPLE_PICK)
         if st.button("Load sample", key=state.SAMPLE_LOAD):
             load_sample(pick)
             st.session_state.pop(state.UPLOAD_ID, None)
@@ -68,7 +69,10 @@ def detection_table(detection: Detection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["What", "Detected"])
 
 
-def _choice(label: str, options: dict[str, object], current: object, key: str) -> object:
+Chosen = TypeVar("Chosen")  # what a reading option's labels stand for: an encoding, a flag, ...
+
+
+def _choice(label: str, options: dict[str, Chosen], current: Chosen, key: str) -> Chosen:
     labels = list(options)
     values = list(options.values())
     index = values.index(current) if current in values else 0

@@ -53,8 +53,8 @@ def current_user() -> str | None:
         return user
     if not st.user.get("is_logged_in"):
         raise UnknownUser("Sign in to use Payoff: your saved analyses are yours, and the team's shared ones.")
-    user = st.user.get("email") or st.user.get("sub")
-    name = clean_user(user if isinstance(user, str) else None, "the signed-in user's email")
+    signed_in = st.user.get("email") or st.user.get("sub")
+    name = clean_user(signed_in if isinstance(signed_in, str) else None, "the signed-in user's email")
     if name is None:
         raise UnknownUser("Your sign-in gave Payoff no email or subject to know you by; ask whoever runs Payoff.")
     return name

@@ -10,14 +10,14 @@ question (how many months they stay)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
 
 from payoff import formatting
 from payoff.data.roles import Role
-from payoff.framings.base import Framing, Param
+from payoff.framings.base import Framing, FromColumn, Param
 from payoff.params import COLUMN_ROLES, DERIVED, HOLDING_RATE, MARGIN, money_target, per_period_value
 from payoff.problem import Problem
 from payoff.ui import state
@@ -83,7 +83,7 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None, ne
         )
         return None if number is None else int(number)
     step = 0.01 if param.kind == "share" else max(0.01, round(abs(float(value or param.default or 1)) / 20, 2))
-    number = st.number_input(
+    amount = st.number_input(
         label,
         min_value=param.minimum,
         max_value=param.maximum,
@@ -93,7 +93,7 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None, ne
         placeholder="only you know this number" if needed else None,
         key=key,
     )
-    return None if number is None else float(number)
+    return None if amount is None else float(amount)
 
 
 def _shown(param: Param, typed: dict[str, Any], needed: bool) -> Any:
@@ -237,11 +237,11 @@ def provenance(problem: Problem) -> None:
         source = sources.get(param.key, "default")
         word = SOURCE_WORDS["sample" if source == "default" and problem.defaults_from == "sample" else source]
         value = values[param.key]
-        shown = (
-            f"column '{value.column}'" + (f" x {value.scale:g}" if value.scale != 1 else "")
-            if hasattr(value, "column")
-            else formatting.number(float(value))
-        )  # type: ignore[arg-type]
+        if isinstance(value, FromColumn):
+            shown = f"column '{value.column}'" + (f" x {value.scale:g}" if value.scale != 1 else "")
+        else:
+            # a swept parameter (money, a share, a rate) is a number: Param.coerce gives None only to an optional count
+            shown = formatting.number(float(cast(float, value)))
         lines.append(f"{param.label}: {shown} ({word})")
     if problem.money_target:
         lines.append("one unit of the quantity is one unit of money")

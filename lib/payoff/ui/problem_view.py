@@ -201,7 +201,8 @@ def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, pre
     if kind == "seasonal":
         return current if isinstance(current, Seasonal) else Seasonal()
     if kind != "rule":
-        return {"last": LastValue(), "nobody": Nobody(), "everybody": Everybody()}[kind]
+        named: dict[str, StatusQuo] = {"last": LastValue(), "nobody": Nobody(), "everybody": Everybody()}
+        return named[kind]
     frame, roles = prepared.frame, prepared.roles
     numeric = [c for c in numeric_columns(frame) if roles.roles[c] == Role.FEATURE]
     if not numeric:

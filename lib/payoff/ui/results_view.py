@@ -4,6 +4,7 @@ and leakage warnings. Shared by the Models and Impact pages."""
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,7 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
         st.rerun()  # redraw from the top so the sidebar status shows the models just run
 
 
-def show_table(frame: pd.DataFrame, currency: str = "", height: int | str = "auto") -> None:
+def show_table(frame: pd.DataFrame, currency: str = "", height: int | Literal["auto"] = "auto") -> None:
     """A table as the user reads it, through the one formatting module: money with its currency,
     percentages, whole units, dates in the file's calendar, blank (never "None") where a value is
     missing; numbers aligned right. Shown as text (Streamlit writes "None" in an empty number cell);

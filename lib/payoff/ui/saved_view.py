@@ -122,7 +122,7 @@ def comparison(a: Saved, b: Saved) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     )
     names = list(dict.fromkeys(m["name"] for s in (a, b) for m in s.summary.get("models", [])))
     models = pd.DataFrame({"Option": [business_name(n) for n in names]})
-    kinds = {}
+    kinds: dict[str, str] = {}
     for label, saved in ((left, a), (right, b)):
         by_name = {m["name"]: m for m in saved.summary.get("models", [])}
         models[f"{label}: money"] = [by_name.get(n, {}).get("money") for n in names]

@@ -102,9 +102,9 @@ def _forget_file_choices() -> None:
     for key in (PREPARED, ANALYSIS, CHOICES, OPENED):
         st.session_state.pop(key, None)
     sync_url()
-    for key in list(st.session_state.keys()):
-        if str(key).startswith(FILE):
-            del st.session_state[key]
+    for state_key in list(st.session_state.keys()):
+        if str(state_key).startswith(FILE):
+            del st.session_state[state_key]
 
 
 def set_dataset(value: DatasetState, choices: Choices | None = None) -> None:
