@@ -111,3 +111,17 @@ def test_impact_page_answers_what_if_our_costs_are_wrong(ran):
     assert not ran.exception
     detail = next(d.value for d in ran.dataframe if "Multiplier of the column" in d.value.columns)
     assert detail["Multiplier of the column"].astype(float).max() == pytest.approx(1.5)  # up to +50% of the column
+
+
+def test_the_quantity_kind_s_page_sections(ran):
+    """ui.kinds.SECTIONS for quantities: which series drive the gain on Impact, the backtest in
+    the analyst's details, and each series' forecasts on both pages."""
+    ran.switch_page("app_pages/impact.py").run(timeout=120)
+    assert not ran.exception
+    text = shown(ran)
+    assert "Which series drive the gain of Payoff's choice" in text
+    assert "Backtest: " in text and "critical ratio" in text
+    assert "Calibration: predicted chance" not in text
+    assert len(ran.selectbox(key="impact.series").options) == 12  # the series chart: 6 items x 2 shops
+    ran.switch_page("app_pages/models.py").run(timeout=120)
+    assert "Forecasts and decisions per series" in [e.label for e in ran.expander]

@@ -104,3 +104,16 @@ def test_impact_page_explains_and_breaks_the_gain_down(ran):
     table = next(d.value for d in ran.dataframe if "contract" in d.value.columns)
     assert set(table["contract"]) == {"month-to-month", "one year", "two year"}
     assert table["entities"].str.replace(",", "").astype(int).sum() == 6000
+
+
+def test_the_targeting_kind_s_page_sections(ran):
+    """ui.kinds.SECTIONS for targeting: the profit curve and calibration on Impact, no per-series
+    charts anywhere."""
+    ran.switch_page("app_pages/impact.py").run(timeout=120)
+    assert not ran.exception
+    text = shown(ran)
+    assert "Money as more customers are acted on" in text
+    assert "Calibration: predicted chance against what happened" in text and "folds" in text
+    assert "Backtest: " not in text and "Service and stock" not in text
+    ran.switch_page("app_pages/models.py").run(timeout=120)
+    assert "Forecasts and decisions per series" not in [e.label for e in ran.expander]
