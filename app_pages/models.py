@@ -14,7 +14,7 @@ if prepared is not None:
     st.caption("Change the framing, costs or status quo on the Problem page; the defaults are used until you do.")
     problem = problem_view.current_problem(prepared, framing)
     with st.expander("The models compared"):
-        problem_view.describe_models(framing.family)
+        problem_view.describe_models(framing.kind)
     compute = results_view.compute_choice()
     clicked = st.button("Run models", key=state.RUN_MODELS, type="primary", disabled=problem is None)
     if (clicked and problem is not None) or results_view.fit_running():

@@ -12,11 +12,12 @@ from typing import Any
 
 import pandas as pd
 
+from payoff.decision_kinds import DecisionKind
 from payoff.engines import Threshold, engine_for
 from payoff.engines.base import Progress
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
-from payoff.framings.base import DecisionKind, FromColumn, ParamValue
+from payoff.framings.base import FromColumn, ParamValue
 from payoff.problem import Problem
 from payoff.runtime.compute import Compute
 
@@ -28,8 +29,8 @@ class Analysis:
     impact: Impact  # at the problem's own parameters
 
     @property
-    def family(self) -> DecisionKind:
-        return self.problem.family
+    def kind(self) -> DecisionKind:
+        return self.problem.kind
 
     @property
     def values(self) -> dict[str, ParamValue | FromColumn]:
@@ -43,7 +44,7 @@ class Analysis:
 def run_analysis(problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> Analysis:
     """Fit and price. `compute` (this process by default) says where the per-series work runs;
     the numbers are the same wherever it runs."""
-    engine = engine_for(problem.family)
+    engine = engine_for(problem.kind)
     predictions = engine.run(problem, progress, compute)
     return Analysis(problem, predictions, engine.price(problem, predictions, problem.values))
 
@@ -64,7 +65,7 @@ def recost(
     probability cut-off; without `uncertainty` only the gains are computed (no bootstrap)."""
     values = resolved(analysis, params)
     rule = None if threshold is None else Threshold(float(threshold))
-    return engine_for(analysis.family).price(analysis.problem, analysis.predictions, values, rule, uncertainty)
+    return engine_for(analysis.kind).price(analysis.problem, analysis.predictions, values, rule, uncertainty)
 
 
 def rebased(analysis: Analysis, params: Mapping[str, Any] | None = None, impact: Impact | None = None) -> Analysis:
@@ -76,7 +77,7 @@ def rebased(analysis: Analysis, params: Mapping[str, Any] | None = None, impact:
     values = resolved(analysis, params)
     problem = replace(analysis.problem, params=tuple(values.items()))
     if impact is None:
-        impact = engine_for(problem.family).price(problem, analysis.predictions, values)
+        impact = engine_for(problem.kind).price(problem, analysis.predictions, values)
     return Analysis(problem, analysis.predictions, impact)
 
 
@@ -84,4 +85,4 @@ def next_decisions(analysis: Analysis, params: Mapping[str, Any] | None = None) 
     """What to decide next with the recommended model, at the analysis's (or the given) costs."""
     values = resolved(analysis, params)
     impact = recost(analysis, params)
-    return engine_for(analysis.family).next_decisions(analysis.problem, analysis.predictions, impact, values)
+    return engine_for(analysis.kind).next_decisions(analysis.problem, analysis.predictions, impact, values)

@@ -18,10 +18,11 @@ import pandas as pd
 from payoff import status_quo_of
 from payoff.closures import closed_column, without_closures
 from payoff.data.roles import Role, RoleMap, Shape
+from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest, CrossFit, Evaluation, backtest_design, is_number, outcome
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
-from payoff.framings.base import DEFAULT, DecisionKind, Framing, FromColumn, ParamValue
+from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
 from payoff.known_in_advance import realised_flags
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
 from payoff.models.panel import build_panel
@@ -56,7 +57,7 @@ class Problem:
     status_quo_reason: str = ""  # why this status quo, when Payoff chose it
 
     @property
-    def family(self) -> DecisionKind:
+    def kind(self) -> DecisionKind:
         return self.framing.kind
 
     @property
@@ -179,7 +180,7 @@ def make_problem(
     sq, sq_source = status_quo_of.checked(chosen, table, roles, status_quo, errors)
     sq_reason = ""
     try:
-        model_names = models_for(chosen.family, list(models) if models else None, mostly_zeros(table, target))
+        model_names = models_for(chosen.kind, list(models) if models else None, mostly_zeros(table, target))
     except PayoffError as error:
         errors.append(str(error))
         model_names = ()

@@ -32,7 +32,7 @@ def checked(
     else:
         source = "given"
     if not isinstance(given, framing.status_quo_kinds):
-        errors.append(f"'{given.text}' is not a status quo for {framing.family} framings.")
+        errors.append(f"'{given.text}' is not a status quo for {framing.kind} framings.")
         return given, source
     if isinstance(given, DecisionColumn | Rule):
         column = given.column

@@ -15,7 +15,7 @@ from payoff.carry import export, tables
 from payoff.carry.report import build_report
 from payoff.carry.scoring import CurrentFileError, needed_columns, score_current
 from payoff.evaluate.policies import expected_cost
-from payoff.framings.base import UnitCosts
+from payoff.framings.policy import UnitCosts
 from tests.helpers import sample_analysis
 
 PAYLOADS = ["=1+2", "+CMD|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "\nx", '=HYPERLINK("http://x")']

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from payoff.carry import serial_predictions, serial_schema
+from payoff.decision_kinds import DecisionKind
 from payoff.engines import ENGINES
 from payoff.framings import catalogue
-from payoff.framings.base import DecisionKind, QuantityFraming, TargetingFraming
+from payoff.framings.base import QuantityFraming, TargetingFraming
 from payoff.ui import kinds as page_kinds
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from payoff.decision_kinds import DecisionKind
 from payoff.evaluate.backtest import run_backtest
 from payoff.evaluate.explain import targeting_explanations
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
@@ -35,7 +36,7 @@ from payoff.models.panel import Panel
 from payoff.models.protocols import ClassifierSpec, ExplainedBy, GlobalForecasterSpec, ModelSpec, QuantitySpec
 from payoff.timegrid import Frequency
 
-QUANTITY = [spec for spec in MODELS if spec.family == "quantity"]
+QUANTITY = [spec for spec in MODELS if spec.kind is DecisionKind.QUANTITY]
 TARGETING = [spec for spec in MODELS if isinstance(spec, ClassifierSpec)]
 HORIZON, STARTS = 7, (42, 49, 56)  # a calibration window and two tests over a 63-day history
 DAYS = STARTS[-1] + HORIZON
@@ -242,4 +243,4 @@ def test_a_name_both_families_use_reads_the_same_in_both() -> None:
     """business_name() takes no family, so a shared name must have one business name."""
     for spec in MODELS:
         assert BUSINESS_NAMES[spec.name] == spec.business_name, spec.name
-    assert len({(spec.family, spec.name) for spec in MODELS}) == len(MODELS)
+    assert len({(spec.kind, spec.name) for spec in MODELS}) == len(MODELS)

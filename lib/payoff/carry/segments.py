@@ -54,7 +54,7 @@ def segment_gains(analysis: Analysis, impact: Impact, column: str) -> Segments:
     table = analysis.problem.table
     if column not in table.columns:
         raise BadMapping(f"There is no column '{column}' to break the gain down by.")
-    engine = engine_for(analysis.family)
+    engine = engine_for(analysis.kind)
     frame = engine.gains_by(analysis.problem, analysis.predictions, impact, column)
     grouped = frame.groupby("segment", sort=False, observed=True)["gain"].agg(["sum", "size"])
     groups = tuple(

@@ -100,7 +100,7 @@ def typical(analysis: Analysis, key: str) -> float:
     value = analysis.values[key]
     if not isinstance(value, FromColumn):
         return float(value)  # type: ignore[arg-type]
-    raw = engine_for(analysis.family).priced_column(analysis.predictions, key)
+    raw = engine_for(analysis.kind).priced_column(analysis.predictions, key)
     known = raw[np.isfinite(raw)]
     return float(np.median(known)) * value.scale if known.size else value.fill
 

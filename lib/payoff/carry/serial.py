@@ -40,7 +40,7 @@ def to_bytes(analysis: Analysis) -> bytes:
         "format": FORMAT,
         "version": VERSION,
         "problem": _problem(analysis.problem),
-        "predictions": FORMS[analysis.family].write(analysis.predictions, arrays),
+        "predictions": FORMS[analysis.kind].write(analysis.predictions, arrays),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -60,8 +60,8 @@ def from_bytes(content: bytes) -> Analysis:
     manifest, table, arrays = checked.manifest, checked.table, checked.arrays
     try:
         problem = _read_problem(manifest["problem"], table)
-        predictions = FORMS[problem.family].read(manifest["predictions"], arrays)
-        impact = engine_for(problem.family).price(problem, predictions, problem.values)
+        predictions = FORMS[problem.kind].read(manifest["predictions"], arrays)
+        impact = engine_for(problem.kind).price(problem, predictions, problem.values)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError, ZeroDivisionError) as error:
         raise damaged(f"its parts do not fit together ({type(error).__name__}: {error})") from error
     return Analysis(problem, predictions, impact)

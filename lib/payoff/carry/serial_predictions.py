@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from payoff.decision_kinds import DecisionKind
 from payoff.evaluate.predictions import (
     Effect,
     Explanation,
@@ -20,7 +21,6 @@ from payoff.evaluate.predictions import (
     Scores,
     TargetingPredictions,
 )
-from payoff.framings.base import DecisionKind
 from payoff.models.panel import Panel
 from payoff.timegrid import Frequency
 

@@ -16,11 +16,12 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest, CrossFit
 from payoff.errors import PayoffError
 from payoff.evaluate.predictions import Effect, Failure, LeakageFlag
 from payoff.framings import catalogue
-from payoff.framings.base import DecisionKind, FromColumn
+from payoff.framings.base import FromColumn
 from payoff.statusquo import StatusQuo
 from payoff.timegrid import UNITS, Frequency
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from payoff.decision_kinds import DecisionKind
 from payoff.engines.base import Engine, Threshold
 from payoff.engines.quantity import QuantityEngine
 from payoff.engines.targeting import TargetingEngine
-from payoff.framings.base import DecisionKind
 
 # Engine[Any, Any]: each entry is generic in its own kind's types; callers hand it the predictions
 # their analysis holds, which the engine of that analysis's kind made.

@@ -13,9 +13,10 @@ from typing import Protocol, TypeVar
 import numpy as np
 import pandas as pd
 
+from payoff.decision_kinds import DecisionKind
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Predictions
-from payoff.framings.base import DecisionKind, Framing, FromColumn, ParamValue
+from payoff.framings.base import Framing, FromColumn, ParamValue
 from payoff.problem import Problem
 from payoff.runtime.compute import Compute
 
@@ -38,7 +39,6 @@ P = TypeVar("P", bound=Predictions)
 class Engine(Protocol[F, P]):
     kind: DecisionKind
     framing_type: type[F]
-    predictions_type: type[P]
     gain_units: str  # what one gain of a breakdown belongs to, in the plural: series, entities
 
     def run(self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> P:

@@ -12,6 +12,7 @@ import pandas as pd
 from payoff import formatting
 from payoff.closures import without_closures
 from payoff.data.keys import key_text
+from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.errors import BadMapping
@@ -29,7 +30,7 @@ from payoff.evaluate.predictions import Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, window_costs
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
-from payoff.framings.base import DecisionKind, FromColumn, QuantityFraming
+from payoff.framings.base import FromColumn, QuantityFraming
 from payoff.framings.policy import Ahead
 from payoff.models.catalogue import AUTO, REPEATERS, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
@@ -44,7 +45,6 @@ from payoff.statusquo import DecisionColumn
 class QuantityEngine:
     kind = DecisionKind.QUANTITY
     framing_type = QuantityFraming
-    predictions_type = QuantityPredictions
 
     def run(
         self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
@@ -264,7 +264,6 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         quantity,
         panel.whole_units,
         arrays,
-        costs,
         lambda stock: policies.expected_cost(stock, forecast, residuals, costs),
     )
     for column in framing.policy.next_columns(ahead):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from payoff import formatting
+from payoff.decision_kinds import DecisionKind
 from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import leakage
@@ -19,7 +20,7 @@ from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
 from payoff.evaluate.uncertainty import entity_bootstrap
-from payoff.framings.base import Cells, DecisionKind, FromColumn, TargetingFraming, money_per_entity, param_arrays
+from payoff.framings.base import Cells, FromColumn, TargetingFraming, money_per_entity, param_arrays
 from payoff.framings.targeting import decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
@@ -57,7 +58,6 @@ def status_quo_acts(status_quo: StatusQuo, frame: pd.DataFrame) -> np.ndarray:
 class TargetingEngine:
     kind = DecisionKind.TARGETING
     framing_type = TargetingFraming
-    predictions_type = TargetingPredictions
 
     def run(
         self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None

@@ -38,7 +38,7 @@ def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tupl
 
 def model_catalogue(panel: Panel) -> dict[str, Forecaster | GlobalForecaster]:
     """Every registered quantity model, built for this panel's season."""
-    return {spec.name: build(spec.name, panel) for spec in MODELS if spec.family is DecisionKind.QUANTITY}
+    return {spec.name: build(spec.name, panel) for spec in MODELS if spec.kind is DecisionKind.QUANTITY}
 
 
 def build(name: str, panel: Panel) -> Forecaster | GlobalForecaster:

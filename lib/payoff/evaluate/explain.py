@@ -13,7 +13,7 @@ import pandas as pd
 
 from payoff.evaluate.predictions import Effect, Explanation
 from payoff.models.catalogue import classifier_spec
-from payoff.models.classifiers import Columns, OutOfFold
+from payoff.models.classifiers import Columns, OutOfFold, ordered_columns
 from payoff.models.protocols import ExplainedBy
 
 SAMPLE = 50_000  # rows used for the inference fit
@@ -119,7 +119,7 @@ def money_importance(
     rows = fitted.last_test
     if len(rows) > PERMUTATION_ROWS:
         rows = np.sort(np.random.default_rng(0).choice(rows, PERMUTATION_ROWS, replace=False))
-    ordered = x[columns.categorical + columns.numeric].iloc[rows]
+    ordered = ordered_columns(name, x, columns).iloc[rows]  # as the model was fitted
     model = fitted.last_model
     baseline = money_of(model.predict_proba(ordered)[:, 1], rows)  # type: ignore[union-attr]
 

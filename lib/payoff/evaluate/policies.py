@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 from scipy import stats
 
-from payoff.framings.base import UnitCosts
+from payoff.framings.policy import UnitCosts
 
 SLOW_MEAN = 3.0  # a series selling fewer units a period than this, on average, is decided from count quantiles
 MIN_RESIDUALS = 10  # per series; fewer and the series uses the residuals pooled over all series

@@ -1,6 +1,6 @@
-"""Price every quantity decision over the backtest: newsvendor (perishable, custom), staffing, or
-the simulated order-up-to policy (inventory), and Payoff's own choice (`auto`). Runs on kept
-forecasts only, so it is what every cost control and every sensitivity point calls.
+"""Price every quantity decision over the backtest with the framing's decision rule
+(payoff.framings.rules), and Payoff's own choice (`auto`). Runs on kept forecasts only, so it is
+what every cost control and every sensitivity point calls.
 
 Every window is priced, the calibration window included: its cost is never reported, but it is
 the first of the "earlier windows" on which `auto` chooses a model for each test."""
@@ -15,8 +15,8 @@ import numpy as np
 from payoff.evaluate import policies
 from payoff.evaluate.backtest import DIVERGED, window_labels
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
-from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, UnitCosts, param_arrays
-from payoff.framings.policy import Against, Plan, Policy, Stretch
+from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, param_arrays
+from payoff.framings.policy import Against, Plan, Policy, Stretch, UnitCosts, summed
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.forecasters import nanmean
 
@@ -34,7 +34,7 @@ class Priced:
 
     @property
     def total(self) -> np.ndarray:
-        return sum(self.costs.values())  # type: ignore[return-value]
+        return summed(self.costs)
 
 
 def costs_for(
@@ -136,11 +136,12 @@ def price_entries(
     actual = predictions.actual
     seen = ~np.isnan(actual)
     demand = np.where(seen, actual, 0.0)
-    against = Against(demand, seen, params, costs, _stretches(predictions))
-    tau = _tau(costs, actual.shape)
-    rounding = predictions.panel.whole_units
     policy = framing.policy
     cover = policy.cover(params)
+    # only a rule that carries stock simulates stretches: the others skip their cost per what-if
+    against = Against(demand, seen, params, costs, _stretches(predictions) if cover is not None else ())
+    tau = _tau(costs, actual.shape)
+    rounding = predictions.panel.whole_units
     entries: list[Priced] = []
     plans: dict[str, Plan] = {}
     sources: list[tuple[str, Forecasts | None]] = []

@@ -15,13 +15,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from payoff.data.roles import Role, Shape
-from payoff.decision_kinds import DecisionKind as DecisionKind  # re-exported: the kinds, beside the framings
+from payoff.decision_kinds import DecisionKind
 from payoff.errors import BadParameter
 
 # The unit costs and the parameters as arrays live with the decision rules, which price with them.
-from payoff.framings.policy import Arrays as Arrays
-from payoff.framings.policy import Policy
-from payoff.framings.policy import UnitCosts as UnitCosts
+from payoff.framings.policy import Arrays, Policy, UnitCosts
 from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, StatusQuo
 
 Number = float | int
@@ -132,10 +130,6 @@ class Framing:
     def shape_for(self, shape: Shape) -> Shape:
         """The shape the file is read in for this kind of decision, from the shape it looks like."""
         raise NotImplementedError
-
-    @property
-    def family(self) -> DecisionKind:
-        return self.kind
 
     def param(self, key: str) -> Param:
         for param in self.params:

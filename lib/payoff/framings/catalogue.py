@@ -3,6 +3,7 @@ formula, and the status quo assumed when the file has no decision column."""
 
 from __future__ import annotations
 
+from payoff.data.roles import Shape
 from payoff.errors import BadParameter
 from payoff.framings import quantity, targeting
 from payoff.framings.base import Direction, Framing, Param, QuantityFraming, TargetingFraming
@@ -291,5 +292,7 @@ def get(key: str) -> Framing:
     return FRAMINGS[key]
 
 
-def for_family(family: str) -> list[Framing]:
-    return [f for f in FRAMINGS.values() if f.family == family]
+def for_shape(shape: Shape) -> list[Framing]:
+    """The framings that read a file of this shape as it is (an entity table: whom to act on;
+    a time series or an event log: how much)."""
+    return [f for f in FRAMINGS.values() if f.shape_for(shape) == shape]

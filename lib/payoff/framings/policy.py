@@ -18,6 +18,12 @@ import numpy as np
 Arrays = Mapping[str, Any]  # a parameter as a number, or as an array of per-row values
 
 
+def summed(parts: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Cost components added up cell by cell (a zero where there are none)."""
+    total: np.ndarray = sum(parts.values(), np.zeros(()))
+    return total
+
+
 @dataclass(frozen=True)
 class UnitCosts:
     """Per cell (series x period) costs of one unit too few and one unit too many."""
@@ -89,6 +95,10 @@ class Costed:
     lost: np.ndarray | None = None
     stock: np.ndarray | None = None
 
+    @property
+    def total(self) -> np.ndarray:
+        return summed(self.costs)
+
 
 @dataclass(frozen=True, eq=False)
 class Ahead:
@@ -101,20 +111,18 @@ class Ahead:
     quantity: np.ndarray
     whole_units: bool
     params: Arrays
-    costs: UnitCosts
     expected_cost: Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True, eq=False)
 class Column:
     """One next-decision column: its label (as every download shows it), its values (series x
-    periods), the kind of its cells (payoff.formatting) and how the totals above the list
-    combine it ("sum" of orders or people, or "mean" of a level)."""
+    periods) and the kind of its cells (payoff.formatting). How the totals above the list combine
+    it is the rule's `totals`."""
 
     label: str
     values: np.ndarray
     kind: str
-    total: str = "sum"
 
 
 class Policy(Protocol):

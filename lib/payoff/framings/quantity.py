@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from payoff.errors import BadParameter
-from payoff.framings.base import Arrays, UnitCosts
+from payoff.framings.policy import Arrays, UnitCosts
 
 
 def _margin(p: Arrays) -> np.ndarray:

@@ -55,7 +55,7 @@ class Newsvendor:
         return Costed(ordered, against.masked(dict(zip(self.components, (short, excess), strict=True))))
 
     def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
-        return sum(self.price(plan, against).costs.values())  # type: ignore[return-value]
+        return self.price(plan, against).total
 
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
         stock = whole(ahead.quantity) if ahead.whole_units else ahead.quantity
@@ -102,6 +102,8 @@ class OrderUpTo:
         lead, review = int(against.params["lead_time"]), int(against.params["review_period"])
         backorders = bool(against.params["backorders"])
         shape = against.demand.shape
+        if not against.stretches:  # nothing simulated would price every cell at zero
+            raise ValueError("order-up-to is priced over stretches of cells; none were given")
         lost, stock, orders, served = (np.zeros(shape) for _ in range(4))
         # Each stretch starts from the same shelf for every plan: recent demand x (L + R).
         for stretch in against.stretches:
@@ -128,7 +130,7 @@ class OrderUpTo:
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
         periods = self._periods(ahead.params)
         level = ahead.forecast * periods + np.sqrt(periods) * ahead.offsets
-        return (Column(LEVEL, whole(level) if ahead.whole_units else level, _counted(ahead.whole_units), "mean"),)
+        return (Column(LEVEL, whole(level) if ahead.whole_units else level, _counted(ahead.whole_units)),)
 
     def describe(self, costs: UnitCosts, per_row: bool) -> str:
         under, over, ratio = _typical(costs)
@@ -161,7 +163,7 @@ class Staffing:
         return Costed(staff, against.masked(dict(zip(self.components, (unserved, paid), strict=True))))
 
     def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
-        return sum(self.price(plan, against).costs.values())  # type: ignore[return-value]
+        return self.price(plan, against).total
 
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
         return (Column(STAFF, staff_for(ahead.quantity, ahead.params).astype(int), formatting.COUNT),)

@@ -13,7 +13,6 @@ from payoff.models import estimators, forecasters, glm, regression
 from payoff.models.protocols import (
     ClassifierSpec,
     ExplainedBy,
-    Family,
     ForecasterSpec,
     GlobalForecasterSpec,
     ModelSpec,
@@ -148,9 +147,8 @@ OTHER_ENTRIES = (
 
 # The tables callers read, derived from the registry.
 BY_FAMILY: dict[str, dict[str, str]] = {
-    family: {spec.name: spec.description for spec in MODELS if spec.family == family} for family in DecisionKind
+    family: {spec.name: spec.description for spec in MODELS if spec.kind == family} for family in DecisionKind
 }
-QUANTITY_MODELS, TARGETING_MODELS = BY_FAMILY["quantity"], BY_FAMILY["targeting"]
 INTERMITTENT = tuple(spec.name for spec in MODELS if spec.intermittent)
 REPEATERS = tuple(spec.name for spec in MODELS if spec.repeats_data)
 ENTRIES: dict[str, str] = {entry.name: entry.description for entry in OTHER_ENTRIES}
@@ -161,10 +159,10 @@ BUSINESS_NAMES: dict[str, str] = {
 }
 
 
-def spec_of(name: str, family: Family) -> ModelSpec:
+def spec_of(name: str, family: DecisionKind) -> ModelSpec:
     """The registered model `name` of a family."""
     for spec in MODELS:
-        if spec.name == name and spec.family == family:
+        if spec.name == name and spec.kind == family:
             return spec
     raise BadParameter(f"Unknown model '{name}'.")
 

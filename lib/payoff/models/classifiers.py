@@ -104,7 +104,9 @@ def _subsample(name: str, train: np.ndarray, seed: int) -> np.ndarray:
     return train
 
 
-def _ordered(name: str, x: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+def ordered_columns(name: str, x: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """The columns in the order the model `name` was fitted on (categories first, for the
+    ordinal-encoded pipelines whose mask of categorical columns is built that way)."""
     return x[columns.categorical + columns.numeric] if classifier_spec(name).categories_first else x
 
 
@@ -123,8 +125,8 @@ def fit_and_score(
         raise ValueError(folds.failure)
     everything = _subsample(name, np.arange(len(y)), len(splits))
     model = make_model(name, columns, len(everything))
-    model.fit(_ordered(name, x, columns).iloc[everything], y[everything])
-    raw = model.predict_proba(_ordered(name, new, columns))[:, 1]
+    model.fit(ordered_columns(name, x, columns).iloc[everything], y[everything])
+    raw = model.predict_proba(ordered_columns(name, new, columns))[:, 1]
     scored = np.isfinite(folds.raw)
     if len(np.unique(y[scored])) < 2:
         return raw
@@ -142,7 +144,7 @@ def out_of_fold(
     step: tuple[int, int] = (0, 1),
 ) -> OutOfFold:
     raw = np.full(len(y), np.nan)
-    ordered = _ordered(name, x, columns)
+    ordered = ordered_columns(name, x, columns)
     model = None
     for i, (train, test) in enumerate(splits):
         train = _subsample(name, train, i)

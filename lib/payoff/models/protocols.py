@@ -19,8 +19,6 @@ from payoff.decision_kinds import DecisionKind
 from payoff.models.features import FeatureSet
 from payoff.models.panel import Panel
 
-Family = DecisionKind  # the models of one kind of decision
-
 
 class Forecaster(Protocol):
     """Fitted per series, vectorised: ``fit(y)`` learns from the history matrix (series x
@@ -72,7 +70,7 @@ class ModelSpec:
     explained_by: ExplainedBy = ExplainedBy.NOTHING
     intermittent: bool = False  # offered by default only when most periods sell nothing
     repeats_data: bool = False  # only repeats the data: can be weak, cannot break (never flagged as broken)
-    family: ClassVar[Family]
+    kind: ClassVar[DecisionKind]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,13 +78,13 @@ class ForecasterSpec(ModelSpec):
     """A per-series forecaster, built from the panel's season (periods in one cycle)."""
 
     build: Callable[[int], Forecaster]
-    family: ClassVar[Family] = DecisionKind.QUANTITY
+    kind: ClassVar[DecisionKind] = DecisionKind.QUANTITY
 
 
 @dataclass(frozen=True, kw_only=True)
 class GlobalForecasterSpec(ModelSpec):
     build: Callable[[], GlobalForecaster]
-    family: ClassVar[Family] = DecisionKind.QUANTITY
+    kind: ClassVar[DecisionKind] = DecisionKind.QUANTITY
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ class ClassifierSpec(ModelSpec):
     # built in that order).
     categories_first: bool = True
     max_rows: int | None = None  # rows a fold trains on at most (a seeded subsample beyond)
-    family: ClassVar[Family] = DecisionKind.TARGETING
+    kind: ClassVar[DecisionKind] = DecisionKind.TARGETING
 
 
 QuantitySpec = ForecasterSpec | GlobalForecasterSpec

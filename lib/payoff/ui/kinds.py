@@ -1,5 +1,5 @@
-"""What each decision kind adds to the pages, in one registry: the pages ask it, and never branch
-on the kind or on the type of the predictions themselves."""
+"""What each decision kind adds to the pages, in one registry: the Impact, Models and Decisions
+pages ask it for the kind's sections instead of branching on the type of the predictions."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from payoff.analysis import Analysis
+from payoff.decision_kinds import DecisionKind
 from payoff.evaluate.impact import Impact
-from payoff.framings.base import DecisionKind
 from payoff.ui import decisions_view, impact_view, results_view
 
 Section = Callable[[Analysis, Impact], None]
@@ -42,4 +42,4 @@ SECTIONS: dict[DecisionKind, PageSections] = {
 
 
 def sections(analysis: Analysis) -> PageSections:
-    return SECTIONS[analysis.family]
+    return SECTIONS[analysis.kind]

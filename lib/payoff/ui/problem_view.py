@@ -12,11 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from payoff import formatting
-from payoff.data.roles import Role, Shape
+from payoff.data.roles import Role
+from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.framings import catalogue
-from payoff.framings.base import DecisionKind, Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
+from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
 from payoff.problem import Problem, mostly_zeros
 from payoff.statusquo import (
@@ -38,21 +39,17 @@ from payoff.ui.widgets import plain, show_error
 COUNTRIES = ["none", "US", "GB", "DE", "FR", "ES", "IT", "NL", "IL", "CA", "AU", "IN", "BR", "JP"]
 
 
-def family_for(shape: Shape) -> str:
-    return "targeting" if shape == Shape.ENTITY else "quantity"
-
-
 def current_framing(prepared: state.Prepared) -> Framing:
     """The chosen framing when it fits the data's shape, else the first one that does."""
-    family = family_for(prepared.roles.shape)
+    fitting = catalogue.for_shape(prepared.roles.shape)
     key = state.choices().framing
-    if key in catalogue.FRAMINGS and catalogue.FRAMINGS[key].family == family:
+    if key in catalogue.FRAMINGS and catalogue.FRAMINGS[key] in fitting:
         return catalogue.FRAMINGS[key]
-    return catalogue.for_family(family)[0]
+    return fitting[0]
 
 
 def framing_cards(prepared: state.Prepared) -> Framing:
-    options = catalogue.for_family(family_for(prepared.roles.shape))
+    options = catalogue.for_shape(prepared.roles.shape)
     current = current_framing(prepared)
     keys = [f.key for f in options]
     picked = st.radio(
@@ -275,13 +272,13 @@ def describe_backtest(problem: Problem) -> None:
 
 
 def model_choice(framing: Framing) -> None:
-    offered = list(BY_FAMILY[framing.family])
-    default = list(models_for(framing.family, None, intermittent=_mostly_zeros_now()))
+    offered = list(BY_FAMILY[framing.kind])
+    default = list(models_for(framing.kind, None, intermittent=_mostly_zeros_now()))
     chosen = [m for m in state.choices().models if m in offered] or default
     picked = st.multiselect("Models to compare", offered, default=chosen, key=state.MODEL_PICK)
     models = tuple(picked) if picked and picked != default else ()
     state.set_choices(replace(state.choices(), models=models))
-    describe_models(framing.family)
+    describe_models(framing.kind)
 
 
 def _mostly_zeros_now() -> bool:

@@ -30,7 +30,7 @@ UPLOAD_ID = "payoff.upload_id"
 OPENED = "payoff.opened"  # the saved row the current analysis lives in (an autosave or a named one)
 URL_READ = "payoff.url_read"
 QUERY_ANALYSIS = "analysis"  # ?analysis=TOKEN: the page's URL names the analysis, so a reload reopens it
-TABLES = "payoff.carry.tables"  # the tables read for this session (widgets.load_cached), dropped with it
+TABLES = "payoff.tables"  # the tables read for this session (widgets.load_cached), dropped with it
 WHATIF = "payoff.whatif"  # what-if values laid over the analysis's own: param -> number (a column's: its scale)
 WHATIF_FROM_PROBLEM = "payoff.whatif_problem"  # the Problem page's values last laid over the analysis
 QUERY_WHATIF = "whatif"  # ?whatif={...}: a reload or a copied link shows the numbers that were on screen
