@@ -2,6 +2,8 @@
 where, and what to do about it. Pages show these with ``st.error``; the CLI prints one line and
 exits 2. Anything else escaping the library is a bug."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -74,20 +76,40 @@ class ComputeError(PayoffError):
     bad PAYOFF_WORKERS)."""
 
 
+# Where on the Problem page a problem belongs: the choice to change to fix it.
+TARGET, FEATURES, SEGMENT = "target", "features", "segment"  # chosen on the Data page
+PARAMS, STATUS_QUO, DESIGN, MODELS = "params", "status_quo", "design", "models"  # on the Problem page
+MISSING, INVALID = "missing", "invalid"
+
+
+@dataclass(frozen=True)
+class ProblemItem:
+    """One thing to fix: the choice it belongs to (`field`: one of the names above, or
+    "params.KEY" for one parameter), why (`code`: a number only the user knows is `missing`,
+    else the choice is `invalid`) and what to do, in a sentence."""
+
+    field: str
+    message: str
+    code: str = INVALID
+
+
 class ProblemErrors(PayoffError):
     """Every problem with a framing, its parameters and the columns it needs, found at once (like a
-    lazy validator) so the user fixes them in one go instead of one per run."""
+    lazy validator) so the user fixes them in one go instead of one per run. Each is a
+    `ProblemItem`, so a page can show it beside the choice that fixes it."""
 
     kind = "problem"
 
-    def __init__(self, problems: list[str], missing: tuple[Any, ...] = ()) -> None:
+    def __init__(self, problems: Sequence[str | ProblemItem], missing: tuple[Any, ...] = ()) -> None:
         """`missing` holds the parameters (``framings.base.Param``) only the user can give that
-        are still missing (their sentences are among `problems`); each front end also asks for
+        are still missing (their items are among `problems`); each front end also asks for
         them in its own way (a field on the Problem page, ``--set KEY=VALUE`` on the command line)."""
         self.missing = tuple(missing)
-        self.problems = tuple(problems)
-        if len(problems) == 1:
-            text = problems[0]
+        self.items = tuple(p if isinstance(p, ProblemItem) else ProblemItem("", p) for p in problems)
+        self.problems = tuple(item.message for item in self.items)
+        messages = self.problems
+        if len(messages) == 1:
+            text = messages[0]
         else:
-            text = f"{len(problems)} things to fix: " + " ".join(f"({i}) {p}" for i, p in enumerate(problems, 1))
+            text = f"{len(messages)} things to fix: " + " ".join(f"({i}) {m}" for i, m in enumerate(messages, 1))
         super().__init__(text)

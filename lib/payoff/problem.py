@@ -20,7 +20,19 @@ from payoff.closures import closed_column, without_closures
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest, CrossFit, Evaluation, backtest_design, is_number, outcome
-from payoff.errors import PayoffError, ProblemErrors
+from payoff.errors import (
+    DESIGN,
+    FEATURES,
+    MISSING,
+    MODELS,
+    PARAMS,
+    SEGMENT,
+    STATUS_QUO,
+    TARGET,
+    PayoffError,
+    ProblemErrors,
+    ProblemItem,
+)
 from payoff.framings import catalogue
 from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
 from payoff.known_in_advance import realised_flags
@@ -167,6 +179,11 @@ def make_problem(
     named in neither take the column detected in their role, else the framing's default."""
     chosen = catalogue.get(framing)
     errors: list[str] = []
+    fields: list[str] = []  # the choice each message of `errors` belongs to, filled by `about`
+
+    def about(field: str) -> None:
+        fields.extend([field] * (len(errors) - len(fields)))
+
     target = roles.one(Role.TARGET)
     date = roles.one(Role.DATE)
     event_log = chosen.over_time and roles.shape == Shape.EVENT_LOG
@@ -174,16 +191,20 @@ def make_problem(
         errors.append(f"Mark {chosen.target_words} as the target on the Data page (or give --target).")
     elif target is not None and target not in table.columns:
         errors.append(f"There is no column '{target}'.")
+    about(TARGET)
     money = money_target(table, target) if chosen.over_time else None
     resolved = resolve(chosen, table, roles, params or {}, columns or {}, scales or {}, defaults_from, money, errors)
     values = resolved.values
+    about(PARAMS)
     sq, sq_source = status_quo_of.checked(chosen, table, roles, status_quo, errors)
+    about(STATUS_QUO)
     sq_reason = ""
     try:
         model_names = models_for(chosen.kind, list(models) if models else None, mostly_zeros(table, target))
     except PayoffError as error:
         errors.append(str(error))
         model_names = ()
+    about(MODELS)
     if segment is not None and segment not in table.columns:
         errors.append(f"There is no column '{segment}' to break the gain down by.")
     keys: tuple[str, ...] = ()
@@ -193,8 +214,11 @@ def make_problem(
     if chosen.over_time:
         keys = tuple(roles.columns(Role.SERIES_KEY))
         _check_segment(table, keys, segment, errors)
+        about(SEGMENT)
         evaluation = backtest_design(table, roles, date, target, horizon, origins, step, season, country, errors)
+        about(DESIGN)
         side = _quantity_side(table, roles, keys, evaluation, sq, sq_source, known_in_advance, errors)
+        about(STATUS_QUO)  # today's practice on the file's calendar
         sq, sq_reason = side.status_quo or sq, side.status_quo_reason
         features, left_out = side.features, side.left_out
     else:
@@ -204,20 +228,25 @@ def make_problem(
         learnable = (Role.FEATURE, Role.VALUE, Role.PRICE, Role.COST, Role.SERIES_KEY)
         features = tuple(c for c, r in roles.roles.items() if r in learnable and c in table.columns)
         left_out = _left_out(table, roles, (*features, target, date, entity_id))
+        about(SEGMENT)
         if not features:
             errors.append("No feature columns are left to learn from; mark some columns as features on the Data page.")
+        about(FEATURES)
         if not 2 <= folds <= 20:
             errors.append(f"Use between 2 and 20 folds, not {folds}.")
+        about(DESIGN)
         label = positive or roles.positive_class
         if target is not None and target in table.columns:
             try:
                 _, label = outcome(table, target, label)
             except PayoffError as error:
                 errors.append(str(error))
+        about(TARGET)  # which outcome is the event
         evaluation = CrossFit(folds, str(label), date is not None)
     if errors or resolved.missing:
-        asked = [missing_message(p, money) for p in resolved.missing]
-        raise ProblemErrors(errors + asked, resolved.missing)
+        found = [ProblemItem(field, message) for field, message in zip(fields, errors, strict=True)]
+        asked = [ProblemItem(f"{PARAMS}.{p.key}", missing_message(p, money), MISSING) for p in resolved.missing]
+        raise ProblemErrors(found + asked, resolved.missing)
     assert target is not None and evaluation is not None
     # The whole table stays with the problem: a gain can be broken down by any of its columns, and
     # a saved analysis keeps the file it was made from.

@@ -4,6 +4,7 @@ is left to make_problem to detect, exactly as `payoff analyze` does without opti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from payoff import formatting
 from payoff.data.roles import Role
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest
-from payoff.errors import PayoffError, ProblemErrors
+from payoff.errors import MISSING, PARAMS, PayoffError, ProblemErrors, ProblemItem
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
@@ -323,25 +324,34 @@ def leakage_guard(prepared: state.Prepared, problem: Problem) -> None:
             st.rerun()
 
 
-def current_problem(prepared: state.Prepared, framing: Framing, asked: Any = None) -> Problem | None:
-    """make_problem on the current choices; every problem it finds is shown at once. The numbers
-    only the user knows that are still missing are asked for in `asked` (a container beside the
-    inputs on the Problem page); elsewhere, with a link to that page."""
+def current_problem(
+    prepared: state.Prepared, framing: Framing, places: Mapping[str, Any] | None = None
+) -> Problem | None:
+    """make_problem on the current choices; every problem it finds is shown at once. `places`
+    (the Problem page's containers, by `errors.ProblemItem.field`) puts each problem beside the
+    choice that fixes it, the numbers only the user knows beside their inputs; without a place,
+    a problem shows here, and missing numbers with a link to the Problem page."""
     dataset = state.dataset()
+    places = places or {}
     try:
         return state.choices().problem(prepared.frame, prepared.roles, framing.key, dataset.name if dataset else "")
     except ProblemErrors as error:
         if error.missing:
             labels = [p.label.lower() for p in error.missing]
             names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-            if asked is not None:
-                asked.warning(plain(f"Needed before the first run: {names}. Only you know these numbers."))
+            if PARAMS in places:
+                places[PARAMS].warning(plain(f"Needed before the first run: {names}. Only you know these numbers."))
             else:
                 st.warning(plain(f"Before the first run, type on the Problem page: {names}."))
                 st.page_link(navigation.PROBLEM, label="Go to the Problem page", icon=":material/arrow_forward:")
-        others = error.problems[: len(error.problems) - len(error.missing)]
-        if others:
-            show_error(ProblemErrors(list(others)))
+        by_place: dict[str, list[ProblemItem]] = {}
+        for item in error.items:
+            if item.code != MISSING:
+                field = item.field.split(".")[0]
+                by_place.setdefault(field if field in places else "", []).append(item)
+        for field, items in by_place.items():
+            with places.get(field) or st.container():
+                show_error(ProblemErrors(items))
         return None
     except PayoffError as error:
         show_error(error)
