@@ -25,7 +25,7 @@ from payoff.evaluate.backtest import (
     window_starts,
 )
 from payoff.evaluate.explain_quantity import quantity_explanations
-from payoff.evaluate.impact import Entry, Impact
+from payoff.evaluate.impact import BacktestRecord, Entry, Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions
 from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, window_costs
 from payoff.evaluate.summary import build_impact, wording
@@ -106,7 +106,7 @@ class QuantityEngine:
         dates = panel.dates[periods]
         frequency = panel.frequency
         labels = window_labels(panel, predictions.starts, predictions.horizon)
-        evaluation = {
+        evaluation: BacktestRecord = {
             "rows": int((~np.isnan(actual[:, scored])).sum()),
             "series": panel.n_series,
             "periods": int(scored.sum()),

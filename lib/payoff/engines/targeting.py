@@ -15,7 +15,7 @@ from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Progress, Threshold, Values
 from payoff.evaluate import leakage
 from payoff.evaluate.explain import targeting_explanations
-from payoff.evaluate.impact import Entry, Impact
+from payoff.evaluate.impact import CrossFitRecord, Entry, Impact
 from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
@@ -129,7 +129,7 @@ class TargetingEngine:
         now = decided[int(np.argmax(np.round(totals, 9)))].name
         n = len(positive)
         probability_even, acts_above = money.break_even_sides()
-        evaluation = {
+        evaluation: CrossFitRecord = {
             "rows": n,
             "events": int(positive.sum()),
             "event_rate": float(positive.mean()) if n else 0.0,

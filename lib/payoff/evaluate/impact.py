@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict, final
 
 import numpy as np
 
@@ -16,6 +16,52 @@ from payoff.framings.base import Direction, FromColumn, ParamValue
 from payoff.models.catalogue import AUTO, STATUS_QUO
 
 Bootstrap = Callable[[np.ndarray], np.ndarray]  # per-unit gains -> resampled totals
+
+
+# final: so a key only one record has ("windows", "folds") tells the type checker which it is
+@final
+class BacktestRecord(TypedDict):
+    """How a quantity decision was evaluated (the JSON's "evaluation", in this key order)."""
+
+    rows: int  # cells with a known outcome in the tests
+    series: int
+    periods: int
+    frequency: str  # "day", "week" ...
+    grid: str  # the pandas alias of the calendar
+    start: str  # ISO dates of the tests
+    end: str
+    tests: int
+    horizon: int
+    season: int
+    calibration: str  # the window auto first chooses on
+    windows: list[str]
+    period_text: str  # "the last 112 days (...)", as the sentences say it
+    critical_ratio: float
+    whole_units: bool
+    closures: str | None
+    leakage_flags: list[dict[str, Any]]  # column, reason, used
+    warnings: NotRequired[list[str]]
+
+
+@final
+class CrossFitRecord(TypedDict):
+    """How a targeting decision was evaluated (the JSON's "evaluation", in this key order)."""
+
+    rows: int
+    events: int
+    event_rate: float
+    positive_label: str
+    folds: int
+    time_ordered_folds: bool
+    period_text: str  # "your 6,000 customers"
+    break_even_probability: float
+    acts_when: str  # "above" or "below" the break-even
+    decision_rule: str
+    leakage_flags: list[dict[str, Any]]  # column, auc, reason
+    warnings: NotRequired[list[str]]
+
+
+EvaluationRecord = BacktestRecord | CrossFitRecord
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,7 +146,7 @@ class Impact:
     direction: Direction
     status_quo_label: str
     models: tuple[ModelMoney, ...]
-    evaluation: Mapping[str, Any]
+    evaluation: EvaluationRecord
     best_model: str
     recommended: Recommended
     narrative: str

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from payoff import formatting
-from payoff.evaluate.impact import Bootstrap, Entry, Impact, ModelMoney, Recommended, compare, gains
+from payoff.evaluate.impact import Bootstrap, Entry, EvaluationRecord, Impact, ModelMoney, Recommended, compare, gains
 from payoff.framings.base import Direction, Framing, FromColumn, ParamValue, TargetingFraming
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 
@@ -59,7 +59,7 @@ def build_impact(
     choices: tuple[str, ...],
     now: str,
     status_quo_label: str,
-    evaluation: dict[str, Any],
+    evaluation: EvaluationRecord,
     bootstrap: Bootstrap | None,
     wording: Wording | None = None,
 ) -> Impact:

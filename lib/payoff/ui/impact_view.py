@@ -238,6 +238,7 @@ def analyst(analysis: Analysis, impact: Impact) -> None:
 def backtest_details(analysis: Analysis, impact: Impact) -> None:
     """A quantity decision's backtest, and its forecasts per series."""
     evaluation = impact.evaluation
+    assert "windows" in evaluation  # a backtest's record: this section is its kind's
     st.caption(
         plain(
             f"Backtest: {evaluation['calibration']} calibrates; tests: {', '.join(evaluation['windows'])}; "
@@ -251,6 +252,7 @@ def backtest_details(analysis: Analysis, impact: Impact) -> None:
 def crossfit_details(analysis: Analysis, impact: Impact) -> None:
     """A targeting decision's folds, and how well each model's chances are calibrated."""
     evaluation = impact.evaluation
+    assert "folds" in evaluation  # a cross-fit's record: this section is its kind's
     predictions = analysis.predictions
     assert isinstance(predictions, TargetingPredictions)  # its kind's
     models = [s.name for s in predictions.models if not s.failed]
