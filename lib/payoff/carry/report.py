@@ -24,6 +24,7 @@ from payoff.carry.segments import segment_gains
 from payoff.carry.sensitivity import sensitivity, tornado
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
+from payoff.evaluate.summary import interval_note
 from payoff.framings.base import Direction
 from payoff.models.catalogue import STATUS_QUO, business_name
 
@@ -65,7 +66,6 @@ def _figure(figure: go.Figure, div_id: str) -> str:
 
 def _headline(impact: Impact) -> str:
     recommended = impact.recommended
-    low, high = recommended.gain_interval
     what = "saves" if impact.direction is Direction.COST else "gains"
     choice = f"keep {impact.status_quo_label}" if recommended.model == STATUS_QUO else business_name(recommended.model)
     money = formatting.money(recommended.gain, currency=impact.currency)
@@ -73,10 +73,9 @@ def _headline(impact: Impact) -> str:
         line = f"Payoff's choice ({choice}): no gain over {impact.status_quo_label}"
     else:
         line = f"Payoff's choice ({choice}) {what} {money} against {impact.status_quo_label}"
-    sure = " (spans zero: no sure saving)" if low <= 0 < recommended.gain else ""
     return (
         f'<p class="headline">{_e(line)}</p>'
-        f"<p>90% interval {_e(formatting.interval(low, high, currency=impact.currency))}{_e(sure)}; it beat today in "
+        f"<p>{_e(interval_note(impact))}; it beat today in "
         f"{_e(formatting.share(recommended.p_beats))} of reshuffled histories.</p><p>{_e(impact.narrative)}</p>"
     )
 

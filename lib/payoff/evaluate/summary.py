@@ -214,3 +214,11 @@ def sentences(
             else f"A simple seasonal rule with no model would not have beaten {status_quo}."
         )
     return out
+
+
+def interval_note(impact: Impact) -> str:
+    """The headline's uncertainty, as the page and the report both say it: the 90% interval, and
+    that a gain whose interval reaches zero is no sure saving."""
+    low, high = impact.recommended.gain_interval
+    unsure = " (spans zero: no sure saving)" if low <= 0 < impact.recommended.gain else ""
+    return f"90% interval {formatting.interval(low, high, currency=impact.currency)}{unsure}"

@@ -14,6 +14,7 @@ from payoff.analysis import Analysis, rebased
 from payoff.carry import charts
 from payoff.carry.report import build_report
 from payoff.evaluate.impact import Impact
+from payoff.evaluate.summary import interval_note
 from payoff.framings.base import Direction, QuantityFraming
 from payoff.models.catalogue import STATUS_QUO, business_name
 from payoff.ui import navigation, saved_view, state
@@ -24,17 +25,11 @@ def headline(impact: Impact) -> None:
     """Payoff's own choice, evaluated out of sample, against the status quo: one number with its
     currency and 90% interval, and the sentence a manager can repeat."""
     recommended = impact.recommended
-    low, high = recommended.gain_interval
     what = "saved" if impact.direction is Direction.COST else "gained"
     picks = "keep what you do" if recommended.model == STATUS_QUO else f"now: {business_name(recommended.model)}"
     label = f"Payoff's choice ({picks}): money {what} vs {impact.status_quo_label}"
-    span = formatting.interval(low, high, currency=impact.currency)
-    if recommended.gain <= 0:
-        value, note = "no gain", f"90% interval {span}"
-    else:
-        value = formatting.money(recommended.gain, currency=impact.currency)
-        note = f"90% interval {span}" + (" (spans zero: no sure saving)" if low <= 0 else "")
-    st.metric(plain(label), value, delta=note, delta_color="off", delta_arrow="off")
+    value = formatting.money(recommended.gain, currency=impact.currency) if recommended.gain > 0 else "no gain"
+    st.metric(plain(label), value, delta=interval_note(impact), delta_color="off", delta_arrow="off")
     st.write(plain(impact.answer or impact.narrative))
 
 
