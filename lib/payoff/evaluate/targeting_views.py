@@ -12,6 +12,7 @@ from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import TargetingPredictions
 from payoff.evaluate.targeting_money import cells_for
 from payoff.framings.base import FromColumn, ParamValue, TargetingFraming, money_per_entity
+from payoff.framings.policy import Arrays
 
 
 def profit_curve(
@@ -69,4 +70,25 @@ def confusion(impact: Impact, model: str, framing: TargetingFraming) -> pd.DataF
             f"It {no_event}: how many": formatting.COUNT,
             f"It {no_event}: money": formatting.MONEY,
         },
+    )
+
+
+def typical_outcomes(framing: TargetingFraming, arrays: Arrays) -> pd.DataFrame:
+    """The money of each of the four outcomes for a typical entity (each per-row parameter at its
+    median): what the costs mean before anything is fitted."""
+    typical = {k: float(np.nanmedian(v)) if np.ndim(v) else v for k, v in arrays.items()}
+    cells = framing.cells(typical)
+    act, event, no_event = framing.words
+    return pd.DataFrame(
+        {
+            "outcome": [
+                f"{act}, and it {event}",
+                f"{act}, and it {no_event}",
+                f"do not {act}, and it {event}",
+                f"do not {act}, and it {no_event}",
+            ],
+            "money per entity": [
+                formatting.money(float(v)) for v in (cells.act_pos, cells.act_neg, cells.pass_pos, cells.pass_neg)
+            ],
+        }
     )

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from payoff import formatting
 from payoff.data.roles import Role
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest
 from payoff.errors import MISSING, PARAMS, PayoffError, ProblemErrors, ProblemItem
+from payoff.evaluate.targeting_views import typical_outcomes
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
@@ -80,23 +80,8 @@ def consequence(problem: Problem) -> None:
         if isinstance(framing, QuantityFraming):
             st.info(framing.policy.describe(framing.unit_costs(arrays), bool(priced)))
         elif isinstance(framing, TargetingFraming):
-            typical = {k: float(np.nanmedian(v)) if np.ndim(v) else v for k, v in arrays.items()}
-            cells = framing.cells(typical)
-            act, event, no_event = framing.words
-            table = pd.DataFrame(
-                {
-                    "outcome": [
-                        f"{act}, and it {event}",
-                        f"{act}, and it {no_event}",
-                        f"do not {act}, and it {event}",
-                        f"do not {act}, and it {no_event}",
-                    ],
-                    "money per entity": [
-                        formatting.money(float(v))
-                        for v in (cells.act_pos, cells.act_neg, cells.pass_pos, cells.pass_neg)
-                    ],
-                }
-            )
+            act, event, _ = framing.words
+            table = typical_outcomes(framing, arrays)
             st.markdown("**The four outcomes, for a typical entity**" + (" (values vary by row)" if priced else ""))
             st.dataframe(table, hide_index=True, width="content")
             st.caption(plain(framing.typical_break_even(arrays).sentence(act, event)))
