@@ -11,5 +11,10 @@ def test_each_outcome_carries_its_own_money_and_a_per_row_value_its_median():
     arrays = {"act_pos": np.array([10.0, 30.0, 50.0]), "act_neg": -5.0, "pass_pos": -40.0, "pass_neg": 0.0}
     table = typical_outcomes(framing, arrays)
     act, event, no_event = framing.words
-    assert table["outcome"].tolist()[0] == f"{act}, and it {event}"
+    assert table["outcome"].tolist() == [
+        f"{act}, and it {event}",
+        f"{act}, and it {no_event}",
+        f"do not {act}, and it {event}",
+        f"do not {act}, and it {no_event}",
+    ]
     assert table["money per entity"].tolist() == ["30.00", "-5.00", "-40.00", "0"]  # 30: the median of 10, 30, 50
