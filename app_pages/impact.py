@@ -13,7 +13,7 @@ if analysis is None:
 # The answer first, on one screen; the what-if costs and the rest sit beside it or below.
 head, side = st.columns([3, 1], vertical_alignment="top")
 with side:  # the next step sits under the controls: a long sentence never pushes it off the screen
-    impact = answer_view.actions(analysis, impact_view.what_if)
+    impact = answer_view.actions(analysis, kinds.sections(analysis).what_if)
     answer_view.next_step(analysis)
 with head:
     answer_view.headline(impact)

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from payoff import errors
-from payoff.ui import data_view, money_view, navigation, problem_view
+from payoff.ui import data_view, kinds, money_view, navigation, problem_view
 
 st.title("Problem")
 prepared = data_view.require_prepared()
@@ -16,7 +16,7 @@ meaning = st.container()
 st.subheader("What you do today")
 problem_view.status_quo_choice(framing, prepared)
 about_status_quo = st.container()
-problem_view.family_settings(framing, prepared)
+kinds.for_framing(framing).settings(prepared)
 design = st.container()
 st.subheader("Models")
 problem_view.model_choice(framing)
@@ -35,7 +35,7 @@ places = {
 problem = problem_view.current_problem(prepared, framing, places)
 if problem is not None:
     with meaning:
-        problem_view.consequence(problem)
+        kinds.for_framing(framing).consequence(problem)
         problem_view.provenance(problem)
     with design:
         problem_view.describe_backtest(problem)

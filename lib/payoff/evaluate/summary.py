@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from payoff import formatting
 from payoff.evaluate.impact import Bootstrap, Entry, EvaluationRecord, Impact, ModelMoney, Recommended, compare, gains
-from payoff.framings.base import Direction, Framing, FromColumn, ParamValue, TargetingFraming
+from payoff.framings.base import Direction, Framing, FromColumn, ParamValue
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 
 SEASONAL_RULE = "seasonal naive"  # the quantity entry that needs no model: what a simple rule earns
@@ -117,14 +117,7 @@ def main_driver(framing: Framing, auto: ModelMoney, status_quo: ModelMoney, word
     component, amount = max(moves.items(), key=lambda kv: kv[1])
     if amount <= 0:
         return None
-    if isinstance(framing, TargetingFraming):
-        act, event, no_event = framing.words
-        decided, happened = component.split(" & ")
-        verb = act if decided == "act" else f"do not {act}"
-        component = f"where you {verb} and it {event if happened == 'event' else no_event}"
-        return f"mostly {component} ({wording.money(amount)} better)"
-    what = "lower" if framing.direction is Direction.COST else "better"
-    return f"mostly {component} ({wording.money(amount)} {what})"
+    return framing.driver(component, wording.money(amount))
 
 
 def narrative(

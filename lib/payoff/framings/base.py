@@ -131,6 +131,16 @@ class Framing:
         """The shape the file is read in for this kind of decision, from the shape it looks like."""
         raise NotImplementedError
 
+    @property
+    def next_step(self) -> str:
+        """What the answer leads to, after "Next: " (the orders to place, whom to contact)."""
+        raise NotImplementedError
+
+    def driver(self, component: str, amount: str) -> str:
+        """The money component that moved most in the choice's favour, by `amount`, in words."""
+        what = "lower" if self.direction is Direction.COST else "better"
+        return f"mostly {component} ({amount} {what})"
+
     def param(self, key: str) -> Param:
         for param in self.params:
             if param.key == key:
@@ -193,6 +203,10 @@ class QuantityFraming(Framing):
     def shape_for(self, shape: Shape) -> Shape:
         # a table of one row per thing, read for a quantity, is a (one-row) time series
         return Shape.TIME_SERIES if shape == Shape.ENTITY else shape
+
+    @property
+    def next_step(self) -> str:
+        return self.policy.next_step
 
     def unit_costs(self, arrays: Arrays) -> UnitCosts:
         """One unit too few and one unit too many, from the parameters as numbers or arrays."""
@@ -307,6 +321,17 @@ class TargetingFraming(Framing):
 
     def shape_for(self, shape: Shape) -> Shape:
         return Shape.ENTITY
+
+    @property
+    def next_step(self) -> str:
+        return f"whom to {self.act_label}"
+
+    def driver(self, component: str, amount: str) -> str:
+        # a component is a cell of the confusion matrix, "act & event": said in the framing's words
+        act, event, no_event = self.words
+        decided, happened = component.split(" & ")
+        verb = act if decided == "act" else f"do not {act}"
+        return f"mostly where you {verb} and it {event if happened == 'event' else no_event} ({amount} better)"
 
     @property
     def doing(self) -> str:

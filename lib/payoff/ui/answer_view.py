@@ -5,6 +5,7 @@ nothing pushes the answer below the fold of a laptop screen."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -15,7 +16,7 @@ from payoff.carry import charts
 from payoff.carry.report import build_report
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.summary import interval_note
-from payoff.framings.base import Direction, QuantityFraming
+from payoff.framings.base import Direction
 from payoff.models.catalogue import STATUS_QUO, business_name
 from payoff.ui import navigation, saved_view, state
 from payoff.ui.widgets import plain
@@ -39,19 +40,15 @@ def chart(impact: Impact) -> None:
 
 def next_step(analysis: Analysis) -> None:
     """Where the answer leads: this period's orders or schedule, or whom to act on."""
-    framing = analysis.problem.framing
-    if isinstance(framing, QuantityFraming):
-        label = f"Next: {framing.policy.next_step}"
-    else:
-        label = f"Next: whom to {framing.act_label}"
+    label = f"Next: {analysis.problem.framing.next_step}"
     st.page_link(navigation.DECISIONS, label=label, icon=":material/arrow_forward:", query_params=state.query() or None)
 
 
-def actions(analysis: Analysis, what_if: object) -> Impact:
+def actions(analysis: Analysis, what_if: Callable[[Analysis], Impact]) -> Impact:
     """The compact controls beside the headline: the what-if costs (re-priced instantly), save,
     the report and the link. Returns the impact at the costs on screen."""
     with st.popover("Change the costs", icon=":material/tune:", width="stretch"):
-        impact: Impact = what_if(analysis)  # type: ignore[operator]
+        impact = what_if(analysis)
     with st.popover("Save", icon=":material/bookmark_add:", width="stretch"), st.form("w.impact.save_form"):
         name = st.text_input("Save this analysis, at the costs on screen, as", key=state.SAVE_NAME)
         if st.form_submit_button("Save"):

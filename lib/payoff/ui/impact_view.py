@@ -3,6 +3,7 @@ per series and per entity, and what drives the models."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -46,42 +47,50 @@ def _changed(analysis: Analysis, param_key: str, widget: str) -> None:
     state.set_whatif(values)
 
 
-def what_if(analysis: Analysis) -> Impact:
+def what_if(analysis: Analysis, rule: Callable[[Analysis], float | None] | None = None) -> Impact:
     """Every parameter of the run, editable; a column-priced one is scaled. Re-priced instantly.
     The values live in the session's what-ifs (and the page's address) until they are saved, so a
-    reload or a copied link shows the numbers that were on screen."""
+    reload or a copied link shows the numbers that were on screen. `rule`, where the kind has one,
+    draws the choice of decision rule and returns its threshold (None: the expected-value rule)."""
     framing = analysis.problem.framing
     values = state.effective_values(analysis)
-    threshold = None
     st.caption("Every change re-prices the kept decisions at once: no refit.")
     for param in framing.params:
         value = values[param.key]
         key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
         shown = value.scale if isinstance(value, FromColumn) else value
         _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
-    if isinstance(framing, TargetingFraming):
-        rule = st.radio(
-            "Decision rule",
-            ["expected value", "probability threshold"],
-            horizontal=True,
-            key=THRESHOLD_RULE,
-            help="Expected value acts where the money expected from acting is positive.",
-        )
-        if rule == "probability threshold":
-            side = "at least" if analysis.impact.evaluation.get("acts_when", "above") == "above" else "at most"
-            threshold = st.slider(
-                f"{framing.act_label.capitalize()} when the chance that it {framing.words[1]} is {side}",
-                0.0,
-                1.0,
-                0.5,
-                0.01,
-                key=THRESHOLD,
-            )
+    threshold = rule(analysis) if rule is not None else None
     try:
         return recost(analysis, values, threshold)
     except PayoffError as error:
         show_error(error)
         return analysis.impact
+
+
+def threshold_rule(analysis: Analysis) -> float | None:
+    """Targeting's choice of decision rule: the expected value, or a probability threshold."""
+    framing = analysis.problem.framing
+    assert isinstance(framing, TargetingFraming)  # its kind's section
+    rule = st.radio(
+        "Decision rule",
+        ["expected value", "probability threshold"],
+        horizontal=True,
+        key=THRESHOLD_RULE,
+        help="Expected value acts where the money expected from acting is positive.",
+    )
+    if rule != "probability threshold":
+        return None
+    side = "at least" if analysis.impact.evaluation.get("acts_when", "above") == "above" else "at most"
+    threshold: float = st.slider(
+        f"{framing.act_label.capitalize()} when the chance that it {framing.words[1]} is {side}",
+        0.0,
+        1.0,
+        0.5,
+        0.01,
+        key=THRESHOLD,
+    )
+    return threshold
 
 
 def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str | None) -> None:

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from payoff.analysis import Analysis
 from payoff.decision_kinds import DecisionKind
 from payoff.evaluate.impact import Impact
-from payoff.ui import decisions_view, impact_view, results_view
+from payoff.framings.base import Framing
+from payoff.problem import Problem
+from payoff.ui import decisions_view, impact_view, problem_view, results_view, state
 
 Section = Callable[[Analysis, Impact], None]
+
+
+def _no_settings(prepared: state.Prepared) -> None:
+    """Targeting's folds need no setting."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,9 @@ class PageSections:
     per_unit: Callable[[Analysis, Impact, str], None] | None  # Models: each series' forecasts, if any
     next_decisions: Callable[[Analysis], None]  # the Decisions page
     breakdown_by_series: bool  # the breakdown starts on the series keys (not on "nothing")
+    settings: Callable[[state.Prepared], None]  # Problem: the evaluation design's settings
+    consequence: Callable[[Problem], None]  # Problem: what the costs mean before anything is fitted
+    what_if: Callable[[Analysis], Impact]  # Impact: the costs to change, and the decision rule if any
 
 
 SECTIONS: dict[DecisionKind, PageSections] = {
@@ -30,6 +40,9 @@ SECTIONS: dict[DecisionKind, PageSections] = {
         per_unit=results_view.series_chart,
         next_decisions=decisions_view.next_quantities,
         breakdown_by_series=True,
+        settings=problem_view.backtest_section,
+        consequence=problem_view.quantity_consequence,
+        what_if=impact_view.what_if,
     ),
     DecisionKind.TARGETING: PageSections(
         where=impact_view.profit,
@@ -37,9 +50,17 @@ SECTIONS: dict[DecisionKind, PageSections] = {
         per_unit=None,
         next_decisions=decisions_view.score_current,
         breakdown_by_series=False,
+        settings=_no_settings,
+        consequence=problem_view.targeting_consequence,
+        what_if=partial(impact_view.what_if, rule=impact_view.threshold_rule),
     ),
 }
 
 
 def sections(analysis: Analysis) -> PageSections:
     return SECTIONS[analysis.kind]
+
+
+def for_framing(framing: Framing) -> PageSections:
+    """The sections of a framing's kind, before there is an analysis (the Problem page)."""
+    return SECTIONS[framing.kind]

@@ -19,6 +19,7 @@ from payoff.errors import MISSING, PARAMS, PayoffError, ProblemErrors, ProblemIt
 from payoff.evaluate.targeting_views import typical_outcomes
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
+from payoff.framings.policy import Arrays
 from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
 from payoff.problem import Problem, mostly_zeros
 from payoff.statusquo import (
@@ -67,27 +68,43 @@ def framing_cards(prepared: state.Prepared) -> Framing:
     return catalogue.FRAMINGS[picked]
 
 
-def consequence(problem: Problem) -> None:
-    """What the costs mean before anything is fitted (a typical row when they vary by row)."""
-    framing = problem.framing
+def _arrays(problem: Problem) -> tuple[Arrays, bool]:
+    """The problem's parameters as numbers or per-row arrays, and whether any varies by row."""
     priced = {
         key: problem.table[value.column].to_numpy(dtype="float64", na_value=np.nan)
         for key, value in problem.params
         if isinstance(value, FromColumn)
     }
+    return param_arrays(problem.values, priced), bool(priced)
+
+
+def quantity_consequence(problem: Problem) -> None:
+    """What the costs mean before anything is fitted: the rule's sentence (a typical row when
+    they vary by row)."""
+    framing = problem.framing
+    assert isinstance(framing, QuantityFraming)  # its kind's section
     try:
-        arrays = param_arrays(problem.values, priced)
-        if isinstance(framing, QuantityFraming):
-            st.info(framing.policy.describe(framing.unit_costs(arrays), bool(priced)))
-        elif isinstance(framing, TargetingFraming):
-            act, event, _ = framing.words
-            table = typical_outcomes(framing, arrays)
-            st.markdown("**The four outcomes, for a typical entity**" + (" (values vary by row)" if priced else ""))
-            st.dataframe(table, hide_index=True, width="content")
-            st.caption(plain(framing.typical_break_even(arrays).sentence(act, event)))
-            warning = framing.break_even_warning(problem.values, arrays)
-            if warning:
-                st.warning(plain(warning))
+        arrays, per_row = _arrays(problem)
+        st.info(framing.policy.describe(framing.unit_costs(arrays), per_row))
+    except PayoffError as error:
+        show_error(error)
+
+
+def targeting_consequence(problem: Problem) -> None:
+    """What the costs mean before anything is fitted: the four outcomes of a typical entity and
+    where acting starts to pay."""
+    framing = problem.framing
+    assert isinstance(framing, TargetingFraming)  # its kind's section
+    try:
+        arrays, per_row = _arrays(problem)
+        act, event, _ = framing.words
+        table = typical_outcomes(framing, arrays)
+        st.markdown("**The four outcomes, for a typical entity**" + (" (values vary by row)" if per_row else ""))
+        st.dataframe(table, hide_index=True, width="content")
+        st.caption(plain(framing.typical_break_even(arrays).sentence(act, event)))
+        warning = framing.break_even_warning(problem.values, arrays)
+        if warning:
+            st.warning(plain(warning))
     except PayoffError as error:
         show_error(error)
 
@@ -343,12 +360,10 @@ def current_problem(
         return None
 
 
-def family_settings(framing: Framing, prepared: state.Prepared) -> None:
-    """The evaluation settings of the framing's family: a backtest for quantities; targeting
-    folds need no setting."""
-    if isinstance(framing, QuantityFraming):
-        st.subheader("Backtest")
-        backtest_settings(prepared)
+def backtest_section(prepared: state.Prepared) -> None:
+    """A quantity's evaluation settings (targeting folds need none)."""
+    st.subheader("Backtest")
+    backtest_settings(prepared)
 
 
 def leakage_section(problem: Problem, prepared: state.Prepared) -> None:
