@@ -44,8 +44,13 @@ def test_no_stale_warning_a_problem_page_price_reprices_and_a_what_if_survives_a
     expect(page.get_by_role("heading", name="Problem")).to_be_visible()
     wait_idle(page)
     cost = page.get_by_role("spinbutton", name="Cost of one person (per period)")
+    meaning = page.get_by_text("a person's idle capacity")  # what the costs mean, under the inputs
+    before = meaning.inner_text()
     cost.fill("200")
     cost.press("Enter")
+    # The new cost has reached the app when what it means changes: on a busy machine the rerun
+    # may not have started when Enter returns, and leaving the page then would drop the value.
+    expect(meaning).not_to_have_text(before)
     wait_idle(page)
     page.get_by_role("link", name="Models").first.click()
     expect(page.get_by_role("heading", name="Models")).to_be_visible()
