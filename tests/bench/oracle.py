@@ -18,32 +18,16 @@ import pandas as pd
 from scipy.stats import poisson
 
 from tests.bench.common import peak_rss_bytes
+from tests.bench.workloads import DEFAULT_SERIES, WORKLOADS, Workload, shared
 
 DAYS = 730
 PRICE, UNIT_COST = 10.0, 4.0
-WEEKLY = np.array([0.8, 0.85, 0.9, 1.0, 1.2, 1.4, 0.85])
-PROMO_LIFT = 1.7
 
 
 def truth(series: int, days: int = DAYS, seed: int = 11) -> tuple[pd.DataFrame, np.ndarray]:
-    """The table a user would upload, and the true daily mean of every (series, day)."""
-    rng = np.random.default_rng(seed)
-    dates = pd.date_range("2024-01-01", periods=days)
-    weekday = WEEKLY[dates.day_of_week]
-    season = 1 + 0.2 * np.cos(2 * np.pi * (dates.day_of_year.to_numpy() - 350) / 365.25)
-    base = rng.gamma(2.0, 6.0, series)[:, None]  # sizes differ by two orders of magnitude
-    promo = (rng.random((series, days)) < 0.07).astype(np.int8)
-    rate = base * weekday * season * np.where(promo == 1, PROMO_LIFT, 1.0)
-    demand = rng.poisson(rate)
-    frame = pd.DataFrame(
-        {
-            "date": np.tile(dates.to_numpy(), series),
-            "item": np.repeat(np.array([f"SKU{i:05d}" for i in range(series)]), days),
-            "units": demand.reshape(-1).astype(np.int32),
-            "promo": promo.reshape(-1),
-        }
-    )
-    return frame, rate
+    """The shared-profile table a user would upload, and the true daily mean of every cell."""
+    workload = shared(series, days, seed)
+    return workload.frame, workload.rate
 
 
 def ratios_to_oracle(analysis, rate: np.ndarray, demand: np.ndarray) -> dict[str, float]:
@@ -79,24 +63,41 @@ def main() -> None:
     from payoff.runtime.compute import Compute
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--series", type=int, default=500)
+    parser.add_argument("--workload", choices=list(WORKLOADS), default="shared")
+    parser.add_argument("--series", type=int, default=None)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--models", default="", help="comma-separated; every default model when empty")
     args = parser.parse_args()
-    frame, rate = truth(args.series)
-    demand = frame["units"].to_numpy().reshape(args.series, DAYS)
+    series = args.series or DEFAULT_SERIES[args.workload]
+    workload: Workload = WORKLOADS[args.workload](series)
+    frame = workload.frame
     roles = RoleMap(
-        {"date": Role.DATE, "item": Role.SERIES_KEY, "units": Role.TARGET, "promo": Role.FEATURE}, Shape.TIME_SERIES
+        {
+            "date": Role.DATE,
+            "item": Role.SERIES_KEY,
+            "units": Role.TARGET,
+            **{name: Role.FEATURE for name in workload.features},
+        },
+        Shape.TIME_SERIES,
     )
     start = time.perf_counter()
-    problem = make_problem(frame, roles, "perishable", params={"price": PRICE, "unit_cost": UNIT_COST}, horizon=28)
+    problem = make_problem(
+        frame,
+        roles,
+        "perishable",
+        params={"price": PRICE, "unit_cost": UNIT_COST},
+        horizon=workload.horizon,
+        models=[m for m in args.models.split(",") if m] or None,
+    )
     analysis = run_analysis(problem, compute=Compute(workers=args.workers))
     seconds = time.perf_counter() - start
-    ratios = ratios_to_oracle(analysis, rate, demand)
+    ratios = ratios_to_oracle(analysis, workload.rate, workload.demand)
     best = min((v, k) for k, v in ratios.items() if k != AUTO)
     print(
         json.dumps(
             {
-                "series": args.series,
+                "workload": args.workload,
+                "series": series,
                 "workers": args.workers,
                 "rows": len(frame),
                 "backtest_s": seconds,
@@ -104,6 +105,7 @@ def main() -> None:
                 "auto_picks": analysis.impact.recommended.model,
                 "best_model": best[1],
                 "best_vs_oracle": best[0],
+                "auto_vs_best": ratios[AUTO] / best[0],
                 **{f"{k}_vs_oracle": v for k, v in ratios.items() if k != AUTO},
                 "peak_memory_mb": peak_rss_bytes() / 2**20,
             }

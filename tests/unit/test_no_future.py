@@ -22,10 +22,12 @@ DEMAND_FEATURES = (
     "mean_4_seasons",
     "mean_long",
     "mean_same_phase",
+    "profile_phase",
+    "lag_year_scaled",
 )
 
 
-def noise_panel(series=40, days=300, seed=0):
+def noise_panel(series=40, days=430, seed=0):  # over a year: the year-ago features exist
     rng = np.random.default_rng(seed)
     return Panel(
         y=rng.normal(50, 10, (series, days)),
@@ -40,7 +42,7 @@ def noise_panel(series=40, days=300, seed=0):
 def test_features_ignore_everything_after_t_minus_h(horizon):
     panel = noise_panel()
     base = build_features(panel, horizon)
-    cut = 200  # change every demand value from period cut - horizon + 1 on
+    cut = 400  # change every demand value from period cut - horizon + 1 on
     changed = panel.y.copy()
     changed[:, cut - horizon + 1 :] = 1e6
     altered = build_features(Panel(changed, panel.dates, panel.series, DAY, 7), horizon)

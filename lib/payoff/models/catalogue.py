@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from payoff.decision_kinds import DecisionKind
 from payoff.errors import BadParameter
-from payoff.models import estimators, forecasters, glm, regression
+from payoff.models import estimators, forecasters, glm, local_glm, regression
 from payoff.models.protocols import (
     ClassifierSpec,
     ExplainedBy,
@@ -71,6 +71,13 @@ MODELS: tuple[ModelSpec, ...] = (
         "each with its 95% interval.",
         build=glm.PoissonGLM,
         explained_by=ExplainedBy.EFFECTS,
+    ),
+    GlobalForecasterSpec(
+        name="local poisson regression",
+        business_name="Demand model per series",
+        description="A Poisson GLM for each series on its own weekday (or hour) pattern, time of year, trend and "
+        "price/promotion, shrunk toward the shared fit when a series is short.",
+        build=local_glm.LocalPoissonGLM,
     ),
     ForecasterSpec(
         name="croston (sba)",

@@ -42,6 +42,71 @@ def trailing_mean(matrix: np.ndarray, window: int, end_lag: int) -> np.ndarray:
         return np.where(count > 0, total / count, np.nan)
 
 
+def phase_mean(matrix: np.ndarray, season: int, seasons: int, end_lag: int) -> np.ndarray:
+    """Mean of the same phase over the last `seasons` seasons, the newest `end_lag` periods
+    before each cell (`end_lag` a multiple of `season`, so the phase is the cell's own), ignoring
+    gaps. Cumulative sums along each phase: no stack of shifted copies, whatever `seasons`."""
+    n_series, n = matrix.shape
+    padded = int(np.ceil(n / season)) * season
+    values = np.zeros((n_series, padded))
+    counts = np.zeros((n_series, padded))
+    known = ~np.isnan(matrix)
+    values[:, :n] = np.where(known, matrix, 0.0)
+    counts[:, :n] = known
+    by_phase = (n_series, padded // season, season)
+    cum_values = np.concatenate(
+        [np.zeros((n_series, season)), values.reshape(by_phase).cumsum(axis=1).reshape(n_series, -1)], axis=1
+    )
+    cum_counts = np.concatenate(
+        [np.zeros((n_series, season)), counts.reshape(by_phase).cumsum(axis=1).reshape(n_series, -1)], axis=1
+    )
+    # cum[:, j + season] is the sum of the phase's values at j, j - season, ...; cum[:, j] for
+    # j < season is zero: so the window (t - end_lag - seasons * season, t - end_lag] is a difference.
+    newest = np.arange(n) - end_lag + season
+    oldest = newest - seasons * season
+    newest_c, oldest_c = np.clip(newest, 0, padded + season - 1), np.clip(oldest, 0, padded + season - 1)
+    inside = newest >= season
+    total = np.where(inside, cum_values[:, newest_c] - np.where(oldest >= 0, cum_values[:, oldest_c], 0.0), 0.0)
+    count = np.where(inside, cum_counts[:, newest_c] - np.where(oldest >= 0, cum_counts[:, oldest_c], 0.0), 0.0)
+    with np.errstate(all="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+# Periods in a year, on the same weekday (364 days, 52 weeks), and in the weeks around a cell
+# that a year-ago value is scaled by: the change of level over about four weeks.
+YEAR = {"hour": 364 * 24, "day": 364, "week": 52, "month": 12}
+NEAR = {"hour": 28 * 24, "day": 28, "week": 8, "month": 3}
+PROFILE_SEASONS = 13  # a series' own profile at a phase: its last 13 seasons (a quarter of weekdays)
+
+
+def own_shape(y: np.ndarray, season: int, unit: str, horizon: int) -> dict[str, np.ndarray]:
+    """Features that carry each series' own shape, all ending at t - horizon: its profile at this
+    phase over a long window, divided by its level over the same window (Tuesday is 1.3 times this
+    shop's average), and the same period a year earlier scaled by the change of level since."""
+    out: dict[str, np.ndarray] = {}
+    seasonal_lag = season * int(np.ceil(horizon / season))
+    if season > 1:
+        long = trailing_mean(y, PROFILE_SEASONS * season, seasonal_lag)
+        with np.errstate(all="ignore"):
+            out["profile_phase"] = np.where(
+                long > 0, phase_mean(y, season, PROFILE_SEASONS, seasonal_lag) / long, np.nan
+            )
+    if unit == "hour":  # an hourly file's weekly shape: this hour of this weekday
+        week = 168 * int(np.ceil(horizon / 168))
+        long = trailing_mean(y, 4 * 168, week)
+        with np.errstate(all="ignore"):
+            out["profile_week_phase"] = np.where(long > 0, phase_mean(y, 168, 4, week) / long, np.nan)
+    year = YEAR[unit]
+    if year >= horizon and y.shape[1] > year:
+        near = NEAR[unit]
+        now = trailing_mean(y, near, horizon)
+        then = trailing_mean(y, near, horizon + year)
+        with np.errstate(all="ignore"):
+            change = np.where(then > 0, now / then, np.nan)
+        out["lag_year_scaled"] = shift(y, year) * change
+    return out
+
+
 @dataclass(frozen=True)
 class FeatureSet:
     """Features for every cell, flattened series-major: row = series * n_periods + period."""
@@ -62,6 +127,10 @@ def calendar(dates: pd.DatetimeIndex, frequency: str, country: str | None) -> di
     day_of_year = dates.day_of_year.to_numpy()
     features["year_sin"] = np.sin(2 * np.pi * day_of_year / 365.25)
     features["year_cos"] = np.cos(2 * np.pi * day_of_year / 365.25)
+    if len(dates) and dates.max() - dates.min() >= pd.Timedelta(days=365):
+        # a second harmonic only where a year is seen: on a month of data it is a trend to extrapolate
+        features["year_sin_2"] = np.sin(4 * np.pi * day_of_year / 365.25)
+        features["year_cos_2"] = np.cos(4 * np.pi * day_of_year / 365.25)
     features["month"] = dates.month.to_numpy().astype(float)
     if country:
         import holidays
@@ -102,6 +171,7 @@ def build_features(panel: Panel, horizon: int, country: str | None = None) -> Fe
     # Same-phase average of the last four known seasons: the seasonal profile at this phase.
     same_phase = np.stack([shift(y, seasonal_lag + k * m) for k in range(4)])
     per_cell["mean_same_phase"] = nanmean(same_phase, axis=0)  # all-missing cells stay NaN
+    per_cell.update(own_shape(y, m, panel.frequency.unit, horizon))
     for name, values in panel.regressors.items():
         per_cell[f"x_{name}"] = values
     for name, values in calendar(panel.dates, panel.frequency.unit, country).items():
@@ -122,8 +192,13 @@ _LABELS = {
     "mean_4_seasons": "average of the last four seasons",
     "mean_long": "long-run average",
     "mean_same_phase": "same period of recent seasons",
+    "profile_phase": "this series' usual share at this point of the season",
+    "profile_week_phase": "this series' usual share at this hour of the week",
+    "lag_year_scaled": "same period last year, scaled to this year's level",
     "year_sin": "time of year",
     "year_cos": "time of year (2)",
+    "year_sin_2": "time of year (3)",
+    "year_cos_2": "time of year (4)",
     "series": "which series",
     "holiday_before": "holiday in the week before",
 }
