@@ -53,6 +53,24 @@ BENCHES = {
         "the oracle that knows the true demand distribution",
         {"auto_vs_oracle": 1.15},
     ),
+    "oracle_own_shape": (
+        "tests.bench.oracle --workload own-shape",
+        "500 series x 730 days, each with its own weekly profile (peak day, amplitude), yearly timing and "
+        "amplitude, trend and promotion lift; sizes 1 to 100 a day: each model's and auto's cost over the oracle's",
+        {"auto_vs_oracle": 1.08},
+    ),
+    "oracle_hourly": (
+        "tests.bench.oracle --workload hourly",
+        "200 series x 16 weeks of hours, each with its own daily peaks and its own weekend, horizon 48 hours: "
+        "each model's and auto's cost over the oracle's",
+        {"auto_vs_oracle": 1.10},
+    ),
+    "oracle_weekly": (
+        "tests.bench.oracle --workload weekly",
+        "300 series x 156 weeks, each with its own yearly season, holiday peaks, trend and markdown lift, "
+        "horizon 8 weeks: each model's and auto's cost over the oracle's",
+        {"auto_vs_oracle": 1.10},
+    ),
     "slow_movers": (
         "tests.bench.slow_movers",
         "500 Poisson slow movers x 730 days (means 0.1 to 2 a day, weekly pattern), perishable at price 10 and "
