@@ -18,10 +18,12 @@ import pandas as pd
 from scipy.stats import poisson
 
 from tests.bench.common import peak_rss_bytes
+from tests.bench.direct_quantile import direct_quantile_orders
 from tests.bench.workloads import DEFAULT_SERIES, WORKLOADS, Workload, shared
 
 DAYS = 730
 PRICE, UNIT_COST = 10.0, 4.0
+DIRECT = "direct quantile gbm (peer)"
 
 
 def truth(series: int, days: int = DAYS, seed: int = 11) -> tuple[pd.DataFrame, np.ndarray]:
@@ -30,8 +32,9 @@ def truth(series: int, days: int = DAYS, seed: int = 11) -> tuple[pd.DataFrame, 
     return workload.frame, workload.rate
 
 
-def ratios_to_oracle(analysis, rate: np.ndarray, demand: np.ndarray) -> dict[str, float]:
-    """Each priced entry's cost on the scored test days over the oracle's, by the one formula."""
+def ratios_to_oracle(analysis, rate: np.ndarray, demand: np.ndarray, direct: bool = False) -> dict[str, float]:
+    """Each priced entry's cost on the scored test days over the oracle's, by the one formula;
+    with `direct`, also the direct quantile gradient-boosting peer's on the same windows."""
     from payoff.models.catalogue import STATUS_QUO
 
     predictions = analysis.predictions
@@ -52,6 +55,9 @@ def ratios_to_oracle(analysis, rate: np.ndarray, demand: np.ndarray) -> dict[str
         # The benchmark's formula and Payoff's money must agree, or the ratio means nothing.
         assert abs(priced - entry.money) <= 1e-6 * max(entry.money, 1.0), (entry.name, priced, entry.money)
         out[entry.name] = priced / oracle
+    if direct:  # the peer: not a Payoff entry, priced by the same formula on the same cells
+        orders = direct_quantile_orders(analysis.predictions, tau)[:, predictions.scored]
+        out[DIRECT] = cost(orders) / oracle
     return out
 
 
@@ -66,6 +72,7 @@ def main() -> None:
     parser.add_argument("--workload", choices=list(WORKLOADS), default="shared")
     parser.add_argument("--series", type=int, default=None)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--direct", action="store_true", help="also the direct quantile gradient-boosting peer")
     parser.add_argument("--models", default="", help="comma-separated; every default model when empty")
     args = parser.parse_args()
     series = args.series or DEFAULT_SERIES[args.workload]
@@ -91,8 +98,8 @@ def main() -> None:
     )
     analysis = run_analysis(problem, compute=Compute(workers=args.workers))
     seconds = time.perf_counter() - start
-    ratios = ratios_to_oracle(analysis, workload.rate, workload.demand)
-    best = min((v, k) for k, v in ratios.items() if k != AUTO)
+    ratios = ratios_to_oracle(analysis, workload.rate, workload.demand, direct=args.direct)
+    best = min((v, k) for k, v in ratios.items() if k not in (AUTO, DIRECT))
     print(
         json.dumps(
             {
@@ -106,6 +113,7 @@ def main() -> None:
                 "best_model": best[1],
                 "best_vs_oracle": best[0],
                 "auto_vs_best": ratios[AUTO] / best[0],
+                **({"auto_vs_direct_quantile": ratios[AUTO] / ratios[DIRECT]} if args.direct else {}),
                 **{f"{k}_vs_oracle": v for k, v in ratios.items() if k != AUTO},
                 "peak_memory_mb": peak_rss_bytes() / 2**20,
             }

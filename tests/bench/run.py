@@ -54,22 +54,23 @@ BENCHES = {
         {"auto_vs_oracle": 1.15},
     ),
     "oracle_own_shape": (
-        "tests.bench.oracle --workload own-shape",
+        "tests.bench.oracle --workload own-shape --direct",
         "500 series x 730 days, each with its own weekly profile (peak day, amplitude), yearly timing and "
-        "amplitude, trend and promotion lift; sizes 1 to 100 a day: each model's and auto's cost over the oracle's",
-        {"auto_vs_oracle": 1.08},
+        "amplitude, trend and promotion lift; sizes 1 to 100 a day: each model's and auto's cost over the oracle's, "
+        "and a direct quantile gradient-boosting peer's on the same features and windows",
+        {"auto_vs_oracle": 1.08, "auto_vs_direct_quantile": 1.0},
     ),
     "oracle_hourly": (
-        "tests.bench.oracle --workload hourly",
+        "tests.bench.oracle --workload hourly --direct",
         "200 series x 16 weeks of hours, each with its own daily peaks and its own weekend, horizon 48 hours: "
-        "each model's and auto's cost over the oracle's",
-        {"auto_vs_oracle": 1.10},
+        "each model's and auto's cost over the oracle's, and the direct quantile peer's",
+        {"auto_vs_oracle": 1.10, "auto_vs_direct_quantile": 1.0},
     ),
     "oracle_weekly": (
-        "tests.bench.oracle --workload weekly",
+        "tests.bench.oracle --workload weekly --direct",
         "300 series x 156 weeks, each with its own yearly season, holiday peaks, trend and markdown lift, "
-        "horizon 8 weeks: each model's and auto's cost over the oracle's",
-        {"auto_vs_oracle": 1.10},
+        "horizon 8 weeks: each model's and auto's cost over the oracle's, and the direct quantile peer's",
+        {"auto_vs_oracle": 1.10, "auto_vs_direct_quantile": 1.0},
     ),
     "slow_movers": (
         "tests.bench.slow_movers",
