@@ -72,7 +72,7 @@ def with_gaps(panel: Panel) -> Panel:
 def forecast(spec: QuantitySpec, panel: Panel, start: int = STARTS[-1]) -> np.ndarray:
     """The model's own forecast at an origin, as the backtest calls it (without its fallbacks)."""
     if isinstance(spec, GlobalForecasterSpec):
-        return spec.build().fit(build_features(panel, HORIZON), panel, start, HORIZON).predict(HORIZON)
+        return spec.build(0.6).fit(build_features(panel, HORIZON), panel, start, HORIZON).predict(HORIZON)
     return spec.build(panel.season).fit(panel.y[:, :start]).predict(HORIZON)
 
 

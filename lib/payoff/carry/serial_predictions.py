@@ -56,7 +56,7 @@ def _write_quantity(predictions: QuantityPredictions, arrays: dict[str, np.ndarr
     models = []
     for i, entry in enumerate(predictions.models):
         arrays[f"forecast.{i}"], arrays[f"fallback.{i}"] = entry.forecast, entry.fallback
-        models.append({"name": entry.name, "failures": _failures(entry.failures)})
+        models.append({"name": entry.name, "failures": _failures(entry.failures), "ratio": entry.ratio})
     return {
         "kind": "quantity",
         "series": {"columns": list(panel.series.columns), "rows": panel.series.astype("str").to_numpy().tolist()},
@@ -110,7 +110,11 @@ def _read_quantity(data: dict[str, Any], arrays: dict[str, np.ndarray]) -> Quant
     )
     models = tuple(
         Forecasts(
-            m["name"], arrays[f"forecast.{i}"], arrays[f"fallback.{i}"], tuple(Failure(**f) for f in m["failures"])
+            m["name"],
+            arrays[f"forecast.{i}"],
+            arrays[f"fallback.{i}"],
+            tuple(Failure(**f) for f in m["failures"]),
+            m.get("ratio"),
         )
         for i, m in enumerate(data["models"])
     )

@@ -186,7 +186,8 @@ def explanation(value: Any, where: str) -> None:
 
 
 def model(value: Any, where: str) -> None:
-    obj(value, where, {"name": text, "failures": listed(FAILURE)})
+    # "ratio" (the critical ratio a model that learns the decision was fitted at) came with issue 21
+    obj(value, where, {"name": text, "failures": listed(FAILURE), "ratio": number_or_none}, may_lack=("ratio",))
 
 
 STATUS_QUO_FIELDS: dict[str, Check] = {

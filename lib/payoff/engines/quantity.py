@@ -34,7 +34,7 @@ from payoff.framings.base import FromColumn, QuantityFraming
 from payoff.framings.policy import Ahead
 from payoff.models.catalogue import AUTO, REPEATERS, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
-from payoff.models.panel import build_panel
+from payoff.models.panel import Panel, build_panel
 from payoff.models.protocols import GlobalForecasterSpec
 from payoff.problem import Problem
 from payoff.runtime import budget
@@ -71,12 +71,20 @@ class QuantityEngine:
         budget.check_quantity(panel.n_series, panel.n_periods)  # before anything is fitted
         starts = window_starts(panel.n_periods, design.horizon, design.step, design.origins)
         rule = None if isinstance(problem.status_quo, DecisionColumn) else status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
-        forecasts, fitted, _ = run_backtest(
-            panel, starts, design.horizon, problem.models, design.country, rule, progress, compute
-        )
-        predictions = QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
         framing = problem.framing
         assert isinstance(framing, QuantityFraming)
+        forecasts, fitted, _ = run_backtest(
+            panel,
+            starts,
+            design.horizon,
+            problem.models,
+            design.country,
+            rule,
+            progress,
+            compute,
+            critical_ratio(framing, problem.values, panel),
+        )
+        predictions = QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
         try:
             explanations = quantity_explanations(fitted, predictions, framing, problem.values, problem.target)
         except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it
@@ -163,6 +171,16 @@ class QuantityEngine:
         return pd.DataFrame({"segment": _series_values(problem, predictions, column), "gain": gains})
 
 
+def critical_ratio(framing: QuantityFraming, values: Values, panel: Panel) -> float:
+    """The share of demand to cover at these costs, averaged over the panel's cells where a price
+    column sets it: what a model that learns the decision is fitted at."""
+    columns = {k: v for k, v in panel.columns.items() if k != "decision"}
+    _, costs = costs_for(framing, values, columns)
+    ratio = np.asarray(costs.critical_ratio, dtype="float64")
+    known = ratio[np.isfinite(ratio)]
+    return float(np.clip(known.mean(), 0.01, 0.99)) if known.size else 0.5
+
+
 BROKEN_TIMES = 3.0  # a model whose error is this many times the others' typical error is not to be trusted
 
 
@@ -228,11 +246,12 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     design = problem.evaluation
     assert isinstance(design, Backtest)
     future = panel.extended(horizon)
+    ratio = critical_ratio(framing, values, future)  # at these costs: a what-if refits the order model
     if name == STATUS_QUO:
         forecast = status_quo_rule(problem.status_quo).fit(panel.y).predict(horizon)  # type: ignore[arg-type]
     elif isinstance(spec := quantity_spec(name), GlobalForecasterSpec):
         features = build_features(future, horizon, design.country)
-        forecast = spec.build().fit(features, future, panel.n_periods, horizon).predict(horizon)
+        forecast = spec.build(ratio).fit(features, future, panel.n_periods, horizon).predict(horizon)
     else:
         forecast = spec.build(panel.season).fit(panel.y).predict(horizon)
     forecast = np.maximum(np.nan_to_num(forecast), 0.0)
@@ -244,7 +263,11 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     arrays, costs = costs_for(framing, params, columns)
     tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
     offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
+    learned = kept.ratio is not None and framing.policy.cover(arrays) is None
+    if learned:  # refitted at these costs' ratio: its orders are its own (as in the backtest's pricing)
+        offsets = offsets - policies.residual_quantile(residuals, ratio)
     slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy.counts_slow_movers)
+    slow &= not learned
     if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
         offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
     quantity = policies.quantile_decision(forecast, offsets)

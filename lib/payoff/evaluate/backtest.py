@@ -41,10 +41,10 @@ def model_catalogue(panel: Panel) -> dict[str, Forecaster | GlobalForecaster]:
     return {spec.name: build(spec.name, panel) for spec in MODELS if spec.kind is DecisionKind.QUANTITY}
 
 
-def build(name: str, panel: Panel) -> Forecaster | GlobalForecaster:
-    """A fresh, unfitted quantity model `name` for this panel."""
+def build(name: str, panel: Panel, ratio: float = 0.5) -> Forecaster | GlobalForecaster:
+    """A fresh, unfitted quantity model `name` for this panel and critical ratio."""
     spec = quantity_spec(name)
-    return spec.build(panel.season) if isinstance(spec, ForecasterSpec) else spec.build()
+    return spec.build(panel.season) if isinstance(spec, ForecasterSpec) else spec.build(ratio)
 
 
 StatusQuoForecaster = forecasters.StatusQuoRule | forecasters.SeasonalNaive | forecasters.SeasonalAverageRule
@@ -80,9 +80,11 @@ def run_backtest(
     rule: StatusQuoForecaster | None = None,
     progress: Progress | None = None,
     compute: Compute | None = None,
+    ratio: float = 0.5,
 ) -> tuple[tuple[Forecasts, ...], dict[str, GlobalForecaster], FeatureSet | None]:
     """Every model's forecasts over every window (the status-quo rule first when there is one),
-    the global models as fitted at the last window (for explanations) and their features.
+    the global models as fitted at the last window (for explanations) and their features. `ratio`
+    is the decision's critical ratio at the run's costs, for a model that learns the decision.
 
     The per-series models run first, in partitions of series (`compute`: this process, local
     processes or a Dask cluster); the global models learn from every series at once, here."""
@@ -92,7 +94,7 @@ def run_backtest(
     for name in model_names:
         spec = quantity_spec(name)
         if isinstance(spec, GlobalForecasterSpec):
-            global_models[name] = spec.build()
+            global_models[name] = spec.build(ratio)
         else:
             local.append((name, spec.build(panel.season)))
     order = ([STATUS_QUO] if rule is not None else []) + list(model_names)  # results in this order
@@ -120,8 +122,15 @@ def run_backtest(
             windows.append(forecast)
             fallbacks.append(fallback)
             failures += failed
+        learns = name in global_models and quantity_spec(name).learns_decision
         result.append(
-            Forecasts(name, np.concatenate(windows, axis=1), np.concatenate(fallbacks, axis=1), tuple(failures))
+            Forecasts(
+                name,
+                np.concatenate(windows, axis=1),
+                np.concatenate(fallbacks, axis=1),
+                tuple(failures),
+                ratio if learns else None,
+            )
         )
     if progress:
         progress("done", 1.0)

@@ -66,12 +66,15 @@ class Explanation:
 @dataclass(frozen=True, eq=False)
 class Forecasts:
     """One model's point forecasts over every window (calibration first). `fallback` marks cells
-    decided with the last value seen because the model failed there (listed in `failures`)."""
+    decided with the last value seen because the model failed there (listed in `failures`).
+    `ratio`: for a model that learns the decision itself, the critical ratio it learned it at
+    (its forecast is that quantile of demand, not a mean); None for the others."""
 
     name: str
     forecast: np.ndarray  # series x (windows * horizon)
     fallback: np.ndarray  # bool, same shape
     failures: tuple[Failure, ...] = ()
+    ratio: float | None = None
 
 
 @dataclass(frozen=True, eq=False)

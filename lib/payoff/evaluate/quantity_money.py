@@ -54,17 +54,26 @@ def _tau(costs: UnitCosts, shape: tuple[int, int]) -> np.ndarray:
     return np.broadcast_to(costs.critical_ratio, shape)
 
 
-def offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray, counts: bool = False) -> np.ndarray:
+def offsets(
+    predictions: QuantityPredictions, name: str, tau: np.ndarray, counts: bool = False, relative: bool = False
+) -> np.ndarray:
     """What to add to the forecast for every cell: the residual quantile at tau, from the model's
     errors before its window; with `counts` (whole-unit stock), a slow series' count quantile
     (:func:`policies.count_quantile`) less the forecast instead.
+
+    With `relative`, a model that learned the decision at its own ratio (Forecasts.ratio) moves
+    only by the distance between its errors' quantiles at tau and at that ratio: at the costs it
+    was fitted at, its orders are its own; at a what-if's, they shift by its own past errors.
 
     This runs at every re-pricing, for every model: a series whose ratio is the same over a window
     (costs given as numbers) takes its quantile once, and the slow cells of every window go to the
     count quantile in one call, with the dispersions the predictions keep."""
     pools = predictions.residual_pools(name)
-    forecast = predictions.model(name).forecast
+    entry = predictions.model(name)
+    forecast = entry.forecast
     h = predictions.horizon
+    learned = entry.ratio if relative else None
+    counts = counts and learned is None  # its own quantile already counts whole units
     offsets = np.zeros(tau.shape)
     slow_cells: list[tuple[np.ndarray, slice]] = []
     for k in range(predictions.windows):
@@ -73,6 +82,8 @@ def offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray, counts
         if window_tau.shape[1] and bool((window_tau == window_tau[:, :1]).all()):
             window_tau = window_tau[:, :1]
         offsets[:, cells] = policies.residual_quantile(pools[k], window_tau)
+        if learned is not None:
+            offsets[:, cells] -= policies.residual_quantile(pools[k], learned)
         if counts and predictions.slow(k).any():
             slow_cells.append((np.flatnonzero(predictions.slow(k)), cells))
     if slow_cells:
@@ -160,7 +171,8 @@ def price_entries(
                 quantity = entry.forecast
             else:
                 counts = rounding and policy.counts_slow_movers
-                quantity = policies.quantile_decision(entry.forecast, offsets(predictions, name, tau, counts))
+                learned = offsets(predictions, name, tau, counts, relative=True)
+                quantity = policies.quantile_decision(entry.forecast, learned)
             plan = Plan(quantity, whole_units=rounding)
         plans[name] = plan
         entries.append(_price(policy, name, plan, against))

@@ -54,22 +54,32 @@ MODELS: tuple[ModelSpec, ...] = (
         name="linear regression",
         business_name="Linear demand model",
         description="Ridge regression on calendar, holidays, lags, rolling means and price/promotion.",
-        build=regression.LinearRegression,
+        build=lambda ratio: regression.LinearRegression(),
     ),
     GlobalForecasterSpec(
         name="gradient boosting",
         business_name="Pattern model (boosted trees)",
         description="One gradient-boosted tree model over all series, on the same features, each series scaled "
         "to its own level.",
-        build=regression.GradientBoosting,
+        build=lambda ratio: regression.GradientBoosting(),
         explained_by=ExplainedBy.MONEY_IMPORTANCE,
+    ),
+    GlobalForecasterSpec(
+        name="quantile boosting",
+        business_name="Order model (boosted trees)",
+        description="Gradient-boosted trees on the same features that learn the order itself: the level demand "
+        "stays under as often as the costs say (the critical ratio at the run's costs), not the average, so its "
+        "forecasts sit above or below the average on purpose. A what-if at other costs moves its orders by its "
+        "own past errors; a new run refits it at the new ratio.",
+        build=lambda ratio: regression.QuantileBoosting(quantile=ratio),
+        learns_decision=True,
     ),
     GlobalForecasterSpec(
         name="poisson regression",
         business_name="Demand model (regression)",
         description="A Poisson GLM (log link) on the same features: effects read as percentages of demand, "
         "each with its 95% interval.",
-        build=glm.PoissonGLM,
+        build=lambda ratio: glm.PoissonGLM(),
         explained_by=ExplainedBy.EFFECTS,
     ),
     GlobalForecasterSpec(
@@ -77,7 +87,7 @@ MODELS: tuple[ModelSpec, ...] = (
         business_name="Demand model per series",
         description="A Poisson GLM for each series on its own weekday (or hour) pattern, time of year, trend and "
         "price/promotion, shrunk toward the shared fit when a series is short.",
-        build=local_glm.LocalPoissonGLM,
+        build=lambda ratio: local_glm.LocalPoissonGLM(),
     ),
     ForecasterSpec(
         name="croston (sba)",

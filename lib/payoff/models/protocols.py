@@ -70,6 +70,7 @@ class ModelSpec:
     explained_by: ExplainedBy = ExplainedBy.NOTHING
     intermittent: bool = False  # offered by default only when most periods sell nothing
     repeats_data: bool = False  # only repeats the data: can be weak, cannot break (never flagged as broken)
+    learns_decision: bool = False  # its forecast is demand's quantile at the critical ratio, not a mean
     kind: ClassVar[DecisionKind]
 
 
@@ -83,7 +84,11 @@ class ForecasterSpec(ModelSpec):
 
 @dataclass(frozen=True, kw_only=True)
 class GlobalForecasterSpec(ModelSpec):
-    build: Callable[[], GlobalForecaster]
+    """A model over every series, built for the decision's critical ratio (the share of demand to
+    cover, from the costs): a model that learns the decision itself is fitted at it, the others
+    ignore it."""
+
+    build: Callable[[float], GlobalForecaster]
     kind: ClassVar[DecisionKind] = DecisionKind.QUANTITY
 
 
