@@ -42,7 +42,7 @@ BENCHES = {
     ),
     "quantity": (
         "tests.bench.quantity",
-        "500 series x 730 days: 7 models, 4 tests, horizon 28; a cost change re-priced; 1,000 bootstrap "
+        "500 series x 730 days: 9 models, 4 tests, horizon 28; a cost change re-priced; 1,000 bootstrap "
         "replicates and the full sensitivity sweep",
         {"backtest_s": 20.0, "recost_median_ms": 50.0, "peak_memory_mb": 1500.0, "bootstrap_and_sensitivity_s": 3.0},
     ),

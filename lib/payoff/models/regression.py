@@ -18,18 +18,18 @@ MAX_TRAIN_ROWS = 150_000  # cells a global model learns from: keeps a refit to a
 MIN_TRAIN_ROWS = 20
 
 
-def training_rows(panel: Panel, end: int, warmup: int) -> np.ndarray:
+def training_rows(panel: Panel, end: int, warmup: int, most: int = MAX_TRAIN_ROWS) -> np.ndarray:
     n = panel.n_periods
     periods = np.arange(n)
     usable = (periods >= warmup) & (periods < end)
     cells = (np.arange(panel.n_series)[:, None] * n + periods[None, :])[:, usable].reshape(-1)
     target = panel.y.reshape(-1)[cells]
     cells = cells[~np.isnan(target)]
-    if len(cells) > MAX_TRAIN_ROWS:
+    if len(cells) > most:
         # A fixed random sample over every series and the whole usable history, the same at every
         # run. Keeping only the most recent cells left a 20,000-series catalogue 7 days each: no
         # week, let alone a year, to learn from.
-        keep = np.random.default_rng(0).choice(len(cells), MAX_TRAIN_ROWS, replace=False)
+        keep = np.random.default_rng(0).choice(len(cells), most, replace=False)
         cells = np.sort(cells[keep])
     return cells
 
@@ -48,12 +48,13 @@ class TooLittleHistory(ValueError):
 class GlobalModel:
     name: str = ""
     scaled: bool = False  # learn on each series divided by its own level
+    max_rows: int = MAX_TRAIN_ROWS
 
     def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):  # pragma: no cover
         raise NotImplementedError
 
     def fit(self, features: FeatureSet, panel: Panel, end: int, horizon: int) -> GlobalModel:
-        rows = training_rows(panel, end, warmup=horizon + panel.season)
+        rows = training_rows(panel, end, warmup=horizon + panel.season, most=self.max_rows)
         if len(rows) < MIN_TRAIN_ROWS:
             raise TooLittleHistory("too little history before this origin to fit a regression")
         matrix = features.matrix[rows]
@@ -173,6 +174,9 @@ class QuantileBoosting(GradientBoosting):
     # priced the same on the oracle workloads.
     max_iter: int = 80
     learning_rate: float = 0.15
+    # 60,000 cells, not 150,000: on the 500-series oracle workloads 1.012x -> 1.015x the oracle
+    # (shared profile), 1.226x -> 1.243x (own shapes), for 2 s less of a 24 s backtest.
+    max_rows: int = 60_000
 
     def _loss(self, counts: bool) -> dict[str, object]:
         return {"loss": "quantile", "quantile": float(np.clip(self.quantile, 0.01, 0.99))}
