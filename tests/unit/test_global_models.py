@@ -9,17 +9,16 @@ from payoff.models.panel import Panel
 from tests.unit.test_scale import panel
 
 
-def test_training_sample_spans_every_series_and_the_whole_history(monkeypatch):
+def test_training_sample_spans_every_series_and_the_whole_history():
     """A big catalogue used to keep only its most recent cells: 150,000 over 20,000 series is
     7 days each, no week to learn from. The sample now covers every series and every period."""
-    monkeypatch.setattr(regression, "MAX_TRAIN_ROWS", 3_000)
     data = panel(series=200, days=120, gaps=False)
-    rows = regression.training_rows(data, end=100, warmup=21)
+    rows = regression.training_rows(data, end=100, warmup=21, most=3_000)
     assert len(rows) == 3_000 and len(np.unique(rows)) == 3_000
     periods, series = rows % data.n_periods, rows // data.n_periods
     assert periods.min() == 21 and periods.max() == 99  # first and last usable periods
     assert len(np.unique(series)) == 200
-    np.testing.assert_array_equal(rows, regression.training_rows(data, end=100, warmup=21))  # the same each run
+    np.testing.assert_array_equal(rows, regression.training_rows(data, end=100, warmup=21, most=3_000))  # each run
 
 
 def test_small_and_large_series_weigh_alike_in_the_linear_model():
