@@ -20,7 +20,17 @@ from payoff.evaluate.quantity_money import price_entries
 from payoff.framings import catalogue
 from payoff.framings.base import QuantityFraming, param_arrays
 from payoff.framings.policy import Against, Ahead, Arrays, Column, Costed, Plan, Stretch, UnitCosts
-from payoff.framings.rules import LEVEL, POLICIES, STAFF, STOCK, Newsvendor, OrderUpTo, Staffing, summed_and_averaged
+from payoff.framings.rules import (
+    LEVEL,
+    POLICIES,
+    STAFF,
+    STOCK,
+    Newsvendor,
+    OrderUpTo,
+    ShelfLife,
+    Staffing,
+    summed_and_averaged,
+)
 from payoff.models.catalogue import AUTO
 from tests.helpers import analyse
 
@@ -101,17 +111,19 @@ def test_staffing_prices_whole_people_by_hand():
 def test_every_quantity_framing_holds_a_registered_rule_under_its_saved_key():
     rules = {key: type(f.policy) for key, f in catalogue.FRAMINGS.items() if isinstance(f, QuantityFraming)}
     assert rules == {
-        "perishable": Newsvendor,
+        "perishable": ShelfLife,
         "inventory": OrderUpTo,
         "staffing": Staffing,
         "custom-quantity": Newsvendor,
     }
     assert {key: rule.key for key, rule in POLICIES.items()} == {
         "newsvendor": "newsvendor",
+        "shelf-life": "shelf-life",
         "order-up-to": "order-up-to",
         "staffing": "staffing",
     }
     assert [POLICIES[key].components for key in POLICIES] == [
+        ("stockouts", "overstock"),
         ("stockouts", "overstock"),
         ("lost sales", "holding"),
         ("unserved work", "staff"),

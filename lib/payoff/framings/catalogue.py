@@ -7,7 +7,7 @@ from payoff.data.roles import Shape
 from payoff.errors import BadParameter
 from payoff.framings import quantity, targeting
 from payoff.framings.base import Direction, Framing, Param, QuantityFraming, TargetingFraming
-from payoff.framings.rules import Newsvendor, OrderUpTo, Staffing
+from payoff.framings.rules import Newsvendor, OrderUpTo, ShelfLife, Staffing
 from payoff.statusquo import Everybody, LastValue, Nobody
 
 _BUDGET = Param("budget", "Most entities to act on", None, "entities", "Leave empty for no limit.", "optional_count")
@@ -35,9 +35,31 @@ PERISHABLE = QuantityFraming(
             sweep_from="unit_cost",
         ),
         _GOODWILL,
+        Param(
+            "shelf_life",
+            "How many periods does it keep?",
+            1,
+            "periods",
+            "1: what is not sold the day it arrives is thrown away. More: it is sold oldest first and written off "
+            "when it reaches this age.",
+            "periods",
+            1,
+            365,
+        ),
+        Param("case_pack", "Sold in cases of", 1, "units", "Orders are whole cases of this many units.", "count", 1),
+        Param("min_order", "Minimum order", 0, "units", "The least the supplier delivers (0: no minimum).", "count", 0),
+        Param(
+            "max_order",
+            "Most you can take",
+            None,
+            "units",
+            "Shelf or storage space per delivery; empty for no limit.",
+            "optional_count",
+            1,
+        ),
     ),
     default_status_quo=LastValue(),
-    policy=Newsvendor(quantity.perishable_costs),
+    policy=ShelfLife(quantity.perishable_costs),
 )
 INVENTORY = QuantityFraming(
     key="inventory",

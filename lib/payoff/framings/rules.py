@@ -13,6 +13,7 @@ import numpy as np
 
 from payoff import formatting
 from payoff.framings import quantity
+from payoff.framings.fresh import OrderRules, simulate_fresh
 from payoff.framings.policy import Against, Ahead, Arrays, Column, Costed, Plan, Policy, UnitCosts
 from payoff.framings.quantity import newsvendor_cost, simulate_order_up_to, staff_for, staffing_cost, whole
 
@@ -73,6 +74,89 @@ class Newsvendor:
         )
 
 
+def _carried(
+    components: tuple[str, str],
+    against: Against,
+    orders: np.ndarray,
+    units: tuple[np.ndarray, np.ndarray],
+    served: np.ndarray,
+    stock: np.ndarray,
+) -> Costed:
+    """A simulated run priced: the units short at `under`, the units too many (kept, or thrown
+    away) at `over`."""
+    (too_few, too_many), (short, excess) = components, units
+    parts = {too_few: against.costs.under * short, too_many: against.costs.over * excess}
+    return Costed(orders, against.masked(parts), served, short, stock)
+
+
+def _yardstick(unit_costs: Callable[[Arrays], UnitCosts], plan: Plan, against: Against) -> np.ndarray:
+    """A rule that carries stock, priced cell by cell as one-period orders: a yardstick for the
+    explanations, not a simulation."""
+    return Newsvendor(unit_costs).cell_cost(plan, against)
+
+
+@dataclass(frozen=True)
+class ShelfLife:
+    """Fresh stock that keeps `shelf_life` periods, ordered every period under the supplier's
+    constraints (cases, a minimum, a most: payoff.framings.fresh.OrderRules). With a life of one
+    period each order is the newsvendor's, constrained; longer, the stock to open each period
+    with is simulated first-in first-out, what passes its life written off at the waste cost."""
+
+    costs_from: Callable[[Arrays], UnitCosts] = field(repr=False, compare=False)
+
+    key: ClassVar[str] = "shelf-life"
+    components: ClassVar[tuple[str, str]] = ("stockouts", "overstock")  # overstock: the units written off
+    counts_slow_movers: ClassVar[bool] = True
+    next_step: ClassVar[str] = "the orders to place"
+    totals: ClassVar[dict[str, str]] = {STOCK: "sum", EXPECTED_COST: "sum"}
+
+    def unit_costs(self, params: Arrays) -> UnitCosts:
+        return self.costs_from(params)
+
+    @staticmethod
+    def _life(params: Arrays) -> int:
+        return int(params.get("shelf_life", 1) or 1)
+
+    def cover(self, params: Arrays) -> int | None:
+        # Stock kept over: each period's level covers that period, simulated over stretches.
+        return None if self._life(params) == 1 else 1
+
+    def price(self, plan: Plan, against: Against) -> Costed:
+        rules = OrderRules.from_params(against.params)
+        level = whole(plan.quantity) if plan.whole_units else plan.quantity
+        life = self._life(against.params)
+        if life == 1:
+            ordered = plan.decide(rules.apply(level))
+            short, excess = newsvendor_cost(against.demand, ordered, against.costs)
+            return Costed(ordered, against.masked(dict(zip(self.components, (short, excess), strict=True))))
+        if not against.stretches:
+            raise ValueError("stock kept over periods is priced over stretches of cells; none were given")
+        shape = against.demand.shape
+        orders, lost, waste, stock, served = (np.zeros(shape) for _ in range(5))
+        for stretch in against.stretches:
+            cells = stretch.cells
+            given = None if plan.given is None else plan.given[:, cells]
+            ledger = simulate_fresh(against.demand[:, cells], level[:, cells], life, rules, given)
+            orders[:, cells], lost[:, cells], waste[:, cells] = ledger.orders, ledger.lost, ledger.waste
+            stock[:, cells], served[:, cells] = ledger.closing, ledger.sales
+        return _carried(self.components, against, orders, (lost, waste), served, stock)
+
+    def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
+        return _yardstick(self.unit_costs, plan, against)
+
+    def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
+        stock = OrderRules.from_params(ahead.params).apply(
+            whole(ahead.quantity) if ahead.whole_units else ahead.quantity
+        )
+        return (
+            Column(STOCK, stock, _counted(ahead.whole_units)),
+            Column(EXPECTED_COST, ahead.expected_cost(stock), formatting.MONEY),
+        )
+
+    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+        return Newsvendor(self.unit_costs).describe(costs, per_row)
+
+
 @dataclass(frozen=True)
 class OrderUpTo:
     """Periodic review with stock carried over: every review period, order up to the demand
@@ -119,13 +203,10 @@ class OrderUpTo:
             )
             lost[:, cells], stock[:, cells] = run.lost, run.end_stock
             orders[:, cells], served[:, cells] = run.orders, run.served
-        too_few, too_many = self.components
-        parts = {too_few: against.costs.under * lost, too_many: against.costs.over * stock}
-        return Costed(orders, against.masked(parts), served, lost, stock)
+        return _carried(self.components, against, orders, (lost, stock), served, stock)
 
     def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
-        # A yardstick, not a simulation: each cell's level priced as a one-period order.
-        return Newsvendor(self.unit_costs).cell_cost(plan, against)
+        return _yardstick(self.unit_costs, plan, against)
 
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
         periods = self._periods(ahead.params)
@@ -177,7 +258,7 @@ class Staffing:
 
 
 # key -> rule. A new rule: its class above, and one entry here.
-POLICIES: dict[str, type[Policy]] = {rule.key: rule for rule in (Newsvendor, OrderUpTo, Staffing)}
+POLICIES: dict[str, type[Policy]] = {rule.key: rule for rule in (Newsvendor, ShelfLife, OrderUpTo, Staffing)}
 
 
 def summed_and_averaged(labels: list[str]) -> tuple[list[str], list[str]]:
