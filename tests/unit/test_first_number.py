@@ -68,6 +68,10 @@ def test_assumed_defaults_are_said_in_the_json_and_the_sentence(tmp_path):
         "unit_cost": "default",
         "salvage": "default",
         "goodwill": "default",
+        "shelf_life": "default",
+        "case_pack": "default",
+        "min_order": "default",
+        "max_order": "default",
     }
     assert assumed["defaults_from"] == "framing" and assumed["currency"] == "€"
     # said in the answer itself, the first sentence (the one on the first screen)
