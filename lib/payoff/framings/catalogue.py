@@ -37,11 +37,11 @@ PERISHABLE = QuantityFraming(
         _GOODWILL,
         Param(
             "shelf_life",
-            "How many periods does it keep?",
+            "Keeps for",
             1,
             "periods",
-            "1: what is not sold the day it arrives is thrown away. More: it is sold oldest first and written off "
-            "when it reaches this age.",
+            "How many periods it keeps. 1: what is not sold the day it arrives is thrown away. More: it is sold "
+            "oldest first and written off when it reaches this age.",
             "periods",
             1,
             365,
