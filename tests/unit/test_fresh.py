@@ -114,3 +114,19 @@ def test_bad_settings_are_one_clear_line(setting, words, capsys):
     assert main(["analyze", str(SAMPLES / "retail_sales.csv"), "--framing", "perishable", "--set", setting]) == 2
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_every_run_checks_its_ledger(monkeypatch):
+    """The rule refuses to price a simulation whose units do not add up (a broken simulation is
+    a bug, never money on a page)."""
+    import payoff.framings.rules as rules
+
+    def leaky(*args, **kwargs):
+        ledger = simulate_fresh(*args, **kwargs)
+        ledger.sales[0, 0] += 1
+        return ledger
+
+    monkeypatch.setattr(rules, "simulate_fresh", leaky)
+    demand = np.full((1, 4), 2.0)
+    with pytest.raises(AssertionError, match="does not balance"):
+        ShelfLife(quantity.perishable_costs).price(Plan(np.full((1, 4), 5.0)), against(demand, shelf_life=2))
