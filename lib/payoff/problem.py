@@ -36,6 +36,7 @@ from payoff.errors import (
 from payoff.framings import catalogue
 from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
 from payoff.known_in_advance import realised_flags
+from payoff.left_out import columns_left_out
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
 from payoff.models.panel import build_panel
 from payoff.params import FROM_FRAMING, VALUE_PERIODS, missing_message, money_target, resolve
@@ -227,7 +228,7 @@ def make_problem(
         # unless the user leaves it out: a column guessed as a series key included.
         learnable = (Role.FEATURE, Role.VALUE, Role.PRICE, Role.COST, Role.SERIES_KEY)
         features = tuple(c for c, r in roles.roles.items() if r in learnable and c in table.columns)
-        left_out = _left_out(table, roles, (*features, target, date, entity_id))
+        left_out = columns_left_out(table, roles, (*features, target, date, entity_id))
         about(SEGMENT)
         if not features:
             errors.append("No feature columns are left to learn from; mark some columns as features on the Data page.")
@@ -324,7 +325,7 @@ def _quantity_side(
     because = {k: v for k, v in because.items() if k not in known_in_advance}
     if closed_by:
         because[closed_by] = "marks the days the business was closed: no order and no cost is counted on them"
-    left_out = _left_out(table, roles, (*keys, *features, target, date), because)
+    left_out = columns_left_out(table, roles, (*keys, *features, target, date), because)
     return QuantitySide(features, left_out, realised, closed_by, closures, rule, reason)
 
 
@@ -334,39 +335,6 @@ def mostly_zeros(table: pd.DataFrame, target: str | None) -> bool:
         return False
     values = pd.to_numeric(table[target], errors="coerce").dropna()
     return bool(len(values)) and float((values == 0).mean()) >= MOSTLY_ZEROS
-
-
-_LEFT_OUT_BECAUSE = {
-    Role.DECISION: "what the business did: it is the status quo, not something to learn from",
-    Role.TIME: "a time of day (aggregate the file to use it)",
-    Role.ID: "an id: a different value on every row",
-    Role.SERIES_KEY: "a series key",
-    Role.VALUE: "prices the decisions",
-    Role.COST: "prices the decisions",
-}
-
-
-def _left_out(
-    table: pd.DataFrame, roles: RoleMap, used: Sequence[str | None], because: Mapping[str, str] | None = None
-) -> tuple[tuple[str, str], ...]:
-    """Every column not used, with its reason (`because` names some): nothing is dropped without a word."""
-    out = []
-    because = because or {}
-    for column, role in roles.roles.items():
-        if column in used or column not in table.columns:
-            continue
-        if column in because:
-            why = because[column]
-        elif role == Role.IGNORE:
-            why = roles.reasons.get(column) or "left out by you"
-        elif role in _LEFT_OUT_BECAUSE:
-            why = _LEFT_OUT_BECAUSE[role]
-        elif not is_number(table, column):
-            why = "not a number: the forecasting models take numbers known in advance"
-        else:
-            why = "not used"
-        out.append((column, why))
-    return tuple(out)
 
 
 def _check_segment(table: pd.DataFrame, keys: tuple[str, ...], segment: str | None, errors: list[str]) -> None:
