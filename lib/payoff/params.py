@@ -142,7 +142,7 @@ def resolve(
     for key, raw in typed.items():
         try:
             param = framing.param(key)
-            values[key] = param.coerce(parse_share(raw) if param.kind == "share" else raw)
+            values[key] = param.coerce(parse_share(raw) if param.kind in ("share", "optional_share") else raw)
             sources[key] = TYPED
         except PayoffError as error:
             errors.append(str(error))
@@ -187,7 +187,7 @@ def resolve(
             values[param.key] = FromColumn(column, value, float(scale if scale is not None else 1.0))
             sources[param.key] = COLUMN
     for param in framing.params:
-        if values.get(param.key) is None and param.kind != "optional_count":
+        if values.get(param.key) is None and not param.optional:
             errors.append(f"'{param.key}' needs a value: {param.help}")
     missing = () if defaults_from else _missing(framing, sources, money)
     return Resolved(values, sources, missing)

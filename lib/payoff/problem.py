@@ -35,6 +35,7 @@ from payoff.errors import (
 )
 from payoff.framings import catalogue
 from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
+from payoff.framings.fresh import schedule_problem, weekday_names
 from payoff.known_in_advance import realised_flags
 from payoff.left_out import columns_left_out
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
@@ -133,12 +134,18 @@ class Choices:
         return make_problem(table, roles, framing, source=source, **options)
 
 
-def params_json(params: Mapping[str, ParamValue | FromColumn], table: pd.DataFrame | None = None) -> dict[str, Any]:
+def params_json(
+    params: Mapping[str, ParamValue | FromColumn], table: pd.DataFrame | None = None, framing: Framing | None = None
+) -> dict[str, Any]:
     """For the JSON: a number, or {"column": COL} where a column priced the decisions (with its
-    "scale" when it multiplies the column, and the "fill" that priced its blank rows, if any)."""
+    "scale" when it multiplies the column, and the "fill" that priced its blank rows, if any);
+    delivery days as words ("Mon, Thu"), which --set reads back."""
     out: dict[str, Any] = {}
+    days = {p.key for p in framing.params if p.kind == "weekdays"} if framing is not None else set()
     for key, value in params.items():
-        if isinstance(value, FromColumn):
+        if key in days and isinstance(value, int) and not isinstance(value, bool):
+            out[key] = weekday_names(value)
+        elif isinstance(value, FromColumn):
             entry: dict[str, Any] = {"column": value.column}
             if value.scale != 1:
                 entry["scale"] = value.scale
@@ -148,6 +155,24 @@ def params_json(params: Mapping[str, ParamValue | FromColumn], table: pd.DataFra
         else:
             out[key] = value
     return out
+
+
+def _check_schedule(
+    mask: object,
+    design: Evaluation | None,
+    table: pd.DataFrame,
+    date: str | None,
+    target: str | None,
+    errors: list[str],
+) -> None:
+    """Delivery days the file can have: a daily file, with at least one of them."""
+    if not isinstance(mask, int) or not isinstance(design, Backtest) or date is None or date not in table:
+        return
+    known = table[target].notna() if target in table else slice(None)
+    days = pd.to_datetime(table.loc[known, date], errors="coerce").dropna().dt.day_of_week.to_numpy()
+    problem = schedule_problem(mask, design.frequency.unit == "day", days)
+    if problem is not None:
+        errors.append(problem)
 
 
 def make_problem(
@@ -220,6 +245,8 @@ def make_problem(
         about(DESIGN)
         side = _quantity_side(table, roles, keys, evaluation, sq, sq_source, known_in_advance, errors)
         about(STATUS_QUO)  # today's practice on the file's calendar
+        _check_schedule(resolved.values.get("order_days"), evaluation, table, date, target, errors)
+        about(f"{PARAMS}.order_days")
         sq, sq_reason = side.status_quo or sq, side.status_quo_reason
         features, left_out = side.features, side.left_out
     else:

@@ -72,6 +72,8 @@ def test_assumed_defaults_are_said_in_the_json_and_the_sentence(tmp_path):
         "case_pack": "default",
         "min_order": "default",
         "max_order": "default",
+        "order_days": "default",
+        "max_short": "default",
     }
     assert assumed["defaults_from"] == "framing" and assumed["currency"] == "€"
     # said in the answer itself, the first sentence (the one on the first screen)

@@ -37,7 +37,8 @@ def test_a_life_of_one_period_is_the_newsvendor_exactly():
     np.testing.assert_array_equal(one.decisions, other.decisions)
     for name in rule.components:
         np.testing.assert_array_equal(one.costs[name], other.costs[name])
-    assert rule.cover({"shelf_life": 1}) is None and rule.cover({"shelf_life": 3}) == 1
+    assert not rule.carries_stock({"shelf_life": 1}) and rule.carries_stock({"shelf_life": 3})
+    assert rule.carries_stock({"shelf_life": 1, "order_days": 9})  # deliveries on Mon, Thu
 
 
 def test_three_day_life_wastes_what_a_hand_count_says():

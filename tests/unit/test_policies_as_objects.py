@@ -147,6 +147,9 @@ class CasePack:
     def cover(self, params: Arrays) -> int | None:
         return None
 
+    def carries_stock(self, params: Arrays) -> bool:
+        return False
+
     def price(self, plan: Plan, against: Against) -> Costed:
         ordered = plan.decide(6.0 * np.ceil(plan.quantity / 6.0))
         missed = against.costs.under * np.maximum(against.demand - ordered, 0.0)

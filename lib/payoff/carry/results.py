@@ -31,7 +31,7 @@ def to_json(
     design = problem.evaluation
     payload: dict[str, Any] = {
         "framing": problem.framing.key,
-        "params": params_json(impact.params, problem.table),
+        "params": params_json(impact.params, problem.table, problem.framing),
         "param_sources": {key: source for key, source in problem.sources if key in impact.params},
         "defaults_from": problem.defaults_from if problem.assumed else None,
         "currency": problem.currency or None,

@@ -17,6 +17,7 @@ from payoff.engines.quantity import FORECAST, PERIOD
 from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings import catalogue
 from payoff.framings.base import Direction, FromColumn
+from payoff.framings.fresh import weekday_names
 from payoff.framings.rules import summed_and_averaged
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 
@@ -162,10 +163,13 @@ def assumptions_table(analysis: Analysis, impact: Impact | None = None) -> pd.Da
             scale = "" if value.scale == 1 else f" x {value.scale:g}"
             shown = f"each row's '{value.column}'{scale}"
         elif value is None:
-            shown = "no limit" if param.kind == "optional_count" else ""
+            shown = {"optional_count": "no limit", "optional_share": "none: the costs decide"}.get(param.kind, "")
+            shown = "every period" if param.kind == "weekdays" else shown
+        elif param.kind == "weekdays":
+            shown = weekday_names(int(value))
         elif isinstance(value, bool):
             shown = "yes" if value else "no"
-        elif param.kind == "share":
+        elif param.kind in ("share", "optional_share"):
             shown = formatting.percent(float(value))
         elif param.kind == "money":
             shown = formatting.money(float(value), currency=impact.currency)

@@ -288,6 +288,8 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         panel.whole_units,
         arrays,
         lambda stock: policies.expected_cost(stock, forecast, residuals, costs),
+        _weekdays_ahead(future, horizon),
+        policies.demand_paths(forecast, residuals) if framing.policy.carries_stock(arrays) else None,
     )
     for column in framing.policy.next_columns(ahead):
         frame[column.label] = column.values.reshape(-1)
@@ -306,6 +308,14 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         )
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
     return frame
+
+
+def _weekdays_ahead(future: Panel, horizon: int) -> np.ndarray | None:
+    """The next periods' days of the week (Monday 0) on a daily file; None otherwise."""
+    if future.frequency.unit != "day":
+        return None
+    weekdays: np.ndarray = pd.DatetimeIndex(future.dates[-horizon:]).day_of_week.to_numpy()
+    return weekdays
 
 
 def _model_for_next(impact: Impact, predictions: QuantityPredictions) -> str:

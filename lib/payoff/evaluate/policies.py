@@ -164,3 +164,29 @@ def quantile_decision(forecast: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Order (or capacity) = forecast + residual quantile, never negative."""
     decision: np.ndarray = np.maximum(forecast + offsets, 0.0)
     return decision
+
+
+PATH_CELLS = 4_000_000  # the most demand-path cells drawn for a simulated order list (32 MB)
+
+
+def demand_paths(forecast: np.ndarray, sorted_residuals: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Demand paths the next periods may take (draws x series x periods): the forecast plus, in
+    each period, one of its series' backtest errors drawn at random (everyone's where a series
+    has too few), never negative. Up to 200 draws, fewer on a large panel; seeded, so the same
+    run lists the same expectations."""
+    n_series, horizon = forecast.shape
+    draws = int(np.clip(PATH_CELLS // max(n_series * horizon, 1), 20, 200))
+    rng = np.random.default_rng(seed)
+    counts = np.sum(~np.isnan(sorted_residuals), axis=1)
+    pooled = sorted_residuals[~np.isnan(sorted_residuals)]
+    own = counts >= MIN_RESIDUALS
+    picks = rng.random((draws, n_series, horizon))
+    errors = np.zeros(picks.shape)
+    if own.any():
+        rows = np.flatnonzero(own)
+        index = (picks[:, rows] * counts[rows][None, :, None]).astype(int)
+        errors[:, rows] = sorted_residuals[rows[None, :, None], index]
+    if (~own).any() and pooled.size:
+        errors[:, ~own] = pooled[(picks[:, ~own] * pooled.size).astype(int)]
+    paths: np.ndarray = np.maximum(forecast[None] + errors, 0.0)
+    return paths

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from payoff.evaluate import policies
 from payoff.evaluate.backtest import DIVERGED, window_labels
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, param_arrays
-from payoff.framings.policy import Against, Plan, Policy, Stretch, UnitCosts, summed
+from payoff.framings.policy import Against, Ledger, Plan, Policy, Stretch, UnitCosts, summed
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.forecasters import nanmean
 
@@ -31,6 +32,7 @@ class Priced:
     served: np.ndarray | None = None  # inventory: units served per cell
     lost: np.ndarray | None = None
     stock: np.ndarray | None = None
+    ledger: Ledger | None = None  # a rule that simulates fresh stock: every unit, per series and cell
 
     @property
     def total(self) -> np.ndarray:
@@ -48,6 +50,15 @@ def costs_for(
 
 def cell_columns(predictions: QuantityPredictions) -> dict[str, np.ndarray]:
     return {k: v[:, predictions.periods] for k, v in predictions.panel.columns.items() if k != "decision"}
+
+
+def cell_weekdays(predictions: QuantityPredictions) -> np.ndarray | None:
+    """Each priced cell's day of the week (Monday 0) on a daily file; None otherwise."""
+    panel = predictions.panel
+    if panel.frequency.unit != "day":
+        return None
+    weekdays: np.ndarray = pd.DatetimeIndex(panel.dates[predictions.periods]).day_of_week.to_numpy()
+    return weekdays
 
 
 def _tau(costs: UnitCosts, shape: tuple[int, int]) -> np.ndarray:
@@ -150,7 +161,8 @@ def price_entries(
     policy = framing.policy
     cover = policy.cover(params)
     # only a rule that carries stock simulates stretches: the others skip their cost per what-if
-    against = Against(demand, seen, params, costs, _stretches(predictions) if cover is not None else ())
+    stretches = _stretches(predictions) if policy.carries_stock(params) else ()
+    against = Against(demand, seen, params, costs, stretches, cell_weekdays(predictions), predictions.window_of)
     tau = _tau(costs, actual.shape)
     rounding = predictions.panel.whole_units
     entries: list[Priced] = []
@@ -183,7 +195,7 @@ def price_entries(
 
 def _price(policy: Policy, name: str, plan: Plan, against: Against) -> Priced:
     costed = policy.price(plan, against)
-    return Priced(name, costed.decisions, costed.costs, costed.served, costed.lost, costed.stock)
+    return Priced(name, costed.decisions, costed.costs, costed.served, costed.lost, costed.stock, costed.ledger)
 
 
 def window_costs(entries: list[Priced], predictions: QuantityPredictions) -> np.ndarray:

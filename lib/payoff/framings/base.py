@@ -19,6 +19,7 @@ from payoff.decision_kinds import DecisionKind
 from payoff.errors import BadParameter
 
 # The unit costs and the parameters as arrays live with the decision rules, which price with them.
+from payoff.framings.fresh import weekday_mask
 from payoff.framings.policy import Arrays, Policy, UnitCosts
 from payoff.statusquo import QUANTITY_KINDS, TARGETING_KINDS, StatusQuo
 
@@ -28,6 +29,7 @@ ParamValue = float | int | bool | None
 # default (Payoff's, or a built-in sample's documented value). The page, the JSON and the report say it.
 TYPED, COLUMN, DEFAULT = "typed", "column", "default"
 SWEPT_KINDS = ("money", "share", "rate")  # the business assumptions a sensitivity sweep moves
+OPTIONAL_KINDS = ("optional_count", "optional_share", "weekdays")  # may be left empty
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Param:
     default: ParamValue
     unit: str = ""
     help: str = ""
-    kind: str = "money"  # money | share | rate | periods | count | bool | optional_count
+    kind: str = "money"  # money | share | rate | periods | count | bool | optional_count | optional_share | weekdays
     minimum: float | None = 0.0
     maximum: float | None = None
     column_role: str | None = None  # a column with this role may price it per row
@@ -55,6 +57,11 @@ class Param:
     # A number only the user knows (a price, a cost, a customer's value): on their own file it is
     # asked, never silently assumed; the default serves the samples and --assume-defaults.
     ask: bool = False
+
+    @property
+    def optional(self) -> bool:
+        """Empty means something (no limit, no service target, a delivery every period)."""
+        return self.kind in OPTIONAL_KINDS
 
     @property
     def is_swept(self) -> bool:
@@ -72,8 +79,13 @@ class Param:
             if text in {"false", "no", "0", "off"}:
                 return False
             raise BadParameter(f"'{self.key}' must be true or false, not {raw!r}.")
+        if self.kind == "weekdays":
+            try:
+                return weekday_mask(raw)
+            except ValueError as error:
+                raise BadParameter(f"'{self.key}' must be days of the week such as Mon, Thu: {error}.") from error
         if raw is None or (isinstance(raw, str) and raw.strip().lower() in {"", "none"}):
-            if self.kind == "optional_count":
+            if self.optional:
                 return None
             raise BadParameter(f"'{self.key}' needs a value ({self.help or self.label}).")
         try:
@@ -165,7 +177,7 @@ class Framing:
             else:
                 values[key] = param.coerce(raw)
         for param in self.params:
-            if values[param.key] is None and param.kind != "optional_count":
+            if values[param.key] is None and not param.optional:
                 raise BadParameter(f"'{param.key}' needs a value: {param.help}")
         return values
 

@@ -15,6 +15,17 @@ _PRICE = Param(
     "price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price", ask=True
 )
 _UNIT_COST = Param("unit_cost", "Unit cost", 1.5, "per unit", "What one unit costs you.", column_role="cost", ask=True)
+_MAX_SHORT = Param(
+    "max_short",
+    "Short at most",
+    None,
+    "of periods",
+    "A service level: run short in at most this share of periods (5%: 1 day in 20), at the least cost "
+    "that meets it. Empty: the costs alone decide.",
+    "optional_share",
+    0.001,
+    0.5,
+)
 _GOODWILL = Param(
     "goodwill", "Goodwill loss", 0.0, "per missed unit", "Extra cost of disappointing a customer.", sweep_from="price"
 )
@@ -57,6 +68,17 @@ PERISHABLE = QuantityFraming(
             "optional_count",
             1,
         ),
+        Param(
+            "order_days",
+            "Delivered on",
+            None,
+            "days of the week",
+            "The weekdays the supplier delivers, as Mon, Thu (a daily file). Each delivery covers the days until "
+            "the next one. Empty: a delivery every period.",
+            "weekdays",
+            None,
+        ),
+        _MAX_SHORT,
     ),
     default_status_quo=LastValue(),
     policy=ShelfLife(quantity.perishable_costs),
@@ -92,6 +114,7 @@ INVENTORY = QuantityFraming(
             None,
         ),
         _GOODWILL,
+        _MAX_SHORT,
     ),
     default_status_quo=LastValue(),
     policy=OrderUpTo(),

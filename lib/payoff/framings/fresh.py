@@ -1,12 +1,15 @@
 """Fresh stock that keeps for a few periods: the order constraints a supplier sets (cases, a
-minimum, a most) and a first-in first-out simulation that keeps an audited ledger.
+minimum, a most), the weekdays it delivers on, and a first-in first-out simulation that keeps an
+audited ledger.
 
-Order of events in period t (lead time 0, an order every period, as the one-period newsvendor):
-  1. the order is placed and arrives before the period opens: what raises the units still good
-     to the stock level, under the supplier's constraints;
+Order of events in period t (lead time 0, as the one-period newsvendor):
+  1. on a delivery day, the order is placed and arrives before the period opens: what raises the
+     units that will still sell before they expire to the level, under the supplier's constraints;
+     on other days nothing arrives;
   2. demand is served from the oldest units first; what cannot be served is lost;
   3. at the close, units whose life ends today are written off as waste; the rest age a period.
-With a life of one period nothing is carried over: it is the newsvendor exactly."""
+With a life of one period and a delivery every period nothing is carried over: it is the
+newsvendor exactly."""
 
 from __future__ import annotations
 
@@ -14,9 +17,107 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from payoff.framings.policy import Arrays
+from payoff.framings.policy import Arrays, Ledger
 
 EPSILON = 1e-9
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # Monday is 0, as pandas counts
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_mask(raw: object) -> int | None:
+    """Delivery days as typed ("Mon, Thu", "monday thursday", ["Mon", "Thu"]) as a bit mask
+    (Monday 1, Tuesday 2, ... Sunday 64); empty or "every day": None, a delivery every period.
+    A number passes as the mask it is (a saved analysis stores the mask)."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(f"not days of the week: {raw!r}")
+    if isinstance(raw, int | float):
+        if raw != int(raw) or not 0 <= raw < 128:
+            raise ValueError(f"not days of the week: {raw!r}")
+        return int(raw) or None
+    words = raw if isinstance(raw, list | tuple) else str(raw).replace(",", " ").replace("+", " ").split()
+    mask = 0
+    for word in (str(w).strip().lower() for w in words):
+        word = word.removesuffix("s") if word.endswith("days") else word  # "Mondays"
+        if word in {"", "and", "&"}:
+            continue
+        if word in {"every", "day", "daily", "all", "none"}:
+            return None
+        matches = [i for i, day in enumerate(DAY_NAMES) if len(word) >= 2 and day.startswith(word)]
+        if len(matches) != 1:
+            raise ValueError(f"'{word}' is not a day of the week (Mon, Tue, Wed, Thu, Fri, Sat, Sun)")
+        mask |= 1 << matches[0]
+    return mask or None
+
+
+def weekday_names(mask: int | None) -> str:
+    """A delivery mask in words: "Mon, Thu"; "every period" when there is none."""
+    if not mask:
+        return "every period"
+    return ", ".join(day for i, day in enumerate(WEEKDAYS) if mask >> i & 1)
+
+
+def schedule_problem(mask: int | None, daily: bool, open_weekdays: np.ndarray) -> str | None:
+    """Why a delivery schedule cannot run on this file, in words (None when it can): a schedule
+    needs a daily file, and at least one of its days among the days the file has."""
+    if mask is None:
+        return None
+    if not daily:
+        return "Delivery days need a file with one row per day; leave 'Delivered on' empty for this file."
+    days = np.unique(np.asarray(open_weekdays, dtype="int64"))
+    if not delivery_days(days, mask).any():
+        have = weekday_names(int(sum(1 << int(day) for day in days)))
+        return f"No delivery would ever come: the file has no {weekday_names(mask)}. Choose days the file has ({have})."
+    return None
+
+
+def delivery_days(weekdays: np.ndarray, mask: int | None) -> np.ndarray:
+    """Per period, whether a delivery comes (every period without a mask)."""
+    if not mask:
+        return np.ones(len(weekdays), dtype=bool)
+    out: np.ndarray = (mask >> np.asarray(weekdays, dtype="int64")) & 1 == 1
+    return out
+
+
+def periods_to_next(weekdays: np.ndarray, mask: int | None) -> np.ndarray:
+    """Per period, the periods until the next delivery after it (1 without a mask): what an order
+    placed then must last. The schedule repeats weekly, so it is known past the file's end."""
+    if not mask:
+        return np.ones(len(weekdays), dtype="int64")
+    gaps = np.array([next(k for k in range(1, 8) if mask >> ((day + k) % 7) & 1) for day in range(7)])
+    out: np.ndarray = gaps[np.asarray(weekdays, dtype="int64")]
+    return out
+
+
+def cover_levels(quantity: np.ndarray, gaps: np.ndarray, windows: np.ndarray | None, life: int) -> np.ndarray:
+    """The stock to open a delivery day with: each period's quantity (its demand quantile) added
+    over the periods until the next delivery, no further than the life (later units would expire
+    unsold). Only quantities of the same window count, as an order never uses a forecast made
+    after it; where the window ends first, the mean of those it has stands for the rest."""
+    n = quantity.shape[1]
+    cover = np.minimum(gaps, life)
+    window = np.zeros(n, dtype="int64") if windows is None else np.asarray(windows)
+    total, counted = np.zeros(quantity.shape), np.zeros(n)
+    for step in range(int(cover.max(initial=1))):
+        cells = np.arange(n - step)
+        valid = (step < cover[cells]) & (window[cells + step] == window[cells])
+        total[:, cells] += np.where(valid, quantity[:, cells + step], 0.0)
+        counted[cells] += valid
+    level: np.ndarray = total / np.maximum(counted, 1) * cover
+    return level
+
+
+def still_good(batches: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """The units on the shelf expected to sell before they expire, oldest first: batch k (k + 1
+    periods of life left) sells against the demand expected over those periods, after the older
+    batches. What exceeds it will be written off, so an order does not count on it."""
+    used = np.zeros(batches.shape[0])
+    ahead = np.cumsum(expected, axis=1)
+    for k in range(batches.shape[1]):
+        can_sell = ahead[:, min(k, ahead.shape[1] - 1)] - used
+        used += np.clip(can_sell, 0.0, batches[:, k])
+    return used
 
 
 @dataclass(frozen=True)
@@ -58,44 +159,35 @@ class OrderRules:
         return result
 
 
-@dataclass(frozen=True, eq=False)
-class Ledger:
-    """Every unit accounted for, per series and period."""
-
-    opening: np.ndarray
-    arrivals: np.ndarray
-    sales: np.ndarray
-    lost: np.ndarray
-    waste: np.ndarray
-    closing: np.ndarray
-    orders: np.ndarray
-
-    def unbalanced(self, demand: np.ndarray, tolerance: float = 1e-6) -> list[str]:
-        """The identities that fail, in words: arrivals = sales + waste + change in stock, and
-        demand = sales + lost sales. Empty when every unit is accounted for."""
-        out = []
-        stock = self.arrivals - (self.sales + self.waste + self.closing - self.opening)
-        if np.abs(stock).max(initial=0.0) > tolerance:
-            out.append("arrivals differ from sales + waste + the change in stock")
-        served = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0)) - (self.sales + self.lost)
-        if np.abs(served).max(initial=0.0) > tolerance:
-            out.append("demand differs from sales + lost sales")
-        return out
-
-
 def simulate_fresh(
-    demand: np.ndarray, level: np.ndarray, life: int, rules: OrderRules, given: np.ndarray | None = None
+    demand: np.ndarray,
+    level: np.ndarray,
+    life: int,
+    rules: OrderRules,
+    given: np.ndarray | None = None,
+    deliveries: np.ndarray | None = None,
+    expected: np.ndarray | None = None,
 ) -> Ledger:
     """Stock kept `life` periods, sold first-in first-out, for every series at once. `level` is
-    the stock to open each period with (series x periods); `given`, where not NaN, is the
-    business's own order instead. The shelf starts empty: the first order fills it."""
+    the stock to open each delivery day with (series x periods); `deliveries` (per period, None:
+    every period) says which days the supplier comes; `expected` (series x periods), when given,
+    is the demand an order expects, so that units which will expire unsold are not counted on.
+    `given`, where not NaN, is the business's own order instead. The shelf starts empty."""
     demand = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0))
     n_series, n = demand.shape
     batches = np.zeros((n_series, life))  # batches[:, k]: units with k + 1 periods of life left today
     ledger = {name: np.zeros((n_series, n)) for name in ("opening", "arrivals", "sales", "lost", "waste", "closing")}
+    if expected is not None:  # the demand expected past the end: the last period's, repeated
+        expected = np.concatenate(
+            [np.nan_to_num(expected), np.repeat(np.nan_to_num(expected[:, -1:]), life, axis=1)], axis=1
+        )
     for t in range(n):
         opening = batches.sum(axis=1)
-        order = rules.apply(np.maximum(np.nan_to_num(level[:, t]) - opening, 0.0))
+        if deliveries is None or deliveries[t]:
+            good = opening if expected is None else still_good(batches, expected[:, t : t + life])
+            order = rules.apply(np.maximum(np.nan_to_num(level[:, t]) - good, 0.0))
+        else:
+            order = np.zeros(n_series)
         if given is not None:
             order = np.where(np.isnan(given[:, t]), order, np.maximum(given[:, t], 0.0))
         batches[:, life - 1] += order

@@ -26,18 +26,28 @@ def summed(parts: Mapping[str, np.ndarray]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class UnitCosts:
-    """Per cell (series x period) costs of one unit too few and one unit too many."""
+    """Per cell (series x period) costs of one unit too few and one unit too many, and the least
+    share of periods to cover whatever they say (a service level: "short at most 5% of days" is
+    0.95; 0 when only the costs decide)."""
 
     under: np.ndarray
     over: np.ndarray
+    least_ratio: float = 0.0
 
     @property
-    def critical_ratio(self) -> np.ndarray:
+    def cost_ratio(self) -> np.ndarray:
         """under / (under + over): the demand quantile that minimises the expected cost."""
         total = self.under + self.over
         ratio: np.ndarray = np.divide(
             self.under, total, out=np.full(np.broadcast(self.under, total).shape, 0.5), where=total > 0
         )
+        return ratio
+
+    @property
+    def critical_ratio(self) -> np.ndarray:
+        """The demand quantile to order: the cost ratio, raised to the service level where it is
+        lower (the least cost that meets the target, the expected cost being convex in the order)."""
+        ratio: np.ndarray = np.maximum(self.cost_ratio, self.least_ratio)
         return ratio
 
 
@@ -78,10 +88,40 @@ class Against:
     params: Arrays
     costs: UnitCosts
     stretches: tuple[Stretch, ...] = ()
+    weekdays: np.ndarray | None = None  # per cell: its day of the week (Monday 0), on a daily file
+    windows: np.ndarray | None = None  # per cell: the backtest window whose forecast it holds
 
     def masked(self, parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Each component per cell, zero where demand was not seen (a closed or missing period)."""
         return {k: np.where(self.seen, np.broadcast_to(v, self.demand.shape), 0.0) for k, v in parts.items()}
+
+
+LEDGER = ("opening", "arrivals", "sales", "lost", "waste", "closing", "orders")  # the ledger's columns
+
+
+@dataclass(frozen=True, eq=False)
+class Ledger:
+    """Every unit accounted for, per series and period."""
+
+    opening: np.ndarray
+    arrivals: np.ndarray
+    sales: np.ndarray
+    lost: np.ndarray
+    waste: np.ndarray
+    closing: np.ndarray
+    orders: np.ndarray
+
+    def unbalanced(self, demand: np.ndarray, tolerance: float = 1e-6) -> list[str]:
+        """The identities that fail, in words: arrivals = sales + waste + change in stock, and
+        demand = sales + lost sales. Empty when every unit is accounted for."""
+        out = []
+        stock = self.arrivals - (self.sales + self.waste + self.closing - self.opening)
+        if np.abs(stock).max(initial=0.0) > tolerance:
+            out.append("arrivals differ from sales + waste + the change in stock")
+        served = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0)) - (self.sales + self.lost)
+        if np.abs(served).max(initial=0.0) > tolerance:
+            out.append("demand differs from sales + lost sales")
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +134,7 @@ class Costed:
     served: np.ndarray | None = None
     lost: np.ndarray | None = None
     stock: np.ndarray | None = None
+    ledger: Ledger | None = None  # a rule that keeps one: every unit, per series and period
 
     @property
     def total(self) -> np.ndarray:
@@ -112,6 +153,10 @@ class Ahead:
     whole_units: bool
     params: Arrays
     expected_cost: Callable[[np.ndarray], np.ndarray]
+    weekdays: np.ndarray | None = None  # per period ahead: its day of the week, on a daily file
+    # demand paths the next periods may take (draws x series x periods): the forecast plus errors
+    # drawn from the model's backtest, for a rule that simulates its next orders
+    paths: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,8 +185,14 @@ class Policy(Protocol):
         ...
 
     def cover(self, params: Arrays) -> int | None:
-        """Periods one decision must cover when stock carries over between periods (the order-up-to
-        level is demand over that many periods), or None when each period is decided alone."""
+        """Periods one level must cover when it is set on demand over several periods (the
+        order-up-to level covers lead time + review period), or None when the rule works from each
+        period's own demand quantile."""
+        ...
+
+    def carries_stock(self, params: Arrays) -> bool:
+        """Whether stock carries from one period to the next, so the plan is simulated over
+        stretches of periods rather than priced cell by cell."""
         ...
 
     def price(self, plan: Plan, against: Against) -> Costed:

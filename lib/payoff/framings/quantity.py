@@ -20,15 +20,22 @@ def _margin(p: Arrays) -> np.ndarray:
     return under
 
 
+def service_ratio(p: Arrays) -> float:
+    """The least share of periods to cover: 1 - the most periods allowed short ("short at most 5%
+    of days": 0.95); 0 without a service level."""
+    short = p.get("max_short")
+    return 0.0 if short is None else 1.0 - float(short)
+
+
 def perishable_costs(p: Arrays) -> UnitCosts:
     """under = price - unit_cost + goodwill; over = unit_cost - salvage."""
     over = np.asarray(p["unit_cost"], dtype="float64") - float(p["salvage"])
-    return UnitCosts(_margin(p), np.maximum(over, 0.0))
+    return UnitCosts(_margin(p), np.maximum(over, 0.0), service_ratio(p))
 
 
 def inventory_costs(p: Arrays) -> UnitCosts:
     """under = the lost margin (price - unit_cost + goodwill); over = holding one unit one period."""
-    return UnitCosts(_margin(p), np.asarray(float(p["holding_cost"])))
+    return UnitCosts(_margin(p), np.asarray(float(p["holding_cost"])), service_ratio(p))
 
 
 def staffing_costs(p: Arrays) -> UnitCosts:

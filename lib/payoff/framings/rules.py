@@ -12,13 +12,23 @@ from typing import ClassVar
 import numpy as np
 
 from payoff import formatting
+from payoff.errors import BadParameter
 from payoff.framings import quantity
-from payoff.framings.fresh import OrderRules, simulate_fresh
-from payoff.framings.policy import Against, Ahead, Arrays, Column, Costed, Plan, Policy, UnitCosts
+from payoff.framings.fresh import (
+    OrderRules,
+    cover_levels,
+    delivery_days,
+    periods_to_next,
+    schedule_problem,
+    simulate_fresh,
+)
+from payoff.framings.policy import LEDGER, Against, Ahead, Arrays, Column, Costed, Ledger, Plan, Policy, UnitCosts
 from payoff.framings.quantity import newsvendor_cost, simulate_order_up_to, staff_for, staffing_cost, whole
 
 # The next decisions' columns, as every download labels them.
 STOCK, EXPECTED_COST, STAFF, LEVEL = "Quantity to stock", "Expected cost", "Staff to schedule", "Order up to"
+CASES, EXPECTED_WASTE, EXPECTED_LOST = "Cases to order", "Expected waste", "Expected lost sales"
+SHORT = "Chance of running short"
 
 
 def _typical(costs: UnitCosts) -> tuple[float, float, float]:
@@ -49,6 +59,9 @@ class Newsvendor:
 
     def cover(self, params: Arrays) -> int | None:
         return None
+
+    def carries_stock(self, params: Arrays) -> bool:
+        return False
 
     def price(self, plan: Plan, against: Against) -> Costed:
         ordered = plan.decide(whole(plan.quantity) if plan.whole_units else plan.quantity)
@@ -81,12 +94,25 @@ def _carried(
     units: tuple[np.ndarray, np.ndarray],
     served: np.ndarray,
     stock: np.ndarray,
+    ledger: Ledger | None = None,
 ) -> Costed:
     """A simulated run priced: the units short at `under`, the units too many (kept, or thrown
     away) at `over`."""
     (too_few, too_many), (short, excess) = components, units
     parts = {too_few: against.costs.under * short, too_many: against.costs.over * excess}
-    return Costed(orders, against.masked(parts), served, short, stock)
+    return Costed(orders, against.masked(parts), served, short, stock, ledger)
+
+
+def _weekdays(mask: int | None, weekdays: np.ndarray | None, n: int, seen: np.ndarray) -> np.ndarray:
+    """The cells' weekdays for a delivery schedule, checked as the Problem page checks it."""
+    if mask is None:
+        return np.zeros(n, dtype="int64")
+    open_days = np.asarray(weekdays)[seen.any(axis=0)] if weekdays is not None else np.zeros(0)
+    problem = schedule_problem(mask, weekdays is not None, open_days)
+    if problem is not None:
+        raise BadParameter(problem)
+    assert weekdays is not None  # a daily file has them
+    return np.asarray(weekdays, dtype="int64")
 
 
 def _yardstick(unit_costs: Callable[[Arrays], UnitCosts], plan: Plan, against: Against) -> np.ndarray:
@@ -97,10 +123,13 @@ def _yardstick(unit_costs: Callable[[Arrays], UnitCosts], plan: Plan, against: A
 
 @dataclass(frozen=True)
 class ShelfLife:
-    """Fresh stock that keeps `shelf_life` periods, ordered every period under the supplier's
-    constraints (cases, a minimum, a most: payoff.framings.fresh.OrderRules). With a life of one
-    period each order is the newsvendor's, constrained; longer, the stock to open each period
-    with is simulated first-in first-out, what passes its life written off at the waste cost."""
+    """Fresh stock that keeps `shelf_life` periods, delivered every period or on the supplier's
+    weekdays (`order_days`), under its constraints (cases, a minimum, a most:
+    payoff.framings.fresh.OrderRules). With a life of one period and a delivery every period each
+    order is the newsvendor's, constrained. Otherwise the plan's per-period demand quantiles are
+    added up until the next delivery (no further than the life) and the stock is simulated first
+    in, first out: what passes its life is written off at the waste cost, and every run's ledger
+    must balance before it is priced."""
 
     costs_from: Callable[[Arrays], UnitCosts] = field(repr=False, compare=False)
 
@@ -108,7 +137,13 @@ class ShelfLife:
     components: ClassVar[tuple[str, str]] = ("stockouts", "overstock")  # overstock: the units written off
     counts_slow_movers: ClassVar[bool] = True
     next_step: ClassVar[str] = "the orders to place"
-    totals: ClassVar[dict[str, str]] = {STOCK: "sum", EXPECTED_COST: "sum"}
+    totals: ClassVar[dict[str, str]] = {
+        STOCK: "sum",
+        CASES: "sum",
+        EXPECTED_WASTE: "sum",
+        EXPECTED_LOST: "sum",
+        EXPECTED_COST: "sum",
+    }
 
     def unit_costs(self, params: Arrays) -> UnitCosts:
         return self.costs_from(params)
@@ -118,46 +153,100 @@ class ShelfLife:
         return int(params.get("shelf_life", 1) or 1)
 
     def cover(self, params: Arrays) -> int | None:
-        # Stock kept over: each period's level covers that period, simulated over stretches.
-        return None if self._life(params) == 1 else 1
+        return None  # it works from each period's demand quantile, added up to the next delivery
+
+    def carries_stock(self, params: Arrays) -> bool:
+        return self._life(params) > 1 or params.get("order_days") is not None
 
     def price(self, plan: Plan, against: Against) -> Costed:
         rules = OrderRules.from_params(against.params)
-        level = whole(plan.quantity) if plan.whole_units else plan.quantity
+        quantity = whole(plan.quantity) if plan.whole_units else plan.quantity
         life = self._life(against.params)
-        if life == 1:
-            ordered = plan.decide(rules.apply(level))
+        if not self.carries_stock(against.params):
+            ordered = plan.decide(rules.apply(quantity))
             short, excess = newsvendor_cost(against.demand, ordered, against.costs)
             return Costed(ordered, against.masked(dict(zip(self.components, (short, excess), strict=True))))
         if not against.stretches:
             raise ValueError("stock kept over periods is priced over stretches of cells; none were given")
-        shape = against.demand.shape
-        orders, lost, waste, stock, served = (np.zeros(shape) for _ in range(5))
+        mask = against.params.get("order_days")
+        weekdays = _weekdays(mask, against.weekdays, against.demand.shape[1], against.seen)
+        level = cover_levels(plan.quantity, periods_to_next(weekdays, mask), against.windows, life)
+        level = whole(level) if plan.whole_units else level
+        days = delivery_days(weekdays, mask)
+        parts = {name: np.zeros(against.demand.shape) for name in LEDGER}
         for stretch in against.stretches:
             cells = stretch.cells
             given = None if plan.given is None else plan.given[:, cells]
-            ledger = simulate_fresh(against.demand[:, cells], level[:, cells], life, rules, given)
+            ledger = simulate_fresh(
+                against.demand[:, cells], level[:, cells], life, rules, given, days[cells], quantity[:, cells]
+            )
             unbalanced = ledger.unbalanced(against.demand[:, cells])
             if unbalanced:  # checked on every run: money priced from units that do not add up is never shown
                 raise AssertionError(f"the stock ledger does not balance: {'; '.join(unbalanced)}")
-            orders[:, cells], lost[:, cells], waste[:, cells] = ledger.orders, ledger.lost, ledger.waste
-            stock[:, cells], served[:, cells] = ledger.closing, ledger.sales
-        return _carried(self.components, against, orders, (lost, waste), served, stock)
+            for name in LEDGER:
+                parts[name][:, cells] = getattr(ledger, name)
+        ledger = Ledger(**parts)
+        units = (ledger.lost, ledger.waste)
+        return _carried(self.components, against, ledger.orders, units, ledger.sales, ledger.closing, ledger)
 
     def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
         return _yardstick(self.unit_costs, plan, against)
 
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
-        stock = OrderRules.from_params(ahead.params).apply(
-            whole(ahead.quantity) if ahead.whole_units else ahead.quantity
-        )
-        return (
-            Column(STOCK, stock, _counted(ahead.whole_units)),
-            Column(EXPECTED_COST, ahead.expected_cost(stock), formatting.MONEY),
-        )
+        params = ahead.params
+        rules = OrderRules.from_params(params)
+        quantity = whole(ahead.quantity) if ahead.whole_units else ahead.quantity
+        if not self.carries_stock(params):
+            stock = rules.apply(quantity)
+            return (
+                Column(STOCK, stock, _counted(ahead.whole_units)),
+                Column(EXPECTED_COST, ahead.expected_cost(stock), formatting.MONEY),
+            )
+        return fresh_order_list(ahead, self._life(params), rules, self.unit_costs(params))
 
     def describe(self, costs: UnitCosts, per_row: bool) -> str:
         return Newsvendor(self.unit_costs).describe(costs, per_row)
+
+
+def fresh_order_list(ahead: Ahead, life: int, rules: OrderRules, costs: UnitCosts) -> tuple[Column, ...]:
+    """The next deliveries of fresh stock: on each delivery day the stock to bring the shelf up
+    to (in cases when the supplier sells cases), and what it is expected to waste, lose and cost,
+    simulated over the demand paths the model's errors allow. The simulation starts a week
+    earlier, on the same schedule, so the first days open with the stock a running shelf has."""
+    mask = ahead.params.get("order_days")
+    n_series, horizon = ahead.quantity.shape
+    weekdays = np.zeros(horizon, dtype="int64") if ahead.weekdays is None else np.asarray(ahead.weekdays, "int64")
+    warm = np.arange(7) % horizon  # a week before, standing in for itself
+    days = np.concatenate([(weekdays[0] - 7 + np.arange(7)) % 7, weekdays])
+    quantity = np.concatenate([ahead.quantity[:, warm], ahead.quantity], axis=1)
+    level = cover_levels(quantity, periods_to_next(days, mask), None, life)
+    level = whole(level) if ahead.whole_units else level
+    paths = ahead.paths if ahead.paths is not None else ahead.forecast[None]
+    draws = paths.shape[0]
+    demand = np.concatenate([paths[:, :, warm], paths], axis=2).reshape(draws * n_series, -1)
+    delivers = delivery_days(days, mask)
+    ledger = simulate_fresh(
+        demand, np.tile(level, (draws, 1)), life, rules, None, delivers, np.tile(quantity, (draws, 1))
+    )
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        out: np.ndarray = values.reshape(draws, n_series, -1)[:, :, 7:].mean(axis=0)
+        return out
+
+    stock = np.where(delivers[7:], rules.apply(level[:, 7:]), np.nan)
+    lost, waste = mean(ledger.lost), mean(ledger.waste)
+    counted = _counted(ahead.whole_units)
+    columns = [Column(STOCK, stock, counted)]
+    if rules.case_pack > 1:
+        columns.append(Column(CASES, stock / rules.case_pack, formatting.COUNT))
+    cost = np.broadcast_to(costs.under, lost.shape) * lost + np.broadcast_to(costs.over, waste.shape) * waste
+    return (
+        *columns,
+        Column(EXPECTED_WASTE, waste, formatting.NUMBER),
+        Column(EXPECTED_LOST, lost, formatting.NUMBER),
+        Column(SHORT, mean((ledger.lost > 1e-9).astype(float)), formatting.PERCENT),
+        Column(EXPECTED_COST, cost, formatting.MONEY),
+    )
 
 
 @dataclass(frozen=True)
@@ -177,6 +266,9 @@ class OrderUpTo:
 
     def cover(self, params: Arrays) -> int | None:
         return self._periods(params)
+
+    def carries_stock(self, params: Arrays) -> bool:
+        return True
 
     @staticmethod
     def _periods(params: Arrays) -> int:
@@ -240,6 +332,9 @@ class Staffing:
 
     def cover(self, params: Arrays) -> int | None:
         return None
+
+    def carries_stock(self, params: Arrays) -> bool:
+        return False
 
     def price(self, plan: Plan, against: Against) -> Costed:
         staff = plan.decide(staff_for(plan.quantity, against.params))  # the business's own: people already

@@ -14,10 +14,12 @@ from payoff import formatting
 from payoff.analysis import Analysis, recost
 from payoff.carry import charts, tables
 from payoff.errors import PayoffError
+from payoff.evaluate import service as service_level
 from payoff.evaluate import targeting_views
 from payoff.evaluate.impact import Impact
-from payoff.evaluate.predictions import Explanation, TargetingPredictions
-from payoff.framings.base import FromColumn, Param, TargetingFraming
+from payoff.evaluate.predictions import Explanation, QuantityPredictions, TargetingPredictions
+from payoff.framings.base import FromColumn, Param, QuantityFraming, TargetingFraming
+from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
@@ -35,10 +37,13 @@ def _changed(analysis: Analysis, param_key: str, widget: str) -> None:
     """A what-if control moved: its value joins the what-ifs (and the page's address)."""
     value = st.session_state.get(widget)
     limited = st.session_state.get(widget + ".on")
+    param = analysis.problem.framing.param(param_key)
+    if param.kind == "weekdays":
+        value = weekday_mask(value or None)  # the names chosen, as the parameter keeps them
     if limited is False:
         value = None  # "no limit"
     elif limited is True and value is None:
-        value = 100  # a first limit to start from
+        value = 0.05 if param.kind == "optional_share" else 100  # a first limit to start from
     values = state.whatif()
     if value == _own(analysis, param_key):
         values.pop(param_key, None)
@@ -96,10 +101,17 @@ def threshold_rule(analysis: Analysis) -> float | None:
 def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str | None) -> None:
     """One what-if control, its value kept in step with the what-ifs (set before it is drawn)."""
     on_change, args = _changed, (analysis, param.key, key)
-    if param.kind == "optional_count":
+    if param.kind == "weekdays":
+        days = weekday_names(shown).split(", ") if shown else []
+        if st.session_state.get(key) != days:
+            st.session_state[key] = days
+        st.multiselect(param.label, list(WEEKDAYS), help=param.help, key=key, on_change=on_change, args=args)
+        return
+    if param.kind in ("optional_count", "optional_share"):
         if st.session_state.get(key + ".on") != (shown is not None):
             st.session_state[key + ".on"] = shown is not None
-        st.checkbox(f"Limit: {param.label.lower()}", help=param.help, key=key + ".on", on_change=on_change, args=args)
+        what = "Limit" if param.kind == "optional_count" else "Set"
+        st.checkbox(f"{what}: {param.label.lower()}", help=param.help, key=key + ".on", on_change=on_change, args=args)
         if shown is None:
             return
     if st.session_state.get(key) != shown:
@@ -210,6 +222,38 @@ def quantity_where(analysis: Analysis, impact: Impact) -> None:
     if len(by_series) > 1:
         st.markdown("**Which series drive the gain of Payoff's choice**")
         st.plotly_chart(charts.gain_by_segment(by_series, impact.currency), key="impact.segments")
+    service_levels(analysis, impact)
+    stock_ledger(analysis, impact)
+
+
+def service_levels(analysis: Analysis, impact: Impact) -> None:
+    """What "short at most X% of periods" costs, for a few X, at these costs."""
+    framing, predictions = analysis.problem.framing, analysis.predictions
+    assert isinstance(framing, QuantityFraming) and isinstance(predictions, QuantityPredictions)  # its kind's
+    table = service_level.service_table(framing, impact.params, predictions)
+    if table is None:
+        return
+    st.markdown("**What a service level costs**")
+    said = service_level.sentence(table, impact.currency)
+    if said:
+        st.write(plain(said))
+    results_view.show_table(table, impact.currency)
+    st.caption("Set one under 'Short at most' above, or on the Problem page; Payoff's choice at each, same forecasts.")
+
+
+def stock_ledger(analysis: Analysis, impact: Impact) -> None:
+    """Every unit of one series in the tests, where the rule carries stock from day to day."""
+    framing, predictions = analysis.problem.framing, analysis.predictions
+    assert isinstance(framing, QuantityFraming) and isinstance(predictions, QuantityPredictions)  # its kind's
+    if not framing.policy.carries_stock(impact.params) or framing.policy.cover(impact.params) is not None:
+        return
+    labels = predictions.panel.labels()
+    st.markdown("**The stock ledger of one series, under Payoff's choice**")
+    shown = st.selectbox("Series", range(len(labels)), format_func=lambda i: labels[i], key="impact.ledger")
+    table = service_level.series_ledger(framing, impact.params, predictions, int(shown or 0))
+    if table is not None:
+        results_view.show_table(table, impact.currency)
+        st.caption("Every unit is accounted for: delivered = sold + written off + the change in stock.")
 
 
 def profit(analysis: Analysis, impact: Impact) -> None:

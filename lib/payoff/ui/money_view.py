@@ -18,6 +18,7 @@ import streamlit as st
 from payoff import formatting
 from payoff.data.roles import Role
 from payoff.framings.base import Framing, FromColumn, Param
+from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
 from payoff.params import COLUMN_ROLES, DERIVED, HOLDING_RATE, MARGIN, money_target, per_period_value
 from payoff.problem import Problem
 from payoff.ui import state
@@ -71,6 +72,16 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None, ne
         if not limit:
             return None
         return int(st.number_input(param.label, min_value=1, value=int(value or 100), step=1, key=key))
+    if param.kind == "weekdays":
+        chosen = weekday_names(value).split(", ") if value else []
+        return weekday_mask(st.multiselect(param.label, list(WEEKDAYS), default=chosen, help=param.help, key=key))
+    if param.kind == "optional_share":
+        target = st.checkbox(f"Set: {param.label.lower()}", value=value is not None, help=param.help, key=key + ".on")
+        if not target:
+            return None
+        shown = 100 * float(value or 0.05)
+        percent = st.number_input(f"{param.label} (% of periods)", 0.1, 50.0, shown, 0.5, key=key)
+        return float(percent) / 100
     if param.kind in ("periods", "count"):
         number = st.number_input(
             label,

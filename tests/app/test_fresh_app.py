@@ -1,0 +1,72 @@
+"""Fresh stock in the app (issue 22): a store manager sets how long it keeps, the delivery days,
+the case size and a service level on the Problem page, sees the money, the cost of the service
+level and one series' stock ledger on the Impact page, and downloads the next deliveries."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from payoff.ui import state
+from tests.app.conftest import open_app, shown
+
+PARAM = state.PARAM_PREFIX + "perishable."
+WHATIF = state.WHATIF_PREFIX + "perishable."
+
+
+@pytest.fixture(scope="module")
+def ran():
+    at = open_app()
+    at.button(key="w.home.sample.retail_sales").click().run()
+    at.switch_page("app_pages/problem.py").run()
+    assert not at.exception
+    at.number_input(key=PARAM + "shelf_life").set_value(5).run()
+    at.multiselect(key=PARAM + "order_days").set_value(["Mon", "Thu"]).run()
+    at.number_input(key=PARAM + "case_pack").set_value(6).run()
+    assert not at.exception
+    params = dict(at.session_state[state.CHOICES].params)
+    assert params["shelf_life"] == 5 and params["order_days"] == 9 and params["case_pack"] == 6
+    at.switch_page("app_pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=180)
+    assert not at.exception and not at.error
+    return at
+
+
+def test_the_impact_page_shows_the_cost_of_a_service_level_and_a_ledger(ran):
+    ran.switch_page("app_pages/impact.py").run()
+    assert not ran.exception
+    text = shown(ran)
+    assert "What a service level costs" in text and "costs" in text and "a month more than 1 in 10" in text
+    assert "The stock ledger of one series" in text
+    ledger = next(d.value for d in ran.dataframe if "Opening stock" in d.value.columns)
+    numbers = {c: ledger[c].astype(str).str.replace(",", "").astype(float).to_numpy() for c in ledger.columns[1:]}
+    change = numbers["Closing stock"] - numbers["Opening stock"]
+    assert np.allclose(numbers["Delivered"], numbers["Sold"] + numbers["Written off"] + change)
+    assert np.allclose(numbers["Demand"], numbers["Sold"] + numbers["Lost sales"])
+    delivered = pd.to_datetime(ledger["Period"], format="%d %b %Y")[numbers["Delivered"] > 0]
+    assert set(delivered.dt.day_name()) == {"Monday", "Thursday"}
+    ran.selectbox(key="impact.ledger").set_value(3).run()
+    assert not ran.exception
+
+
+def test_a_what_if_moves_the_delivery_days_and_the_service_level(ran):
+    ran.switch_page("app_pages/impact.py").run()
+    before = ran.metric[0].value
+    ran.multiselect(key=WHATIF + "order_days").set_value(["Mon", "Wed", "Fri"]).run()
+    assert not ran.exception and ran.metric[0].value != before
+    ran.checkbox(key=WHATIF + "max_short.on").check().run()
+    assert not ran.exception
+    assert ran.session_state[state.WHATIF] == {"order_days": 1 + 4 + 16, "max_short": 0.05}
+
+
+def test_the_next_deliveries_list_cases_on_delivery_days_only(ran):
+    ran.switch_page("app_pages/decisions.py").run(timeout=120)
+    assert not ran.exception
+    decisions = next(d.value for d in ran.dataframe if {"Cases to order", "Period"} <= set(d.value.columns))
+    assert {"Expected waste", "Expected lost sales", "Chance of running short", "Expected cost"} <= set(
+        decisions.columns
+    )
+    cases = decisions["Cases to order"].astype(str).str.replace(",", "")
+    delivered = cases != ""
+    assert 0 < delivered.mean() < 0.5  # two days a week have a delivery
+    stock = decisions.loc[delivered, "Quantity to stock"].str.replace(",", "").astype(float)
+    assert (stock % 6 == 0).all()  # whole cases of 6

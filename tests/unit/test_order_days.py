@@ -1,0 +1,181 @@
+"""Order days and a service level (issue 22, items 3 and 5): deliveries on the supplier's weekdays,
+each covering the days until the next; "short at most X% of days" met at the least cost. Hand
+counts, closed forms and a simulated dairy line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from payoff.cli.main import main
+from payoff.framings import quantity
+from payoff.framings.fresh import (
+    OrderRules,
+    cover_levels,
+    delivery_days,
+    periods_to_next,
+    simulate_fresh,
+    weekday_mask,
+    weekday_names,
+)
+from payoff.framings.policy import Against, Plan, Stretch
+from payoff.framings.rules import ShelfLife
+
+PARAMS = {"price": 10.0, "unit_cost": 4.0, "salvage": 0.0, "goodwill": 0.0}
+MON, THU = 0, 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "mask"),
+    [("Mon, Thu", 9), ("monday thursday", 9), ("Mondays and Thursdays", 9), (["tu", "sa"], 2 + 32), ("", None)],
+)
+def test_delivery_days_read_as_typed(typed, mask):
+    assert weekday_mask(typed) == mask
+    assert weekday_names(mask) == ("every period" if mask is None else weekday_names(weekday_mask(typed)))
+
+
+@pytest.mark.parametrize("typed", ["Funday", "t", "Mon, 8", True])
+def test_words_that_are_not_days_are_refused(typed):
+    with pytest.raises(ValueError):
+        weekday_mask(typed)
+
+
+def test_each_delivery_covers_the_days_until_the_next():
+    """Mon and Thu: Monday's delivery covers Mon-Wed (3 days), Thursday's Thu-Sun (4). At 2 a day
+    that is 6 and 8; a life of 3 days caps Thursday's at 6 (a fourth day's units would expire)."""
+    weekdays = np.arange(14) % 7  # two weeks from a Monday
+    mask = weekday_mask("Mon, Thu")
+    np.testing.assert_array_equal(periods_to_next(weekdays, mask)[:7], [3, 2, 1, 4, 3, 2, 1])
+    quantity = np.full((1, 14), 2.0)
+    level = cover_levels(quantity, periods_to_next(weekdays, mask), None, life=5)
+    assert level[0, MON] == 6 and level[0, THU] == 8
+    assert cover_levels(quantity, periods_to_next(weekdays, mask), None, life=3)[0, THU] == 6
+    # a forecast made after the order is never used: window 1 starts on Tuesday
+    windows = np.array([0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
+    varied = np.array([[2.0, 9.0, 9.0, 2.0, 2.0, 2.0, 2.0, 2, 2, 2, 2, 2, 2, 2]])
+    assert cover_levels(varied, periods_to_next(weekdays, mask), windows, life=5)[0, MON] == 6  # 2 x 3, not 20
+
+
+def test_deliveries_come_on_the_stated_weekdays_only():
+    weekdays = np.arange(28) % 7
+    days = delivery_days(weekdays, weekday_mask("Mon, Thu"))
+    rng = np.random.default_rng(3)
+    demand = rng.poisson(5.0, (4, 28)).astype(float)
+    level = cover_levels(np.full(demand.shape, 6.0), periods_to_next(weekdays, 9), None, 5)
+    ledger = simulate_fresh(demand, level, 5, OrderRules(case_pack=12), deliveries=days)
+    arrived = ledger.arrivals.sum(axis=0) > 0
+    assert set(np.flatnonzero(arrived) % 7) == {MON, THU}
+    assert not ledger.arrivals[:, ~days].any() and (ledger.arrivals % 12 == 0).all()
+    assert ledger.unbalanced(demand) == []
+
+
+def dairy(weeks: int = 52, series: int = 30, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """A dairy line: each item's own level and weekly shape (busy weekends), Poisson demand."""
+    rng = np.random.default_rng(seed)
+    days = weeks * 7
+    weekdays = np.arange(days) % 7
+    level = rng.uniform(4, 30, (series, 1))
+    shape = 1 + rng.uniform(0.1, 0.6, (series, 1)) * np.isin(weekdays, [4, 5])[None]
+    mean = level * shape
+    return rng.poisson(mean).astype(float), mean
+
+
+def test_on_a_dairy_line_ordering_for_the_constraints_beats_ordering_without_them():
+    """Five-day milk in cases of 12, delivered Mon and Thu. The same per-day quantities (each
+    day's 80% quantile of the true demand) are ordered three ways and priced by the same ledger:
+    the rule (each delivery covers until the next, net of what will expire); one day's need per
+    delivery, as if the supplier came daily; and Monday's and Thursday's needs alone times the
+    days, ignoring the shape between deliveries."""
+    demand, mean = dairy()
+    n = demand.shape[1]
+    weekdays = np.arange(n) % 7
+    ratio = 0.8
+    per_day = stats.poisson.ppf(ratio, mean)
+    params = {**PARAMS, "unit_cost": 2.0, "shelf_life": 5, "case_pack": 12, "order_days": weekday_mask("Mon, Thu")}
+    costs = quantity.perishable_costs(params)
+    whole = np.ones(n, dtype=bool)
+    against = Against(
+        demand, np.ones(demand.shape, bool), params, costs, (Stretch(whole, np.zeros(len(demand))),), weekdays
+    )
+    rule = ShelfLife(quantity.perishable_costs).price(Plan(per_day), against)
+    days = delivery_days(weekdays, params["order_days"])
+    rules = OrderRules(case_pack=12)
+
+    def priced(level: np.ndarray) -> float:
+        ledger = simulate_fresh(demand, level, 5, rules, deliveries=days)
+        assert ledger.unbalanced(demand) == []
+        return float((costs.under * ledger.lost + costs.over * ledger.waste).sum())
+
+    one_day = priced(per_day)
+    gap = periods_to_next(weekdays, params["order_days"])
+    flat = priced(per_day * gap)  # the delivery day's need, times the days it must last
+    ours = float(rule.total.sum())
+    assert ours < flat < one_day
+    assert ours < 0.8 * flat and ours < 0.05 * one_day  # measured: 21,244, 33,308 and 1,053,320
+    assert rule.ledger is not None and rule.ledger.unbalanced(demand) == []
+
+
+def test_a_service_level_is_met_on_a_long_poisson_series():
+    """Short at most 5% of days, where the costs alone would cover demand 50% of days: the order
+    is the Poisson 95% quantile, and over 20,000 days the share of days short is within sampling
+    error of at most 5%."""
+    mean = 12.0
+    params = {**PARAMS, "unit_cost": 5.0, "max_short": 0.05}  # margin 5, waste 5: a cost ratio of 0.5
+    costs = quantity.perishable_costs(params)
+    assert float(costs.cost_ratio) == 0.5 and float(costs.critical_ratio) == pytest.approx(0.95)
+    demand = np.random.default_rng(11).poisson(mean, (1, 20_000)).astype(float)
+    order = np.full(demand.shape, stats.poisson.ppf(costs.critical_ratio, mean))
+    against = Against(demand, np.ones(demand.shape, bool), params, costs)
+    costed = ShelfLife(quantity.perishable_costs).price(Plan(order), against)
+    short = float((costed.costs["stockouts"] > 0).mean())
+    expected = float(stats.poisson.sf(order[0, 0], mean))  # P(demand > order) <= 5%
+    assert expected <= 0.05
+    assert abs(short - expected) < 4 * np.sqrt(expected * (1 - expected) / demand.size)
+
+
+def test_a_service_level_the_costs_already_meet_changes_nothing():
+    params = {**PARAMS, "max_short": 0.4}  # the costs cover 60% of days: more than the 60% asked
+    costs = quantity.perishable_costs(params)
+    assert float(costs.critical_ratio) == float(costs.cost_ratio) == pytest.approx(0.6)
+
+
+def write_dairy(path, weeks: int = 30) -> None:
+    """The dairy line as a file a shop would export: a row per item and open day, shut on Sundays."""
+    demand, _ = dairy(weeks=weeks, series=4)
+    dates = pd.date_range("2025-01-06", periods=demand.shape[1], freq="D")  # a Monday
+    frame = pd.DataFrame(
+        {"date": np.tile(dates, 4), "item": np.repeat([f"milk {i}" for i in range(4)], len(dates))}
+    ).assign(units=demand.ravel())
+    frame[pd.to_datetime(frame["date"]).dt.day_of_week != 6].to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("order_days=Sun", "No delivery would ever come: the file has no Sun. Choose days the file has (Mon, Tue"),
+        ("order_days=Funday", "'order_days' must be days of the week such as Mon, Thu: 'funday' is not a day"),
+        ("max_short=80%", "'max_short' must be at most 0.5, not 0.8"),
+    ],
+)
+def test_bad_schedules_are_one_clear_line(setting, words, tmp_path, capsys):
+    write_dairy(tmp_path / "dairy.csv", weeks=12)
+    args = ["analyze", str(tmp_path / "dairy.csv"), "--framing", "perishable", "--assume-defaults", "--set", setting]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_the_json_carries_the_schedule_and_the_service_level(tmp_path, capsys):
+    write_dairy(tmp_path / "dairy.csv", weeks=20)
+    out = tmp_path / "run.json"
+    settings = ["shelf_life=5", "case_pack=12", "order_days=Mon,Thu", "max_short=5%"]
+    args = ["analyze", str(tmp_path / "dairy.csv"), "--framing", "perishable", "--assume-defaults"]
+    args += [part for setting in settings for part in ("--set", setting)] + ["--models", "seasonal naive"]
+    assert main([*args, "--json", str(out)]) == 0, capsys.readouterr().err
+    params = json.loads(out.read_text())["params"]
+    assert params["order_days"] == "Mon, Thu" and params["max_short"] == 0.05
+    assert params["shelf_life"] == 5 and params["case_pack"] == 12
