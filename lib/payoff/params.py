@@ -189,6 +189,7 @@ def resolve(
     for param in framing.params:
         if values.get(param.key) is None and not param.optional:
             errors.append(f"'{param.key}' needs a value: {param.help}")
+    errors += framing.order_problems(values)
     missing = () if defaults_from else _missing(framing, sources, money)
     return Resolved(values, sources, missing)
 

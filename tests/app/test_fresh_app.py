@@ -70,3 +70,24 @@ def test_the_next_deliveries_list_cases_on_delivery_days_only(ran):
     assert 0 < delivered.mean() < 0.5  # two days a week have a delivery
     stock = decisions.loc[delivered, "Quantity to stock"].str.replace(",", "").astype(float)
     assert (stock % 6 == 0).all()  # whole cases of 6
+
+
+def test_a_lead_time_that_varies_is_set_in_words_and_checked():
+    """Inventory on the sample: "Lead time 2, from 1 to 4" typed on the Problem page reaches the
+    choices; a "from" above the lead time is refused there, in words, before anything runs."""
+    at = open_app()
+    at.button(key="w.home.sample.retail_sales").click().run()
+    at.switch_page("app_pages/problem.py").run()
+    at.radio(key=state.FRAMING_PICK).set_value("inventory").run()
+    key = state.PARAM_PREFIX + "inventory."
+    at.number_input(key=key + "lead_time").set_value(2).run()
+    at.checkbox(key=key + "lead_time_min.on").check().run()
+    at.number_input(key=key + "lead_time_min").set_value(1).run()
+    at.checkbox(key=key + "lead_time_max.on").check().run()
+    at.number_input(key=key + "lead_time_max").set_value(4).run()
+    assert not at.exception
+    params = dict(at.session_state[state.CHOICES].params)
+    assert (params["lead_time"], params["lead_time_min"], params["lead_time_max"]) == (2, 1, 4)
+    at.number_input(key=key + "lead_time_min").set_value(3).run()
+    assert not at.exception
+    assert "Lead time from (3) cannot be above the lead time (2)." in shown(at)

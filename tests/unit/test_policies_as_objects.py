@@ -19,7 +19,7 @@ from payoff.engines.quantity import QuantityEngine
 from payoff.evaluate.quantity_money import price_entries
 from payoff.framings import catalogue
 from payoff.framings.base import QuantityFraming, param_arrays
-from payoff.framings.policy import Against, Ahead, Arrays, Column, Costed, Plan, Stretch, UnitCosts
+from payoff.framings.policy import Against, Ahead, Arrays, Column, Costed, Cover, Plan, Stretch, UnitCosts
 from payoff.framings.rules import (
     LEVEL,
     POLICIES,
@@ -89,7 +89,7 @@ def test_order_up_to_carries_stock_between_periods_by_hand():
     assert priced.served.tolist() == [[4.0, 2.0, 3.0, 6.0, 2.0, 0.0, 0.0]]
     assert float(priced.costs["lost sales"].sum()) == 5 * 3.0  # 5 units lost x margin 3
     assert float(priced.costs["holding"].sum()) == 10 * 0.5  # 10 unit-periods on the shelf x 0.5
-    assert framing.policy.cover(params) == 2  # a level covers lead time + review period
+    assert framing.policy.cover(params).periods == 2  # a level covers lead time + review period
 
 
 def test_staffing_prices_whole_people_by_hand():
@@ -144,7 +144,7 @@ class CasePack:
     def unit_costs(self, params: Arrays) -> UnitCosts:
         return UnitCosts(np.asarray(float(params["under"])), np.asarray(float(params["over"])))
 
-    def cover(self, params: Arrays) -> int | None:
+    def cover(self, params: Arrays) -> Cover | None:
         return None
 
     def carries_stock(self, params: Arrays) -> bool:

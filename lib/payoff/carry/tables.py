@@ -163,7 +163,11 @@ def assumptions_table(analysis: Analysis, impact: Impact | None = None) -> pd.Da
             scale = "" if value.scale == 1 else f" x {value.scale:g}"
             shown = f"each row's '{value.column}'{scale}"
         elif value is None:
-            shown = {"optional_count": "no limit", "optional_share": "none: the costs decide"}.get(param.kind, "")
+            shown = {
+                "optional_count": "no limit",
+                "optional_share": "none: the costs decide",
+                "optional_periods": "the lead time, always",
+            }.get(param.kind, "")
             shown = "every period" if param.kind == "weekdays" else shown
         elif param.kind == "weekdays":
             shown = weekday_names(int(value))

@@ -17,7 +17,8 @@ from payoff.evaluate import policies
 from payoff.evaluate.backtest import DIVERGED, window_labels
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, param_arrays
-from payoff.framings.policy import Against, Ledger, Plan, Policy, Stretch, UnitCosts, summed
+from payoff.framings.lead import safety_stock
+from payoff.framings.policy import Against, Cover, Ledger, Plan, Policy, Stretch, UnitCosts, summed
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.forecasters import nanmean
 
@@ -113,12 +114,14 @@ def offsets(
 
 
 def _levels(
-    predictions: QuantityPredictions, entry: Forecasts, tau: np.ndarray, periods: int, safety: bool
+    predictions: QuantityPredictions, entry: Forecasts, tau: np.ndarray, cover: Cover, safety: bool
 ) -> np.ndarray:
     """Order-up-to level per cell: forecast demand over lead time + review period (only the
     forecasts made at the same origin: a decision never uses a later origin's forecast), plus
     safety stock from the model's residual quantile (a sum of `periods` residuals approximated
-    as periods*mean + sqrt(periods)*(quantile - mean)). A status-quo rule gets no safety stock."""
+    as periods*mean + sqrt(periods)*(quantile - mean)), and a late delivery's where the lead time
+    varies (payoff.framings.lead.safety_stock). A status-quo rule gets no safety stock."""
+    periods = cover.periods
     h = predictions.horizon
     forecast = entry.forecast.reshape(entry.forecast.shape[0], predictions.windows, h)
     cumulative = np.concatenate([np.zeros((*forecast.shape[:2], 1)), np.cumsum(forecast, axis=2)], axis=2)
@@ -132,7 +135,9 @@ def _levels(
     quantile = offsets(predictions, entry.name, tau)
     means = predictions.residual_means(entry.name)
     mean = np.stack([means[k] for k in predictions.window_of], axis=1)
-    order_up_to: np.ndarray = np.maximum(level + periods * mean + np.sqrt(periods) * (quantile - mean), 0.0)
+    rate = ahead.reshape(entry.forecast.shape)
+    extra = safety_stock(np.sqrt(periods) * (quantile - mean), rate, tau, cover.lead_spread)
+    order_up_to: np.ndarray = np.maximum(level + periods * mean + extra, 0.0)
     return order_up_to
 
 

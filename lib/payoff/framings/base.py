@@ -29,7 +29,7 @@ ParamValue = float | int | bool | None
 # default (Payoff's, or a built-in sample's documented value). The page, the JSON and the report say it.
 TYPED, COLUMN, DEFAULT = "typed", "column", "default"
 SWEPT_KINDS = ("money", "share", "rate")  # the business assumptions a sensitivity sweep moves
-OPTIONAL_KINDS = ("optional_count", "optional_share", "weekdays")  # may be left empty
+OPTIONAL_KINDS = ("optional_count", "optional_periods", "optional_share", "weekdays")  # may be left empty
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,10 @@ class Param:
     # A number only the user knows (a price, a cost, a customer's value): on their own file it is
     # asked, never silently assumed; the default serves the samples and --assume-defaults.
     ask: bool = False
+    # An optional number ordered against another parameter ("Lead time from" at most the most
+    # likely lead time, "Lead time to" at least it): the other's key, and where a newly set one starts.
+    at_most: str | None = None
+    at_least: str | None = None
 
     @property
     def optional(self) -> bool:
@@ -98,7 +102,7 @@ class Param:
             raise BadParameter(f"'{self.key}' must be at least {self.minimum:g}, not {value:g}.")
         if self.maximum is not None and value > self.maximum:
             raise BadParameter(f"'{self.key}' must be at most {self.maximum:g}, not {value:g}.")
-        if self.kind in {"periods", "count", "optional_count"}:
+        if self.kind in {"periods", "count", "optional_count", "optional_periods"}:
             if value != int(value):
                 raise BadParameter(f"'{self.key}' must be a whole number, not {value:g}.")
             return int(value)
@@ -160,6 +164,25 @@ class Framing:
         known = ", ".join(p.key for p in self.params)
         raise BadParameter(f"Framing '{self.key}' has no parameter '{key}'. Its parameters: {known}.")
 
+    def order_problems(self, values: Mapping[str, Any]) -> list[str]:
+        """Parameters set out of order with the one they are ranged against, in words."""
+        out = []
+        for param in self.params:
+            value = values.get(param.key)
+            for other, worse, words in (
+                (param.at_most, float.__gt__, "above"),
+                (param.at_least, float.__lt__, "below"),
+            ):
+                bound = values.get(other) if other else None
+                if (
+                    isinstance(value, int | float)
+                    and isinstance(bound, int | float)
+                    and worse(float(value), float(bound))
+                ):
+                    label = self.param(str(other)).label.lower()
+                    out.append(f"{param.label} ({value:g}) cannot be {words} the {label} ({bound:g}).")
+        return out
+
     def defaults(self) -> dict[str, ParamValue]:
         return {p.key: p.default for p in self.params}
 
@@ -179,6 +202,9 @@ class Framing:
         for param in self.params:
             if values[param.key] is None and not param.optional:
                 raise BadParameter(f"'{param.key}' needs a value: {param.help}")
+        problems = self.order_problems(values)
+        if problems:
+            raise BadParameter(problems[0])
         return values
 
 

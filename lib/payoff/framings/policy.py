@@ -51,6 +51,17 @@ class UnitCosts:
         return ratio
 
 
+@dataclass(frozen=True)
+class Cover:
+    """What one order-up-to level must cover: `periods` of demand (lead time + review period, the
+    lead time at its mean when it varies) and `lead_spread`, the lead time's standard deviation in
+    periods (0 when it never varies): demand at its forecast rate over a late delivery, which adds
+    safety stock."""
+
+    periods: int
+    lead_spread: float = 0.0
+
+
 @dataclass(frozen=True, eq=False)
 class Plan:
     """A set of decisions to price, series x cells. `quantity` is what the rule works from (a
@@ -184,8 +195,8 @@ class Policy(Protocol):
         """One unit too few and one unit too many, from the framing's parameters."""
         ...
 
-    def cover(self, params: Arrays) -> int | None:
-        """Periods one level must cover when it is set on demand over several periods (the
+    def cover(self, params: Arrays) -> Cover | None:
+        """What one level must cover when it is set on demand over several periods (the
         order-up-to level covers lead time + review period), or None when the rule works from each
         period's own demand quantile."""
         ...

@@ -92,6 +92,7 @@ def simulate_order_up_to(
     backorders: bool,
     initial_stock: np.ndarray | None = None,
     fixed_orders: np.ndarray | None = None,
+    lead_times: np.ndarray | None = None,
 ) -> InventoryResult:
     """Periodic-review order-up-to policy, simulated period by period for all series at once.
 
@@ -104,11 +105,15 @@ def simulate_order_up_to(
          (stock on hand + on order - back-orders) to the order-up-to level S_t; it arrives
          lead_time + 1 periods later, at the start of period t + lead_time + 1.
     `level` is S_t per series and period; `fixed_orders`, where given (not NaN), replaces the policy
-    with the quantities the business actually ordered. Missing demand (closed periods) counts as zero."""
+    with the quantities the business actually ordered. `lead_times` (series x periods), where
+    given, is each order's own lead time instead of `lead_time` (a delivery that sometimes takes
+    longer; orders may overtake each other). Missing demand (closed periods) counts as zero."""
     demand = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0))
     n_series, n = demand.shape
     stock = np.array(initial_stock if initial_stock is not None else level[:, 0], dtype="float64")
-    pipeline = np.zeros((n_series, n + lead_time + 2))
+    longest = lead_time if lead_times is None else max(lead_time, int(np.max(lead_times, initial=0)))
+    pipeline = np.zeros((n_series, n + longest + 2))
+    rows = np.arange(n_series)
     lost = np.zeros_like(demand)
     served = np.zeros_like(demand)
     end_stock = np.zeros_like(demand)
@@ -129,5 +134,6 @@ def simulate_order_up_to(
             given = fixed_orders[:, t]
             order = np.where(np.isnan(given), order, np.maximum(given, 0.0))
         orders[:, t] = order
-        pipeline[:, t + lead_time + 1] += order
+        arrival = t + 1 + (lead_time if lead_times is None else lead_times[:, t].astype("int64"))
+        pipeline[rows, arrival] += order
     return InventoryResult(lost, end_stock, orders, served)

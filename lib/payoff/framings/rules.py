@@ -22,7 +22,20 @@ from payoff.framings.fresh import (
     schedule_problem,
     simulate_fresh,
 )
-from payoff.framings.policy import LEDGER, Against, Ahead, Arrays, Column, Costed, Ledger, Plan, Policy, UnitCosts
+from payoff.framings.lead import LeadTime, safety_stock
+from payoff.framings.policy import (
+    LEDGER,
+    Against,
+    Ahead,
+    Arrays,
+    Column,
+    Costed,
+    Cover,
+    Ledger,
+    Plan,
+    Policy,
+    UnitCosts,
+)
 from payoff.framings.quantity import newsvendor_cost, simulate_order_up_to, staff_for, staffing_cost, whole
 
 # The next decisions' columns, as every download labels them.
@@ -57,7 +70,7 @@ class Newsvendor:
     def unit_costs(self, params: Arrays) -> UnitCosts:
         return self.costs_from(params)
 
-    def cover(self, params: Arrays) -> int | None:
+    def cover(self, params: Arrays) -> Cover | None:
         return None
 
     def carries_stock(self, params: Arrays) -> bool:
@@ -152,7 +165,7 @@ class ShelfLife:
     def _life(params: Arrays) -> int:
         return int(params.get("shelf_life", 1) or 1)
 
-    def cover(self, params: Arrays) -> int | None:
+    def cover(self, params: Arrays) -> Cover | None:
         return None  # it works from each period's demand quantile, added up to the next delivery
 
     def carries_stock(self, params: Arrays) -> bool:
@@ -253,7 +266,8 @@ def fresh_order_list(ahead: Ahead, life: int, rules: OrderRules, costs: UnitCost
 class OrderUpTo:
     """Periodic review with stock carried over: every review period, order up to the demand
     expected over lead time + review period plus safety stock; an order arrives lead_time + 1
-    periods later. Priced by simulating the stock period by period."""
+    periods later, or, when the lead time varies (payoff.framings.lead), after its own draw.
+    Priced by simulating the stock period by period."""
 
     key: ClassVar[str] = "order-up-to"
     components: ClassVar[tuple[str, str]] = ("lost sales", "holding")
@@ -264,21 +278,19 @@ class OrderUpTo:
     def unit_costs(self, params: Arrays) -> UnitCosts:
         return quantity.inventory_costs(params)
 
-    def cover(self, params: Arrays) -> int | None:
-        return self._periods(params)
+    def cover(self, params: Arrays) -> Cover:
+        """Lead time + review period: what an order must last until the next one is on the shelf
+        (with the lead time's spread when it varies: "two days, sometimes four")."""
+        return LeadTime.from_params(params).cover(int(params["review_period"]))
 
     def carries_stock(self, params: Arrays) -> bool:
         return True
-
-    @staticmethod
-    def _periods(params: Arrays) -> int:
-        """Lead time + review period: what an order must last until the next one is on the shelf."""
-        return int(params["lead_time"]) + int(params["review_period"])
 
     def price(self, plan: Plan, against: Against) -> Costed:
         # Levels already in whole units stay as they are: rounding up twice is rounding up once.
         level = whole(plan.quantity) if plan.whole_units else plan.quantity
         lead, review = int(against.params["lead_time"]), int(against.params["review_period"])
+        drawn = LeadTime.from_params(against.params).draws(against.demand.shape)
         backorders = bool(against.params["backorders"])
         shape = against.demand.shape
         if not against.stretches:  # nothing simulated would price every cell at zero
@@ -293,8 +305,9 @@ class OrderUpTo:
                 lead,
                 review,
                 backorders,
-                stretch.recent_demand * (lead + review),
+                stretch.recent_demand * self.cover(against.params).periods,
                 None if plan.given is None else plan.given[:, cells],
+                None if drawn is None else drawn[:, cells],
             )
             lost[:, cells], stock[:, cells] = run.lost, run.end_stock
             orders[:, cells], served[:, cells] = run.orders, run.served
@@ -304,8 +317,10 @@ class OrderUpTo:
         return _yardstick(self.unit_costs, plan, against)
 
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
-        periods = self._periods(ahead.params)
-        level = ahead.forecast * periods + np.sqrt(periods) * ahead.offsets
+        cover = self.cover(ahead.params)
+        ratio = self.unit_costs(ahead.params).critical_ratio
+        safety = safety_stock(np.sqrt(cover.periods) * ahead.offsets, ahead.forecast, ratio, cover.lead_spread)
+        level = np.maximum(ahead.forecast * cover.periods + safety, 0.0)
         return (Column(LEVEL, whole(level) if ahead.whole_units else level, _counted(ahead.whole_units)),)
 
     def describe(self, costs: UnitCosts, per_row: bool) -> str:
@@ -330,7 +345,7 @@ class Staffing:
     def unit_costs(self, params: Arrays) -> UnitCosts:
         return quantity.staffing_costs(params)
 
-    def cover(self, params: Arrays) -> int | None:
+    def cover(self, params: Arrays) -> Cover | None:
         return None
 
     def carries_stock(self, params: Arrays) -> bool:

@@ -42,8 +42,10 @@ def _changed(analysis: Analysis, param_key: str, widget: str) -> None:
         value = weekday_mask(value or None)  # the names chosen, as the parameter keeps them
     if limited is False:
         value = None  # "no limit"
-    elif limited is True and value is None:
-        value = 0.05 if param.kind == "optional_share" else 100  # a first limit to start from
+    elif limited is True and value is None:  # a first value to start from
+        ranged = param.at_most or param.at_least
+        start = state.effective_values(analysis).get(ranged) if ranged else None  # the lead time itself
+        value = {"optional_share": 0.05, "optional_periods": start}.get(param.kind, 100)
     values = state.whatif()
     if value == _own(analysis, param_key):
         values.pop(param_key, None)
@@ -107,7 +109,7 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
             st.session_state[key] = days
         st.multiselect(param.label, list(WEEKDAYS), help=param.help, key=key, on_change=on_change, args=args)
         return
-    if param.kind in ("optional_count", "optional_share"):
+    if param.kind in ("optional_count", "optional_share", "optional_periods"):
         if st.session_state.get(key + ".on") != (shown is not None):
             st.session_state[key + ".on"] = shown is not None
         what = "Limit" if param.kind == "optional_count" else "Set"
@@ -128,7 +130,7 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
             on_change=on_change,
             args=args,
         )
-    elif param.kind in ("periods", "count", "optional_count"):
+    elif param.kind in ("periods", "count", "optional_count", "optional_periods"):
         st.number_input(
             param.label + (f" ({param.unit})" if param.unit else ""),
             min_value=int(param.minimum or (1 if param.kind == "optional_count" else 0)),
@@ -140,7 +142,7 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
             args=args,
         )
     else:
-        step = 0.01 if param.kind == "share" else max(0.01, round(abs(float(shown or 1)) / 20, 2))
+        step = 0.01 if param.kind in ("share", "optional_share") else max(0.01, round(abs(float(shown or 1)) / 20, 2))
         st.number_input(
             param.label + (f" ({param.unit})" if param.unit else ""),
             min_value=param.minimum,

@@ -67,11 +67,14 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None, ne
     label = label or (param.label + (f" ({param.unit})" if param.unit else ""))
     if param.kind == "bool":
         return st.checkbox(label, value=bool(value), help=param.help, key=key)
-    if param.kind == "optional_count":
-        limit = st.checkbox(f"Limit: {param.label.lower()}", value=value is not None, help=param.help, key=key + ".on")
+    if param.kind in ("optional_count", "optional_periods"):
+        verb = "Limit" if param.kind == "optional_count" else "Set"
+        limit = st.checkbox(f"{verb}: {param.label.lower()}", value=value is not None, help=param.help, key=key + ".on")
         if not limit:
             return None
-        return int(st.number_input(param.label, min_value=1, value=int(value or 100), step=1, key=key))
+        lowest = int(param.minimum or (1 if param.kind == "optional_count" else 0))
+        start = int(value if value is not None else (100 if param.kind == "optional_count" else lowest + 1))
+        return int(st.number_input(param.label, min_value=lowest, value=start, step=1, key=key))
     if param.kind == "weekdays":
         chosen = weekday_names(value).split(", ") if value else []
         return weekday_mask(st.multiselect(param.label, list(WEEKDAYS), default=chosen, help=param.help, key=key))

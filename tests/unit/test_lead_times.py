@@ -1,0 +1,107 @@
+"""Uncertain lead times (issue 22, item 4): "two days, sometimes four" as a shortest, a most
+likely and a longest delivery. Hand-worked arrivals, the closed-form quantile of a triangular
+distribution, and a simulated line where covering the distribution beats covering the most
+likely lead time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from payoff.cli.main import main
+from payoff.framings import quantity
+from payoff.framings.catalogue import INVENTORY
+from payoff.framings.lead import LeadTime, safety_stock
+from payoff.framings.policy import Against, Cover, Plan, Stretch
+from payoff.framings.quantity import simulate_order_up_to
+from payoff.framings.rules import OrderUpTo
+from tests.unit.test_fresh import SAMPLES
+
+PARAMS = {"price": 10.0, "unit_cost": 6.0, "holding_cost": 0.1, "goodwill": 0.0, "review_period": 1}
+
+
+def test_each_order_arrives_after_its_own_lead_time():
+    """Orders placed at the end of periods 0 and 1 with lead times 3 and 0 arrive at the start of
+    periods 4 and 2: the second overtakes the first. Demand 1 a period, level 5, 5 on the shelf."""
+    demand = np.ones((1, 6))
+    leads = np.array([[3, 0, 9, 9, 9, 9]])  # orders after period 1 would land past the end
+    run = simulate_order_up_to(demand, np.full((1, 6), 5.0), 1, 1, False, np.array([5.0]), None, leads)
+    # period 0: 5 - 1 = 4 on hand, order 1 (to 5), arrives at 4. period 1: 3 on hand + 1 on order, order 1, at 2.
+    np.testing.assert_array_equal(run.orders[0, :2], [1, 1])
+    np.testing.assert_array_equal(run.end_stock[0], [4, 3, 3, 2, 2, 1])  # +1 at the start of 2, +1 at 4
+
+
+def test_a_lead_time_that_never_varies_is_todays_rule_exactly():
+    rng = np.random.default_rng(2)
+    demand = rng.poisson(8.0, (5, 60)).astype(float)
+    plan = Plan(np.full(demand.shape, 30.0))
+    stretch = (Stretch(np.ones(60, dtype=bool), np.full(5, 8.0)),)
+    fixed = {**PARAMS, "lead_time": 2, "backorders": False}
+    same = {**fixed, "lead_time_min": 2, "lead_time_max": 2}
+    costs = quantity.inventory_costs(fixed)
+    seen = np.ones(demand.shape, bool)
+    one = OrderUpTo().price(plan, Against(demand, seen, fixed, costs, stretch))
+    other = OrderUpTo().price(plan, Against(demand, seen, same, costs, stretch))
+    for name in OrderUpTo.components:
+        np.testing.assert_array_equal(one.costs[name], other.costs[name])
+    assert OrderUpTo().cover(fixed) == OrderUpTo().cover(same) == Cover(3, 0.0)
+
+
+def test_the_lead_time_covered_is_the_triangular_quantile_at_the_critical_ratio():
+    """2 most likely, 1 to 5: the 90% quantile of a triangular(1, 2, 5) solves
+    1 - (5 - x)^2 / ((5 - 1)(5 - 2)) = 0.9, x = 5 - sqrt(1.2) = 3.90, covered as 4 whole periods."""
+    lead = LeadTime(1, 2, 5)
+    assert 5 - np.sqrt(1.2) == pytest.approx(stats.triang.ppf(0.9, 0.25, loc=1, scale=4))
+    assert lead.at(0.9) == 4 and lead.at(0.05) == 2  # ceil(1 + sqrt(0.05 x 4 x 1)) = ceil(1.45)
+    drawn = lead.draws((200, 500))
+    assert drawn is not None and drawn.min() == 1 and drawn.max() == 5
+    assert abs(drawn.mean() - (1 + 2 + 5) / 3) < 0.02  # the triangular's mean, rounded draws
+
+
+def test_covering_the_lead_time_distribution_beats_covering_the_most_likely():
+    """Poisson demand of 10 a period, reviewed every period, a lead time of 2 that is sometimes 1
+    and up to 6 (mean 3, standard deviation sqrt(21 / 18) = 1.08). The level covers the mean lead
+    time + review (4 periods) with the demand's safety and a late delivery's added in quadrature;
+    the level that trusts the most likely lead time covers 3 periods with the demand's safety
+    alone. Both priced by the same simulation with the same drawn deliveries."""
+    params = {**PARAMS, "lead_time": 2, "lead_time_min": 1, "lead_time_max": 6, "backorders": False}
+    costs = quantity.inventory_costs(params)
+    ratio = costs.critical_ratio
+    cover = OrderUpTo().cover(params)
+    assert cover == Cover(4, pytest.approx(np.sqrt(21 / 18)))
+    z = stats.norm.ppf(ratio)
+    demand = np.random.default_rng(5).poisson(10.0, (40, 400)).astype(float)
+
+    def cost(level: float) -> float:
+        stretch = (Stretch(np.ones(400, dtype=bool), np.full(40, 10.0)),)
+        plan = Plan(np.full(demand.shape, level))
+        return float(
+            OrderUpTo().price(plan, Against(demand, np.ones(demand.shape, bool), params, costs, stretch)).total.sum()
+        )
+
+    varied = 40 + safety_stock(z * np.sqrt(10 * 4), np.array(10.0), ratio, cover.lead_spread)
+    assert float(varied) == pytest.approx(40 + np.sqrt(10 * 4 + (10 * 1.0801) ** 2) * z, rel=1e-3)
+    trusted = 30 + z * np.sqrt(10 * 3)
+    assert cost(float(varied)) < 0.6 * cost(trusted)
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        (("lead_time=2", "lead_time_min=3"), "Lead time from (3) cannot be above the lead time (2)."),
+        (("lead_time=2", "lead_time_max=1"), "Lead time to (1) cannot be below the lead time (2)."),
+        (("lead_time_min=-1",), "'lead_time_min' must be at least 0, not -1"),
+        (("lead_time=-2",), "'lead_time' must be at least 0, not -2"),
+    ],
+)
+def test_lead_times_out_of_order_are_one_clear_line(settings, words, capsys):
+    args = ["analyze", str(SAMPLES / "retail_sales.csv"), "--framing", "inventory", "--assume-defaults"]
+    assert main([*args, *(part for setting in settings for part in ("--set", setting))]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_a_what_if_out_of_order_is_refused_in_words():
+    with pytest.raises(Exception, match="cannot be above the lead time"):
+        INVENTORY.resolve({"lead_time": 1, "lead_time_min": 2})
