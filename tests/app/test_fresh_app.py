@@ -61,7 +61,8 @@ def test_a_what_if_moves_the_delivery_days_and_the_service_level(ran):
 def test_the_next_deliveries_list_cases_on_delivery_days_only(ran):
     ran.switch_page("app_pages/decisions.py").run(timeout=120)
     assert not ran.exception
-    decisions = next(d.value for d in ran.dataframe if {"Cases to order", "Period"} <= set(d.value.columns))
+    lists = [d.value for d in ran.dataframe if {"Cases to order", "Period"} <= set(d.value.columns)]
+    decisions, next_order = max(lists, key=len), min(lists, key=len)  # the whole list, and the next order day
     assert {"Expected waste", "Expected lost sales", "Chance of running short", "Expected cost"} <= set(
         decisions.columns
     )
@@ -70,6 +71,9 @@ def test_the_next_deliveries_list_cases_on_delivery_days_only(ran):
     assert 0 < delivered.mean() < 0.5  # two days a week have a delivery
     stock = decisions.loc[delivered, "Quantity to stock"].str.replace(",", "").astype(float)
     assert (stock % 6 == 0).all()  # whole cases of 6
+    first = decisions.loc[delivered, "Period"].iloc[0]
+    assert any(e.label == f"The next order, {first}" for e in ran.expander)
+    assert len(next_order) == 12 and set(next_order["Period"]) == {first}  # every series, that day
 
 
 def test_a_lead_time_that_varies_is_set_in_words_and_checked():

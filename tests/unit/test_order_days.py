@@ -179,3 +179,27 @@ def test_the_json_carries_the_schedule_and_the_service_level(tmp_path, capsys):
     params = json.loads(out.read_text())["params"]
     assert params["order_days"] == "Mon, Thu" and params["max_short"] == 0.05
     assert params["shelf_life"] == 5 and params["case_pack"] == 12
+
+
+def test_the_next_order_lists_each_supplier_total(tmp_path, capsys):
+    """Two suppliers, two items each, Mon and Thu deliveries in cases of 12: the workbook's next
+    order sheet per supplier adds up the decisions sheet's stock of that day, item by item."""
+    write_dairy(tmp_path / "dairy.csv", weeks=20)
+    frame = pd.read_csv(tmp_path / "dairy.csv")
+    frame["supplier"] = frame["item"].map({"milk 0": "North Farm", "milk 1": "North Farm"}).fillna("Valley Co")
+    frame.to_csv(tmp_path / "dairy.csv", index=False)
+    out = tmp_path / "next.xlsx"
+    args = ["decide", str(tmp_path / "dairy.csv"), "--framing", "perishable", "--assume-defaults", "--segment"]
+    args += ["supplier", "--models", "seasonal naive", "--out", str(out)]
+    for setting in ("shelf_life=5", "case_pack=12", "order_days=Mon,Thu"):
+        args += ["--set", setting]
+    assert main(args) == 0, capsys.readouterr().err
+    sheets = pd.read_excel(out, sheet_name=None)
+    decisions, per_supplier = sheets["decisions"], sheets["next order per supplier"]
+    first = decisions.dropna(subset=["Quantity to stock"])["Period"].iloc[0]
+    assert pd.Timestamp(first).day_name() in {"Monday", "Thursday"}
+    day = decisions[decisions["Period"] == first]
+    expected = day.groupby("supplier")["Quantity to stock"].sum()
+    assert dict(zip(per_supplier["supplier"], per_supplier["Quantity to stock"], strict=True)) == expected.to_dict()
+    assert (day["Quantity to stock"] % 12 == 0).all() and set(expected.index) == {"North Farm", "Valley Co"}
+    assert list(sheets)[:3] == ["decisions", "next order", "next order per supplier"]

@@ -18,7 +18,7 @@ from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings import catalogue
 from payoff.framings.base import Direction, FromColumn
 from payoff.framings.fresh import weekday_names
-from payoff.framings.rules import summed_and_averaged
+from payoff.framings.rules import STOCK, summed_and_averaged
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 
 # The act and the two outcomes of each targeting framing, in its own words.
@@ -248,9 +248,17 @@ def data_summary(analysis: Analysis) -> dict[str, Any]:
 def workbook_sheets(
     analysis: Analysis, decisions: pd.DataFrame, impact: Impact | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The XLSX export: the decisions, the assumptions they were priced at, and the model comparison."""
+    """The XLSX export: the decisions (and, for quantities, the next order day's, per supplier
+    where the analysis breaks the gain down by one), the assumptions they were priced at, and the
+    model comparison."""
+    sheets = {"decisions": decisions}
+    segment = analysis.problem.segment
+    for group in (None, segment) if segment is not None else (None,):
+        found = next_order(decisions, group)
+        if found is not None:
+            sheets["next order" if group is None else f"next order per {group}"[:31]] = found[1]
     return {
-        "decisions": decisions,
+        **sheets,
         "assumptions": assumptions_table(analysis, impact),
         "model comparison": money_table(impact or analysis.impact),
     }
@@ -276,3 +284,25 @@ def next_summary(decisions: pd.DataFrame) -> tuple[dict[str, float], pd.DataFram
         per_series = pd.DataFrame([totals])
     kinds = formatting.kinds_of(decisions)
     return totals, formatting.declare(per_series, {c: kinds.get(c, formatting.NUMBER) for c in (*summed, *kept)})
+
+
+def next_order(decisions: pd.DataFrame, group: str | None = None) -> tuple[str, pd.DataFrame] | None:
+    """The next order day of a quantity list: its date in words and its rows (those with a decision
+    on the first period that has any), or, with `group` (a supplier column), their totals per
+    group, largest first. None when the list has no such day."""
+    if PERIOD not in decisions or STOCK not in decisions:  # orders of stock, not staff or levels
+        return None
+    summed, _ = summed_and_averaged(list(decisions.columns))
+    decided = decisions[STOCK].notna() & (decisions[STOCK] > 0)
+    if not decided.any():
+        return None
+    day = decisions.loc[decided, PERIOD].iloc[0]
+    rows = decisions[(decisions[PERIOD] == day) & decided]
+    unit = str(decisions.attrs.get("unit", "day"))
+    when = formatting.date(pd.Timestamp(day), unit)
+    if group is None or group not in rows:
+        return when, formatting.declare(rows.reset_index(drop=True), formatting.kinds_of(decisions))
+    totals = rows.groupby(group, sort=False, dropna=False)[summed].sum().reset_index()
+    totals = totals.sort_values(STOCK, ascending=False, ignore_index=True)
+    kinds = formatting.kinds_of(decisions)
+    return when, formatting.declare(totals, {c: kinds.get(c, formatting.NUMBER) for c in summed})

@@ -274,6 +274,8 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
+    if problem.segment is not None and problem.segment not in frame:  # the supplier (or region) of each series
+        frame[problem.segment] = np.repeat(_series_values(problem, predictions, problem.segment), horizon)
     frame[FORECAST] = forecast.reshape(-1)
     low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
     if slow.any():

@@ -73,6 +73,17 @@ def summary(analysis: Analysis, decisions: pd.DataFrame) -> None:
             results_view.show_table(per_series, currency)
 
 
+def next_order(analysis: Analysis, decisions: pd.DataFrame) -> None:
+    """The next order day on its own: per supplier where the analysis breaks the gain down by one."""
+    segment = analysis.problem.segment
+    found = tables.next_order(decisions, segment)
+    if found is None:
+        return
+    when, rows = found
+    with st.expander(f"The next order, {when}" + (f": totals per {segment}" if segment else ""), expanded=True):
+        results_view.show_table(rows, analysis.impact.currency)
+
+
 def next_quantities(analysis: Analysis) -> None:
     try:
         decisions = next_decisions(analysis)
@@ -81,6 +92,7 @@ def next_quantities(analysis: Analysis) -> None:
         return
     st.write(plain(decisions.attrs["caption"]))
     summary(analysis, decisions)
+    next_order(analysis, decisions)
     st.caption("The likely range is the forecast's 10% to 90% from the model's own backtest errors.")
     results_view.show_table(decisions, analysis.impact.currency)
     downloads(analysis, decisions, "payoff-next-decisions")
