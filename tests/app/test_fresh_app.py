@@ -37,13 +37,16 @@ def test_the_impact_page_shows_the_cost_of_a_service_level_and_a_ledger(ran):
     text = shown(ran)
     assert "What a service level costs" in text and "costs" in text and "a month more than 1 in 10" in text
     assert "The stock ledger of one series" in text
+    ran.selectbox(key="impact.ledger.option").set_value("poisson regression").run()
+    assert not ran.exception
     ledger = next(d.value for d in ran.dataframe if "Opening stock" in d.value.columns)
-    numbers = {c: ledger[c].astype(str).str.replace(",", "").astype(float).to_numpy() for c in ledger.columns[1:]}
+    numbers = {c: ledger[c].astype(str).str.replace(",", "").astype(float).to_numpy() for c in ledger.columns[2:]}
     change = numbers["Closing stock"] - numbers["Opening stock"]
     assert np.allclose(numbers["Delivered"], numbers["Sold"] + numbers["Written off"] + change)
     assert np.allclose(numbers["Demand"], numbers["Sold"] + numbers["Lost sales"])
     delivered = pd.to_datetime(ledger["Period"], format="%d %b %Y")[numbers["Delivered"] > 0]
     assert set(delivered.dt.day_name()) == {"Monday", "Thursday"}
+    assert set(ledger.loc[numbers["Delivered"] > 0, "Day"]) == {"Mon", "Thu"}  # said in the table too
     ran.selectbox(key="impact.ledger").set_value(3).run()
     assert not ran.exception
 
@@ -56,17 +59,23 @@ def test_a_what_if_moves_the_delivery_days_and_the_service_level(ran):
     ran.checkbox(key=WHATIF + "max_short.on").check().run()
     assert not ran.exception
     assert ran.session_state[state.WHATIF] == {"order_days": 1 + 4 + 16, "max_short": 0.05}
+    ran.number_input(key=WHATIF + "max_short").set_value(10.0).run()  # typed as a percentage, as on the Problem page
+    assert not ran.exception and ran.session_state[state.WHATIF]["max_short"] == 0.1
 
 
 def test_the_next_deliveries_list_cases_on_delivery_days_only(ran):
     ran.switch_page("app_pages/decisions.py").run(timeout=120)
     assert not ran.exception
-    lists = [d.value for d in ran.dataframe if {"Cases to order", "Period"} <= set(d.value.columns)]
+    lists = [d.value for d in ran.dataframe if {"Cases to order (expected)", "Period"} <= set(d.value.columns)]
     decisions, next_order = max(lists, key=len), min(lists, key=len)  # the whole list, and the next order day
-    assert {"Expected waste", "Expected lost sales", "Chance of running short", "Expected cost"} <= set(
-        decisions.columns
-    )
-    cases = decisions["Cases to order"].astype(str).str.replace(",", "")
+    assert {
+        "Expected order",
+        "Expected waste",
+        "Expected lost sales",
+        "Chance of running short",
+        "Expected cost",
+    } <= set(decisions.columns)
+    cases = decisions["Cases to order (expected)"].astype(str).str.replace(",", "")
     delivered = cases != ""
     assert 0 < delivered.mean() < 0.5  # two days a week have a delivery
     stock = decisions.loc[delivered, "Quantity to stock"].str.replace(",", "").astype(float)

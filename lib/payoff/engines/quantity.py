@@ -27,7 +27,7 @@ from payoff.evaluate.backtest import (
 from payoff.evaluate.explain_quantity import quantity_explanations
 from payoff.evaluate.impact import BacktestRecord, Entry, Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions
-from payoff.evaluate.quantity_money import Priced, costs_for, price_entries, window_costs
+from payoff.evaluate.quantity_money import Priced, costs_for, fresh_shift, price_entries, shifted, window_costs
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
@@ -136,9 +136,9 @@ class QuantityEngine:
                 for column, reason in problem.realised
             ],
         }
-        outliers = accuracy_outliers(entries)
-        if outliers:
-            evaluation["warnings"] = outliers
+        warnings = accuracy_outliers(entries) + _as_placed(problem, predictions, values)
+        if warnings:
+            evaluation["warnings"] = warnings
         # Blocks of a season, but at least five blocks in the window so the resampling varies.
         block = max(1, min(panel.season, int(scored.sum()) // 5))
         return build_impact(
@@ -179,6 +179,25 @@ def critical_ratio(framing: QuantityFraming, values: Values, panel: Panel) -> fl
     ratio = np.asarray(costs.critical_ratio, dtype="float64")
     known = ratio[np.isfinite(ratio)]
     return float(np.clip(known.mean(), 0.01, 0.99)) if known.size else 0.5
+
+
+def _as_placed(problem: Problem, predictions: QuantityPredictions, values: Values) -> list[str]:
+    """Said when the business's own orders are priced as placed while the settings constrain
+    Payoff's: the delivery days, cases and order limits are what-ifs the history did not live by."""
+    if predictions.status_quo_decisions is None:
+        return []
+    words = {"case_pack": "case size", "min_order": "minimum order", "max_order": "most", "order_days": "delivery days"}
+    set_here = [
+        words[param.key]
+        for param in problem.framing.params
+        if param.key in words and values.get(param.key) not in (None, param.default)
+    ]
+    if not set_here:
+        return []
+    return [
+        f"Today's orders are priced as you placed them ({problem.status_quo.label}), on the days you placed them: "
+        f"the {' and '.join(set_here)} you set apply to Payoff's orders only."
+    ]
 
 
 BROKEN_TIMES = 3.0  # a model whose error is this many times the others' typical error is not to be trusted
@@ -262,6 +281,9 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     params = dict(values)
     arrays, costs = costs_for(framing, params, columns)
     tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
+    shift = None if name == STATUS_QUO else fresh_shift(framing, values, predictions, name)
+    if shift is not None:  # fresh stock: as far above the costs' ratio as the backtest ordered it
+        tau = shifted(costs.cost_ratio, shift, forecast.shape)
     offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
     learned = kept.ratio is not None and framing.policy.cover(arrays) is None
     if learned:  # refitted at these costs' ratio: its orders are its own (as in the backtest's pricing)

@@ -8,7 +8,7 @@ the first of the "earlier windows" on which `auto` chooses a model for each test
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -155,19 +155,74 @@ def _stretches(predictions: QuantityPredictions) -> tuple[Stretch, ...]:
     return tuple(out)
 
 
+def priced_against(
+    framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions
+) -> Against:
+    """What every plan of the backtest is priced against, at these parameters."""
+    params, costs = costs_for(framing, values, cell_columns(predictions))
+    seen = ~np.isnan(predictions.actual)
+    # only a rule that carries stock simulates stretches: the others skip their cost per what-if
+    stretches = _stretches(predictions) if framing.policy.carries_stock(params) else ()
+    demand = np.where(seen, predictions.actual, 0.0)
+    return Against(demand, seen, params, costs, stretches, cell_weekdays(predictions), predictions.window_of)
+
+
+# Fresh stock carried from one delivery to the next costs less to over-order than a newsvendor's
+# unit (it often sells next time) and more where it expires first: how far above its costs' own
+# ratio each model orders is chosen on the calibration window, among these shares of the way to 1.
+SHIFTS = (0.0, 0.2, 0.4, 0.6, 0.75, 0.9, 0.95)
+
+
+def shifted(ratio: np.ndarray, shift: float, shape: tuple[int, ...]) -> np.ndarray:
+    moved: np.ndarray = np.broadcast_to(ratio + shift * (1.0 - ratio), shape)
+    return moved
+
+
+def best_shift(policy: Policy, name: str, predictions: QuantityPredictions, against: Against) -> float:
+    """How far above the costs' own ratio a model orders fresh stock: the cheapest of SHIFTS on
+    the calibration window (before every test), or, with a service level, the cheapest there that
+    runs short in at most the share of periods allowed (the one short least when none does)."""
+    entry = predictions.model(name)
+    first = replace(against, stretches=against.stretches[:1])
+    cells = predictions.window_of == 0
+    seen = against.seen[:, cells]
+    allowed = 1.0 - against.costs.least_ratio if against.costs.least_ratio > 0 else None
+    counts = predictions.panel.whole_units and policy.counts_slow_movers
+    tried = []
+    for shift in SHIFTS:
+        tau = shifted(against.costs.cost_ratio, shift, predictions.actual.shape)
+        quantity = policies.quantile_decision(entry.forecast, offsets(predictions, name, tau, counts, relative=True))
+        priced = policy.price(Plan(quantity, whole_units=predictions.panel.whole_units, forecast=entry.forecast), first)
+        lost = priced.lost[:, cells] if priced.lost is not None else np.zeros(seen.shape)
+        short = float((lost > 1e-9)[seen].mean()) if seen.any() else 0.0
+        tried.append((shift, float(priced.total[:, cells].sum()), short))
+    meeting = [t for t in tried if allowed is None or t[2] <= allowed]
+    if not meeting:
+        return min(tried, key=lambda t: (t[2], t[1]))[0]
+    return min(meeting, key=lambda t: t[1])[0]
+
+
+def fresh_shift(
+    framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions, name: str
+) -> float | None:
+    """The shift `name` orders fresh stock at, as the backtest chose it (None for another rule)."""
+    against = priced_against(framing, values, predictions)
+    policy = framing.policy
+    if not policy.carries_stock(against.params) or policy.cover(against.params) is not None:
+        return None
+    return best_shift(policy, name, predictions, against)
+
+
 def price_entries(
     framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions
 ) -> tuple[list[Priced], Priced, np.ndarray, UnitCosts]:
     """Every entry priced (status quo first), then `auto`, and auto's pick per window."""
-    params, costs = costs_for(framing, values, cell_columns(predictions))
-    actual = predictions.actual
-    seen = ~np.isnan(actual)
-    demand = np.where(seen, actual, 0.0)
+    against = priced_against(framing, values, predictions)
+    params, costs, actual = against.params, against.costs, predictions.actual
+    demand = against.demand
     policy = framing.policy
     cover = policy.cover(params)
-    # only a rule that carries stock simulates stretches: the others skip their cost per what-if
-    stretches = _stretches(predictions) if policy.carries_stock(params) else ()
-    against = Against(demand, seen, params, costs, stretches, cell_weekdays(predictions), predictions.window_of)
+    fresh = policy.carries_stock(params) and cover is None  # fresh stock: each model's ratio from its past
     tau = _tau(costs, actual.shape)
     rounding = predictions.panel.whole_units
     entries: list[Priced] = []
@@ -188,9 +243,12 @@ def price_entries(
                 quantity = entry.forecast
             else:
                 counts = rounding and policy.counts_slow_movers
-                learned = offsets(predictions, name, tau, counts, relative=True)
+                own = tau
+                if fresh:
+                    own = shifted(costs.cost_ratio, best_shift(policy, name, predictions, against), actual.shape)
+                learned = offsets(predictions, name, own, counts, relative=True)
                 quantity = policies.quantile_decision(entry.forecast, learned)
-            plan = Plan(quantity, whole_units=rounding)
+            plan = Plan(quantity, whole_units=rounding, forecast=entry.forecast)
         plans[name] = plan
         entries.append(_price(policy, name, plan, against))
     choices = choose_per_window(entries, predictions)
@@ -251,13 +309,15 @@ def _auto(
     each cell alone gives the chosen entries' own costs)."""
     pick = choices[predictions.window_of]  # the entry deciding each cell
     quantity = np.zeros_like(against.demand)
+    forecast = np.zeros_like(against.demand)
     given = np.full(against.demand.shape, np.nan)
     for i, entry in enumerate(entries):
         cells = pick == i
         plan = plans[entry.name]
         quantity[:, cells] = plan.quantity[:, cells]
+        forecast[:, cells] = (plan.quantity if plan.forecast is None else plan.forecast)[:, cells]
         if plan.given is not None:
             given[:, cells] = plan.given[:, cells]
     any_given = any(plan.given is not None for plan in plans.values())
     whole_units = predictions.panel.whole_units
-    return _price(policy, AUTO, Plan(quantity, given if any_given else None, whole_units), against)
+    return _price(policy, AUTO, Plan(quantity, given if any_given else None, whole_units, forecast), against)

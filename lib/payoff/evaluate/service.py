@@ -13,7 +13,7 @@ from payoff import formatting
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.evaluate.quantity_money import Priced, price_entries
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming
-from payoff.models.catalogue import STATUS_QUO, business_name
+from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 
 KEY = "max_short"
 TARGETS: tuple[float | None, ...] = (None, 0.2, 0.1, 0.05, 0.02, 0.01)  # None: the costs alone decide
@@ -113,17 +113,24 @@ def series_ledger(
     values: Mapping[str, ParamValue | FromColumn],
     predictions: QuantityPredictions,
     series: int,
+    option: str = AUTO,
 ) -> pd.DataFrame | None:
-    """One series' stock ledger in the tests under Payoff's choice: per period the demand, opening
-    stock, what was delivered, sold, lost and written off, and the closing stock. None when the
-    rule keeps no ledger (a newsvendor without order days: nothing is carried over)."""
-    _, auto, _, _ = price_entries(framing, values, predictions)
-    if auto.ledger is None:
+    """One series' stock ledger in the tests under an option (Payoff's choice unless named): per
+    period the demand, opening stock, what was delivered, sold, lost and written off, and the
+    closing stock. None when the rule keeps no ledger (a newsvendor without order days: nothing
+    is carried over)."""
+    entries, auto, _, _ = price_entries(framing, values, predictions)
+    chosen = next((e for e in entries if e.name == option), auto)
+    if chosen.ledger is None:
         return None
     scored = predictions.scored
-    frame = pd.DataFrame({"Period": predictions.panel.dates[predictions.periods][scored]})
+    dates = pd.DatetimeIndex(predictions.panel.dates[predictions.periods][scored])
+    frame = pd.DataFrame({"Period": dates})
+    if predictions.panel.frequency.unit == "day":
+        frame["Day"] = dates.day_name().str[:3]  # delivery days stand out
     frame["Demand"] = predictions.actual[series, scored]
     for name, label in LEDGER_COLUMNS.items():
-        frame[label] = getattr(auto.ledger, name)[series, scored]
-    kinds = {label: formatting.NUMBER for label in ("Demand", *LEDGER_COLUMNS.values())}
-    return formatting.declare(frame, {"Period": formatting.DATE, **kinds})
+        frame[label] = getattr(chosen.ledger, name)[series, scored]
+    kind = formatting.COUNT if predictions.panel.whole_units else formatting.NUMBER
+    kinds = {label: kind for label in ("Demand", *LEDGER_COLUMNS.values())}
+    return formatting.declare(frame, {"Period": formatting.DATE, "Day": formatting.TEXT, **kinds})

@@ -58,7 +58,16 @@ PERISHABLE = QuantityFraming(
             365,
         ),
         Param("case_pack", "Sold in cases of", 1, "units", "Orders are whole cases of this many units.", "count", 1),
-        Param("min_order", "Minimum order", 0, "units", "The least the supplier delivers (0: no minimum).", "count", 0),
+        Param(
+            "min_order",
+            "Minimum order",
+            0,
+            "units",
+            "The least the supplier delivers (0: no minimum).",
+            "count",
+            0,
+            at_most="max_order",
+        ),
         Param(
             "max_order",
             "Most you can take",

@@ -71,6 +71,9 @@ class Plan:
     quantity: np.ndarray
     given: np.ndarray | None = None
     whole_units: bool = False  # the demand is counted: orders and levels are whole units, rounded up
+    # the mean forecast behind `quantity`, where the rule adds periods up: demand over k periods is
+    # k forecasts plus sqrt(k) times one period's margin above it, not k quantiles
+    forecast: np.ndarray | None = None
 
     def decide(self, ruled: np.ndarray) -> np.ndarray:
         """The rule's decisions, with the business's own wherever it gave one."""

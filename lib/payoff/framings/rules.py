@@ -40,7 +40,8 @@ from payoff.framings.quantity import newsvendor_cost, simulate_order_up_to, staf
 
 # The next decisions' columns, as every download labels them.
 STOCK, EXPECTED_COST, STAFF, LEVEL = "Quantity to stock", "Expected cost", "Staff to schedule", "Order up to"
-CASES, EXPECTED_WASTE, EXPECTED_LOST = "Cases to order", "Expected waste", "Expected lost sales"
+CASES, EXPECTED_WASTE, EXPECTED_LOST = "Cases to order (expected)", "Expected waste", "Expected lost sales"
+EXPECTED_ORDER = "Expected order"
 SHORT = "Chance of running short"
 
 
@@ -152,6 +153,7 @@ class ShelfLife:
     next_step: ClassVar[str] = "the orders to place"
     totals: ClassVar[dict[str, str]] = {
         STOCK: "sum",
+        EXPECTED_ORDER: "sum",
         CASES: "sum",
         EXPECTED_WASTE: "sum",
         EXPECTED_LOST: "sum",
@@ -183,15 +185,16 @@ class ShelfLife:
             raise ValueError("stock kept over periods is priced over stretches of cells; none were given")
         mask = against.params.get("order_days")
         weekdays = _weekdays(mask, against.weekdays, against.demand.shape[1], against.seen)
-        level = cover_levels(plan.quantity, periods_to_next(weekdays, mask), against.windows, life)
+        level = cover_levels(plan.quantity, periods_to_next(weekdays, mask), against.windows, life, plan.forecast)
         level = whole(level) if plan.whole_units else level
+        expected = quantity if plan.forecast is None else plan.forecast  # what a day is expected to sell
         days = delivery_days(weekdays, mask)
         parts = {name: np.zeros(against.demand.shape) for name in LEDGER}
         for stretch in against.stretches:
             cells = stretch.cells
             given = None if plan.given is None else plan.given[:, cells]
             ledger = simulate_fresh(
-                against.demand[:, cells], level[:, cells], life, rules, given, days[cells], quantity[:, cells]
+                against.demand[:, cells], level[:, cells], life, rules, given, days[cells], expected[:, cells]
             )
             unbalanced = ledger.unbalanced(against.demand[:, cells])
             if unbalanced:  # checked on every run: money priced from units that do not add up is never shown
@@ -223,16 +226,19 @@ class ShelfLife:
 
 def fresh_order_list(ahead: Ahead, life: int, rules: OrderRules, costs: UnitCosts) -> tuple[Column, ...]:
     """The next deliveries of fresh stock: on each delivery day the stock to bring the shelf up
-    to (in cases when the supplier sells cases), and what it is expected to waste, lose and cost,
-    simulated over the demand paths the model's errors allow. The simulation starts a week
-    earlier, on the same schedule, so the first days open with the stock a running shelf has."""
+    to (in whole cases when the supplier sells cases), the order that takes expected (that stock
+    less what is still good on the shelf, in cases too), and what each day is expected to waste,
+    lose and cost, simulated over the demand paths the model's errors allow. The simulation
+    starts a week earlier, on the same schedule, so the first days open with the stock a running
+    shelf has: the expected order is a plan, the stock level is the rule."""
     mask = ahead.params.get("order_days")
     n_series, horizon = ahead.quantity.shape
     weekdays = np.zeros(horizon, dtype="int64") if ahead.weekdays is None else np.asarray(ahead.weekdays, "int64")
     warm = np.arange(7) % horizon  # a week before, standing in for itself
     days = np.concatenate([(weekdays[0] - 7 + np.arange(7)) % 7, weekdays])
     quantity = np.concatenate([ahead.quantity[:, warm], ahead.quantity], axis=1)
-    level = cover_levels(quantity, periods_to_next(days, mask), None, life)
+    forecast = np.concatenate([ahead.forecast[:, warm], ahead.forecast], axis=1)
+    level = cover_levels(quantity, periods_to_next(days, mask), None, life, forecast)
     level = whole(level) if ahead.whole_units else level
     paths = ahead.paths if ahead.paths is not None else ahead.forecast[None]
     draws = paths.shape[0]
@@ -248,10 +254,11 @@ def fresh_order_list(ahead: Ahead, life: int, rules: OrderRules, costs: UnitCost
 
     stock = np.where(delivers[7:], rules.apply(level[:, 7:]), np.nan)
     lost, waste = mean(ledger.lost), mean(ledger.waste)
+    ordered = np.where(delivers[7:], mean(ledger.arrivals), np.nan)  # the level less what is still good
     counted = _counted(ahead.whole_units)
-    columns = [Column(STOCK, stock, counted)]
+    columns = [Column(STOCK, stock, counted), Column(EXPECTED_ORDER, ordered, formatting.NUMBER)]
     if rules.case_pack > 1:
-        columns.append(Column(CASES, stock / rules.case_pack, formatting.COUNT))
+        columns.append(Column(CASES, ordered / rules.case_pack, formatting.NUMBER))
     cost = np.broadcast_to(costs.under, lost.shape) * lost + np.broadcast_to(costs.over, waste.shape) * waste
     return (
         *columns,

@@ -47,7 +47,7 @@ def next_step(analysis: Analysis) -> None:
 def actions(analysis: Analysis, what_if: Callable[[Analysis], Impact]) -> Impact:
     """The compact controls beside the headline: the what-if costs (re-priced instantly), save,
     the report and the link. Returns the impact at the costs on screen."""
-    with st.popover("Change the costs", icon=":material/tune:", width="stretch"):
+    with st.popover("Change the costs and settings", icon=":material/tune:", width="stretch"):
         impact = what_if(analysis)
     with st.popover("Save", icon=":material/bookmark_add:", width="stretch"), st.form("w.impact.save_form"):
         name = st.text_input("Save this analysis, at the costs on screen, as", key=state.SAVE_NAME)

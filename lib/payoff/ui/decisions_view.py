@@ -15,7 +15,7 @@ from payoff.carry.scoring import needed_columns
 from payoff.carry.scoring import score_current as score
 from payoff.data.load import LoadOptions
 from payoff.errors import PayoffError
-from payoff.framings.rules import summed_and_averaged
+from payoff.framings.rules import EXPECTED_ORDER, summed_and_averaged
 from payoff.ui import results_view, state
 from payoff.ui.data_view import UPLOAD_TYPES
 from payoff.ui.widgets import load_cached, plain, show_error
@@ -94,6 +94,12 @@ def next_quantities(analysis: Analysis) -> None:
     summary(analysis, decisions)
     next_order(analysis, decisions)
     st.caption("The likely range is the forecast's 10% to 90% from the model's own backtest errors.")
+    if EXPECTED_ORDER in decisions:
+        st.caption(
+            "Quantity to stock is what the shelf should hold once the delivery is in: order it less what you "
+            "still have that will sell before it expires. The expected order (and its cases) is that, with the "
+            "shelf as the forecasts leave it: a plan for the supplier, not a count of your shelf."
+        )
     results_view.show_table(decisions, analysis.impact.currency)
     downloads(analysis, decisions, "payoff-next-decisions")
 

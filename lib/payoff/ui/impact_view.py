@@ -40,6 +40,8 @@ def _changed(analysis: Analysis, param_key: str, widget: str) -> None:
     param = analysis.problem.framing.param(param_key)
     if param.kind == "weekdays":
         value = weekday_mask(value or None)  # the names chosen, as the parameter keeps them
+    elif param.kind == "optional_share" and value is not None:
+        value = float(value) / 100  # typed as a percentage
     if limited is False:
         value = None  # "no limit"
     elif limited is True and value is None:  # a first value to start from
@@ -107,7 +109,15 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
         days = weekday_names(shown).split(", ") if shown else []
         if st.session_state.get(key) != days:
             st.session_state[key] = days
-        st.multiselect(param.label, list(WEEKDAYS), help=param.help, key=key, on_change=on_change, args=args)
+        st.multiselect(
+            param.label,
+            list(WEEKDAYS),
+            help=param.help,
+            placeholder="every period",
+            key=key,
+            on_change=on_change,
+            args=args,
+        )
         return
     if param.kind in ("optional_count", "optional_share", "optional_periods"):
         if st.session_state.get(key + ".on") != (shown is not None):
@@ -126,6 +136,19 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
             min_value=0.0,
             step=0.05,
             help="Multiply every row's value, e.g. 0.8 for values 20% lower.",
+            key=key,
+            on_change=on_change,
+            args=args,
+        )
+    elif param.kind == "optional_share":  # typed as a percentage, as on the Problem page
+        if st.session_state.get(key) != round(100 * float(shown), 6):
+            st.session_state[key] = round(100 * float(shown), 6)
+        st.number_input(
+            f"{param.label} (% of periods)",
+            0.1,
+            50.0,
+            step=0.5,
+            help=param.help,
             key=key,
             on_change=on_change,
             args=args,
@@ -243,6 +266,10 @@ def service_levels(analysis: Analysis, impact: Impact) -> None:
     st.caption("Set one under 'Short at most' above, or on the Problem page; Payoff's choice at each, same forecasts.")
 
 
+def _option_name(name: str) -> str:
+    return {AUTO: "Payoff's choice", STATUS_QUO: "today's practice"}.get(name, business_name(name))
+
+
 def stock_ledger(analysis: Analysis, impact: Impact) -> None:
     """Every unit of one series in the tests, where the rule carries stock from day to day."""
     framing, predictions = analysis.problem.framing, analysis.predictions
@@ -250,9 +277,12 @@ def stock_ledger(analysis: Analysis, impact: Impact) -> None:
     if not framing.policy.carries_stock(impact.params) or framing.policy.cover(impact.params) is not None:
         return
     labels = predictions.panel.labels()
-    st.markdown("**The stock ledger of one series, under Payoff's choice**")
-    shown = st.selectbox("Series", range(len(labels)), format_func=lambda i: labels[i], key="impact.ledger")
-    table = service_level.series_ledger(framing, impact.params, predictions, int(shown or 0))
+    st.markdown("**The stock ledger of one series**")
+    options = [AUTO, *(m.name for m in impact.models if m.name != AUTO)]
+    left, right = st.columns(2)
+    shown = left.selectbox("Series", range(len(labels)), format_func=lambda i: labels[i], key="impact.ledger")
+    option = right.selectbox("Orders of", options, format_func=_option_name, key="impact.ledger.option")
+    table = service_level.series_ledger(framing, impact.params, predictions, int(shown or 0), str(option))
     if table is not None:
         results_view.show_table(table, impact.currency)
         st.caption("Every unit is accounted for: delivered = sold + written off + the change in stock.")

@@ -77,7 +77,10 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None, ne
         return int(st.number_input(param.label, min_value=lowest, value=start, step=1, key=key))
     if param.kind == "weekdays":
         chosen = weekday_names(value).split(", ") if value else []
-        return weekday_mask(st.multiselect(param.label, list(WEEKDAYS), default=chosen, help=param.help, key=key))
+        picked = st.multiselect(
+            param.label, list(WEEKDAYS), default=chosen, help=param.help, placeholder="every period", key=key
+        )
+        return weekday_mask(picked)
     if param.kind == "optional_share":
         target = st.checkbox(f"Set: {param.label.lower()}", value=value is not None, help=param.help, key=key + ".on")
         if not target:
