@@ -46,6 +46,13 @@ BENCHES = {
         "replicates and the full sensitivity sweep",
         {"backtest_s": 20.0, "recost_median_ms": 50.0, "peak_memory_mb": 1500.0, "bootstrap_and_sensitivity_s": 3.0},
     ),
+    "fresh": (
+        "tests.bench.fresh",
+        "the quantity workload (500 series x 730 days) kept 5 days, delivered Mon and Thu in cases of 6: every plan "
+        "simulated with its ledger checked, each model's level learned on the calibration window; a cost change "
+        "re-priced, the service-level table and the next deliveries",
+        {"recost_median_ms": 2000.0},
+    ),
     "oracle": (
         "tests.bench.oracle",
         "500 series x 730 days (weekly and yearly seasonality, promotions known in advance, Poisson noise), "

@@ -251,14 +251,22 @@ def quantity_where(analysis: Analysis, impact: Impact) -> None:
     stock_ledger(analysis, impact)
 
 
+SMALL_CELLS = 50_000  # backtest cells under which the service levels are priced without asking
+
+
 def service_levels(analysis: Analysis, impact: Impact) -> None:
     """What "short at most X% of periods" costs, for a few X, at these costs."""
     framing, predictions = analysis.problem.framing, analysis.predictions
     assert isinstance(framing, QuantityFraming) and isinstance(predictions, QuantityPredictions)  # its kind's
+    if service_level.KEY not in {p.key for p in framing.params}:
+        return
+    st.markdown("**What a service level costs**")
+    small = predictions.actual.size <= SMALL_CELLS  # six re-pricings: seconds on a large file, asked first
+    if not st.toggle("Price the service levels", value=small, key="impact.service"):
+        return
     table = service_level.service_table(framing, impact.params, predictions)
     if table is None:
         return
-    st.markdown("**What a service level costs**")
     said = service_level.sentence(table, impact.currency)
     if said:
         st.write(plain(said))
