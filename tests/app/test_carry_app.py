@@ -177,13 +177,14 @@ def downloads(monkeypatch):
     return files
 
 
-def test_next_quantities_download_as_csv_and_a_three_sheet_workbook(downloads):
+def test_next_quantities_download_as_csv_and_a_four_sheet_workbook(downloads):
     at = run_sample("retail_sales")
     at.switch_page(DECISIONS).run()
-    table = next(d.value for d in at.dataframe if "Likely low (10%)" in d.value.columns)  # below the summary
+    table = max((d.value for d in at.dataframe if "Likely low (10%)" in d.value.columns), key=len)  # the whole list
     assert {"Likely low (10%)", "Likely high (90%)", "Expected cost"} <= set(table.columns)
     content = downloads["payoff-next-decisions.csv"]
     assert content.startswith(b"\xef\xbb\xbf") and len(content.decode("utf-8-sig").splitlines()) == len(table) + 1
     book = openpyxl.load_workbook(io.BytesIO(downloads["payoff-next-decisions.xlsx"]))
-    assert book.sheetnames == ["decisions", "assumptions", "model comparison"]
+    assert book.sheetnames == ["decisions", "next order", "assumptions", "model comparison"]
+    assert book["next order"].max_row == 12 + 1  # every series on the first day: delivered every day
     assert book["decisions"].max_row == len(table) + 1

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from payoff.ui import state
-from tests.app.conftest import open_app, shown
+from tests.app.conftest import open_app, shown, upload
+from tests.corpus.cases import content
 
 PARAM = state.PARAM_PREFIX + "perishable."
 WHATIF = state.WHATIF_PREFIX + "perishable."
@@ -104,3 +105,18 @@ def test_a_lead_time_that_varies_is_set_in_words_and_checked():
     at.number_input(key=key + "lead_time_min").set_value(3).run()
     assert not at.exception
     assert "Lead time from (3) cannot be above the lead time (2)." in shown(at)
+
+
+def test_delivery_days_the_file_never_has_are_refused_on_the_problem_page():
+    """The shop shut on Sundays (the bad-input corpus), uploaded: deliveries on Sunday alone are
+    refused in words on the Problem page, and the session keeps the file and the other settings."""
+    at = open_app("app_pages/data.py")
+    upload(at, "shut_sundays.csv", content("shut_sundays.csv"))
+    at.switch_page("app_pages/problem.py").run()
+    at.radio(key=state.FRAMING_PICK).set_value("perishable").run()
+    at.number_input(key=PARAM + "shelf_life").set_value(3).run()
+    at.multiselect(key=PARAM + "order_days").set_value(["Sun"]).run()
+    assert not at.exception
+    assert "No delivery would ever come: the file has no Sun. Choose days the file has (Mon, Tue, Wed" in shown(at)
+    assert dict(at.session_state[state.CHOICES].params)["shelf_life"] == 3
+    assert at.session_state[state.PREPARED].frame.shape[0] == 192

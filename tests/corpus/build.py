@@ -67,6 +67,14 @@ TEXT_CASES: dict[str, bytes] = {
     ),
     "missing_demand.csv": b"date,units\n2026-01-01,5\n"  # 119 of 120 days without the quantity
     + b"".join(b"%s,\n" % (date(2026, 1, 1) + timedelta(days=d)).isoformat().encode() for d in range(1, 120)),
+    # a shop shut on Sundays: delivery days it never has are refused in words
+    "shut_sundays.csv": b"date,item,units\n"
+    + b"".join(
+        b"%s,%s,%d\n" % ((date(2026, 1, 5) + timedelta(days=d)).isoformat().encode(), item, 5 + (d * 7 + k * 3) % 9)
+        for d in range(112)
+        for k, item in enumerate((b"milk", b"cream"))
+        if (date(2026, 1, 5) + timedelta(days=d)).weekday() != 6
+    ),
 }
 
 

@@ -218,10 +218,21 @@ CASES: tuple[Case, ...] = (
     Case(
         "missing_demand.csv", check=lambda t: assert_(int(t.frame["units"].notna().sum()) == 1 and len(t.frame) == 120)
     ),
+    Case(
+        "shut_sundays.csv",
+        check=lambda t: assert_(len(t.frame) == 192 and 6 not in set(t.frame["date"].dt.day_of_week)),
+    ),
 )
+
 
 # The same files through the command line: (arguments, exit status, words of the output or the one
 # line on stderr). Files are named as in tests/corpus/files (or the generated ones).
+def _fresh(*settings: str, framing: str = "perishable") -> tuple[str, ...]:
+    """A run of the shop shut on Sundays with these settings, its money assumed."""
+    args = ("analyze", "shut_sundays.csv", "--framing", framing, "--assume-defaults", "--models", "seasonal naive")
+    return args + tuple(part for setting in settings for part in ("--set", setting))
+
+
 CLI_CASES: tuple[tuple[tuple[str, ...], int, str], ...] = (
     (("inspect", "far_dates.csv"), 0, "note: Column 'valid_until' holds 3 date(s) before 1677 or after 2262"),
     (("inspect", "infinite.csv"), 0, "note: Column 'income' holds 3 infinite value(s)"),
@@ -250,6 +261,16 @@ CLI_CASES: tuple[tuple[tuple[str, ...], int, str], ...] = (
         "There is nothing to evaluate: the quantity to forecast is missing on every day the tests score "
         "(06 Mar 2026 to 30 Apr 2026); it is known on only 1 of the 120 days.",
     ),
+    # fresh stock (issue 22): each new setting refused in one line, nothing run
+    (_fresh("order_days=Sun"), 2, "No delivery would ever come: the file has no Sun. Choose days the file has"),
+    (_fresh("order_days=Someday"), 2, "'order_days' must be days of the week such as Mon, Thu"),
+    (_fresh("shelf_life=0"), 2, "'shelf_life' must be at least 1, not 0"),
+    (_fresh("case_pack=0"), 2, "'case_pack' must be at least 1, not 0"),
+    (_fresh("min_order=50", "max_order=20"), 2, "Minimum order (50) cannot be above the most you can take (20)."),
+    (_fresh("max_short=60%"), 2, "'max_short' must be at most 0.5, not 0.6"),
+    (_fresh("lead_time_min=-1", framing="inventory"), 2, "'lead_time_min' must be at least 0, not -1"),
+    (_fresh("lead_time_max=0", framing="inventory"), 2, "Lead time to (0) cannot be below the lead time (1)."),
+    (_fresh("shelf_life=4", "order_days=Mon,Thu", "case_pack=6"), 0, "auto"),
 )
 
 

@@ -127,7 +127,8 @@ def test_decide_writes_a_workbook_of_next_quantities(workdir, capsys):
     code, out, _ = run(capsys, "decide", "retail_sales.csv", "--framing", "perishable", "--out", "d.xlsx")
     assert code == 0 and "next 28 days" in out
     book = openpyxl.load_workbook(workdir / "d.xlsx")
-    assert book.sheetnames == ["decisions", "assumptions", "model comparison"]
+    assert book.sheetnames == ["decisions", "next order", "assumptions", "model comparison"]
+    assert book["next order"].max_row == 12 + 1  # every series on the first day: delivered every day
     header = [c.value for c in book["decisions"][1]]
     assert {"Forecast", "Likely low (10%)", "Likely high (90%)", "Quantity to stock", "Expected cost"} <= set(header)
     assert book["decisions"].max_row == 12 * 28 + 1

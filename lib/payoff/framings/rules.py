@@ -95,10 +95,21 @@ class Newsvendor:
     def describe(self, costs: UnitCosts, per_row: bool) -> str:
         under, over, ratio = _typical(costs)
         typical = "On a typical row, a" if per_row else "A"
-        return (
+        said = (
             f"{typical} missed sale costs {under:,.2f}, an unsold unit {over:,.2f}: the best order covers demand "
             f"{ratio:.0%} of the time."
         )
+        return said + _service_words(costs)
+
+
+def _service_words(costs: UnitCosts) -> str:
+    """The service level, where it asks for more than the costs would give."""
+    asked, alone = costs.least_ratio, float(np.median(costs.cost_ratio))
+    if asked <= alone:
+        return ""
+    return (
+        f" That is the service level you set (short at most {1 - asked:.0%} of periods); the costs alone: {alone:.0%}."
+    )
 
 
 def _carried(
@@ -221,7 +232,10 @@ class ShelfLife:
         return fresh_order_list(ahead, self._life(params), rules, self.unit_costs(params))
 
     def describe(self, costs: UnitCosts, per_row: bool) -> str:
-        return Newsvendor(self.unit_costs).describe(costs, per_row)
+        return Newsvendor(self.unit_costs).describe(costs, per_row) + (
+            " With stock kept over (a life of more than one period, or delivery days), how far above that each model "
+            "orders is learned from the backtest's first window, before the tests."
+        )
 
 
 def fresh_order_list(ahead: Ahead, life: int, rules: OrderRules, costs: UnitCosts) -> tuple[Column, ...]:
@@ -335,7 +349,7 @@ class OrderUpTo:
         return (
             f"A missed sale costs {under:,.2f} and carrying a unit one more period {over:,.2f}: the best order-up-to "
             f"level covers demand over lead time and review period {ratio:.0%} of the time."
-        )
+        ) + _service_words(costs)
 
 
 @dataclass(frozen=True)
