@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from payoff.data.roles import Role, RoleMap
-from payoff.designs import is_number
-from payoff.errors import PayoffError
+from payoff.designs import Backtest, Evaluation, is_number
+from payoff.errors import BadParameter, PayoffError
 from payoff.framings.base import COLUMN, DEFAULT, TYPED, Framing, FromColumn, Param, ParamValue
+from payoff.framings.fresh import schedule_problem
 
 COLUMN_ROLES = {"price": Role.PRICE, "cost": Role.COST, "value": Role.VALUE}
 FROM_SAMPLE, FROM_FRAMING = "sample", "framing"  # whose defaults price what the user did not give
@@ -153,9 +154,11 @@ def resolve(
         if sources.get("holding_cost") == DEFAULT:
             assumed[HOLDING_RATE.key] = HOLDING_RATE.default
         _apply_derived(framing, assumed, values, sources, errors, DEFAULT)
-    for key in columns:
+    for key, column in columns.items():
         try:
-            if framing.param(key).column_role is None:
+            if key == LEAD_TIME and column is not None and {LEAD_TIME, *LEAD_RANGE} <= {p.key for p in framing.params}:
+                _lead_times_from(table, column, values, sources, errors)
+            elif framing.param(key).column_role is None:
                 errors.append(f"'{key}' is one number for all rows; it cannot come from a column.")
         except PayoffError as error:
             errors.append(str(error))
@@ -192,6 +195,45 @@ def resolve(
     errors += framing.order_problems(values)
     missing = () if defaults_from else _missing(framing, sources, money)
     return Resolved(values, sources, missing)
+
+
+LEAD_TIME, LEAD_RANGE = "lead_time", ("lead_time_min", "lead_time_max")
+LONGEST = 0.95  # the longest lead time counted from past deliveries: one freak delivery does not set it
+
+
+def lead_times(values: pd.Series, column: str) -> dict[str, int]:
+    """A column of past deliveries' lead times (periods) as the shortest, the most likely (the
+    median) and the longest (the 95th percentile), in whole periods."""
+    known = pd.to_numeric(values, errors="coerce").dropna()
+    if len(known) < 3:
+        raise BadParameter(f"'{column}' holds {len(known)} lead time(s); past deliveries need at least 3 numbers.")
+    if (known < 0).any():
+        raise BadParameter(f"'{column}' holds lead times below zero ({known.min():g}); a delivery cannot come early.")
+    return {
+        "lead_time_min": int(np.floor(known.min())),
+        LEAD_TIME: int(np.round(known.median())),
+        "lead_time_max": int(np.ceil(known.quantile(LONGEST))),
+    }
+
+
+def _lead_times_from(
+    table: pd.DataFrame,
+    column: str,
+    values: dict[str, ParamValue | FromColumn],
+    sources: dict[str, str],
+    errors: list[str],
+) -> None:
+    if column not in table.columns:
+        errors.append(f"There is no column '{column}' of past lead times.")
+        return
+    try:
+        found = lead_times(table[column], column)
+    except PayoffError as error:
+        errors.append(str(error))
+        return
+    for key, value in found.items():
+        values[key] = value
+        sources[key] = COLUMN
 
 
 def _apply_derived(
@@ -260,3 +302,21 @@ def typical(values: Mapping[str, ParamValue | FromColumn], table: pd.DataFrame, 
         known = column[np.isfinite(column)]
         return float(np.median(known)) * value.scale if known.size else value.fill
     return None if value is None or isinstance(value, bool) else float(value)
+
+
+def check_schedule(
+    mask: object,
+    design: Evaluation | None,
+    table: pd.DataFrame,
+    date: str | None,
+    target: str | None,
+    errors: list[str],
+) -> None:
+    """Delivery days the file can have: a daily file, with at least one of them."""
+    if not isinstance(mask, int) or not isinstance(design, Backtest) or date is None or date not in table:
+        return
+    known = table[target].notna() if target in table else slice(None)
+    days = pd.to_datetime(table.loc[known, date], errors="coerce").dropna().dt.day_of_week.to_numpy()
+    problem = schedule_problem(mask, design.frequency.unit == "day", days)
+    if problem is not None:
+        errors.append(problem)

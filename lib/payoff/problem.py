@@ -35,12 +35,20 @@ from payoff.errors import (
 )
 from payoff.framings import catalogue
 from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
-from payoff.framings.fresh import schedule_problem, weekday_names
+from payoff.framings.fresh import weekday_names
 from payoff.known_in_advance import realised_flags
 from payoff.left_out import columns_left_out
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
 from payoff.models.panel import build_panel
-from payoff.params import FROM_FRAMING, VALUE_PERIODS, missing_message, money_target, resolve
+from payoff.params import (
+    FROM_FRAMING,
+    LEAD_TIME,
+    VALUE_PERIODS,
+    check_schedule,
+    missing_message,
+    money_target,
+    resolve,
+)
 from payoff.statusquo import StatusQuo
 
 
@@ -157,24 +165,6 @@ def params_json(
     return out
 
 
-def _check_schedule(
-    mask: object,
-    design: Evaluation | None,
-    table: pd.DataFrame,
-    date: str | None,
-    target: str | None,
-    errors: list[str],
-) -> None:
-    """Delivery days the file can have: a daily file, with at least one of them."""
-    if not isinstance(mask, int) or not isinstance(design, Backtest) or date is None or date not in table:
-        return
-    known = table[target].notna() if target in table else slice(None)
-    days = pd.to_datetime(table.loc[known, date], errors="coerce").dropna().dt.day_of_week.to_numpy()
-    problem = schedule_problem(mask, design.frequency.unit == "day", days)
-    if problem is not None:
-        errors.append(problem)
-
-
 def make_problem(
     table: pd.DataFrame,
     roles: RoleMap,
@@ -219,6 +209,9 @@ def make_problem(
         errors.append(f"There is no column '{target}'.")
     about(TARGET)
     money = money_target(table, target) if chosen.over_time else None
+    lead_column = (columns or {}).get(LEAD_TIME)
+    if lead_column is not None and lead_column in table.columns:  # it sets the lead times: not a feature
+        roles = roles.with_role(lead_column, Role.IGNORE)
     resolved = resolve(chosen, table, roles, params or {}, columns or {}, scales or {}, defaults_from, money, errors)
     values = resolved.values
     about(PARAMS)
@@ -245,7 +238,7 @@ def make_problem(
         about(DESIGN)
         side = _quantity_side(table, roles, keys, evaluation, sq, sq_source, known_in_advance, errors)
         about(STATUS_QUO)  # today's practice on the file's calendar
-        _check_schedule(resolved.values.get("order_days"), evaluation, table, date, target, errors)
+        check_schedule(resolved.values.get("order_days"), evaluation, table, date, target, errors)
         about(f"{PARAMS}.order_days")
         sq, sq_reason = side.status_quo or sq, side.status_quo_reason
         features, left_out = side.features, side.left_out

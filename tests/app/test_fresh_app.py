@@ -9,6 +9,7 @@ import pytest
 from payoff.ui import state
 from tests.app.conftest import open_app, shown, upload
 from tests.corpus.cases import content
+from tests.unit.test_lead_times import deliveries_file
 
 PARAM = state.PARAM_PREFIX + "perishable."
 WHATIF = state.WHATIF_PREFIX + "perishable."
@@ -120,3 +121,18 @@ def test_delivery_days_the_file_never_has_are_refused_on_the_problem_page():
     assert "No delivery would ever come: the file has no Sun. Choose days the file has (Mon, Tue, Wed" in shown(at)
     assert dict(at.session_state[state.CHOICES].params)["shelf_life"] == 3
     assert at.session_state[state.PREPARED].frame.shape[0] == 192
+
+
+def test_past_deliveries_set_the_lead_times_on_the_problem_page(tmp_path):
+    """A column of past lead times chosen on the Problem page: its range is said in words and the
+    three lead-time inputs give way to it."""
+    deliveries_file(tmp_path / "flour.csv", ([1] * 10 + [2] * 60 + [3] * 20 + [4] * 10) * 2)
+    at = open_app("app_pages/data.py")
+    upload(at, "flour.csv", (tmp_path / "flour.csv").read_bytes())
+    at.switch_page("app_pages/problem.py").run()
+    at.radio(key=state.FRAMING_PICK).set_value("inventory").run()
+    at.selectbox(key=state.PARAM_PREFIX + "inventory.lead_column").set_value("lead_days").run()
+    assert not at.exception
+    assert "From 'lead_days': most often 2, from 1 to 4 periods" in shown(at)
+    assert dict(at.session_state[state.CHOICES].columns)["lead_time"] == "lead_days"
+    assert not [n for n in at.number_input if n.key == state.PARAM_PREFIX + "inventory.lead_time"]

@@ -5,7 +5,10 @@ likely lead time."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -105,3 +108,43 @@ def test_lead_times_out_of_order_are_one_clear_line(settings, words, capsys):
 def test_a_what_if_out_of_order_is_refused_in_words():
     with pytest.raises(Exception, match="cannot be above the lead time"):
         INVENTORY.resolve({"lead_time": 1, "lead_time_min": 2})
+
+
+def deliveries_file(path, leads) -> None:
+    """A daily file of one item whose rows also record the lead time of that day's delivery."""
+    days = len(leads)
+    dates = pd.date_range("2025-01-01", periods=days, freq="D")
+    units = 10 + (np.arange(days) * 7) % 5
+    pd.DataFrame({"date": dates, "item": "flour", "units": units, "lead_days": leads}).to_csv(path, index=False)
+
+
+def test_past_deliveries_set_the_lead_time_and_its_range(tmp_path, capsys):
+    """100 deliveries (then again): 10 took 1 day, 60 took 2, 20 took 3 and 10 took 4. The shortest
+    is 1, the median 2, and the 95th percentile falls among the 4s (positions 94 and 95 of 0..99)."""
+    leads = ([1] * 10 + [2] * 60 + [3] * 20 + [4] * 10) * 2
+    deliveries_file(tmp_path / "flour.csv", leads)
+    out = tmp_path / "run.json"
+    args = ["analyze", str(tmp_path / "flour.csv"), "--framing", "inventory", "--assume-defaults"]
+    args += ["--lead-time-col", "lead_days", "--models", "seasonal naive", "--json", str(out)]
+    assert main(args) == 0, capsys.readouterr().err
+    result = json.loads(out.read_text())
+    params, sources = result["params"], result["param_sources"]
+    assert (params["lead_time_min"], params["lead_time"], params["lead_time_max"]) == (1, 2, 4)
+    assert sources["lead_time"] == sources["lead_time_min"] == sources["lead_time_max"] == "column"
+    left_out = {entry["column"] for entry in result["columns"]["left_out"]}
+    assert "lead_days" in left_out and "lead_days" not in result["columns"]["features"]  # not a demand feature
+
+
+@pytest.mark.parametrize(
+    ("leads", "words"),
+    [
+        ([2, -1, 3] * 40, "'lead_days' holds lead times below zero (-1); a delivery cannot come early."),
+        (["soon"] * 120, "'lead_days' holds 0 lead time(s); past deliveries need at least 3 numbers."),
+    ],
+)
+def test_a_column_of_impossible_lead_times_is_one_clear_line(leads, words, tmp_path, capsys):
+    deliveries_file(tmp_path / "flour.csv", leads)
+    args = ["analyze", str(tmp_path / "flour.csv"), "--framing", "inventory", "--assume-defaults"]
+    assert main([*args, "--lead-time-col", "lead_days"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err, err

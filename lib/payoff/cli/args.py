@@ -65,6 +65,10 @@ def add_analyze_options(p: argparse.ArgumentParser, file_required: bool = True) 
     p.add_argument("--value-col")
     p.add_argument("--price-col")
     p.add_argument("--cost-col")
+    p.add_argument(
+        "--lead-time-col",
+        help="inventory: a column of past deliveries' lead times (periods); sets the lead time and its range",
+    )
     p.add_argument("--ignore", action="append", default=[], help="a column the models must not use")
     p.add_argument(
         "--known-in-advance",
@@ -156,6 +160,7 @@ def roles_for(args: argparse.Namespace, frame: Any, framing: Framing) -> RoleMap
         args.value_col,
         args.price_col,
         args.cost_col,
+        getattr(args, "lead_time_col", None),
         args.segment,
         *args.id,
         *args.ignore,
@@ -183,6 +188,7 @@ def roles_for(args: argparse.Namespace, frame: Any, framing: Framing) -> RoleMap
 
 def _param_columns(args: argparse.Namespace) -> dict[str, str]:
     given = {"value": args.value_col, "price": args.price_col, "unit_cost": args.cost_col}
+    given["lead_time"] = getattr(args, "lead_time_col", None)
     return {key: column for key, column in given.items() if column}
 
 

@@ -17,9 +17,20 @@ import streamlit as st
 
 from payoff import formatting
 from payoff.data.roles import Role
+from payoff.errors import PayoffError
 from payoff.framings.base import Framing, FromColumn, Param
 from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
-from payoff.params import COLUMN_ROLES, DERIVED, HOLDING_RATE, MARGIN, money_target, per_period_value
+from payoff.params import (
+    COLUMN_ROLES,
+    DERIVED,
+    HOLDING_RATE,
+    LEAD_RANGE,
+    LEAD_TIME,
+    MARGIN,
+    lead_times,
+    money_target,
+    per_period_value,
+)
 from payoff.problem import Problem
 from payoff.ui import state
 from payoff.ui.widgets import plain
@@ -166,6 +177,10 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
                 )
                 if value is not None:
                     params[param.key] = value
+    lead_column = _lead_time_column(framing, frame, numeric, chosen_columns, state.PARAM_PREFIX + framing.key)
+    if lead_column is not None:
+        columns[LEAD_TIME] = lead_column
+        replaced |= {LEAD_TIME, *LEAD_RANGE}
     left_right = st.columns(2)
     shown = [p for p in framing.params if p.key not in replaced]
     for i, param in enumerate(shown):
@@ -209,6 +224,41 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
             scales=tuple(new_scales.items()),
         )
     )
+
+
+NO_LEAD_COLUMN = "none: I type them"
+
+
+def _lead_time_column(
+    framing: Framing, frame: pd.DataFrame, numeric: list[str], chosen: dict[str, Any], key: str
+) -> str | None:
+    """Where the lead times come from: typed, or a column of past deliveries (its shortest,
+    median and 95th percentile, said under the choice)."""
+    if not {LEAD_TIME, *LEAD_RANGE} <= {p.key for p in framing.params}:
+        return None
+    options = [NO_LEAD_COLUMN, *numeric]
+    current = chosen.get(LEAD_TIME)
+    picked = st.selectbox(
+        "Lead times from past deliveries",
+        options,
+        index=options.index(current) if current in options else 0,
+        key=key + ".lead_column",
+        help="A column holding how long each past delivery took (periods) sets the lead time and its range.",
+    )
+    if picked == NO_LEAD_COLUMN:
+        return None
+    try:
+        found = lead_times(frame[picked], str(picked))
+    except PayoffError as error:
+        st.error(plain(str(error)))
+        return str(picked)
+    st.caption(
+        plain(
+            f"From '{picked}': most often {found[LEAD_TIME]}, from {found['lead_time_min']} to "
+            f"{found['lead_time_max']} periods (the longest is the 95th percentile: one freak delivery does not set it)."
+        )
+    )
+    return str(picked)
 
 
 def _percent_input(param: Param, typed: Any, asking: bool, key: str) -> float | None:
