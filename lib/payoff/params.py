@@ -157,7 +157,7 @@ def resolve(
     for key, column in columns.items():
         try:
             if key == LEAD_TIME and column is not None and {LEAD_TIME, *LEAD_RANGE} <= {p.key for p in framing.params}:
-                _lead_times_from(table, column, values, sources, errors)
+                _lead_times_from(framing, table, column, values, sources, errors)
             elif framing.param(key).column_role is None:
                 errors.append(f"'{key}' is one number for all rows; it cannot come from a column.")
         except PayoffError as error:
@@ -217,6 +217,7 @@ def lead_times(values: pd.Series, column: str) -> dict[str, int]:
 
 
 def _lead_times_from(
+    framing: Framing,
     table: pd.DataFrame,
     column: str,
     values: dict[str, ParamValue | FromColumn],
@@ -232,7 +233,11 @@ def _lead_times_from(
         errors.append(str(error))
         return
     for key, value in found.items():
-        values[key] = value
+        try:
+            values[key] = framing.param(key).coerce(value)  # within the range a typed one must keep
+        except PayoffError as error:
+            errors.append(f"{error} (from '{column}')")
+            continue
         sources[key] = COLUMN
 
 

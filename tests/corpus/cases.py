@@ -267,7 +267,7 @@ CLI_CASES: tuple[tuple[tuple[str, ...], int, str], ...] = (
     (_fresh("shelf_life=0"), 2, "'shelf_life' must be at least 1, not 0"),
     (_fresh("case_pack=0"), 2, "'case_pack' must be at least 1, not 0"),
     (_fresh("min_order=50", "max_order=20"), 2, "Minimum order (50) cannot be above the most you can take (20)."),
-    (_fresh("max_short=60%"), 2, "'max_short' must be at most 0.5, not 0.6"),
+    (_fresh("max_short=60%"), 2, "'max_short' must be at most 50%, not 60%"),
     (_fresh("lead_time_min=-1", framing="inventory"), 2, "'lead_time_min' must be at least 0, not -1"),
     (_fresh("lead_time_max=0", framing="inventory"), 2, "Lead time to (0) cannot be below the lead time (1)."),
     (_fresh("shelf_life=4", "order_days=Mon,Thu", "case_pack=6"), 0, "auto"),

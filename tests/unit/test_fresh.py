@@ -91,7 +91,6 @@ def test_constraints_round_the_backtest_and_the_orders_alike():
     np.testing.assert_array_equal(rule.price(wanted, against(demand, case_pack=12)).decisions[0], [12, 24, 0, 0])
     served = rule.price(wanted, against(demand, case_pack=12, max_short=0.05))
     np.testing.assert_array_equal(served.decisions[0], [24, 24, 12, 0])
-    assert OrderRules(12, nearest=True).as_supplier_takes == OrderRules(12)
 
 
 @needs_realdata
@@ -129,7 +128,7 @@ def test_bad_settings_are_one_clear_line(setting, words, capsys):
 def test_every_run_checks_its_ledger(monkeypatch):
     """The rule refuses to price a simulation whose units do not add up (a broken simulation is
     a bug, never money on a page)."""
-    import payoff.framings.rules as rules
+    import payoff.framings.shelf_life as rules
 
     def leaky(*args, **kwargs):
         ledger = simulate_fresh(*args, **kwargs)

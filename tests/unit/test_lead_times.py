@@ -51,15 +51,27 @@ def test_a_lead_time_that_never_varies_is_todays_rule_exactly():
     assert OrderUpTo().cover(fixed) == OrderUpTo().cover(same) == Cover(3, 0.0)
 
 
-def test_the_lead_time_covered_is_the_triangular_quantile_at_the_critical_ratio():
-    """2 most likely, 1 to 5: the 90% quantile of a triangular(1, 2, 5) solves
-    1 - (5 - x)^2 / ((5 - 1)(5 - 2)) = 0.9, x = 5 - sqrt(1.2) = 3.90, covered as 4 whole periods."""
+def test_lead_time_draws_follow_the_triangular_distribution():
+    """1 to 5, most likely 2: the mean is (1 + 2 + 5) / 3 and the spread sqrt((1 + 4 + 25 - 2 - 5 -
+    10) / 18) = sqrt(13 / 18); draws rounded to whole periods stay in 1..5 with that mean."""
     lead = LeadTime(1, 2, 5)
-    assert 5 - np.sqrt(1.2) == pytest.approx(stats.triang.ppf(0.9, 0.25, loc=1, scale=4))
-    assert lead.at(0.9) == 4 and lead.at(0.05) == 2  # ceil(1 + sqrt(0.05 x 4 x 1)) = ceil(1.45)
+    assert lead.mean == 8 / 3 and lead.spread == pytest.approx(np.sqrt(13 / 18))
+    assert lead.spread == pytest.approx(stats.triang.std(0.25, loc=1, scale=4))
     drawn = lead.draws((200, 500))
     assert drawn is not None and drawn.min() == 1 and drawn.max() == 5
-    assert abs(drawn.mean() - (1 + 2 + 5) / 3) < 0.02  # the triangular's mean, rounded draws
+    assert abs(drawn.mean() - 8 / 3) < 0.02
+    assert LeadTime(2, 2, 2).draws((3, 3)) is None  # a lead time that never varies is not drawn
+
+
+def test_a_late_deliverys_safety_adds_to_the_demands_own():
+    """Demand safety 3 and a late delivery's 4 (z = 2 at 97.7%, rate 10, spread 0.2): 5 in all.
+    At a ratio of one half the late delivery adds nothing and the demand's own (a bias
+    correction, here) stays whole."""
+    ratio = np.array(stats.norm.cdf(2.0))
+    assert float(safety_stock(np.array(3.0), np.array(10.0), ratio, 0.2)) == pytest.approx(5.0)
+    assert float(safety_stock(np.array(5.0), np.array(10.0), np.array(0.5), 1.0)) == 5.0
+    below = float(safety_stock(np.array(-1.0), np.array(10.0), np.array(stats.norm.cdf(-1.0)), 0.3))
+    assert below == pytest.approx(-1.0 - (np.hypot(1.0, 3.0) - 1.0))  # further below, never flipped
 
 
 def test_covering_the_lead_time_distribution_beats_covering_the_most_likely():

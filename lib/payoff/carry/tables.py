@@ -296,7 +296,7 @@ def next_order(decisions: pd.DataFrame, group: str | None = None) -> tuple[str, 
     decided = decisions[STOCK].notna() & (decisions[STOCK] > 0)
     if not decided.any():
         return None
-    day = decisions.loc[decided, PERIOD].iloc[0]
+    day = decisions.loc[decided, PERIOD].min()  # the earliest over every series: rows run series by series
     rows = decisions[(decisions[PERIOD] == day) & decided]
     unit = str(decisions.attrs.get("unit", "day"))
     when = formatting.date(pd.Timestamp(day), unit)

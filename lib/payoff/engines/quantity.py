@@ -31,6 +31,7 @@ from payoff.evaluate.quantity_money import Priced, costs_for, fresh_shift, price
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
+from payoff.framings.fresh import always_short
 from payoff.framings.policy import Ahead
 from payoff.models.catalogue import AUTO, REPEATERS, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
@@ -137,6 +138,8 @@ class QuantityEngine:
             ],
         }
         warnings = accuracy_outliers(entries) + _as_placed(problem, predictions, values)
+        gap = always_short(values.get("order_days"), int(values.get("shelf_life") or 1))  # type: ignore[arg-type]
+        warnings += [gap] if gap else []
         if warnings:
             evaluation["warnings"] = warnings
         # Blocks of a season, but at least five blocks in the window so the resampling varies.
@@ -293,6 +296,8 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
         offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
     quantity = policies.quantile_decision(forecast, offsets)
+    shut = _shut_ahead(panel, future, horizon)  # a weekday the business has not opened on lately sells nothing
+    forecast, quantity = np.where(shut, 0.0, forecast), np.where(shut, 0.0, quantity)
     frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
@@ -302,8 +307,8 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
     if slow.any():
         low[slow], high[slow] = (policies.count_quantile(forecast[slow], q, residuals[slow]) for q in RANGE)
-    frame[LOW] = low.reshape(-1)
-    frame[HIGH] = high.reshape(-1)
+    frame[LOW] = np.where(shut, 0.0, low).reshape(-1)
+    frame[HIGH] = np.where(shut, 0.0, high).reshape(-1)
     kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
     ahead = Ahead(
         forecast,
@@ -332,6 +337,22 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         )
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
     return frame
+
+
+SHUT_WEEKS = 8  # a weekday with no demand seen in this many weeks is a day the business is shut
+
+
+def _shut_ahead(panel: Panel, future: Panel, horizon: int) -> np.ndarray:
+    """Per period ahead, whether it falls on a weekday no series has opened on in the last weeks
+    (a shop shut on Sundays): False everywhere but on a daily file."""
+    if panel.frequency.unit != "day" or panel.n_periods < 7 * SHUT_WEEKS:
+        return np.zeros(horizon, dtype=bool)
+    recent = panel.y[:, -7 * SHUT_WEEKS :]
+    weekdays = pd.DatetimeIndex(panel.dates[-7 * SHUT_WEEKS :]).day_of_week.to_numpy()
+    opened = {int(day) for day in np.unique(weekdays[~np.isnan(recent).all(axis=0)])}
+    ahead = pd.DatetimeIndex(future.dates[-horizon:]).day_of_week.to_numpy()
+    shut: np.ndarray = ~np.isin(ahead, list(opened))
+    return shut
 
 
 def _weekdays_ahead(future: Panel, horizon: int) -> np.ndarray | None:

@@ -8,7 +8,7 @@ the first of the "earlier windows" on which `auto` chooses a model for each test
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -169,8 +169,9 @@ def priced_against(
 
 # Fresh stock carried from one delivery to the next costs less to over-order than a newsvendor's
 # unit (it often sells next time) and more where it expires first: how far above its costs' own
-# ratio each model orders is chosen on the calibration window, among these shares of the way to 1.
-SHIFTS = (0.0, 0.2, 0.4, 0.6, 0.75, 0.9, 0.95)
+# ratio each model orders is chosen walking forward, as auto chooses models: for each test window
+# on the windows before it, among these shares of the way to 1.
+SHIFTS = (0.0, 0.25, 0.5, 0.75, 0.9)
 
 
 def shifted(ratio: np.ndarray, shift: float, shape: tuple[int, ...]) -> np.ndarray:
@@ -178,82 +179,116 @@ def shifted(ratio: np.ndarray, shift: float, shape: tuple[int, ...]) -> np.ndarr
     return moved
 
 
-def best_shift(policy: Policy, name: str, predictions: QuantityPredictions, against: Against) -> float:
-    """How far above the costs' own ratio a model orders fresh stock: the cheapest of SHIFTS on
-    the calibration window (before every test), or, with a service level, the cheapest there that
-    runs short in at most the share of periods allowed (the one short least when none does)."""
+def _fresh_tries(
+    policy: Policy, name: str, predictions: QuantityPredictions, against: Against
+) -> tuple[list[Plan], np.ndarray, np.ndarray, np.ndarray]:
+    """Each shift's plan for a model, and per shift and window its cost, its periods short and
+    the periods seen (the denominators of the service level)."""
     entry = predictions.model(name)
-    first = replace(against, stretches=against.stretches[:1])
-    cells = predictions.window_of == 0
-    seen = against.seen[:, cells]
-    allowed = 1.0 - against.costs.least_ratio if against.costs.least_ratio > 0 else None
-    counts = predictions.panel.whole_units and policy.counts_slow_movers
-    tried = []
+    whole_units = predictions.panel.whole_units
+    counts = whole_units and policy.counts_slow_movers
+    windows = [predictions.window_of == k for k in range(predictions.windows)]
+    plans, costs, shorts = [], [], []
     for shift in SHIFTS:
         tau = shifted(against.costs.cost_ratio, shift, predictions.actual.shape)
         quantity = policies.quantile_decision(entry.forecast, offsets(predictions, name, tau, counts, relative=True))
-        priced = policy.price(Plan(quantity, whole_units=predictions.panel.whole_units, forecast=entry.forecast), first)
-        lost = priced.lost[:, cells] if priced.lost is not None else np.zeros(seen.shape)
-        short = float((lost > 1e-9)[seen].mean()) if seen.any() else 0.0
-        tried.append((shift, float(priced.total[:, cells].sum()), short))
-    meeting = [t for t in tried if allowed is None or t[2] <= allowed]
-    if not meeting:
-        return min(tried, key=lambda t: (t[2], t[1]))[0]
-    return min(meeting, key=lambda t: t[1])[0]
+        plan = Plan(quantity, whole_units=whole_units, forecast=entry.forecast)
+        priced = policy.price(plan, against)
+        lost = (priced.lost if priced.lost is not None else np.zeros(against.demand.shape)) > 1e-9
+        plans.append(plan)
+        costs.append([float(priced.total[:, cells].sum()) for cells in windows])
+        shorts.append([int((lost & against.seen)[:, cells].sum()) for cells in windows])
+    seen = np.array([int(against.seen[:, cells].sum()) for cells in windows])
+    return plans, np.array(costs), np.array(shorts), seen
+
+
+def _pick(costs: np.ndarray, shorts: np.ndarray, seen: np.ndarray, allowed: float | None) -> int:
+    """The cheapest shift over these windows, or, with a service level, the cheapest that ran
+    short in at most the share allowed (the one short least when none did)."""
+    cost, short = costs.sum(axis=1), shorts.sum(axis=1) / max(int(seen.sum()), 1)
+    if allowed is None:
+        return int(np.argmin(np.round(cost, 9)))
+    meeting = short <= allowed + 1e-12
+    if not meeting.any():
+        return int(np.argmin(short))
+    return int(np.argmin(np.where(meeting, np.round(cost, 9), np.inf)))
+
+
+def fresh_picks(policy: Policy, name: str, predictions: QuantityPredictions, against: Against) -> tuple[Plan, int]:
+    """A model's fresh-stock plan with each window ordered at the shift that did best on the
+    windows before it (the calibration window takes the first test's), and the shift that did
+    best over every window: what the next orders use."""
+    plans, costs, shorts, seen = _fresh_tries(policy, name, predictions, against)
+    allowed = 1.0 - against.costs.least_ratio if against.costs.least_ratio > 0 else None
+    picks = [_pick(costs[:, :k], shorts[:, :k], seen[:k], allowed) for k in range(1, predictions.windows)]
+    picks = [picks[0], *picks] if picks else [0]
+    quantity = np.zeros(against.demand.shape)
+    for k, pick in enumerate(picks):
+        cells = predictions.window_of == k
+        quantity[:, cells] = plans[pick].quantity[:, cells]
+    now = _pick(costs, shorts, seen, allowed)
+    return Plan(quantity, whole_units=plans[0].whole_units, forecast=plans[0].forecast), now
 
 
 def fresh_shift(
     framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions, name: str
 ) -> float | None:
-    """The shift `name` orders fresh stock at, as the backtest chose it (None for another rule)."""
+    """The shift `name` orders fresh stock at now, as the backtest chose it over every window
+    (None for another rule)."""
     against = priced_against(framing, values, predictions)
     policy = framing.policy
     if not policy.carries_stock(against.params) or policy.cover(against.params) is not None:
         return None
-    return best_shift(policy, name, predictions, against)
+    return SHIFTS[fresh_picks(policy, name, predictions, against)[1]]
 
 
 def price_entries(
-    framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions
+    framing: QuantityFraming,
+    values: Mapping[str, ParamValue | FromColumn],
+    predictions: QuantityPredictions,
+    only: str | None = None,
 ) -> tuple[list[Priced], Priced, np.ndarray, UnitCosts]:
-    """Every entry priced (status quo first), then `auto`, and auto's pick per window."""
+    """Every entry priced (status quo first), then `auto`, and auto's pick per window. With
+    `only`, that entry alone (and it stands for auto): what a table of one model's options needs."""
     against = priced_against(framing, values, predictions)
-    params, costs, actual = against.params, against.costs, predictions.actual
-    demand = against.demand
-    policy = framing.policy
-    cover = policy.cover(params)
-    fresh = policy.carries_stock(params) and cover is None  # fresh stock: each model's ratio from its past
-    tau = _tau(costs, actual.shape)
-    rounding = predictions.panel.whole_units
-    entries: list[Priced] = []
-    plans: dict[str, Plan] = {}
     sources: list[tuple[str, Forecasts | None]] = []
     if predictions.status_quo_decisions is not None:
         sources.append((STATUS_QUO, None))
     sources += [(entry.name, entry) for entry in predictions.models]
-    for name, entry in sources:
-        if entry is None:  # the business's own decisions, priced as they were
-            decisions = np.nan_to_num(predictions.status_quo_decisions[:, predictions.periods])  # type: ignore[index]
-            plan = Plan(np.zeros_like(demand), decisions)
-        else:
-            rule = name == STATUS_QUO
-            if cover is not None:  # stock carries over: a level for demand over `cover` periods
-                quantity = _levels(predictions, entry, tau, cover, not rule)
-            elif rule:
-                quantity = entry.forecast
-            else:
-                counts = rounding and policy.counts_slow_movers
-                own = tau
-                if fresh:
-                    own = shifted(costs.cost_ratio, best_shift(policy, name, predictions, against), actual.shape)
-                learned = offsets(predictions, name, own, counts, relative=True)
-                quantity = policies.quantile_decision(entry.forecast, learned)
-            plan = Plan(quantity, whole_units=rounding, forecast=entry.forecast)
-        plans[name] = plan
-        entries.append(_price(policy, name, plan, against))
+    sources = [(name, entry) for name, entry in sources if only is None or name == only]
+    plans = {name: _plan(framing.policy, name, entry, predictions, against) for name, entry in sources}
+    entries = [_price(framing.policy, name, plan, against) for name, plan in plans.items()]
+    if only is not None:
+        return entries, entries[0], np.zeros(predictions.windows, dtype=int), against.costs
     choices = choose_per_window(entries, predictions)
-    auto = _auto(entries, choices, policy, plans, against, predictions)
-    return entries, auto, choices, costs
+    auto = _auto(entries, choices, framing.policy, plans, against, predictions)
+    return entries, auto, choices, against.costs
+
+
+def _plan(
+    policy: Policy, name: str, entry: Forecasts | None, predictions: QuantityPredictions, against: Against
+) -> Plan:
+    """One entry's decisions to price: the business's own as they were, a rule's forecast, or a
+    model's forecast raised to the rule's quantile (fresh stock: each window at the shift that
+    did best before it)."""
+    if entry is None:  # the business's own decisions, priced as they were
+        decisions = np.nan_to_num(predictions.status_quo_decisions[:, predictions.periods])  # type: ignore[index]
+        return Plan(np.zeros_like(against.demand), decisions)
+    params, rounding = against.params, predictions.panel.whole_units
+    cover = policy.cover(params)
+    rule = name == STATUS_QUO
+    tau = _tau(against.costs, predictions.actual.shape)
+    if cover is not None:  # stock carries over: a level for demand over `cover` periods
+        quantity = _levels(predictions, entry, tau, cover, not rule)
+    elif rule:
+        quantity = entry.forecast
+    elif policy.carries_stock(params):  # fresh stock
+        quantity = fresh_picks(policy, name, predictions, against)[0].quantity
+    else:
+        counts = rounding and policy.counts_slow_movers
+        learned = offsets(predictions, name, tau, counts, relative=True)
+        quantity = policies.quantile_decision(entry.forecast, learned)
+    return Plan(quantity, whole_units=rounding, forecast=entry.forecast)
 
 
 def _price(policy: Policy, name: str, plan: Plan, against: Against) -> Priced:

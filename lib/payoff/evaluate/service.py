@@ -58,8 +58,7 @@ def service_table(
     best = min(models, key=lambda e: float(e.total[:, scored].sum())).name
     rows = []
     for target in TARGETS:
-        entries, _, _, _ = price_entries(framing, {**values, KEY: target}, predictions)
-        entry = next(e for e in entries if e.name == best)
+        entry = price_entries(framing, {**values, KEY: target}, predictions, only=best)[1]
         label = "the costs decide" if target is None else formatting.percent(target) + " of periods"
         rows.append(_row(f"{business_name(best)}: {label}", entry, predictions, months))
     today = next((e for e in at_costs if e.name == STATUS_QUO), None)
@@ -119,8 +118,7 @@ def series_ledger(
     period the demand, opening stock, what was delivered, sold, lost and written off, and the
     closing stock. None when the rule keeps no ledger (a newsvendor without order days: nothing
     is carried over)."""
-    entries, auto, _, _ = price_entries(framing, values, predictions)
-    chosen = next((e for e in entries if e.name == option), auto)
+    chosen = price_entries(framing, values, predictions, only=None if option == AUTO else option)[1]
     if chosen.ledger is None:
         return None
     scored = predictions.scored

@@ -98,15 +98,24 @@ class Param:
             raise BadParameter(f"'{self.key}' must be a number ({self.unit or self.label}), not {raw!r}.") from error
         if not np.isfinite(value):
             raise BadParameter(f"'{self.key}' must be a finite number, not {raw!r}.")
+        shown = _as_percent if "share" in self.kind else _as_number
         if self.minimum is not None and value < self.minimum:
-            raise BadParameter(f"'{self.key}' must be at least {self.minimum:g}, not {value:g}.")
+            raise BadParameter(f"'{self.key}' must be at least {shown(self.minimum)}, not {shown(value)}.")
         if self.maximum is not None and value > self.maximum:
-            raise BadParameter(f"'{self.key}' must be at most {self.maximum:g}, not {value:g}.")
+            raise BadParameter(f"'{self.key}' must be at most {shown(self.maximum)}, not {shown(value)}.")
         if self.kind in {"periods", "count", "optional_count", "optional_periods"}:
             if value != int(value):
                 raise BadParameter(f"'{self.key}' must be a whole number, not {value:g}.")
             return int(value)
         return value
+
+
+def _as_percent(value: float) -> str:
+    return f"{value:.1%}".replace(".0%", "%")
+
+
+def _as_number(value: float) -> str:
+    return f"{value:g}"
 
 
 Values = Mapping[str, "ParamValue | FromColumn"]

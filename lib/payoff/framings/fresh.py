@@ -21,12 +21,14 @@ from payoff.framings.policy import Arrays, Ledger
 
 EPSILON = 1e-9
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # Monday is 0, as pandas counts
+EVERY_DAY = 127  # all seven days: a delivery every period, as no schedule at all
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def weekday_mask(raw: object) -> int | None:
     """Delivery days as typed ("Mon, Thu", "monday thursday", ["Mon", "Thu"]) as a bit mask
-    (Monday 1, Tuesday 2, ... Sunday 64); empty or "every day": None, a delivery every period.
+    (Monday 1, Tuesday 2, ... Sunday 64); empty, all seven or "every day": None, a delivery
+    every period.
     A number passes as the mask it is (a saved analysis stores the mask)."""
     if raw is None:
         return None
@@ -35,7 +37,7 @@ def weekday_mask(raw: object) -> int | None:
     if isinstance(raw, int | float):
         if raw != int(raw) or not 0 <= raw < 128:
             raise ValueError(f"not days of the week: {raw!r}")
-        return int(raw) or None
+        return int(raw) if 0 < raw < EVERY_DAY else None
     words = raw if isinstance(raw, list | tuple) else str(raw).replace(",", " ").replace("+", " ").split()
     mask = 0
     for word in (str(w).strip().lower() for w in words):
@@ -48,7 +50,7 @@ def weekday_mask(raw: object) -> int | None:
         if len(matches) != 1:
             raise ValueError(f"'{word}' is not a day of the week (Mon, Tue, Wed, Thu, Fri, Sat, Sun)")
         mask |= 1 << matches[0]
-    return mask or None
+    return mask if 0 < mask < EVERY_DAY else None
 
 
 def weekday_names(mask: int | None) -> str:
@@ -70,6 +72,23 @@ def schedule_problem(mask: int | None, daily: bool, open_weekdays: np.ndarray) -
         have = weekday_names(int(sum(1 << int(day) for day in days)))
         return f"No delivery would ever come: the file has no {weekday_names(mask)}. Choose days the file has ({have})."
     return None
+
+
+def always_short(mask: int | None, life: int) -> str | None:
+    """When deliveries come further apart than the stock keeps, in words: the days before a
+    delivery can never be stocked, whatever the level (None when they can)."""
+    if mask is None:
+        return None
+    days = [day for day in range(7) if mask >> day & 1]
+    gaps = periods_to_next(np.array(days), mask)
+    longest = int(gaps.max())
+    if longest <= life:
+        return None
+    after = WEEKDAYS[days[int(np.argmax(gaps))]]
+    return (
+        f"Deliveries on {weekday_names(mask)} leave up to {longest} days between them (after {after}) but the stock "
+        f"keeps {life}: the last {longest - life} day(s) before the next delivery always run short, whatever is ordered."
+    )
 
 
 def delivery_days(weekdays: np.ndarray, mask: int | None) -> np.ndarray:
@@ -161,11 +180,6 @@ class OrderRules:
     def free(self) -> bool:
         return self.case_pack == 1 and self.minimum == 0 and self.maximum is None
 
-    @property
-    def as_supplier_takes(self) -> OrderRules:
-        """The same constraints applied to an order placed without them: rounded up."""
-        return OrderRules(self.case_pack, self.minimum, self.maximum)
-
     def apply(self, order: np.ndarray) -> np.ndarray:
         """An order as the supplier takes it: to the nearer whole case where the rule knows the
         cases (`nearest`), raised to the minimum, rounded up to whole cases, then cut to the most
@@ -186,6 +200,19 @@ class OrderRules:
         return result
 
 
+def _ahead(expected: np.ndarray, t: int, life: int, windows: np.ndarray | None) -> np.ndarray:
+    """The demand expected over the `life` periods from t, as known at t (see simulate_fresh)."""
+    ahead = expected[:, t : t + life].copy()
+    if windows is None:
+        return ahead
+    same = windows[t : t + ahead.shape[1]] == windows[t]
+    same = np.concatenate([same, np.zeros(ahead.shape[1] - len(same), dtype=bool)])
+    if not same.all():
+        last = int(np.flatnonzero(same).max())
+        ahead[:, ~same] = ahead[:, last : last + 1]
+    return ahead
+
+
 def simulate_fresh(
     demand: np.ndarray,
     level: np.ndarray,
@@ -194,15 +221,22 @@ def simulate_fresh(
     given: np.ndarray | None = None,
     deliveries: np.ndarray | None = None,
     expected: np.ndarray | None = None,
+    windows: np.ndarray | None = None,
+    stocked: np.ndarray | None = None,
 ) -> Ledger:
     """Stock kept `life` periods, sold first-in first-out, for every series at once. `level` is
     the stock to open each delivery day with (series x periods); `deliveries` (per period, None:
     every period) says which days the supplier comes; `expected` (series x periods), when given,
     is the demand an order expects, so that units which will expire unsold are not counted on.
-    `given`, where not NaN, is the business's own order instead. The shelf starts empty."""
+    `given`, where not NaN, is the business's own order instead. The shelf starts empty, or with
+    `stocked` (per series) units of a full life, as a running shop's would. With
+    `windows` (per period, the backtest window whose forecast it holds), an order looks no further
+    ahead than its own window's forecasts: past it, that window's last forecast stands in."""
     demand = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0))
     n_series, n = demand.shape
     batches = np.zeros((n_series, life))  # batches[:, k]: units with k + 1 periods of life left today
+    if stocked is not None:
+        batches[:, life - 1] = np.maximum(np.nan_to_num(stocked), 0.0)
     ledger = {name: np.zeros((n_series, n)) for name in ("opening", "arrivals", "sales", "lost", "waste", "closing")}
     if expected is not None:  # the demand expected past the end: the last period's, repeated
         expected = np.concatenate(
@@ -211,7 +245,7 @@ def simulate_fresh(
     for t in range(n):
         opening = batches.sum(axis=1)
         if deliveries is None or deliveries[t]:
-            good = opening if expected is None else still_good(batches, expected[:, t : t + life])
+            good = opening if expected is None else still_good(batches, _ahead(expected, t, life, windows))
             order = rules.apply(np.maximum(np.nan_to_num(level[:, t]) - good, 0.0))
         else:
             order = np.zeros(n_series)

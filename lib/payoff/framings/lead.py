@@ -50,14 +50,6 @@ class LeadTime:
         """Lead time + review period, the lead time at its mean (whole periods), and its spread."""
         return Cover(round(self.mean) + review, self.spread)
 
-    def at(self, ratio: float) -> int:
-        """The lead time not exceeded with probability `ratio`, in whole periods (rounded up)."""
-        if not self.varies:
-            return self.likely
-        span = self.longest - self.shortest
-        found = stats.triang.ppf(ratio, (self.likely - self.shortest) / span, loc=self.shortest, scale=span)
-        return math.ceil(float(found) - 1e-9)
-
     def draws(self, shape: tuple[int, int]) -> np.ndarray | None:
         """Each order's lead time (series x periods), in whole periods; None when it never varies."""
         if not self.varies:
@@ -70,10 +62,12 @@ class LeadTime:
 def safety_stock(demand_safety: np.ndarray, rate: np.ndarray, ratio: np.ndarray, lead_spread: float) -> np.ndarray:
     """Safety stock over a lead time that varies: the demand's own (its errors over the periods
     covered) and a late delivery's (demand at its forecast `rate` times the lead time's spread, at
-    the normal quantile of the critical ratio), added as independent variations are. Without a
-    spread it is the demand's own, unchanged."""
+    the normal quantile of the critical ratio), combined as independent variations are
+    (sqrt(a^2 + b^2) in size). Without a spread it is the demand's own, unchanged."""
     if lead_spread <= 0:
         return demand_safety
     late = stats.norm.ppf(np.clip(ratio, 1e-6, 1 - 1e-6)) * np.maximum(rate, 0.0) * lead_spread
-    combined: np.ndarray = np.sign(late) * np.sqrt(demand_safety**2 + late**2)
+    # Only the late delivery's increment is added, with its own sign: the demand's own safety (and
+    # any bias correction in it) stays whole, at a ratio of one half as anywhere else.
+    combined: np.ndarray = demand_safety + np.sign(late) * (np.hypot(demand_safety, late) - np.abs(demand_safety))
     return combined

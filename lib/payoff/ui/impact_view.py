@@ -271,7 +271,10 @@ def service_levels(analysis: Analysis, impact: Impact) -> None:
     if said:
         st.write(plain(said))
     results_view.show_table(table, impact.currency)
-    st.caption("Set one under 'Short at most' above, or on the Problem page; Payoff's choice at each, same forecasts.")
+    st.caption(
+        "One model for every row: the best at these costs, its orders set for each level from the same forecasts. "
+        "Set a level under 'Short at most' (the settings beside the headline, or the Problem page)."
+    )
 
 
 def _option_name(name: str) -> str:

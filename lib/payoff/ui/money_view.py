@@ -73,7 +73,9 @@ def numeric_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def param_input(param: Param, value: Any, key: str, label: str | None = None, needed: bool = False) -> Any:
+def param_input(
+    param: Param, value: Any, key: str, label: str | None = None, needed: bool = False, near: Any = None
+) -> Any:
     """One parameter's widget; `value` None leaves a number empty (asked, not assumed)."""
     label = label or (param.label + (f" ({param.unit})" if param.unit else ""))
     if param.kind == "bool":
@@ -84,7 +86,8 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None, ne
         if not limit:
             return None
         lowest = int(param.minimum or (1 if param.kind == "optional_count" else 0))
-        start = int(value if value is not None else (100 if param.kind == "optional_count" else lowest + 1))
+        first = near if near is not None else (100 if param.kind == "optional_count" else lowest + 1)
+        start = int(value if value is not None else first)  # a lead time range starts at the lead time
         return int(st.number_input(param.label, min_value=lowest, value=start, step=1, key=key))
     if param.kind == "weekdays":
         chosen = weekday_names(value).split(", ") if value else []
@@ -213,7 +216,9 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
                 label = f"{param.label} for the {blanks:,} rows where '{column}' is blank"
             needed = asking and param.ask and column is None
             start = _shown(param, typed, needed)
-            value = param_input(param, start, key, label, needed)
+            ranged = param.at_most or param.at_least
+            near = typed.get(ranged, framing.param(ranged).default) if ranged else None
+            value = param_input(param, start, key, label, needed, near)
             if value is not None and (needed or param.key in typed or value != param.default):
                 params[param.key] = value
     state.set_choices(
@@ -254,7 +259,7 @@ def _lead_time_column(
         return str(picked)
     st.caption(
         plain(
-            f"From '{picked}': most often {found[LEAD_TIME]}, from {found['lead_time_min']} to "
+            f"From '{picked}', every row pooled: most often {found[LEAD_TIME]}, from {found['lead_time_min']} to "
             f"{found['lead_time_max']} periods (the longest is the 95th percentile: one freak delivery does not set it)."
         )
     )
