@@ -71,7 +71,7 @@ def test_report_and_workbook_download(page: Page, server: str, browser: Browser,
     with page.expect_download() as workbook:
         page.get_by_role("button", name="Download Excel (with the assumptions and the comparison)").click()
     book = openpyxl.load_workbook(io.BytesIO(Path(workbook.value.path()).read_bytes()))
-    assert book.sheetnames == ["decisions", "assumptions", "model comparison"]
+    assert book.sheetnames == ["decisions", "next order", "assumptions", "model comparison"]
     assert book["decisions"].max_row == 12 * 28 + 1
 
 
