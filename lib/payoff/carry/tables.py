@@ -18,7 +18,7 @@ from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings import catalogue
 from payoff.framings.base import Direction, FromColumn
 from payoff.framings.fresh import weekday_names
-from payoff.framings.rules import STOCK, summed_and_averaged
+from payoff.framings.rules import EXPECTED_LOST, EXPECTED_ORDER, STOCK, summed_and_averaged
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 
 # The act and the two outcomes of each targeting framing, in its own words.
@@ -272,6 +272,8 @@ def next_summary(decisions: pd.DataFrame) -> tuple[dict[str, float], pd.DataFram
     columns = list(decisions.columns)
     keys = columns[columns.index(PERIOD) + 1 : columns.index(FORECAST)]
     summed, kept = summed_and_averaged(columns)
+    if EXPECTED_ORDER in summed:  # fresh stock: the levels overlap (stock carries over), the orders add up
+        summed = [c for c in summed if c not in (STOCK, EXPECTED_LOST)]
     if not summed and not kept:
         return None
     totals = {c: float(decisions[c].sum()) for c in summed} | {c: float(decisions[c].mean()) for c in kept}

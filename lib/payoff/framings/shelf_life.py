@@ -183,9 +183,9 @@ def fresh_order_list(ahead: Ahead, life: int, rules: OrderRules, costs: UnitCost
     lost, waste = mean(ledger.lost), mean(ledger.waste)
     ordered = np.where(delivers[7:], mean(ledger.arrivals), np.nan)  # the level less what is still good
     kind = unit_kind(ahead.whole_units)
-    columns = [Column(STOCK, stock, kind), Column(EXPECTED_ORDER, ordered, formatting.NUMBER)]
+    columns = [Column(STOCK, stock, kind), Column(EXPECTED_ORDER, ordered, kind)]
     if rules.case_pack > 1:
-        columns.append(Column(CASES, ordered / rules.case_pack, formatting.NUMBER))
+        columns.append(Column(CASES, ordered / rules.case_pack, kind))
     cost = np.broadcast_to(costs.under, lost.shape) * lost + np.broadcast_to(costs.over, waste.shape) * waste
     return (
         *columns,
