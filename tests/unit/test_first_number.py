@@ -69,6 +69,7 @@ def test_assumed_defaults_are_said_in_the_json_and_the_sentence(tmp_path):
         "salvage": "default",
         "goodwill": "default",
         "shelf_life": "default",
+        "storage_cost": "default",
         "case_pack": "default",
         "min_order": "default",
         "max_order": "default",

@@ -57,6 +57,11 @@ def test_three_day_life_wastes_what_a_hand_count_says():
         Plan(np.full((1, 6), 9.0), whole_units=True), against(demand, shelf_life=3)
     )
     assert costed.costs["overstock"].sum() == 6 * 4.0 and costed.costs["stockouts"].sum() == 0.0
+    # kept overnight at 0.10 a unit: the closing stock 7 + 7 + 4 + 7 + 7 + 4 = 36 units, 3.60 on top
+    stored = ShelfLife(quantity.perishable_costs).price(
+        Plan(np.full((1, 6), 9.0), whole_units=True), against(demand, shelf_life=3, storage_cost=0.1)
+    )
+    assert stored.costs["overstock"].sum() == pytest.approx(6 * 4.0 + 0.1 * 36)
 
 
 def test_the_oldest_units_are_sold_first():

@@ -57,6 +57,13 @@ PERISHABLE = QuantityFraming(
             1,
             365,
         ),
+        Param(
+            "storage_cost",
+            "Storage cost",
+            0.0,
+            "per unit per period",
+            "What keeping one unit until the next period costs (cold storage), when it keeps more than one period.",
+        ),
         Param("case_pack", "Sold in cases of", 1, "units", "Orders are whole cases of this many units.", "count", 1),
         Param(
             "min_order",

@@ -118,7 +118,14 @@ class ShelfLife:
                 parts[name][:, cells] = getattr(ledger, name)
         ledger = Ledger(**parts)
         units = (ledger.lost, ledger.waste)
-        return carried(self.components, against, ledger.orders, units, ledger.sales, ledger.closing, ledger)
+        costed = carried(self.components, against, ledger.orders, units, ledger.sales, ledger.closing, ledger)
+        storage = float(against.params.get("storage_cost", 0.0) or 0.0)
+        if storage:  # keeping a unit overnight costs (cold storage): on the stock kept, with the waste
+            overstock = self.components[1]
+            costed.costs[overstock] = (
+                costed.costs[overstock] + against.masked({overstock: storage * ledger.closing})[overstock]
+            )
+        return costed
 
     def cell_cost(self, plan: Plan, against: Against) -> np.ndarray:
         return yardstick(self.unit_costs, plan, against)
@@ -186,7 +193,8 @@ def fresh_order_list(ahead: Ahead, life: int, rules: OrderRules, costs: UnitCost
     columns = [Column(STOCK, stock, kind), Column(EXPECTED_ORDER, ordered, kind)]
     if rules.case_pack > 1:
         columns.append(Column(CASES, ordered / rules.case_pack, kind))
-    cost = np.broadcast_to(costs.under, lost.shape) * lost + np.broadcast_to(costs.over, waste.shape) * waste
+    storage = float(ahead.params.get("storage_cost", 0.0) or 0.0) * mean(ledger.closing)
+    cost = np.broadcast_to(costs.under, lost.shape) * lost + np.broadcast_to(costs.over, waste.shape) * waste + storage
     return (
         *columns,
         Column(EXPECTED_WASTE, waste, formatting.NUMBER),
