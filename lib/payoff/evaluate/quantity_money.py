@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -179,27 +180,60 @@ def shifted(ratio: np.ndarray, shift: float, shape: tuple[int, ...]) -> np.ndarr
     return moved
 
 
+def _stacked(values: Any, times: int, rows: int) -> Any:
+    """A per-row array repeated for `times` copies of the rows stacked on each other; a number
+    as it is."""
+    if isinstance(values, np.ndarray) and values.ndim >= 1 and values.shape[0] == rows:
+        return np.concatenate([values] * times, axis=0)
+    return values
+
+
 def _fresh_tries(
     policy: Policy, name: str, predictions: QuantityPredictions, against: Against
 ) -> tuple[list[Plan], np.ndarray, np.ndarray, np.ndarray]:
     """Each shift's plan for a model, and per shift and window its cost, its periods short and
-    the periods seen (the denominators of the service level)."""
+    the periods seen (the denominators of the service level). The shifts' plans are simulated in
+    one run, stacked as if they were more series: the period loop runs once, not once a shift."""
     entry = predictions.model(name)
     whole_units = predictions.panel.whole_units
     counts = whole_units and policy.counts_slow_movers
     windows = [predictions.window_of == k for k in range(predictions.windows)]
-    plans, costs, shorts = [], [], []
+    plans = []
     for shift in SHIFTS:
         tau = shifted(against.costs.cost_ratio, shift, predictions.actual.shape)
         quantity = policies.quantile_decision(entry.forecast, offsets(predictions, name, tau, counts, relative=True))
-        plan = Plan(quantity, whole_units=whole_units, forecast=entry.forecast)
-        priced = policy.price(plan, against)
-        lost = (priced.lost if priced.lost is not None else np.zeros(against.demand.shape)) > 1e-9
-        plans.append(plan)
-        costs.append([float(priced.total[:, cells].sum()) for cells in windows])
-        shorts.append([int((lost & against.seen)[:, cells].sum()) for cells in windows])
+        plans.append(Plan(quantity, whole_units=whole_units, forecast=entry.forecast))
+    times, rows = len(SHIFTS), against.demand.shape[0]
+
+    def stack(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([values] * times, axis=0)
+
+    stacked = Against(
+        stack(against.demand),
+        stack(against.seen),
+        {key: _stacked(value, times, rows) for key, value in against.params.items()},
+        UnitCosts(
+            _stacked(np.asarray(against.costs.under), times, rows),
+            _stacked(np.asarray(against.costs.over), times, rows),
+            against.costs.least_ratio,
+        ),
+        tuple(Stretch(st.cells, stack(st.recent_demand)) for st in against.stretches),
+        against.weekdays,
+        against.windows,
+    )
+    plan = Plan(
+        np.concatenate([p.quantity for p in plans], axis=0),
+        whole_units=whole_units,
+        forecast=stack(entry.forecast),
+    )
+    priced = policy.price(plan, stacked)
+    total = priced.total.reshape(times, rows, -1)
+    lost = (priced.lost if priced.lost is not None else np.zeros(stacked.demand.shape)) > 1e-9
+    short = (lost & stacked.seen).reshape(times, rows, -1)
+    costs = np.array([[float(total[t][:, cells].sum()) for cells in windows] for t in range(times)])
+    shorts = np.array([[int(short[t][:, cells].sum()) for cells in windows] for t in range(times)])
     seen = np.array([int(against.seen[:, cells].sum()) for cells in windows])
-    return plans, np.array(costs), np.array(shorts), seen
+    return plans, costs, shorts, seen
 
 
 def _pick(costs: np.ndarray, shorts: np.ndarray, seen: np.ndarray, allowed: float | None) -> int:
