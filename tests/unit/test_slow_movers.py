@@ -95,8 +95,8 @@ def test_offsets_match_a_cell_by_cell_reference():
     numpy quantile or scipy ppf gives, for flat and per-cell ratios."""
     from scipy import stats
 
+    from payoff.evaluate.offsets import offsets
     from payoff.evaluate.predictions import Forecasts, QuantityPredictions
-    from payoff.evaluate.quantity_money import offsets
     from payoff.models.panel import Panel
     from payoff.timegrid import Frequency
 

@@ -25,9 +25,10 @@ from payoff.evaluate.backtest import (
     window_starts,
 )
 from payoff.evaluate.explain_quantity import quantity_explanations
+from payoff.evaluate.fresh_plans import shifted
 from payoff.evaluate.impact import BacktestRecord, Entry, Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions
-from payoff.evaluate.quantity_money import Priced, costs_for, fresh_shift, price_entries, shifted, window_costs
+from payoff.evaluate.quantity_money import Priced, costs_for, fresh_shift, price_entries, window_costs
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from payoff.evaluate.explain import permutation_effects, round_step
+from payoff.evaluate.offsets import offsets
 from payoff.evaluate.predictions import Effect, Explanation, QuantityPredictions
-from payoff.evaluate.quantity_money import cell_columns, costs_for, offsets
+from payoff.evaluate.quantity_money import cell_columns, costs_for
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming
 from payoff.framings.policy import Against, Plan
 from payoff.models.catalogue import quantity_spec

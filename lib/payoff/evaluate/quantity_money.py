@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from payoff.evaluate import policies
 from payoff.evaluate.backtest import DIVERGED, window_labels
+from payoff.evaluate.fresh_plans import SHIFTS, fresh_picks, price_stacked
+from payoff.evaluate.offsets import offsets
 from payoff.evaluate.predictions import Forecasts, QuantityPredictions
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, param_arrays
 from payoff.framings.lead import safety_stock
-from payoff.framings.policy import Against, Cover, Ledger, Plan, Policy, Stretch, UnitCosts, summed
+from payoff.framings.policy import Against, Costed, Cover, Ledger, Plan, Policy, Stretch, UnitCosts, summed
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.forecasters import nanmean
 
@@ -65,53 +66,6 @@ def cell_weekdays(predictions: QuantityPredictions) -> np.ndarray | None:
 
 def _tau(costs: UnitCosts, shape: tuple[int, int]) -> np.ndarray:
     return np.broadcast_to(costs.critical_ratio, shape)
-
-
-def offsets(
-    predictions: QuantityPredictions, name: str, tau: np.ndarray, counts: bool = False, relative: bool = False
-) -> np.ndarray:
-    """What to add to the forecast for every cell: the residual quantile at tau, from the model's
-    errors before its window; with `counts` (whole-unit stock), a slow series' count quantile
-    (:func:`policies.count_quantile`) less the forecast instead.
-
-    With `relative`, a model that learned the decision at its own ratio (Forecasts.ratio) moves
-    only by the distance between its errors' quantiles at tau and at that ratio: at the costs it
-    was fitted at, its orders are its own; at a what-if's, they shift by its own past errors.
-
-    This runs at every re-pricing, for every model: a series whose ratio is the same over a window
-    (costs given as numbers) takes its quantile once, and the slow cells of every window go to the
-    count quantile in one call, with the dispersions the predictions keep."""
-    pools = predictions.residual_pools(name)
-    entry = predictions.model(name)
-    forecast = entry.forecast
-    h = predictions.horizon
-    learned = entry.ratio if relative else None
-    counts = counts and learned is None  # its own quantile already counts whole units
-    offsets = np.zeros(tau.shape)
-    slow_cells: list[tuple[np.ndarray, slice]] = []
-    for k in range(predictions.windows):
-        cells = slice(k * h, (k + 1) * h)  # window k's cells: window_of is k there
-        window_tau = tau[:, cells]
-        if window_tau.shape[1] and bool((window_tau == window_tau[:, :1]).all()):
-            window_tau = window_tau[:, :1]
-        offsets[:, cells] = policies.residual_quantile(pools[k], window_tau)
-        if learned is not None:
-            offsets[:, cells] -= policies.residual_quantile(pools[k], learned)
-        if counts and predictions.slow(k).any():
-            slow_cells.append((np.flatnonzero(predictions.slow(k)), cells))
-    if slow_cells:
-        sizes = predictions.count_sizes(name)
-        means = [forecast[rows, cells] for rows, cells in slow_cells]
-        quantiles = policies.count_ppf(
-            np.concatenate([tau[rows, cells].ravel() for rows, cells in slow_cells]),
-            np.concatenate([mean.ravel() for mean in means]),
-            np.concatenate([np.repeat(sizes[cells.start // h], h) for _, cells in slow_cells]),
-        )
-        start = 0
-        for (rows, cells), mean in zip(slow_cells, means, strict=True):
-            offsets[rows, cells] = quantiles[start : start + mean.size].reshape(mean.shape) - mean
-            start += mean.size
-    return offsets
 
 
 def _levels(
@@ -168,102 +122,6 @@ def priced_against(
     return Against(demand, seen, params, costs, stretches, cell_weekdays(predictions), predictions.window_of)
 
 
-# Fresh stock carried from one delivery to the next costs less to over-order than a newsvendor's
-# unit (it often sells next time) and more where it expires first: how far above its costs' own
-# ratio each model orders is chosen walking forward, as auto chooses models: for each test window
-# on the windows before it, among these shares of the way to 1.
-SHIFTS = (0.0, 0.25, 0.5, 0.75, 0.9)
-
-
-def shifted(ratio: np.ndarray, shift: float, shape: tuple[int, ...]) -> np.ndarray:
-    moved: np.ndarray = np.broadcast_to(ratio + shift * (1.0 - ratio), shape)
-    return moved
-
-
-def _stacked(values: Any, times: int, rows: int) -> Any:
-    """A per-row array repeated for `times` copies of the rows stacked on each other; a number
-    as it is."""
-    if isinstance(values, np.ndarray) and values.ndim >= 1 and values.shape[0] == rows:
-        return np.concatenate([values] * times, axis=0)
-    return values
-
-
-def _fresh_tries(
-    policy: Policy, name: str, predictions: QuantityPredictions, against: Against
-) -> tuple[list[Plan], np.ndarray, np.ndarray, np.ndarray]:
-    """Each shift's plan for a model, and per shift and window its cost, its periods short and
-    the periods seen (the denominators of the service level). The shifts' plans are simulated in
-    one run, stacked as if they were more series: the period loop runs once, not once a shift."""
-    entry = predictions.model(name)
-    whole_units = predictions.panel.whole_units
-    counts = whole_units and policy.counts_slow_movers
-    windows = [predictions.window_of == k for k in range(predictions.windows)]
-    plans = []
-    for shift in SHIFTS:
-        tau = shifted(against.costs.cost_ratio, shift, predictions.actual.shape)
-        quantity = policies.quantile_decision(entry.forecast, offsets(predictions, name, tau, counts, relative=True))
-        plans.append(Plan(quantity, whole_units=whole_units, forecast=entry.forecast))
-    times, rows = len(SHIFTS), against.demand.shape[0]
-
-    def stack(values: np.ndarray) -> np.ndarray:
-        return np.concatenate([values] * times, axis=0)
-
-    stacked = Against(
-        stack(against.demand),
-        stack(against.seen),
-        {key: _stacked(value, times, rows) for key, value in against.params.items()},
-        UnitCosts(
-            _stacked(np.asarray(against.costs.under), times, rows),
-            _stacked(np.asarray(against.costs.over), times, rows),
-            against.costs.least_ratio,
-        ),
-        tuple(Stretch(st.cells, stack(st.recent_demand)) for st in against.stretches),
-        against.weekdays,
-        against.windows,
-    )
-    plan = Plan(
-        np.concatenate([p.quantity for p in plans], axis=0),
-        whole_units=whole_units,
-        forecast=stack(entry.forecast),
-    )
-    priced = policy.price(plan, stacked)
-    total = priced.total.reshape(times, rows, -1)
-    lost = (priced.lost if priced.lost is not None else np.zeros(stacked.demand.shape)) > 1e-9
-    short = (lost & stacked.seen).reshape(times, rows, -1)
-    costs = np.array([[float(total[t][:, cells].sum()) for cells in windows] for t in range(times)])
-    shorts = np.array([[int(short[t][:, cells].sum()) for cells in windows] for t in range(times)])
-    seen = np.array([int(against.seen[:, cells].sum()) for cells in windows])
-    return plans, costs, shorts, seen
-
-
-def _pick(costs: np.ndarray, shorts: np.ndarray, seen: np.ndarray, allowed: float | None) -> int:
-    """The cheapest shift over these windows, or, with a service level, the cheapest that ran
-    short in at most the share allowed (the one short least when none did)."""
-    cost, short = costs.sum(axis=1), shorts.sum(axis=1) / max(int(seen.sum()), 1)
-    if allowed is None:
-        return int(np.argmin(np.round(cost, 9)))
-    meeting = short <= allowed + 1e-12
-    if not meeting.any():
-        return int(np.argmin(short))
-    return int(np.argmin(np.where(meeting, np.round(cost, 9), np.inf)))
-
-
-def fresh_picks(policy: Policy, name: str, predictions: QuantityPredictions, against: Against) -> tuple[Plan, int]:
-    """A model's fresh-stock plan with each window ordered at the shift that did best on the
-    windows before it (the calibration window takes the first test's), and the shift that did
-    best over every window: what the next orders use."""
-    plans, costs, shorts, seen = _fresh_tries(policy, name, predictions, against)
-    allowed = 1.0 - against.costs.least_ratio if against.costs.least_ratio > 0 else None
-    picks = [_pick(costs[:, :k], shorts[:, :k], seen[:k], allowed) for k in range(1, predictions.windows)]
-    picks = [picks[0], *picks] if picks else [0]
-    quantity = np.zeros(against.demand.shape)
-    for k, pick in enumerate(picks):
-        cells = predictions.window_of == k
-        quantity[:, cells] = plans[pick].quantity[:, cells]
-    now = _pick(costs, shorts, seen, allowed)
-    return Plan(quantity, whole_units=plans[0].whole_units, forecast=plans[0].forecast), now
-
-
 def fresh_shift(
     framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions, name: str
 ) -> float | None:
@@ -273,7 +131,7 @@ def fresh_shift(
     policy = framing.policy
     if not policy.carries_stock(against.params) or policy.cover(against.params) is not None:
         return None
-    return SHIFTS[fresh_picks(policy, name, predictions, against)[1]]
+    return SHIFTS[fresh_picks(policy, [name], predictions, against)[name][1]]
 
 
 def price_entries(
@@ -290,8 +148,20 @@ def price_entries(
         sources.append((STATUS_QUO, None))
     sources += [(entry.name, entry) for entry in predictions.models]
     sources = [(name, entry) for name, entry in sources if only is None or name == only]
-    plans = {name: _plan(framing.policy, name, entry, predictions, against) for name, entry in sources}
-    entries = [_price(framing.policy, name, plan, against) for name, plan in plans.items()]
+    policy = framing.policy
+    fresh = policy.carries_stock(against.params) and policy.cover(against.params) is None
+    models = [name for name, entry in sources if entry is not None and name != STATUS_QUO]
+    learned = fresh_picks(policy, models, predictions, against) if fresh else {}
+    plans = {
+        name: learned[name][0] if name in learned else _plan(policy, name, entry, predictions, against)
+        for name, entry in sources
+    }
+    own = [name for name, plan in plans.items() if plan.given is None]  # priced together: one run
+    costed = dict(zip(own, price_stacked(policy, [plans[name] for name in own], against), strict=True))
+    entries = [
+        _priced(name, costed[name]) if name in costed else _price(policy, name, plan, against)
+        for name, plan in plans.items()
+    ]
     if only is not None:
         return entries, entries[0], np.zeros(predictions.windows, dtype=int), against.costs
     choices = choose_per_window(entries, predictions)
@@ -317,7 +187,7 @@ def _plan(
     elif rule:
         quantity = entry.forecast
     elif policy.carries_stock(params):  # fresh stock
-        quantity = fresh_picks(policy, name, predictions, against)[0].quantity
+        quantity = fresh_picks(policy, [name], predictions, against)[name][0].quantity
     else:
         counts = rounding and policy.counts_slow_movers
         learned = offsets(predictions, name, tau, counts, relative=True)
@@ -326,7 +196,10 @@ def _plan(
 
 
 def _price(policy: Policy, name: str, plan: Plan, against: Against) -> Priced:
-    costed = policy.price(plan, against)
+    return _priced(name, policy.price(plan, against))
+
+
+def _priced(name: str, costed: Costed) -> Priced:
     return Priced(name, costed.decisions, costed.costs, costed.served, costed.lost, costed.stock, costed.ledger)
 
 
