@@ -140,3 +140,18 @@ def test_past_deliveries_set_the_lead_times_on_the_problem_page(tmp_path):
     assert "From 'lead_days', every row pooled: most often 2, from 1 to 4 periods" in shown(at)
     assert dict(at.session_state[state.CHOICES].columns)["lead_time"] == "lead_days"
     assert not [n for n in at.number_input if n.key == state.PARAM_PREFIX + "inventory.lead_time"]
+
+
+def test_the_next_deliveries_follow_the_what_if_settings(ran):
+    """Delivery days moved on the Impact page (a what-if, not saved) reach the Decisions page:
+    the list delivers on the days on screen and says it follows them."""
+    ran.switch_page("app_pages/impact.py").run()
+    ran.multiselect(key=WHATIF + "order_days").set_value(["Tue", "Fri"]).run()
+    ran.switch_page("app_pages/decisions.py").run(timeout=120)
+    assert not ran.exception
+    assert "At the what-if settings of the Impact page (delivered on" in shown(ran)
+    lists = [d.value for d in ran.dataframe if {"Expected order", "Period"} <= set(d.value.columns)]
+    decisions = max(lists, key=len)
+    delivered = decisions["Quantity to stock"].astype(str) != ""
+    days = set(pd.to_datetime(decisions.loc[delivered, "Period"], format="%d %b %Y").dt.day_name())
+    assert days == {"Tuesday", "Friday"}

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from payoff import formatting
-from payoff.analysis import Analysis, next_decisions
+from payoff.analysis import Analysis, next_decisions, rebased
 from payoff.carry import charts, export, tables
 from payoff.carry.scoring import needed_columns
 from payoff.carry.scoring import score_current as score
@@ -85,11 +85,17 @@ def next_order(analysis: Analysis, decisions: pd.DataFrame) -> None:
 
 
 def next_quantities(analysis: Analysis) -> None:
+    whatif = state.whatif()
     try:
+        if whatif:  # the settings on screen on the Impact page, not the run's: the list follows them
+            analysis = rebased(analysis, state.effective_values(analysis))
         decisions = next_decisions(analysis)
     except PayoffError as error:
         show_error(error)
         return
+    if whatif:
+        changed = ", ".join(analysis.problem.framing.param(key).label.lower() for key in whatif)
+        st.info(plain(f"At the what-if settings of the Impact page ({changed}); save them to keep them."))
     st.write(plain(decisions.attrs["caption"]))
     summary(analysis, decisions)
     next_order(analysis, decisions)
