@@ -9,35 +9,19 @@ from __future__ import annotations
 import json
 import time
 
-import numpy as np
-
-from tests.bench.common import peak_rss_bytes, rss_bytes
-from tests.bench.quantity import SERIES, workload
+from tests.bench.common import peak_rss_bytes
+from tests.bench.quantity import DAYS, SERIES, fit_and_recost
 
 SETTINGS = {"price": 4.0, "unit_cost": 1.5, "shelf_life": 5, "order_days": "Mon, Thu", "case_pack": 6}
 
 
 def main() -> None:
-    from payoff.analysis import next_decisions, recost, run_analysis
-    from payoff.data.roles import Role, RoleMap, Shape
+    from payoff.analysis import next_decisions
     from payoff.evaluate import service
     from payoff.framings.base import QuantityFraming
-    from payoff.problem import make_problem
 
-    frame = workload()
-    roles = RoleMap(
-        {"date": Role.DATE, "item": Role.SERIES_KEY, "units": Role.TARGET, "promo": Role.FEATURE}, Shape.TIME_SERIES
-    )
-    before = rss_bytes()
-    start = time.perf_counter()
-    problem = make_problem(frame, roles, "perishable", params=SETTINGS, horizon=28)
-    analysis = run_analysis(problem)
-    fitted = time.perf_counter() - start
-    timings = []
-    for price in np.linspace(3.0, 6.0, 7):
-        tick = time.perf_counter()
-        recost(analysis, {"price": float(price), "unit_cost": 1.5})
-        timings.append(time.perf_counter() - tick)
+    analysis, fitted, recost_ms, before = fit_and_recost(SETTINGS, 7)
+    problem = analysis.problem
     framing = problem.framing
     assert isinstance(framing, QuantityFraming)
     tick = time.perf_counter()
@@ -49,9 +33,9 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "cells": SERIES * 730,
+                "cells": SERIES * DAYS,
                 "backtest_s": fitted,
-                "recost_median_ms": float(np.median(timings) * 1000),
+                "recost_median_ms": recost_ms,
                 "service_table_s": table_s,
                 "next_deliveries_s": next_s,
                 "peak_memory_mb": (peak_rss_bytes() - before) / 1e6,

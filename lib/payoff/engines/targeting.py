@@ -20,7 +20,8 @@ from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
 from payoff.evaluate.uncertainty import entity_bootstrap
-from payoff.framings.base import Cells, FromColumn, TargetingFraming, money_per_entity, param_arrays
+from payoff.framings.base import FromColumn, TargetingFraming, param_arrays
+from payoff.framings.cells import Cells, money_per_entity
 from payoff.framings.targeting import decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from payoff.evaluate.predictions import Failure, TargetingPredictions
-from payoff.framings.base import Cells, FromColumn, ParamValue, TargetingFraming, param_arrays
+from payoff.framings.base import FromColumn, ParamValue, TargetingFraming, param_arrays
+from payoff.framings.cells import Cells
 from payoff.framings.targeting import budget_of, decide
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
 

@@ -11,7 +11,8 @@ from payoff import formatting
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import TargetingPredictions
 from payoff.evaluate.targeting_money import cells_for
-from payoff.framings.base import FromColumn, ParamValue, TargetingFraming, money_per_entity
+from payoff.framings.base import FromColumn, ParamValue, TargetingFraming
+from payoff.framings.cells import money_per_entity
 from payoff.framings.policy import Arrays
 
 

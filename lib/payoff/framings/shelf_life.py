@@ -77,10 +77,9 @@ class ShelfLife:
 
     def price(self, plan: Plan, against: Against) -> Costed:
         rules = OrderRules.from_params(against.params)
-        quantity = whole(plan.quantity) if plan.whole_units else plan.quantity
         life = self._life(against.params)
         if not self.carries_stock(against.params):
-            ordered = plan.decide(rules.apply(quantity))
+            ordered = plan.decide(rules.apply(whole(plan.quantity) if plan.whole_units else plan.quantity))
             short, excess = newsvendor_cost(against.demand, ordered, against.costs)
             return Costed(ordered, against.masked(dict(zip(self.components, (short, excess), strict=True))))
         if not against.stretches:

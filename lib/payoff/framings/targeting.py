@@ -7,7 +7,8 @@ from typing import cast
 
 import numpy as np
 
-from payoff.framings.base import Cells, Values
+from payoff.framings.base import Values
+from payoff.framings.cells import Cells
 from payoff.framings.policy import Arrays
 
 
