@@ -16,5 +16,13 @@ saved_view.open_from_url(landing_on_home=page.url_path == "")
 state.sync_url()  # moving between pages may drop the query string: the URL names the analysis again
 with st.sidebar:  # before the page: anything a page draws after st.stop() is never shown
     links(state.query())
+if state.explanations_due():  # a run's explanations that came in meanwhile
+    from payoff.ui import results_view  # only then: the charts it loads cost every page memory
+
+    results_view.finish_explaining(wait=False)
 sidebar_status()  # reads the widgets' own state, so it shows what this very run of the page chose
 page.run()
+if state.explanations_due():  # the page is drawn: now wait for the explanations
+    from payoff.ui import results_view
+
+    results_view.finish_explaining(wait=True)

@@ -63,6 +63,7 @@ class FitHere:
         self.summary = to_json(self.result)
         self.error = None
         self.running = False
+        self.priced = None  # the whole analysis at once: nothing is handed over priced first
 
-    def wait(self, on_progress: Any = None, tick_s: float = 0.25) -> Analysis:
+    def wait(self, on_progress: Any = None, tick_s: float = 0.25, priced: bool = False) -> Analysis:
         return self.result

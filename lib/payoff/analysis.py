@@ -6,7 +6,7 @@ back exactly (same money, no refit)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +16,7 @@ from payoff.decision_kinds import DecisionKind
 from payoff.engines import Threshold, engine_for
 from payoff.engines.base import Progress
 from payoff.evaluate.impact import Impact
-from payoff.evaluate.predictions import Predictions
+from payoff.evaluate.predictions import Explanation, Predictions
 from payoff.framings.base import FromColumn, ParamValue
 from payoff.problem import Problem
 from payoff.runtime.compute import Compute
@@ -42,11 +42,33 @@ class Analysis:
 
 
 def run_analysis(problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> Analysis:
-    """Fit and price. `compute` (this process by default) says where the per-series work runs;
-    the numbers are the same wherever it runs."""
+    """Fit, price and explain. `compute` (this process by default) says where the per-series work
+    runs; the numbers are the same wherever it runs."""
+    _, explained = run_priced(problem, progress, compute)
+    return explained()
+
+
+def run_priced(
+    problem: Problem, progress: Progress | None = None, compute: Compute | None = None
+) -> tuple[Analysis, Callable[[], Analysis]]:
+    """The analysis as soon as its money is priced (all a headline needs), and the call that
+    returns it with its explanations, worked out from the models just fitted. The app shows the
+    first while the second is worked out: they take a third of a run on the samples."""
     engine = engine_for(problem.kind)
-    predictions = engine.run(problem, progress, compute)
-    return Analysis(problem, predictions, engine.price(problem, predictions, problem.values))
+    predictions, explain = engine.fit(problem, progress, compute)
+    priced = Analysis(problem, predictions, engine.price(problem, predictions, problem.values))
+
+    def explained() -> Analysis:
+        if progress:
+            progress("explaining the models", 1.0)
+        return with_explanations(priced, explain())
+
+    return priced, explained
+
+
+def with_explanations(analysis: Analysis, explanations: tuple[Explanation, ...]) -> Analysis:
+    """The same analysis, its models explained (the money is not touched)."""
+    return Analysis(analysis.problem, replace(analysis.predictions, explanations=explanations), analysis.impact)
 
 
 def resolved(analysis: Analysis, params: Mapping[str, Any] | None = None) -> dict[str, ParamValue | FromColumn]:

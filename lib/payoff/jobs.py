@@ -65,7 +65,10 @@ def _context() -> Any:
     # before the fork server starts, so every child reads it when the runtime loads.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["payoff.analysis", "payoff.carry.serial", "payoff.carry.results"])
+    # statsmodels too: the explanations' first import of it took half a second in every fit.
+    context.set_forkserver_preload(
+        ["payoff.analysis", "payoff.carry.serial", "payoff.carry.results", "statsmodels.api"]
+    )
     return context
 
 
@@ -112,28 +115,33 @@ def _fit(problem: Problem, compute: Compute | None, settings: dict[str, str], an
     def progress(message: str, share: float) -> None:
         answers.put(("progress", message, share))
 
-    answers.put(_answer(problem, compute, progress))
+    for answer in _answers(problem, compute, progress):
+        answers.put(answer)
 
 
-def _answer(problem: Problem, compute: Compute | None, progress: Any) -> tuple[Any, ...]:
-    """The fit's answer: the analysis and its summary, or what went wrong in words for the page.
-    A user's error is sent as it is; anything else is a bug, whose traceback goes to the server
-    log (standard error) and whose own message goes to the page, never only an exit code."""
-    from payoff.analysis import run_analysis
+def _answers(problem: Problem, compute: Compute | None, progress: Any) -> Iterator[tuple[Any, ...]]:
+    """The fit's answers, in two parts: the analysis as soon as its money is priced (the page
+    shows the headline then), and its explanations with the run's summary once worked out. Or
+    what went wrong, in words for the page: a user's error is sent as it is; anything else is a
+    bug, whose traceback goes to the server log (standard error) and whose own message goes to
+    the page, never only an exit code."""
+    from payoff.analysis import run_priced
     from payoff.carry import serial
     from payoff.carry.results import to_json
 
     try:
-        analysis = run_analysis(problem, progress, compute)
+        priced, explained = run_priced(problem, progress, compute)
+        yield ("priced", serial.to_bytes(priced))
+        analysis = explained()
         progress("writing the summary", 1.0)
         # The JSON summary (with its sensitivity sweep) is built here too: the server's own
         # process only unpacks the answer, so it stays free for everyone else's pages.
-        return ("done", serial.to_bytes(analysis), to_json(analysis))
+        yield ("done", analysis.predictions.explanations, to_json(analysis))
     except PayoffError as error:
-        return ("error", type(error).__name__, str(error))
+        yield ("error", type(error).__name__, str(error))
     except Exception as error:  # a bug: said on the page, its traceback in the log
         LOG.exception("A fit failed (on %s)", problem.source or "a file")
-        return ("error", type(error).__name__, failed(error))
+        yield ("error", type(error).__name__, failed(error))
 
 
 def failed(error: BaseException) -> str:
@@ -224,6 +232,8 @@ class FitJob:
         self.started = time.monotonic()
         self.status = Status("Starting", 0.0, False)
         self.result: Analysis | None = None
+        # The analysis as soon as its money is priced, before its explanations are worked out.
+        self.priced: Analysis | None = None
         self.summary: dict[str, Any] | None = None  # what `payoff analyze` prints for it
         self.error: PayoffError | None = None
 
@@ -266,11 +276,15 @@ class FitJob:
         kind = answer[0]
         if kind == "progress":
             self.status = Status(str(answer[1]), float(answer[2]), False)
-        elif kind == "done":
+        elif kind == "priced":
             from payoff.carry import serial
 
+            self.priced = serial.from_bytes(answer[1])
+        elif kind == "done" and self.priced is not None:
+            from payoff.analysis import with_explanations
+
             self.summary = answer[2]
-            self._finish(result=serial.from_bytes(answer[1]))
+            self._finish(result=with_explanations(self.priced, tuple(answer[1])))
         else:
             self._finish(error=PayoffError(str(answer[2])))
 
@@ -295,15 +309,18 @@ class FitJob:
         """The fit's process id (the browser tests check it is gone after Cancel)."""
         return self._process.pid
 
-    def wait(self, on_progress: Any = None, tick_s: float = 0.25) -> Analysis:
-        """Block until the job ends (what the CLI and the page do), passing progress on."""
+    def wait(self, on_progress: Any = None, tick_s: float = 0.25, priced: bool = False) -> Analysis:
+        """Block until the job ends (what the CLI does), passing progress on; with `priced`, only
+        until the money is priced (what the page does: the headline shows while the explanations
+        are worked out), returning the analysis so far."""
         while True:
             status = self.poll(wait_s=tick_s)
-            if status.done:
+            if status.done or (priced and self.priced is not None):
                 break
             if on_progress is not None:
                 on_progress(status.message, status.share)
         if self.error is not None:
             raise self.error
-        assert self.result is not None
-        return self.result
+        analysis = self.result or self.priced
+        assert analysis is not None
+        return analysis

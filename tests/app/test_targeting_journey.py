@@ -31,6 +31,14 @@ def test_churn_headline(ran):
     assert f"the models add {formatting.money(auto - base)}" in shown(ran)
 
 
+def test_the_run_ends_explained_and_saved(ran):
+    """The headline shows as soon as the money is priced; the same page run then waits at its
+    foot for the explanations, keeps the whole analysis (autosaved) and lets the job go."""
+    assert ran.session_state[state.ANALYSIS].predictions.explanations
+    assert ran.session_state[state.OPENED] is not None and ran.session_state[state.OPENED].autosave
+    assert state.JOB not in ran.session_state
+
+
 def test_threshold_and_cost_change_the_money(ran):
     ran.switch_page("app_pages/impact.py").run(timeout=120)
     assert not ran.exception

@@ -35,6 +35,24 @@ def test_a_job_gives_what_this_process_gives(problem):
     assert not job.running and job._process.exitcode == 0
 
 
+def test_the_money_comes_first_and_the_explanations_after(problem):
+    """The page shows the headline as soon as the money is priced: the job hands over the priced
+    analysis (the same money, no explanations yet) before the explanations, which are then the
+    ones this process works out."""
+    here = run_analysis(problem)
+    assert here.predictions.explanations  # else the test could not tell the two halves apart
+    job = FitJob(problem)
+    job.wait(priced=True)  # returns the whole analysis if it is already there too
+    priced = job.priced
+    assert priced is not None and priced.predictions.explanations == ()
+    assert priced.impact.recommended.gain == here.impact.recommended.gain
+    assert [m.money for m in priced.impact.models] == [m.money for m in here.impact.models]
+    whole = job.wait()
+    assert not job.running
+    assert whole.predictions.explanations == here.predictions.explanations
+    assert whole.impact is priced.impact
+
+
 def test_a_users_error_comes_back_as_it_is(problem, monkeypatch):
     monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "300MB")  # read by the child: the server's settings now
     with pytest.raises(PayoffError, match="the limit is 300 MB"):
@@ -95,9 +113,9 @@ def test_a_bug_in_a_fit_reaches_the_page_as_its_message(problem):
 def test_the_bug_s_traceback_goes_to_the_server_log(problem, caplog):
     from dataclasses import replace
 
-    from payoff.jobs import _answer
+    from payoff.jobs import _answers
 
-    answer = _answer(replace(problem, framing=None), None, lambda message, share: None)
+    [answer] = _answers(replace(problem, framing=None), None, lambda message, share: None)
     assert answer[:2] == ("error", "AttributeError") and "no attribute 'kind'" in answer[2]
     [record] = [r for r in caplog.records if r.name == "payoff.jobs"]
     assert record.levelname == "ERROR" and record.exc_info is not None

@@ -15,13 +15,15 @@ import pandas as pd
 
 from payoff.decision_kinds import DecisionKind
 from payoff.evaluate.impact import Impact
-from payoff.evaluate.predictions import Predictions
+from payoff.evaluate.predictions import Explanation, Predictions
 from payoff.framings.base import Framing, FromColumn, ParamValue
 from payoff.problem import Problem
 from payoff.runtime.compute import Compute
 
 Progress = Callable[[str, float], None]
 Values = Mapping[str, ParamValue | FromColumn]
+# What drives each fitted model, worked out after the money is priced: the headline does not wait.
+Explain = Callable[[], tuple[Explanation, ...]]
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,12 @@ class Engine(Protocol[F, P]):
     framing_type: type[F]
     gain_units: str  # what one gain of a breakdown belongs to, in the plural: series, entities
 
-    def run(self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None) -> P:
+    def fit(
+        self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
+    ) -> tuple[P, Explain]:
         """Fit and predict out of sample: the only step that fits models. `compute` says where the
-        per-series work runs; it never changes a number."""
+        per-series work runs; it never changes a number. The predictions come without their
+        explanations; calling the second half works them out from the models just fitted."""
         ...
 
     def price(

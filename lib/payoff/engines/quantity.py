@@ -14,7 +14,7 @@ from payoff.closures import without_closures
 from payoff.data.keys import key_text
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import Backtest
-from payoff.engines.base import Progress, Threshold, Values
+from payoff.engines.base import Explain, Progress, Threshold, Values
 from payoff.errors import BadMapping
 from payoff.evaluate import policies
 from payoff.evaluate.backtest import (
@@ -48,9 +48,9 @@ class QuantityEngine:
     kind = DecisionKind.QUANTITY
     framing_type = QuantityFraming
 
-    def run(
+    def fit(
         self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
-    ) -> QuantityPredictions:
+    ) -> tuple[QuantityPredictions, Explain]:
         design = problem.evaluation
         assert isinstance(design, Backtest)
         columns = {key: value.column for key, value in problem.params if isinstance(value, FromColumn)}
@@ -87,11 +87,14 @@ class QuantityEngine:
             critical_ratio(framing, problem.values, panel),
         )
         predictions = QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
-        try:
-            explanations = quantity_explanations(fitted, predictions, framing, problem.values, problem.target)
-        except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it
-            explanations = (Explanation("explanations", "", (), f"The explanations could not be computed: {error}."),)
-        return replace(predictions, explanations=explanations)
+
+        def explain() -> tuple[Explanation, ...]:
+            try:
+                return quantity_explanations(fitted, predictions, framing, problem.values, problem.target)
+            except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it
+                return (Explanation("explanations", "", (), f"The explanations could not be computed: {error}."),)
+
+        return predictions, explain
 
     def price(
         self,

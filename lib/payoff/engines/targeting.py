@@ -12,11 +12,11 @@ import pandas as pd
 from payoff import formatting
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import CrossFit, outcome
-from payoff.engines.base import Progress, Threshold, Values
+from payoff.engines.base import Explain, Progress, Threshold, Values
 from payoff.evaluate import leakage
 from payoff.evaluate.explain import targeting_explanations
 from payoff.evaluate.impact import CrossFitRecord, Entry, Impact
-from payoff.evaluate.predictions import Failure, Scores, TargetingPredictions
+from payoff.evaluate.predictions import Explanation, Failure, Scores, TargetingPredictions
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.targeting_money import Decided, counts, fold_money, price_entries, threshold_side
 from payoff.evaluate.uncertainty import entity_bootstrap
@@ -60,9 +60,9 @@ class TargetingEngine:
     kind = DecisionKind.TARGETING
     framing_type = TargetingFraming
 
-    def run(
+    def fit(
         self, problem: Problem, progress: Progress | None = None, compute: Compute | None = None
-    ) -> TargetingPredictions:
+    ) -> tuple[TargetingPredictions, Explain]:
         # `compute` is not used here: there is no per-series work, and the classifiers already
         # use every core of this machine through their own threads.
         design = problem.evaluation
@@ -90,14 +90,12 @@ class TargetingEngine:
             scores.append(Scores(name, result.calibrated[scored], failures))
             if not failures:
                 fitted[name] = result
-        if progress:
-            progress("explaining the models", 0.99)
         priced = {
             key: frame[value.column].to_numpy(dtype="float64", na_value=np.nan)[scored]
             for key, value in problem.params
             if isinstance(value, FromColumn)
         }
-        return TargetingPredictions(
+        predictions = TargetingPredictions(
             rows=known[scored],
             positive=positive[scored],
             fold=fold[scored],
@@ -107,10 +105,13 @@ class TargetingEngine:
             priced=priced,
             ids=frame[problem.entity_id].astype("str").to_numpy()[scored] if problem.entity_id else None,
             leakage=tuple(leakage.check(frame, features, y)),
-            explanations=targeting_explanations(
-                fitted, x, y, columns, _money_of(problem, frame, positive), f"that it {_words(problem)[1]}"
-            ),
         )
+
+        def explain() -> tuple[Explanation, ...]:
+            money = _money_of(problem, frame, positive)
+            return targeting_explanations(fitted, x, y, columns, money, f"that it {_words(problem)[1]}")
+
+        return predictions, explain
 
     def price(
         self,

@@ -205,7 +205,10 @@ def service(impact: Impact) -> pd.DataFrame | None:
     return table[wanted] if len(wanted) > 1 else None
 
 
-def explanations(items: tuple[Explanation, ...], currency: str = "") -> None:
+def explanations(items: tuple[Explanation, ...], currency: str = "", pending: bool = False) -> None:
+    if pending:
+        st.caption("Being worked out from the models just fitted: they show here in a moment.")
+        return
     if not items:
         st.caption("No model here is explained (the explanations come from the regression and tree models).")
     for item in items:

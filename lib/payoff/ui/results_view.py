@@ -49,8 +49,38 @@ def compute_choice() -> Compute:
 
 
 def fit_running() -> bool:
+    """A fit of this session is running and its money is not priced yet."""
     job = st.session_state.get(state.JOB)
-    return isinstance(job, FitJob) and job.running
+    return isinstance(job, FitJob) and job.running and job.priced is None
+
+
+def explaining() -> bool:
+    """The analysis shown is priced and its explanations are being worked out."""
+    job = st.session_state.get(state.JOB)
+    return isinstance(job, FitJob) and job.priced is not None and job.running
+
+
+def finish_explaining(wait: bool) -> None:
+    """A run's money is shown as soon as it is priced; its explanations and summary follow. This
+    takes them when they are there (waiting for them with `wait`, at the foot of whichever page
+    is open), keeps the whole analysis where a link finds it, and, after waiting, redraws the
+    page with them. A click meanwhile interrupts the wait; the next page run takes it up."""
+    job = st.session_state.get(state.JOB)
+    if not (isinstance(job, FitJob) and job.priced is not None):
+        return
+    if job.running and not wait and not job.poll().done:
+        return
+    if job.running:
+        note = st.empty()
+        while not job.poll(wait_s=0.25).done:
+            note.caption("Working out what drives each model's numbers ...")  # a click can stop the wait here
+        note.empty()
+    st.session_state.pop(state.JOB, None)
+    analysis, whatif = job.result or job.priced, state.whatif()
+    if job.error is not None:  # the money stands: only its explanations are missing
+        st.warning(plain(f"The money is as shown, but the models could not be explained: {job.error}"))
+    if saved_view.autosave(analysis, job.summary, whatif) and wait:
+        st.rerun()
 
 
 def run(problem: Problem | None, compute: Compute | None = None) -> None:
@@ -68,27 +98,33 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
             show_error(error)
             return
         st.session_state[state.JOB] = job
-    if st.button("Cancel the run", key=state.CANCEL_RUN, icon=":material/stop_circle:"):
-        job.stop()  # the click reran the page: the fit's process ends now
-        st.session_state.pop(state.JOB, None)
-        st.info("You cancelled the run; nothing changed. Press 'Run models' to start again.")
-        return
-    st.caption(
-        "The models run in their own process: leaving this page (or Streamlit's Stop) does not stop them; Cancel does."
-    )
-    bar = st.progress(0.0, text="Starting")
+    controls = st.empty()  # emptied when the money is priced: the page goes on below it
+    with controls.container():
+        if st.button("Cancel the run", key=state.CANCEL_RUN, icon=":material/stop_circle:"):
+            job.stop()  # the click reran the page: the fit's process ends now
+            st.session_state.pop(state.JOB, None)
+            st.info("You cancelled the run; nothing changed. Press 'Run models' to start again.")
+            return
+        st.caption(
+            "The models run in their own process: leaving this page (or Streamlit's Stop) does not stop them; "
+            "Cancel does."
+        )
+        bar = st.progress(0.0, text="Starting")
 
     def progress(message: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=plain(message))
 
     try:
-        analysis = job.wait(progress)
+        analysis = job.wait(progress, priced=True)
     except PayoffError as error:
-        bar.empty()
+        controls.empty()
         st.session_state.pop(state.JOB, None)
         show_error(error)
         return
-    bar.empty()
+    controls.empty()
+    if job.running:  # the page draws the headline now; the explanations are taken at its foot
+        state.set_analysis(analysis)
+        return
     st.session_state.pop(state.JOB, None)
     if saved_view.autosave(analysis, job.summary):
         st.rerun()  # redraw from the top so the sidebar status shows the models just run

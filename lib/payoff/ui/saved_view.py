@@ -22,19 +22,20 @@ from payoff.ui import identity, navigation, state
 from payoff.ui.widgets import plain, show_error
 
 
-def autosave(analysis: Analysis, summary: dict[str, Any] | None = None) -> bool:
+def autosave(analysis: Analysis, summary: dict[str, Any] | None = None, whatif: dict[str, Any] | None = None) -> bool:
     """Keep a fresh run where the URL can point to it. A failure costs only the reload. `summary`
-    is the run's JSON when it was already built (by the fit's own process)."""
+    is the run's JSON when it was already built (by the fit's own process); `whatif`, the what-if
+    values already laid over it (tried while its explanations were worked out)."""
     name = f"{analysis.problem.framing.key} on {analysis.problem.source or 'a file'}"
     try:
         store = identity.store()
         analysis_id = store.save(name, analysis, summary or to_json(analysis), autosave=True)
         token = store.get(analysis_id).token
     except PayoffError as error:
-        state.set_analysis(analysis)
+        state.set_analysis(analysis, whatif_values=whatif)
         st.warning(plain(f"Not autosaved, so a reload will lose this analysis: {error}"), icon=":material/warning:")
         return False
-    state.set_analysis(analysis, state.Opened(analysis_id, name, autosave=True, token=token))
+    state.set_analysis(analysis, state.Opened(analysis_id, name, autosave=True, token=token), whatif)
     return True
 
 

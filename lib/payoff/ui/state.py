@@ -153,6 +153,12 @@ def analysis() -> Analysis | None:
     return st.session_state.get(ANALYSIS)
 
 
+def explanations_due() -> bool:
+    """This session's run has shown its priced money and its explanations are still to be taken
+    (payoff.ui.results_view.finish_explaining)."""
+    return getattr(st.session_state.get(JOB), "priced", None) is not None
+
+
 def set_analysis(value: Analysis, opened: Opened | None = None, whatif_values: dict[str, Any] | None = None) -> None:
     """The analysis the pages show, where it is saved (None: not saved, a reload loses it), and
     the what-if values laid over it (none for a fresh run)."""
