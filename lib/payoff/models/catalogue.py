@@ -75,6 +75,15 @@ MODELS: tuple[ModelSpec, ...] = (
         learns_decision=True,
     ),
     GlobalForecasterSpec(
+        name="linear quantile regression",
+        business_name="Order model (linear)",
+        description="Linear quantile regression on the same features as the linear demand model: the order as a "
+        "straight line in them, at the level demand stays under as often as the costs say. The order model's "
+        "plain twin: a what-if at other costs moves its orders by its own past errors; a new run refits it.",
+        build=lambda ratio: regression.LinearQuantile(quantile=ratio),
+        learns_decision=True,
+    ),
+    GlobalForecasterSpec(
         name="poisson regression",
         business_name="Demand model (regression)",
         description="A Poisson GLM (log link) on the same features: effects read as percentages of demand, "

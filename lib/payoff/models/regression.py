@@ -7,6 +7,7 @@ Same contract as the baseline forecasters, except that they are fitted on a feat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -108,27 +109,79 @@ class LinearRegression(GlobalModel):
     scaled: bool = True
 
     def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):
-        # scikit-learn loads when a model is fitted, not when the model registry is read.
-        from sklearn.compose import ColumnTransformer
-        from sklearn.impute import SimpleImputer
         from sklearn.linear_model import Ridge
         from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-        position = {c: i for i, c in enumerate(columns)}
-        categorical = [position[i] for i in features.categorical if i in position and features.names[i] != "series"]
-        numeric = [position[i] for i in columns if i not in features.categorical]
-        transform = ColumnTransformer(
-            [
-                (
-                    "numbers",
-                    make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()),
-                    numeric,
-                ),
-                ("categories", OneHotEncoder(handle_unknown="ignore"), categorical),
-            ]
-        )
-        return make_pipeline(transform, Ridge(alpha=1.0))
+        return make_pipeline(_linear_design(features, columns), Ridge(alpha=1.0))
+
+
+def _linear_design(features: FeatureSet, columns: np.ndarray, dense: bool = False):
+    """The linear models' design: numbers imputed and standardised, categories one-hot."""
+    # scikit-learn loads when a model is fitted, not when the model registry is read.
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    position = {c: i for i, c in enumerate(columns)}
+    categorical = [position[i] for i in features.categorical if i in position and features.names[i] != "series"]
+    numeric = [position[i] for i in columns if i not in features.categorical]
+    return ColumnTransformer(
+        [
+            (
+                "numbers",
+                make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()),
+                numeric,
+            ),
+            ("categories", OneHotEncoder(handle_unknown="ignore"), categorical),
+        ],
+        sparse_threshold=0.0 if dense else 0.3,
+    )
+
+
+@dataclass
+class LinearQuantile(GlobalModel):
+    """Linear quantile regression at the decision's critical ratio: quantile boosting's boring
+    twin, the order as a straight line in the same features (each series on its own scale, as
+    LinearRegression). statsmodels' QuantReg solves it by reweighted least squares."""
+
+    name: str = "linear quantile regression"
+    scaled: bool = True
+    quantile: float = 0.5
+    # Each reweighting step costs cells x columns squared: 20,000 cells keep a fit near a tenth of
+    # a second on the samples' forty-odd columns.
+    max_rows: int = 20_000
+
+    def _estimator(self, features: FeatureSet, columns: np.ndarray, counts: bool = True):
+        return _QuantReg(_linear_design(features, columns, dense=True), float(self.quantile))
+
+
+class _QuantReg:
+    """statsmodels' QuantReg with an intercept on the linear design: fit and predict."""
+
+    # 50 steps: on 5,000 cells x 40 columns the pinball loss is within 1e-5 of the exact linear
+    # programme's optimum (scikit-learn's QuantileRegressor, 40 times slower), and 0.8 s at
+    # 20,000 cells where 200 steps took 3 s for the same loss to four digits.
+    steps = 50
+
+    def __init__(self, design: Any, quantile: float) -> None:
+        self.design, self.quantile = design, float(np.clip(quantile, 0.01, 0.99))
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> _QuantReg:
+        import warnings
+
+        from statsmodels.regression.quantile_regression import QuantReg
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWarning
+
+        design = np.column_stack([np.ones(len(x)), self.design.fit_transform(x)])
+        with warnings.catch_warnings():  # the step limit is chosen, not a failure to report
+            warnings.simplefilter("ignore", IterationLimitWarning)
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.coef_ = QuantReg(y, design).fit(q=self.quantile, max_iter=self.steps).params
+        return self
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.coef_[0] + self.design.transform(x) @ self.coef_[1:]
 
 
 @dataclass
