@@ -280,9 +280,12 @@ class FitJob:
             from payoff.carry import serial
 
             self.priced = serial.from_bytes(answer[1])
-        elif kind == "done" and self.priced is not None:
+        elif kind == "done":
             from payoff.analysis import with_explanations
 
+            if self.priced is None:  # cannot happen: the money is always sent first
+                self._finish(error=PayoffError("The fit's answer came without its money. Run it again."))
+                return
             self.summary = answer[2]
             self._finish(result=with_explanations(self.priced, tuple(answer[1])))
         else:
@@ -319,6 +322,8 @@ class FitJob:
                 break
             if on_progress is not None:
                 on_progress(status.message, status.share)
+        if priced and self.priced is not None:  # the money stands, whatever became of the explanations
+            return self.result or self.priced
         if self.error is not None:
             raise self.error
         analysis = self.result or self.priced

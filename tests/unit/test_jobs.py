@@ -53,6 +53,49 @@ def test_the_money_comes_first_and_the_explanations_after(problem):
     assert whole.impact is priced.impact
 
 
+class _Ended:
+    """A child process that has already ended, its answers sent."""
+
+    exitcode, pid = 0, None
+
+    def is_alive(self) -> bool:
+        return False
+
+    def join(self, timeout: float | None = None) -> None:
+        return None
+
+
+def replayed(*answers) -> FitJob:
+    """A FitJob whose ended child sent these answers: what the page sees when they arrive together."""
+    import queue
+
+    from payoff.jobs import Status
+
+    job = FitJob.__new__(FitJob)
+    job._answers = queue.Queue()
+    for answer in answers:
+        job._answers.put(answer)
+    job._process, job.budget_s, job.started = _Ended(), 100.0, time.monotonic()
+    job.status, job.result, job.priced, job.summary, job.error = Status("Starting", 0.0, False), None, None, None, None
+    return job
+
+
+def test_the_money_stands_when_the_explanations_fail(problem):
+    """The explanations failed (or the budget ran out) right after the money was priced, both
+    answers taken in one poll: the page still gets the priced analysis; only a wait for the
+    whole analysis says what failed."""
+    from payoff.analysis import run_priced
+    from payoff.carry import serial
+
+    priced, _ = run_priced(problem)
+    job = replayed(("priced", serial.to_bytes(priced)), ("error", "RuntimeError", "explaining broke"))
+    shown = job.wait(priced=True)
+    assert shown is job.priced and shown.impact.recommended.gain == priced.impact.recommended.gain
+    assert not job.running and str(job.error) == "explaining broke"
+    with pytest.raises(PayoffError, match="explaining broke"):
+        job.wait()
+
+
 def test_a_users_error_comes_back_as_it_is(problem, monkeypatch):
     monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "300MB")  # read by the child: the server's settings now
     with pytest.raises(PayoffError, match="the limit is 300 MB"):

@@ -174,9 +174,12 @@ class _QuantReg:
         from statsmodels.tools.sm_exceptions import ConvergenceWarning, IterationLimitWarning
 
         design = np.column_stack([np.ones(len(x)), self.design.fit_transform(x)])
-        with warnings.catch_warnings():  # the step limit is chosen, not a failure to report
+        # The step limit is chosen, not a failure to report; and QuantReg's standard errors (not
+        # used) divide by zero on a target with no spread, such as a slow mover's zeros.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", IterationLimitWarning)
             warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
             self.coef_ = QuantReg(y, design).fit(q=self.quantile, max_iter=self.steps).params
         return self
 

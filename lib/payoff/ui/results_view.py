@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from payoff import formatting
-from payoff.analysis import Analysis, recost
+from payoff.analysis import Analysis, recost, with_explanations
 from payoff.carry import charts
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
-from payoff.evaluate.predictions import QuantityPredictions
+from payoff.evaluate.predictions import Explanation, QuantityPredictions
 from payoff.jobs import FitJob
 from payoff.models.catalogue import AUTO, business_name
 from payoff.problem import Problem, same_design
@@ -57,29 +57,46 @@ def fit_running() -> bool:
 def explaining() -> bool:
     """The analysis shown is priced and its explanations are being worked out."""
     job = st.session_state.get(state.JOB)
-    return isinstance(job, FitJob) and job.priced is not None and job.running
+    return isinstance(job, FitJob) and job.running and _shown(job)
+
+
+def _shown(job: FitJob) -> bool:
+    """The job's priced analysis is the one on screen (not replaced since by another file, a
+    reopened or a named save)."""
+    return job.priced is not None and state.analysis() is job.priced
 
 
 def finish_explaining(wait: bool) -> None:
     """A run's money is shown as soon as it is priced; its explanations and summary follow. This
     takes them when they are there (waiting for them with `wait`, at the foot of whichever page
     is open), keeps the whole analysis where a link finds it, and, after waiting, redraws the
-    page with them. A click meanwhile interrupts the wait; the next page run takes it up."""
+    page with them. A click meanwhile interrupts the wait; the next page run takes it up. A job
+    whose analysis is no longer on screen is let go: its explanations would explain nothing shown."""
     job = st.session_state.get(state.JOB)
-    if not (isinstance(job, FitJob) and job.priced is not None):
+    if not isinstance(job, FitJob) or job.priced is None:
+        return
+    if not _shown(job):
+        job.cancel()
+        st.session_state.pop(state.JOB, None)
         return
     if job.running and not wait and not job.poll().done:
         return
     if job.running:
-        note = st.empty()
+        waiting = st.empty()
         while not job.poll(wait_s=0.25).done:
-            note.caption("Working out what drives each model's numbers ...")  # a click can stop the wait here
-        note.empty()
+            waiting.caption("Working out what drives each model's numbers ...")  # a click can stop the wait here
+        waiting.empty()
     st.session_state.pop(state.JOB, None)
-    analysis, whatif = job.result or job.priced, state.whatif()
-    if job.error is not None:  # the money stands: only its explanations are missing
-        st.warning(plain(f"The money is as shown, but the models could not be explained: {job.error}"))
-    if saved_view.autosave(analysis, job.summary, whatif) and wait:
+    analysis = job.result
+    if analysis is None:  # the money stands; the explanations failed (or ran out of time), and say so
+        why = f"The explanations could not be computed: {job.error}"
+        analysis = with_explanations(job.priced, (Explanation("explanations", "", (), why),))
+    # Kept across the autosave: the what-if values tried meanwhile, and which Problem-page values they follow.
+    whatif, followed = state.whatif(), st.session_state.get(state.WHATIF_FROM_PROBLEM)
+    saved = saved_view.autosave(analysis, job.summary, whatif)
+    if followed is not None:
+        st.session_state[state.WHATIF_FROM_PROBLEM] = followed
+    if saved and wait:
         st.rerun()
 
 
@@ -87,6 +104,10 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
     """Start a fit in its own process (or, when one is already running for this session, such
     as after a second click or a dropped connection, wait on that one) and show its progress."""
     job = st.session_state.get(state.JOB)
+    if isinstance(job, FitJob) and job.running and job.priced is not None and problem is not None:
+        job.cancel()  # a new click while the last run's explanations were worked out: that run gives way
+        st.session_state.pop(state.JOB, None)
+        job = None
     if isinstance(job, FitJob) and job.running:
         st.caption("The models are already running for you; this is their progress.")
     elif problem is None:
@@ -122,8 +143,8 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
         show_error(error)
         return
     controls.empty()
-    if job.running:  # the page draws the headline now; the explanations are taken at its foot
-        state.set_analysis(analysis)
+    if job.priced is not None and job.result is None:  # the headline now; the explanations at the page's foot
+        state.set_analysis(job.priced)
         return
     st.session_state.pop(state.JOB, None)
     if saved_view.autosave(analysis, job.summary):
