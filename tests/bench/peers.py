@@ -29,6 +29,8 @@ from scipy.stats import poisson
 
 from tests.bench.common import peak_rss_bytes
 from tests.bench.oracle import DAYS, PRICE, UNIT_COST, truth
+from tests.bench.peers_real import TOOLS as REAL_TOOLS
+from tests.bench.workloads import WORKLOADS
 
 SERIES, HORIZON, WINDOWS, PROPHET_SERIES = 500, 28, 4, 50
 UNDER, OVER = PRICE - UNIT_COST, UNIT_COST
@@ -43,13 +45,22 @@ def test_cells() -> np.ndarray:
     return np.arange(DAYS - WINDOWS * HORIZON, DAYS)
 
 
-def quantity_payoff() -> dict[str, object]:
+def _workload(name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The 500-series daily workload: the shared profile (issue 10's) or each series' own shape."""
+    if name == "shared":
+        return truth(SERIES)
+    workload = WORKLOADS[name](SERIES)
+    assert workload.rate.shape == (SERIES, DAYS) and workload.features == ("promo",)
+    return workload.frame, workload.rate
+
+
+def quantity_payoff(workload: str = "shared") -> dict[str, object]:
     from payoff.analysis import run_analysis
     from payoff.data.roles import Role, RoleMap, Shape
     from payoff.models.catalogue import AUTO
     from payoff.problem import make_problem
 
-    frame, rate = truth(SERIES)
+    frame, rate = _workload(workload)
     demand = frame["units"].to_numpy().reshape(SERIES, DAYS)
     roles = RoleMap(
         {"date": Role.DATE, "item": Role.SERIES_KEY, "units": Role.TARGET, "promo": Role.FEATURE}, Shape.TIME_SERIES
@@ -78,11 +89,11 @@ def quantity_payoff() -> dict[str, object]:
     }
 
 
-def quantity_statsforecast(n_jobs: int = -1) -> dict[str, object]:
+def quantity_statsforecast(n_jobs: int = -1, workload: str = "shared") -> dict[str, object]:
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, SeasonalNaive
 
-    frame, rate = truth(SERIES)
+    frame, rate = _workload(workload)
     demand = frame["units"].to_numpy().reshape(SERIES, DAYS)
     long = frame.rename(columns={"item": "unique_id", "date": "ds", "units": "y"})[["unique_id", "ds", "y"]]
     long["y"] = long["y"].astype(float)
@@ -210,9 +221,12 @@ def targeting_tuned() -> dict[str, object]:
 
 
 TOOLS = {
+    **REAL_TOOLS,
     "quantity_payoff": quantity_payoff,
     "quantity_statsforecast": quantity_statsforecast,
     "quantity_statsforecast_one_process": lambda: quantity_statsforecast(n_jobs=1),  # statsforecast's default
+    "quantity_payoff_own_shape": lambda: quantity_payoff("own-shape"),
+    "quantity_statsforecast_own_shape": lambda: quantity_statsforecast(workload="own-shape"),
     "quantity_prophet": quantity_prophet,
     "targeting_payoff": targeting_payoff,
     "targeting_tuned": targeting_tuned,

@@ -18,7 +18,14 @@ from pathlib import Path
 from tests.bench.run import ROOT, run_once, summarise
 
 DOCS = ROOT / "docs" / "benchmarks.md"
-PEERS = {"quantity_statsforecast", "quantity_statsforecast_one_process", "quantity_prophet", "targeting_tuned"}
+PEERS = {
+    "quantity_statsforecast",
+    "quantity_statsforecast_one_process",
+    "quantity_prophet",
+    "targeting_tuned",
+    "walmart_statsforecast",
+    "quantity_statsforecast_own_shape",
+}
 CHART = re.compile(r"(<!-- peers-chart -->\n).*?(<!-- /peers-chart -->)", re.S)
 
 
@@ -85,7 +92,25 @@ def main() -> None:
     figures = {tool: value["figures"] for tool, value in results.items()}  # type: ignore[index]
     if {"quantity_payoff", "quantity_statsforecast"} <= set(figures) and CHART.search(DOCS.read_text()):
         DOCS.write_text(CHART.sub(lambda m: m.group(1) + chart(figures) + m.group(2), DOCS.read_text()))
+    if {"walmart_payoff", "walmart_statsforecast"} <= set(figures):
+        print(f"\nWalmart: {walmart_line(figures)}")
     print(f"\nwritten to {out} and the chart in {DOCS}")
+
+
+def walmart_line(figures: dict[str, dict[str, object]]) -> str:
+    """Walmart's 45 stores on the same windows and ratio: Payoff's orders over AutoETS's."""
+
+    def cost(tool: str, key: str) -> float:
+        return float(figures[tool][key]["median"])  # type: ignore[index]
+
+    ets = cost("walmart_statsforecast", "AutoETS_cost")
+    parts = [
+        f"auto {cost('walmart_payoff', 'auto_cost') / ets:.3f}x AutoETS's orders",
+        f"its best model {cost('walmart_payoff', 'best_cost') / ets:.3f}x",
+        f"the direct quantile peer {cost('walmart_payoff', 'direct_quantile_cost') / ets:.3f}x",
+        f"SeasonalNaive {cost('walmart_statsforecast', 'SeasonalNaive_cost') / ets:.3f}x",
+    ]
+    return ", ".join(parts)
 
 
 if __name__ == "__main__":
