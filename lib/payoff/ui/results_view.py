@@ -132,7 +132,12 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
         )
         bar = st.progress(0.0, text="Starting")
 
+    shown: list[str] = []
+
     def progress(message: str, share: float) -> None:
+        if shown[-1:] == [message]:  # the wait ticks four times a second: redraw only what changed
+            return
+        shown.append(message)
         bar.progress(min(max(share, 0.0), 1.0), text=plain(message))
 
     try:
