@@ -4,14 +4,10 @@ ratio, checked against closed forms and against the exact linear programme."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from payoff.models.features import build_features
-from payoff.models.panel import Panel
-from payoff.models.regression import LinearQuantile, _QuantReg
-from payoff.timegrid import Frequency
-from tests.helpers import analyse
+from payoff.models.regression import _QuantReg
+from tests.unit.test_quantile_order import bakery_analysis
 
 ORDER = "linear quantile regression"
 
@@ -56,41 +52,11 @@ def test_its_fifty_steps_reach_the_exact_optimum():
     assert pinball(ours.predict(x)) == pytest.approx(pinball(exact.predict(x)), rel=1e-5)
 
 
-def test_its_orders_cover_demand_as_often_as_the_ratio_says():
-    """Poisson series with a weekly pattern, through Payoff's features: its 0.8 order, rounded up,
-    leaves demand at or under it on about 80% of the next days (as quantile boosting's test)."""
-    rng = np.random.default_rng(5)
-    days = 600
-    dates = pd.date_range("2024-01-01", periods=days)
-    rate = rng.uniform(5, 40, (80, 1)) * np.array([0.7, 0.8, 1.0, 1.0, 1.2, 1.6, 0.7])[dates.day_of_week][None, :]
-    y = rng.poisson(rate).astype(float)
-    panel = Panel(y, dates, pd.DataFrame({"item": [f"i{i}" for i in range(80)]}), Frequency("day"), 7)
-    end, horizon = days - 28, 28
-    features = build_features(panel, horizon)
-    for tau in (0.8, 0.3):
-        stock = np.ceil(LinearQuantile(quantile=tau).fit(features, panel, end, horizon).predict(horizon) - 1e-9)
-        below, at_most = float(np.mean(y[:, end:] < stock)), float(np.mean(y[:, end:] <= stock))
-        assert below < tau + 0.03 and at_most > tau - 0.03, (tau, below, at_most)
-
-
 def test_its_orders_are_its_own_at_the_run_costs():
     """It learns the decision: its entry carries the run's ratio and its orders are its
-    forecasts rounded up, with no margin added."""
-    rng = np.random.default_rng(8)
-    days, series = 240, 12
-    dates = pd.date_range("2025-01-06", periods=days)
-    rate = rng.uniform(8, 30, (series, 1)) * np.where(dates.day_of_week >= 5, 1.5, 1.0)[None, :]
-    frame = pd.DataFrame(
-        {
-            "date": np.tile(dates, series),
-            "item": np.repeat([f"loaf {i}" for i in range(series)], days),
-            "sold": rng.poisson(rate).reshape(-1),
-        }
-    )
-    from payoff.data.roles import Role, RoleMap, Shape
-
-    roles = RoleMap({"date": Role.DATE, "item": Role.SERIES_KEY, "sold": Role.TARGET}, Shape.TIME_SERIES)
-    analysis = analyse(frame, roles, "perishable", params={"price": 5, "unit_cost": 2}, models=["naive", ORDER])
+    forecasts rounded up, with no margin added. (Its coverage at 0.8 and 0.3 is tested beside
+    the order model's, in test_quantile_order.py.)"""
+    analysis = bakery_analysis(ORDER)
     entry = analysis.predictions.model(ORDER)
     assert entry.ratio == pytest.approx(3 / 5)
     forecast = entry.forecast[:, analysis.predictions.scored]

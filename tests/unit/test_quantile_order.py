@@ -14,18 +14,19 @@ from payoff.evaluate import policies
 from payoff.evaluate.quantity_money import price_entries
 from payoff.models.features import build_features
 from payoff.models.panel import Panel
-from payoff.models.regression import QuantileBoosting
+from payoff.models.regression import LinearQuantile, QuantileBoosting
 from payoff.timegrid import Frequency
 from tests.helpers import analyse
 
 ORDER = "quantile boosting"
 
 
-def test_its_orders_cover_demand_as_often_as_the_ratio_says():
+@pytest.mark.parametrize("model", [QuantileBoosting, LinearQuantile])
+def test_its_orders_cover_demand_as_often_as_the_ratio_says(model):
     """Long Poisson series with a weekly pattern: the model's 0.8 quantile, rounded up, leaves
     demand at or under it on at least about 80% of the next days and strictly under it on at most
     about 80% (the definition of a quantile of whole units); the same at 0.3. Sampling error over
-    80 series x 28 days is about 1 point."""
+    80 series x 28 days is about 1 point. The linear twin (LinearQuantile) likewise."""
     rng = np.random.default_rng(5)
     days = 600
     dates = pd.date_range("2024-01-01", periods=days)
@@ -35,15 +36,15 @@ def test_its_orders_cover_demand_as_often_as_the_ratio_says():
     end, horizon = days - 28, 28
     features = build_features(panel, horizon)
     for tau in (0.8, 0.3):
-        order = QuantileBoosting(quantile=tau).fit(features, panel, end, horizon).predict(horizon)
+        order = model(quantile=tau).fit(features, panel, end, horizon).predict(horizon)
         stock = np.ceil(order - 1e-9)
         # whole units: demand is under the stock on fewer than tau of the days, at or under it on more
         below, at_most = float(np.mean(y[:, end:] < stock)), float(np.mean(y[:, end:] <= stock))
         assert below < tau + 0.03 and at_most > tau - 0.03, (tau, below, at_most)
 
 
-@pytest.fixture(scope="module")
-def bakery():
+def bakery_analysis(model: str):
+    """12 loaves over 240 days, busier at weekends, perishable at price 5 and unit cost 2."""
     rng = np.random.default_rng(8)
     days, series = 240, 12
     dates = pd.date_range("2025-01-06", periods=days)
@@ -56,7 +57,12 @@ def bakery():
         }
     )
     roles = RoleMap({"date": Role.DATE, "item": Role.SERIES_KEY, "sold": Role.TARGET}, Shape.TIME_SERIES)
-    return analyse(frame, roles, "perishable", params={"price": 5, "unit_cost": 2}, models=["naive", ORDER])
+    return analyse(frame, roles, "perishable", params={"price": 5, "unit_cost": 2}, models=["naive", model])
+
+
+@pytest.fixture(scope="module")
+def bakery():
+    return bakery_analysis(ORDER)
 
 
 def test_at_the_run_costs_its_orders_are_its_own_rounded_up(bakery):
