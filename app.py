@@ -20,9 +20,10 @@ if state.explanations_due():  # a run's explanations that came in meanwhile
     from payoff.ui import results_view  # only then: the charts it loads cost every page memory
 
     results_view.finish_explaining(wait=False)
-sidebar_status()  # reads the widgets' own state, so it shows what this very run of the page chose
+status = sidebar_status()  # reads the widgets' own state, so it shows what this very run of the page chose
 page.run()
 if state.explanations_due():  # the page is drawn: now wait for the explanations
     from payoff.ui import results_view
 
+    sidebar_status(status)  # the run just priced, while its explanations are worked out
     results_view.finish_explaining(wait=True)

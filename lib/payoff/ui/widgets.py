@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -79,8 +80,12 @@ def current_table() -> LoadedTable | None:
         return None
 
 
-def sidebar_status() -> None:
-    with st.sidebar:
+def sidebar_status(holder: Any = None) -> Any:
+    """What this session has: dataset, question, models and where the analysis is kept. Drawn in
+    `holder` (a sidebar placeholder, made here when None) and returned, so that the status can be
+    drawn again after the page, when a run has just been priced."""
+    holder = holder if holder is not None else st.sidebar.empty()
+    with holder.container():
         st.markdown("**Your analysis**")
         dataset = state.dataset()
         prepared = state.prepared()
@@ -103,12 +108,15 @@ def sidebar_status() -> None:
             now = business_name(analysis.impact.recommended.model)
             st.caption(plain(f"Models compared: {len(analysis.model_names)}; Payoff's choice now: {now}"))
             opened = state.opened()
-            if opened is None:
+            if opened is None and state.explanations_due():
+                st.caption("Autosaved once its explanations are in, in a moment")
+            elif opened is None:
                 st.caption("Not saved: a reload loses it")
             elif opened.autosave:
                 st.caption(f"Autosaved (analysis {opened.id}): a reload or this page's address reopens it")
             else:
                 st.caption(f"Saved as: {plain(opened.name)} (analysis {opened.id})")
+    return holder
 
 
 def next_step(message: str, page: str, label: str) -> None:
