@@ -46,3 +46,18 @@ def test_its_explanations_land_on_the_analysis_shown():
     shown = at.session_state[state.ANALYSIS]
     assert shown.predictions.explanations == explanations and shown.impact is priced.impact
     assert state.JOB not in at.session_state and at.session_state[state.OPENED].autosave
+
+
+def test_loading_another_file_stops_the_old_file_s_fit():
+    """A fit still running for the last file would land on the new one's pages: loading a file
+    stops it."""
+    job = replayed()
+    stopped = []
+    job._stop = lambda: stopped.append(True)
+    at = open_app("app_pages/data.py")
+    at.session_state[state.JOB] = job
+    at.run()
+    at.selectbox(key=state.SAMPLE_PICK).set_value("retail_sales").run()
+    at.button(key=state.SAMPLE_LOAD).click().run()
+    assert not at.exception
+    assert state.JOB not in at.session_state and stopped == [True]

@@ -66,7 +66,7 @@ def _shown(job: FitJob) -> bool:
     return job.priced is not None and state.analysis() is job.priced
 
 
-def finish_explaining(wait: bool) -> None:
+def finish_explaining(wait: bool, redraw: bool = True) -> None:
     """A run's money is shown as soon as it is priced; its explanations and summary follow. This
     takes them when they are there (waiting for them with `wait`, at the foot of whichever page
     is open), keeps the whole analysis where a link finds it, and, after waiting, redraws the
@@ -96,7 +96,7 @@ def finish_explaining(wait: bool) -> None:
     saved = saved_view.autosave(analysis, job.summary, whatif)
     if followed is not None:
         st.session_state[state.WHATIF_FROM_PROBLEM] = followed
-    if saved and wait:
+    if saved and wait and redraw:
         st.rerun()
 
 
@@ -104,27 +104,30 @@ def run(problem: Problem | None, compute: Compute | None = None) -> None:
     """Start a fit in its own process (or, when one is already running for this session, such
     as after a second click or a dropped connection, wait on that one) and show its progress."""
     job = st.session_state.get(state.JOB)
-    if isinstance(job, FitJob) and job.running and job.priced is not None and problem is not None:
-        job.cancel()  # a new click while the last run's explanations were worked out: that run gives way
-        st.session_state.pop(state.JOB, None)
+    if isinstance(job, FitJob) and job.priced is not None and problem is not None:
+        # A new click while the last run's explanations are worked out: that run is finished and
+        # kept first (a second or two), so a Cancel of the new one leaves it whole and saved.
+        finish_explaining(wait=True, redraw=False)
         job = None
-    if isinstance(job, FitJob) and job.running:
-        st.caption("The models are already running for you; this is their progress.")
-    elif problem is None:
-        return
-    else:
+    already = isinstance(job, FitJob) and job.running
+    if not already:
+        if problem is None:
+            return
         try:
             job = FitJob(problem, compute)
         except PayoffError as error:
             show_error(error)
             return
         st.session_state[state.JOB] = job
+    assert isinstance(job, FitJob)
     controls = st.empty()  # emptied when the money is priced: the page goes on below it
     with controls.container():
+        if already:
+            st.caption("The models are already running for you; this is their progress.")
         if st.button("Cancel the run", key=state.CANCEL_RUN, icon=":material/stop_circle:"):
             job.stop()  # the click reran the page: the fit's process ends now
             st.session_state.pop(state.JOB, None)
-            st.info("You cancelled the run; nothing changed. Press 'Run models' to start again.")
+            controls.info("You cancelled the run; nothing changed. Press 'Run models' to start again.")
             return
         st.caption(
             "The models run in their own process: leaving this page (or Streamlit's Stop) does not stop them; "

@@ -99,6 +99,9 @@ def dataset() -> DatasetState | None:
 
 
 def _forget_file_choices() -> None:
+    job = st.session_state.pop(JOB, None)
+    if job is not None:  # a fit of the old file answers nothing about the new one: it stops
+        job.cancel()
     for key in (PREPARED, ANALYSIS, CHOICES, OPENED):
         st.session_state.pop(key, None)
     sync_url()
