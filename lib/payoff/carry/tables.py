@@ -13,7 +13,7 @@ import pandas as pd
 from payoff import formatting
 from payoff.analysis import Analysis
 from payoff.designs import Backtest
-from payoff.engines.quantity import FORECAST, PERIOD
+from payoff.engines.quantity_next import FORECAST, PERIOD
 from payoff.evaluate.impact import Impact, ModelMoney
 from payoff.framings import catalogue
 from payoff.framings.base import Direction, FromColumn

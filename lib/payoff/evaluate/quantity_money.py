@@ -23,6 +23,7 @@ from payoff.framings.lead import safety_stock
 from payoff.framings.policy import Against, Costed, Cover, Ledger, Plan, Policy, Stretch, UnitCosts, summed
 from payoff.models.catalogue import AUTO, STATUS_QUO
 from payoff.models.forecasters import nanmean
+from payoff.models.panel import Panel
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +50,16 @@ def costs_for(
     the price columns' values for the cells being priced."""
     arrays = param_arrays(values, columns)
     return arrays, framing.unit_costs(arrays)
+
+
+def critical_ratio(framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], panel: Panel) -> float:
+    """The share of demand to cover at these costs, averaged over the panel's cells where a price
+    column sets it: what a model that learns the decision is fitted at."""
+    columns = {k: v for k, v in panel.columns.items() if k != "decision"}
+    _, costs = costs_for(framing, values, columns)
+    ratio = np.asarray(costs.critical_ratio, dtype="float64")
+    known = ratio[np.isfinite(ratio)]
+    return float(np.clip(known.mean(), 0.01, 0.99)) if known.size else 0.5
 
 
 def cell_columns(predictions: QuantityPredictions) -> dict[str, np.ndarray]:

@@ -1,0 +1,171 @@
+"""A quantity decision's next decisions: each series' forecast for the periods ahead, its likely
+range from the backtest's errors, and the order, stock level or staff the recommended model sets,
+at the analysis's (or a what-if's) costs. Split from engines/quantity.py, which fits and prices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from payoff import formatting
+from payoff.data.keys import key_text
+from payoff.designs import Backtest
+from payoff.engines.base import Values
+from payoff.errors import BadMapping
+from payoff.evaluate import policies
+from payoff.evaluate.backtest import status_quo_rule
+from payoff.evaluate.fresh_plans import shifted
+from payoff.evaluate.impact import Impact
+from payoff.evaluate.predictions import QuantityPredictions
+from payoff.evaluate.quantity_money import costs_for, critical_ratio, fresh_shift
+from payoff.framings.base import QuantityFraming
+from payoff.framings.policy import Ahead
+from payoff.models.catalogue import STATUS_QUO, business_name, quantity_spec
+from payoff.models.features import build_features
+from payoff.models.panel import Panel
+from payoff.models.protocols import GlobalForecasterSpec
+from payoff.problem import Problem
+
+RANGE = (0.1, 0.9)  # the forecast's likely range: its 10% and 90% quantiles from the backtest errors
+# The next decisions' columns, as every download labels them (the decision rule adds its own).
+PERIOD, FORECAST, LOW, HIGH = "Period", "Forecast", "Likely low (10%)", "Likely high (90%)"
+
+
+def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
+    """The recommended model refitted on the whole history, its forecast for the next horizon,
+    and the framing's decision at these costs, rounded exactly as the backtest rounds."""
+    framing = problem.framing
+    assert isinstance(framing, QuantityFraming)
+    panel, horizon = predictions.panel, predictions.horizon
+    name = _model_for_next(impact, predictions)
+    design = problem.evaluation
+    assert isinstance(design, Backtest)
+    future = panel.extended(horizon)
+    ratio = critical_ratio(framing, values, future)  # at these costs: a what-if refits the order model
+    if name == STATUS_QUO:
+        forecast = status_quo_rule(problem.status_quo).fit(panel.y).predict(horizon)  # type: ignore[arg-type]
+    elif isinstance(spec := quantity_spec(name), GlobalForecasterSpec):
+        features = build_features(future, horizon, design.country)
+        forecast = spec.build(ratio).fit(features, future, panel.n_periods, horizon).predict(horizon)
+    else:
+        forecast = spec.build(panel.season).fit(panel.y).predict(horizon)
+    forecast = np.maximum(np.nan_to_num(forecast), 0.0)
+    kept = predictions.model(name)
+    errors = np.where(kept.fallback, np.nan, predictions.actual - kept.forecast)  # every window: the freshest errors
+    residuals = np.sort(errors, axis=1)
+    columns = {k: v[:, -horizon:] for k, v in future.columns.items() if k != "decision"}
+    params = dict(values)
+    arrays, costs = costs_for(framing, params, columns)
+    tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
+    shift = None if name == STATUS_QUO else fresh_shift(framing, values, predictions, name)
+    if shift is not None:  # fresh stock: as far above the costs' ratio as the backtest ordered it
+        tau = shifted(costs.cost_ratio, shift, forecast.shape)
+    offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
+    learned = kept.ratio is not None and framing.policy.cover(arrays) is None
+    if learned:  # refitted at these costs' ratio: its orders are its own (as in the backtest's pricing)
+        offsets = offsets - policies.residual_quantile(residuals, ratio)
+    slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy.counts_slow_movers)
+    slow &= not learned
+    if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
+        offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
+    quantity = policies.quantile_decision(forecast, offsets)
+    shut = _shut_ahead(panel, future, horizon)  # a weekday the business has not opened on lately sells nothing
+    forecast, quantity = np.where(shut, 0.0, forecast), np.where(shut, 0.0, quantity)
+    frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
+    for column in panel.series.columns:
+        frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
+    if problem.segment is not None and problem.segment not in frame:  # the supplier (or region) of each series
+        frame[problem.segment] = np.repeat(series_values(problem, predictions, problem.segment), horizon)
+    frame[FORECAST] = forecast.reshape(-1)
+    low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
+    if slow.any():
+        low[slow], high[slow] = (policies.count_quantile(forecast[slow], q, residuals[slow]) for q in RANGE)
+    frame[LOW] = np.where(shut, 0.0, low).reshape(-1)
+    frame[HIGH] = np.where(shut, 0.0, high).reshape(-1)
+    kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
+    ahead = Ahead(
+        forecast,
+        offsets,
+        quantity,
+        panel.whole_units,
+        arrays,
+        lambda stock: policies.expected_cost(stock, forecast, residuals, costs),
+        _weekdays_ahead(future, horizon),
+        policies.demand_paths(forecast, residuals) if framing.policy.carries_stock(arrays) else None,
+    )
+    for column in framing.policy.next_columns(ahead):
+        frame[column.label] = column.values.reshape(-1)
+        kinds[column.label] = column.kind
+    formatting.declare(frame, kinds)
+    frame.attrs["model"] = name
+    frame.attrs["unit"] = panel.frequency.unit
+    period = f"the next {horizon} {panel.frequency.plural}"
+    what = f"What {business_name(name)} decides for {period}, at these costs"
+    if name == STATUS_QUO:
+        what = f"Payoff's choice now is to keep {problem.status_quo.label}: what that decides for {period}"
+    elif impact.recommended.model != name:
+        what = (
+            f"Payoff's choice now is to keep {problem.status_quo.label}; for comparison, what "
+            f"{business_name(name)} (the best model) decides for {period}"
+        )
+    frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
+    return frame
+
+
+SHUT_WEEKS = 8  # a weekday with no demand seen in this many weeks is a day the business is shut
+
+
+def _shut_ahead(panel: Panel, future: Panel, horizon: int) -> np.ndarray:
+    """Per period ahead, whether it falls on a weekday no series has opened on in the last weeks
+    (a shop shut on Sundays): False everywhere but on a daily file."""
+    if panel.frequency.unit != "day" or panel.n_periods < 7 * SHUT_WEEKS:
+        return np.zeros(horizon, dtype=bool)
+    recent = panel.y[:, -7 * SHUT_WEEKS :]
+    weekdays = pd.DatetimeIndex(panel.dates[-7 * SHUT_WEEKS :]).day_of_week.to_numpy()
+    opened = {int(day) for day in np.unique(weekdays[~np.isnan(recent).all(axis=0)])}
+    ahead = pd.DatetimeIndex(future.dates[-horizon:]).day_of_week.to_numpy()
+    shut: np.ndarray = ~np.isin(ahead, list(opened))
+    return shut
+
+
+def _weekdays_ahead(future: Panel, horizon: int) -> np.ndarray | None:
+    """The next periods' days of the week (Monday 0) on a daily file; None otherwise."""
+    if future.frequency.unit != "day":
+        return None
+    weekdays: np.ndarray = pd.DatetimeIndex(future.dates[-horizon:]).day_of_week.to_numpy()
+    return weekdays
+
+
+def _model_for_next(impact: Impact, predictions: QuantityPredictions) -> str:
+    """The model auto picks now; when that is the business's own column (nothing to refit),
+    the best model instead."""
+    names = {m.name for m in predictions.models}
+    if impact.recommended.model in names:
+        return impact.recommended.model
+    ranked = sorted((m for m in impact.models if m.name in names and m.gain is not None), key=lambda m: -(m.gain or 0))
+    return ranked[0].name
+
+
+def series_values(problem: Problem, predictions: QuantityPredictions, column: str) -> list[str]:
+    """Each series' value of the column; it must not change within a series."""
+    series = predictions.panel.series
+    if column in series.columns:
+        own: list[str] = series[column].astype("str").tolist()
+        return own
+    keys = list(problem.keys)
+    table = problem.table
+    if not keys:
+        distinct = table[column].dropna().astype("str").unique()
+        if len(distinct) > 1:
+            raise BadMapping(f"'{column}' changes over time; break the gain down by a column that names series.")
+        return [distinct[0] if len(distinct) else "missing"]
+    per_series = key_text(table[keys]).assign(**{column: table[column].astype("str")}).drop_duplicates()
+    if per_series.duplicated(keys).any():
+        raise BadMapping(
+            f"'{column}' changes within a series; break the gain down by a column that is the same for each "
+            f"series ({', '.join(keys)}, or a column like region)."
+        )
+    lookup = per_series.set_index(keys)[column]
+    index = pd.MultiIndex.from_frame(series[keys].astype("str")) if len(keys) > 1 else series[keys[0]].astype("str")
+    found: list[str] = lookup.reindex(index).fillna("missing").tolist()
+    return found
