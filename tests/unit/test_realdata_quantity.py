@@ -44,7 +44,7 @@ def test_walmart_inventory(tmp_path):
     assert (evaluation["start"], evaluation["end"]) == ("2012-03-23", "2012-10-26")
     assert evaluation["grid"] == "W-FRI" and "26 Oct 2012" in result["narrative"]
     names = [m["name"] for m in result["models"]]
-    assert names[0] == "status quo" and names[-1] == "auto" and len(names) == 12
+    assert names[0] == "status quo" and names[-1] == "auto" and len(names) == 13
     best = next(m for m in result["models"] if m["name"] == result["best_model"])
     assert best["gain_vs_status_quo"] > 0 and best["p_beats_status_quo"] > 0.9
     low, high = best["gain_interval"]

@@ -29,7 +29,7 @@ from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
 from payoff.framings.fresh import always_short
-from payoff.models.catalogue import AUTO, REPEATERS, STATUS_QUO
+from payoff.models.catalogue import AUTO, BLEND, REPEATERS, STATUS_QUO
 from payoff.models.panel import build_panel
 from payoff.problem import Problem
 from payoff.runtime import budget
@@ -225,7 +225,7 @@ def _entry(priced: Priced, predictions: QuantityPredictions, framing: QuantityFr
             "average_stock": float(priced.stock[:, scored].mean()),
         }
     names = {m.name for m in predictions.models}
-    kind = AUTO if priced.name == AUTO else (STATUS_QUO if priced.name == STATUS_QUO else "model")
+    kind = priced.name if priced.name in (AUTO, STATUS_QUO, BLEND) else "model"
     forecasts = predictions.model(priced.name) if priced.name in names else None
     return Entry(
         name=priced.name,

@@ -4,6 +4,8 @@ at the analysis's (or a what-if's) costs. Split from engines/quantity.py, which 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -17,10 +19,10 @@ from payoff.evaluate.backtest import status_quo_rule
 from payoff.evaluate.fresh_plans import shifted
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
-from payoff.evaluate.quantity_money import costs_for, critical_ratio, fresh_shift
+from payoff.evaluate.quantity_money import blend_leaders, costs_for, critical_ratio, fresh_shift
 from payoff.framings.base import QuantityFraming
 from payoff.framings.policy import Ahead
-from payoff.models.catalogue import STATUS_QUO, business_name, quantity_spec
+from payoff.models.catalogue import BLEND, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
 from payoff.models.panel import Panel
 from payoff.models.protocols import GlobalForecasterSpec
@@ -31,44 +33,40 @@ RANGE = (0.1, 0.9)  # the forecast's likely range: its 10% and 90% quantiles fro
 PERIOD, FORECAST, LOW, HIGH = "Period", "Forecast", "Likely low (10%)", "Likely high (90%)"
 
 
+@dataclass(frozen=True, eq=False)
+class _Next:
+    """One model's (or the blend's) next periods, series x periods: its forecast, what its
+    decision adds to it, the decision, its backtest errors sorted per series (every window: the
+    freshest errors), and the slow series whose ranges are count quantiles."""
+
+    forecast: np.ndarray
+    offsets: np.ndarray
+    quantity: np.ndarray
+    residuals: np.ndarray
+    slow: np.ndarray
+
+
 def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
     """The recommended model refitted on the whole history, its forecast for the next horizon,
-    and the framing's decision at these costs, rounded exactly as the backtest rounds."""
+    and the framing's decision at these costs, rounded exactly as the backtest rounds. The blend
+    of the leading models is the median of its leaders' own next decisions."""
     framing = problem.framing
     assert isinstance(framing, QuantityFraming)
     panel, horizon = predictions.panel, predictions.horizon
     name = _model_for_next(impact, predictions)
-    design = problem.evaluation
-    assert isinstance(design, Backtest)
     future = panel.extended(horizon)
-    ratio = critical_ratio(framing, values, future)  # at these costs: a what-if refits the order model
-    if name == STATUS_QUO:
-        forecast = status_quo_rule(problem.status_quo).fit(panel.y).predict(horizon)  # type: ignore[arg-type]
-    elif isinstance(spec := quantity_spec(name), GlobalForecasterSpec):
-        features = build_features(future, horizon, design.country)
-        forecast = spec.build(ratio).fit(features, future, panel.n_periods, horizon).predict(horizon)
-    else:
-        forecast = spec.build(panel.season).fit(panel.y).predict(horizon)
-    forecast = np.maximum(np.nan_to_num(forecast), 0.0)
-    kept = predictions.model(name)
-    errors = np.where(kept.fallback, np.nan, predictions.actual - kept.forecast)  # every window: the freshest errors
-    residuals = np.sort(errors, axis=1)
     columns = {k: v[:, -horizon:] for k, v in future.columns.items() if k != "decision"}
-    params = dict(values)
-    arrays, costs = costs_for(framing, params, columns)
-    tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
-    shift = None if name == STATUS_QUO else fresh_shift(framing, values, predictions, name)
-    if shift is not None:  # fresh stock: as far above the costs' ratio as the backtest ordered it
-        tau = shifted(costs.cost_ratio, shift, forecast.shape)
-    offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
-    learned = kept.ratio is not None and framing.policy.cover(arrays) is None
-    if learned:  # refitted at these costs' ratio: its orders are its own (as in the backtest's pricing)
-        offsets = offsets - policies.residual_quantile(residuals, ratio)
-    slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy.counts_slow_movers)
-    slow &= not learned
-    if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
-        offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
-    quantity = policies.quantile_decision(forecast, offsets)
+    arrays, costs = costs_for(framing, dict(values), columns)
+    leaders = blend_leaders(framing, values, predictions) if name == BLEND else [name]
+    own = [_own_next(problem, predictions, values, leader, future) for leader in leaders]
+    ahead = own[0] if name != BLEND else _blended(own, leaders, predictions)
+    forecast, offsets, quantity, residuals, slow = (
+        ahead.forecast,
+        ahead.offsets,
+        ahead.quantity,
+        ahead.residuals,
+        ahead.slow,
+    )
     shut = _shut_ahead(panel, future, horizon)  # a weekday the business has not opened on lately sells nothing
     forecast, quantity = np.where(shut, 0.0, forecast), np.where(shut, 0.0, quantity)
     frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
@@ -83,7 +81,7 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     frame[LOW] = np.where(shut, 0.0, low).reshape(-1)
     frame[HIGH] = np.where(shut, 0.0, high).reshape(-1)
     kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
-    ahead = Ahead(
+    rule_ahead = Ahead(
         forecast,
         offsets,
         quantity,
@@ -93,20 +91,21 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         _weekdays_ahead(future, horizon),
         policies.demand_paths(forecast, residuals) if framing.policy.carries_stock(arrays) else None,
     )
-    for column in framing.policy.next_columns(ahead):
+    for column in framing.policy.next_columns(rule_ahead):
         frame[column.label] = column.values.reshape(-1)
         kinds[column.label] = column.kind
     formatting.declare(frame, kinds)
     frame.attrs["model"] = name
     frame.attrs["unit"] = panel.frequency.unit
     period = f"the next {horizon} {panel.frequency.plural}"
-    what = f"What {business_name(name)} decides for {period}, at these costs"
+    who = business_name(name) if name != BLEND else f"the blend of {_listed(leaders)} (the median of their decisions)"
+    what = f"What {who} decides for {period}, at these costs"
     if name == STATUS_QUO:
         what = f"Payoff's choice now is to keep {problem.status_quo.label}: what that decides for {period}"
     elif impact.recommended.model != name:
         what = (
             f"Payoff's choice now is to keep {problem.status_quo.label}; for comparison, what "
-            f"{business_name(name)} (the best model) decides for {period}"
+            f"{who} (the best model) decides for {period}"
         )
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
     return frame
@@ -136,10 +135,77 @@ def _weekdays_ahead(future: Panel, horizon: int) -> np.ndarray | None:
     return weekdays
 
 
+def _own_next(problem: Problem, predictions: QuantityPredictions, values: Values, name: str, future: Panel) -> _Next:
+    """One model's next decisions: refitted on the whole history (or the status quo's rule), its
+    forecast raised by its own backtest errors' quantile at these costs, as the backtest decides."""
+    framing = problem.framing
+    assert isinstance(framing, QuantityFraming)
+    panel, horizon = predictions.panel, predictions.horizon
+    ratio = critical_ratio(framing, values, future)  # at these costs: a what-if refits the order model
+    forecast = _refitted(problem, predictions, name, future, ratio)
+    kept = predictions.model(name)
+    errors = np.where(kept.fallback, np.nan, predictions.actual - kept.forecast)  # every window: the freshest errors
+    residuals = np.sort(errors, axis=1)
+    columns = {k: v[:, -horizon:] for k, v in future.columns.items() if k != "decision"}
+    arrays, costs = costs_for(framing, dict(values), columns)
+    tau = np.broadcast_to(costs.critical_ratio, forecast.shape)
+    shift = None if name == STATUS_QUO else fresh_shift(framing, values, predictions, name)
+    if shift is not None:  # fresh stock: as far above the costs' ratio as the backtest ordered it
+        tau = shifted(costs.cost_ratio, shift, forecast.shape)
+    offsets = np.zeros_like(forecast) if name == STATUS_QUO else policies.residual_quantile(residuals, tau)
+    learned = kept.ratio is not None and framing.policy.cover(arrays) is None
+    if learned:  # refitted at these costs' ratio: its orders are its own (as in the backtest's pricing)
+        offsets = offsets - policies.residual_quantile(residuals, ratio)
+    slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy.counts_slow_movers)
+    slow &= not learned
+    if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
+        offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
+    return _Next(forecast, offsets, policies.quantile_decision(forecast, offsets), residuals, slow)
+
+
+def _refitted(problem: Problem, predictions: QuantityPredictions, name: str, future: Panel, ratio: float) -> np.ndarray:
+    """A model's forecast for the next periods, refitted on the whole history; kept with the
+    predictions, so a page drawn again (or a blend of five models) refits nothing twice. A model
+    that learns the decision is refitted at each ratio it is asked for."""
+    panel, horizon = predictions.panel, predictions.horizon
+    spec = None if name == STATUS_QUO else quantity_spec(name)
+    learns = isinstance(spec, GlobalForecasterSpec) and spec.learns_decision
+    key = (name, round(ratio, 6) if learns else None)
+    cache: dict[tuple[str, float | None], np.ndarray] = predictions.__dict__.setdefault("_refitted", {})
+    if key not in cache:
+        if spec is None:
+            forecast = status_quo_rule(problem.status_quo).fit(panel.y).predict(horizon)  # type: ignore[arg-type]
+        elif isinstance(spec, GlobalForecasterSpec):
+            design = problem.evaluation
+            assert isinstance(design, Backtest)
+            features = build_features(future, horizon, design.country)
+            forecast = spec.build(ratio).fit(features, future, panel.n_periods, horizon).predict(horizon)
+        else:
+            forecast = spec.build(panel.season).fit(panel.y).predict(horizon)
+        cache[key] = np.maximum(np.nan_to_num(forecast), 0.0)
+    return cache[key].copy()
+
+
+def _blended(own: list[_Next], leaders: list[str], predictions: QuantityPredictions) -> _Next:
+    """The blend's next periods: the median of its leaders' forecasts and decisions, and the
+    errors of the median of their backtest forecasts (its likely range and expected cost)."""
+    forecast = np.median(np.stack([o.forecast for o in own]), axis=0)
+    quantity = np.median(np.stack([o.quantity for o in own]), axis=0)
+    kept = np.median(np.stack([predictions.model(name).forecast for name in leaders]), axis=0)
+    residuals = np.sort(predictions.actual - kept, axis=1)
+    slow = np.logical_and.reduce([o.slow for o in own])
+    return _Next(forecast, quantity - forecast, quantity, residuals, slow)
+
+
+def _listed(names: list[str]) -> str:
+    words = [business_name(name) for name in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _model_for_next(impact: Impact, predictions: QuantityPredictions) -> str:
     """The model auto picks now; when that is the business's own column (nothing to refit),
     the best model instead."""
-    names = {m.name for m in predictions.models}
+    names = {m.name for m in predictions.models} | {BLEND}
     if impact.recommended.model in names:
         return impact.recommended.model
     ranked = sorted((m for m in impact.models if m.name in names and m.gain is not None), key=lambda m: -(m.gain or 0))

@@ -70,7 +70,7 @@ class Entry:
     money per resampling unit (a period, or an entity); None when the model failed outright."""
 
     name: str
-    kind: str  # status quo | model | base rate | auto
+    kind: str  # status quo | model | base rate | blend | auto
     per_unit: np.ndarray | None
     components: dict[str, float] = field(default_factory=dict)
     extras: dict[str, float] = field(default_factory=dict)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from payoff.evaluate import policies
+from payoff.evaluate import blend, policies
 from payoff.evaluate.backtest import DIVERGED, window_labels
 from payoff.evaluate.fresh_plans import SHIFTS, fresh_picks, price_stacked
 from payoff.evaluate.offsets import offsets
@@ -21,7 +21,7 @@ from payoff.evaluate.predictions import Forecasts, QuantityPredictions
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming, param_arrays
 from payoff.framings.lead import safety_stock
 from payoff.framings.policy import Against, Costed, Cover, Ledger, Plan, Policy, Stretch, UnitCosts, summed
-from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.models.catalogue import AUTO, BLEND, STATUS_QUO
 from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
 
@@ -152,7 +152,12 @@ def price_entries(
     only: str | None = None,
 ) -> tuple[list[Priced], Priced, np.ndarray, UnitCosts]:
     """Every entry priced (status quo first), then `auto`, and auto's pick per window. With
-    `only`, that entry alone (and it stands for auto): what a table of one model's options needs."""
+    `only`, that entry alone (and it stands for auto): what a table of one model's options needs;
+    the blend is made of every model, so `only` the blend prices them all."""
+    if only == BLEND:
+        every, _, _, costs = price_entries(framing, values, predictions)
+        alone = [entry for entry in every if entry.name == BLEND]
+        return alone, alone[0], np.zeros(predictions.windows, dtype=int), costs
     against = priced_against(framing, values, predictions)
     sources: list[tuple[str, Forecasts | None]] = []
     if predictions.status_quo_decisions is not None:
@@ -175,9 +180,36 @@ def price_entries(
     ]
     if only is not None:
         return entries, entries[0], np.zeros(predictions.windows, dtype=int), against.costs
+    mixed = _blended_plan(entries, plans, predictions)
+    if mixed is not None:  # priced like a model, after them: it is made of their costs
+        plans[BLEND] = mixed
+        entries.append(_price(policy, BLEND, mixed, against))
     choices = choose_per_window(entries, predictions)
     auto = _auto(entries, choices, framing.policy, plans, against, predictions)
     return entries, auto, choices, against.costs
+
+
+def _blended_plan(entries: list[Priced], plans: dict[str, Plan], predictions: QuantityPredictions) -> Plan | None:
+    """The decisions of the blend of the leading models (payoff.evaluate.blend); None when fewer
+    than blend.FEWEST models were fitted."""
+    models = [entry for entry in entries if entry.name != STATUS_QUO]
+    if len(models) < blend.FEWEST:
+        return None
+    barred = diverged_windows(models, predictions)
+    leaders = blend.leaders_per_window(window_costs(models, predictions), barred)
+    return blend.blended_plan(
+        [plans[m.name] for m in models], leaders, predictions.window_of, predictions.panel.whole_units
+    )
+
+
+def blend_leaders(
+    framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions
+) -> list[str]:
+    """The models the blend mixes for the next periods, at these costs: the cheapest over every
+    window."""
+    entries, _, _, _ = price_entries(framing, values, predictions)
+    models = [e for e in entries if e.name not in (STATUS_QUO, BLEND)]
+    return [models[i].name for i in blend.leaders_now(window_costs(models, predictions))]
 
 
 def _plan(
@@ -223,11 +255,15 @@ def window_costs(entries: list[Priced], predictions: QuantityPredictions) -> np.
 def choose_per_window(entries: list[Priced], predictions: QuantityPredictions) -> np.ndarray:
     """Auto's pick at each test window k: the entry with the least cost over the windows before k
     (the calibration window counts). Ties go to the earlier entry, the status quo first: no
-    change without a reason. Index into `entries`, one per window (window 0 repeats window 1's)."""
+    change without a reason. The blend of the leaders is chosen from the second test on: at
+    the calibration window it blends every model, not leaders. Index into `entries`, one per window (window 0 repeats window 1's)."""
     cost = window_costs(entries, predictions)
     earlier = np.cumsum(cost, axis=1) - cost  # cost before each window
     for i, k in diverged_windows(entries, predictions):
         earlier[i, k] = np.inf  # a model that diverged at a window is never chosen there
+    for i, entry in enumerate(entries):
+        if entry.name == BLEND:  # no record of blending leaders before the second test
+            earlier[i, :2] = np.inf
     picks = np.argmin(np.round(earlier, 9), axis=0)
     picks[0] = picks[1] if len(picks) > 1 else picks[0]
     chosen: np.ndarray = picks

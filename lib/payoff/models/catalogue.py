@@ -150,11 +150,13 @@ class Entry:
     name: str
     business_name: str
     description: str
+    family: DecisionKind | None = None  # None: every result has it
 
 
 STATUS_QUO = "status quo"
 AUTO = "auto"
 BASE_RATE = "base rate"
+BLEND = "blend"
 OTHER_ENTRIES = (
     Entry(STATUS_QUO, "What you do today", "What you do today."),
     Entry(
@@ -168,6 +170,15 @@ OTHER_ENTRIES = (
         "Value rule (no model)",
         "The expected-value rule with the overall event rate in place of a model: acts on the "
         "entities whose value alone makes acting pay.",
+        DecisionKind.TARGETING,
+    ),
+    Entry(
+        BLEND,
+        "Blend of the leading models",
+        "At each test, the middle decision (the median) of the five models that cost least on the earlier "
+        "tests. When no model is clearly best, the blend is steadier than any one of them; Payoff's choice "
+        "picks it only when it did best on the earlier tests, like any model.",
+        DecisionKind.QUANTITY,
     ),
 )
 
@@ -178,6 +189,10 @@ BY_FAMILY: dict[str, dict[str, str]] = {
 INTERMITTENT = tuple(spec.name for spec in MODELS if spec.intermittent)
 REPEATERS = tuple(spec.name for spec in MODELS if spec.repeats_data)
 ENTRIES: dict[str, str] = {entry.name: entry.description for entry in OTHER_ENTRIES}
+ENTRIES_OF: dict[str, dict[str, str]] = {
+    family: {entry.name: entry.description for entry in OTHER_ENTRIES if entry.family in (None, family)}
+    for family in DecisionKind
+}
 # business_name() takes no family: a name both families use must read the same in both.
 BUSINESS_NAMES: dict[str, str] = {
     **{spec.name: spec.business_name for spec in MODELS},
@@ -212,7 +227,7 @@ def business_name(name: str) -> str:
 
 def described(name: str, family: str) -> str:
     """What an entry does, with its technical name: the help beside its business name."""
-    text = {**BY_FAMILY.get(family, {}), **ENTRIES}.get(name, "")
+    text = {**BY_FAMILY.get(family, {}), **ENTRIES_OF.get(family, {})}.get(name, "")
     return f"{text} (technical name: {name})" if text else name
 
 

@@ -20,7 +20,7 @@ from payoff.evaluate.targeting_views import typical_outcomes
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.policy import Arrays
-from payoff.models.catalogue import BASE_RATE, BY_FAMILY, ENTRIES, models_for
+from payoff.models.catalogue import BY_FAMILY, ENTRIES_OF, models_for
 from payoff.problem import Problem, mostly_zeros
 from payoff.statusquo import (
     DecisionColumn,
@@ -292,8 +292,7 @@ def _mostly_zeros_now() -> bool:
 
 def describe_models(family: DecisionKind) -> None:
     """The models a user picks, then the entries every result has besides them."""
-    entries = {k: v for k, v in ENTRIES.items() if family is DecisionKind.TARGETING or k != BASE_RATE}
-    for name, description in {**BY_FAMILY[family], **entries}.items():
+    for name, description in {**BY_FAMILY[family], **ENTRIES_OF[family]}.items():
         st.caption(f"**{name}**: {plain(description)}")
 
 

@@ -1,0 +1,137 @@
+"""The blend of the leading models: its leaders chosen on earlier windows only, its decisions the
+median of theirs cell by cell, its money the newsvendor's on those medians, its next decisions
+the median of its leaders' own, and auto choosing it only once it has a record."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from payoff.engines.quantity_next import FORECAST, HIGH, next_decisions
+from payoff.evaluate import blend
+from payoff.evaluate.quantity_money import blend_leaders, price_entries, window_costs
+from payoff.framings.policy import Plan
+from payoff.models.catalogue import AUTO, BLEND, STATUS_QUO
+from tests.helpers import analyse
+from tests.unit.test_trust import SALES_ROLES, weekly_sales
+
+# six models: five leaders from the first test on, so the median is of an odd number of whole
+# orders and rounding the median is the median of the rounded orders
+MODELS = [
+    "naive",
+    "seasonal naive",
+    "moving average",
+    "exponential smoothing",
+    "linear regression",
+    "poisson regression",
+]
+
+
+def test_leaders_are_the_cheapest_on_the_windows_before_and_every_model_at_the_first():
+    costs = np.array(
+        [  # models x windows
+            [5.0, 1.0, 9.0, 0.0],
+            [1.0, 1.0, 1.0, 0.0],
+            [3.0, 9.0, 0.0, 0.0],
+            [2.0, 2.0, 2.0, 0.0],
+            [4.0, 0.0, 0.0, 0.0],
+            [6.0, 6.0, 6.0, 0.0],
+            [1.0, 1.0, 1.0, 9.0],  # ties model 1 everywhere before window 3: the earlier model ranks first
+        ]
+    )
+    leaders = blend.leaders_per_window(costs, barred=[(4, 2)])
+    assert leaders[0].tolist() == [0, 1, 2, 3, 4, 5, 6]
+    # before window 1: 1 (1.0), 6 (1.0), 3 (2.0), 2 (3.0), 4 (4.0); 0 (5.0) and 5 (6.0) left out
+    assert leaders[1].tolist() == [1, 6, 3, 2, 4]
+    # before window 2: 1 (2), 6 (2), 3 (4), 4 (4, but it diverged at 2), 0 (6), 2 (12)
+    assert leaders[2].tolist() == [1, 6, 3, 0, 2]
+    # before window 3: 1 (3), 6 (3), 4 (4), 3 (6), 2 (12); 0 (15) and 5 (18) left out
+    assert leaders[3].tolist() == [1, 6, 4, 3, 2]
+    assert blend.leaders_now(costs).tolist() == [1, 4, 3, 2, 6]  # every window: 3, 4, 6, 12, 12
+
+
+def test_the_blend_is_the_median_of_its_leaders_cell_by_cell():
+    window_of = np.array([0, 0, 1, 1])
+    plans = [Plan(np.array([[1.0, 2.0, 3.0, 4.0]]) * (i + 1), forecast=np.full((1, 4), float(i))) for i in range(4)]
+    leaders = [np.array([0, 1, 2, 3]), np.array([3, 0, 2])]
+    mixed = blend.blended_plan(plans, leaders, window_of, whole_units=True)
+    # window 0: the median of 1, 2, 3, 4 times the cell; window 1: of 1, 3 and 4 times it
+    assert mixed.quantity.tolist() == [[2.5, 5.0, 9.0, 12.0]]
+    assert mixed.forecast.tolist() == [[1.5, 1.5, 2.0, 2.0]]
+    assert mixed.whole_units and mixed.given is None
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return analyse(weekly_sales(), SALES_ROLES, "custom-quantity", models=MODELS, horizon=4, origins=6)
+
+
+def test_the_blends_money_is_the_newsvendors_on_the_median_of_its_leaders_decisions(analysis):
+    predictions, values = analysis.predictions, analysis.values
+    entries = price_entries(analysis.problem.framing, values, predictions)[0]
+    models = [e for e in entries if e.name not in (STATUS_QUO, BLEND)]
+    assert [m.name for m in models] == MODELS
+    mixed = next(e for e in entries if e.name == BLEND)
+    costs = window_costs(models, predictions)
+    under, over = values["under"], values["over"]
+    lows = np.min(np.stack([m.decisions for m in models]), axis=0)
+    highs = np.max(np.stack([m.decisions for m in models]), axis=0)
+    assert np.all((lows <= mixed.decisions) & (mixed.decisions <= highs))  # the calibration window too
+    for k in range(1, predictions.windows):
+        cells = predictions.window_of == k
+        before = costs[:, :k].sum(axis=1)
+        chosen = sorted(range(6), key=lambda i: before[i])[:5]
+        quantity = np.median(np.stack([models[i].decisions[:, cells] for i in chosen]), axis=0)
+        quantity = np.ceil(quantity - 1e-9)  # whole units: a half rounds up, as every order does
+        demand = predictions.actual[:, cells]
+        expected = under * np.maximum(demand - quantity, 0) + over * np.maximum(quantity - demand, 0)
+        assert mixed.decisions[:, cells] == pytest.approx(quantity)
+        assert mixed.total[:, cells].sum() == pytest.approx(expected.sum())
+
+
+def test_auto_picks_the_blend_only_from_the_second_test_and_on_its_earlier_record():
+    models = ["naive", "moving average", "exponential smoothing"]  # close enough for their blend to win
+    analysis = analyse(weekly_sales(), SALES_ROLES, "custom-quantity", models=models, horizon=4, origins=6)
+    predictions = analysis.predictions
+    entries, _, picks, _ = price_entries(analysis.problem.framing, analysis.values, predictions)
+    names = [e.name for e in entries]
+    costs = window_costs(entries, predictions)
+    assert names[picks[1]] != BLEND  # its calibration window blends every model: no record yet
+    for k in range(2, predictions.windows):
+        before = costs[:, :k].sum(axis=1)
+        assert picks[k] == int(np.argmin(np.round(before, 9))), k
+    assert BLEND in [names[i] for i in picks[2:]]  # the test can fail: here the blend is picked
+
+
+def test_the_blends_next_decisions_are_the_median_of_its_leaders_own(analysis):
+    def next_of(name):
+        impact = replace(analysis.impact, recommended=replace(analysis.impact.recommended, model=name))
+        return next_decisions(analysis.problem, analysis.predictions, impact, analysis.values)
+
+    blended = next_of(BLEND)
+    leaders = blend_leaders(analysis.problem.framing, analysis.values, analysis.predictions)
+    assert len(leaders) == 5 and BLEND not in leaders and STATUS_QUO not in leaders
+    own = [next_of(name) for name in leaders]
+    assert len({frame[FORECAST].sum() for frame in own}) == 5  # five different models: the test can fail
+    order = blended.columns[blended.columns.get_loc(HIGH) + 1]  # the decision: here the quantity to stock
+    assert order == "Quantity to stock"
+    expected = np.median(np.stack([frame[order].to_numpy(dtype=float) for frame in own]), axis=0)
+    assert blended[order].to_numpy(dtype=float) == pytest.approx(expected)
+    forecasts = np.median(np.stack([frame[FORECAST].to_numpy(dtype=float) for frame in own]), axis=0)
+    assert blended[FORECAST].to_numpy(dtype=float) == pytest.approx(forecasts)
+    assert "the blend of" in blended.attrs["caption"] and "median" in blended.attrs["caption"]
+
+
+def test_no_blend_of_fewer_than_three_models():
+    two = analyse(weekly_sales(), SALES_ROLES, "custom-quantity", models=MODELS[:2], horizon=4, origins=4)
+    assert [m.name for m in two.impact.models] == [STATUS_QUO, *MODELS[:2], AUTO]
+
+
+def test_the_blend_alone_is_priced_as_among_every_model(analysis):
+    """What the stock ledger and the service table ask for one entry: the blend is made of every
+    model, so pricing it alone prices them all and gives the same money."""
+    framing, values, predictions = analysis.problem.framing, analysis.values, analysis.predictions
+    entries = price_entries(framing, values, predictions)[0]
+    alone = price_entries(framing, values, predictions, only=BLEND)[1]
+    among = next(e for e in entries if e.name == BLEND)
+    assert alone.name == BLEND and alone.total.sum() == pytest.approx(among.total.sum())
