@@ -98,6 +98,11 @@ def currency_for_locale(tag: str | None) -> str:
     return "€" if region in _EURO else _BY_REGION.get(region, "")
 
 
+def listed(names: list[str]) -> str:
+    """Names as a sentence lists them: "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
 def share(value: float) -> str:
     return f"{value:.0%}"
 

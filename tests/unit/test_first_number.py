@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from payoff.analysis import recost
 from payoff.cli.main import main
 from payoff.data.roles import suggest_roles
 from payoff.params import money_target
 from payoff.problem import make_problem
 from payoff.statusquo import LastValue, Seasonal
-from tests.helpers import analyse
+from tests.helpers import analyse, sample_analysis
 
 RNG = np.random.default_rng(5)
 
@@ -88,6 +89,16 @@ def test_assumed_defaults_are_said_in_the_json_and_the_sentence(tmp_path):
     assert "assumed" not in typed["narrative"]
     # the same numbers, typed or assumed, give the same money
     assert [m["money"] for m in typed["models"]] == [m["money"] for m in assumed["models"]]
+
+
+def test_a_what_if_of_an_assumed_number_is_no_longer_said_to_be_assumed():
+    analysis = sample_analysis("card_transactions", "fraud")
+    assert analysis.problem.assumed == ("review_cost",)
+    said = "Priced with Payoff's default cost of a review, not yours: type your own to replace it."
+    assert said in recost(analysis).narrative
+    tried = recost(analysis, {"review_cost": 7.0})
+    assert "Priced with" not in tried.narrative and tried.recommended.gain != analysis.impact.recommended.gain
+    assert said in recost(analysis, {"recovery_rate": 0.9}).narrative  # another number: the cost is still assumed
 
 
 def test_weekly_dollar_sales_are_money_priced_through_the_margin(tmp_path, capsys):

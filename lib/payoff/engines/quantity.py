@@ -150,7 +150,7 @@ class QuantityEngine:
             problem.status_quo.label,
             evaluation,
             (lambda gain: block_bootstrap(gain, block)) if uncertainty else None,
-            wording(problem),
+            wording(problem, values),
         )
 
     def next_decisions(

@@ -98,7 +98,11 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     frame.attrs["model"] = name
     frame.attrs["unit"] = panel.frequency.unit
     period = f"the next {horizon} {panel.frequency.plural}"
-    who = business_name(name) if name != BLEND else f"the blend of {_listed(leaders)} (the median of their decisions)"
+    who = (
+        business_name(name)
+        if name != BLEND
+        else f"the blend of {formatting.listed([business_name(n) for n in leaders])} (the median of their decisions)"
+    )
     what = f"What {who} decides for {period}, at these costs"
     if name == STATUS_QUO:
         what = f"Payoff's choice now is to keep {problem.status_quo.label}: what that decides for {period}"
@@ -195,11 +199,6 @@ def _blended(own: list[_Next], leaders: list[str], predictions: QuantityPredicti
     residuals = np.sort(predictions.actual - kept, axis=1)
     slow = np.logical_and.reduce([o.slow for o in own])
     return _Next(forecast, quantity - forecast, quantity, residuals, slow)
-
-
-def _listed(names: list[str]) -> str:
-    words = [business_name(name) for name in names]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _model_for_next(impact: Impact, predictions: QuantityPredictions) -> str:

@@ -158,7 +158,7 @@ class TargetingEngine:
             problem.status_quo.label,
             evaluation,
             entity_bootstrap if uncertainty else None,
-            wording(problem),
+            wording(problem, values),
         )
 
     def next_decisions(

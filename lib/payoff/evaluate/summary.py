@@ -37,18 +37,22 @@ class Wording:
         if not self.assumed:
             return ""
         if self.defaults_from == "sample":
-            return f" Priced with the sample's documented {_names(list(self.assumed))}."
-        return f" Priced with Payoff's default {_names(list(self.assumed))}, not yours: type your own to replace them."
+            return f" Priced with the sample's documented {formatting.listed(list(self.assumed))}."
+        them = "them" if len(self.assumed) > 1 else "it"
+        return f" Priced with Payoff's default {formatting.listed(list(self.assumed))}, not yours: type your own to replace {them}."
 
 
-def wording(problem: Problem) -> Wording:
-    """The wording of a problem's sentence: its currency and the numbers it assumed."""
+def wording(problem: Problem, values: Mapping[str, ParamValue | FromColumn] | None = None) -> Wording:
+    """The wording of a problem's sentence: its currency and the numbers it assumed. A number a
+    what-if sets (`values` other than the problem's own) is the user's, no longer assumed."""
     labels = {p.key: p.label.lower() for p in problem.framing.params} | {
         "value_periods": "periods a kept customer stays"
     }
     if problem.money_target:  # priced through a margin: that is the number assumed
         labels |= {"price": "gross margin", "unit_cost": "gross margin", "holding_cost": "holding cost per period"}
-    assumed = tuple(dict.fromkeys(labels[k] for k in problem.assumed))
+    own = problem.values
+    kept = [k for k in problem.assumed if values is None or values.get(k) == own.get(k)]
+    assumed = tuple(dict.fromkeys(labels[k] for k in kept))
     return Wording(problem.currency, assumed, problem.defaults_from)
 
 
@@ -89,10 +93,6 @@ def build_impact(
         currency=wording.currency,
         answer=said[0],
     )
-
-
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def _no_model(rule: str, rule_gain: float, gain: float, wording: Wording) -> str:
@@ -187,7 +187,7 @@ def sentences(
     same = [business_name(m.name) for m in models if m.indistinguishable and m.kind != STATUS_QUO]
     if best not in (None, STATUS_QUO) and same:
         out.append(
-            f"{business_name(str(best))} did best in hindsight, but {_names(same)} cannot be told apart from it "
+            f"{business_name(str(best))} did best in hindsight, but {formatting.listed(same)} cannot be told apart from it "
             "(the difference is within noise)."
         )
     base = next((m for m in models if m.name == BASE_RATE), None)
