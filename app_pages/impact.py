@@ -41,7 +41,7 @@ with where:
     trust_view.segments(analysis, impact)
     kinds.sections(analysis).where(analysis, impact)
 with why:
-    impact_view.explanations(analysis.predictions.explanations, impact.currency, results_view.explaining())
+    impact_view.explanations(analysis, impact, results_view.explaining())
 with details:
     impact_view.analyst(analysis, impact)
     kinds.sections(analysis).details(analysis, impact)

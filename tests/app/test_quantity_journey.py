@@ -105,6 +105,7 @@ def test_impact_page_answers_what_if_our_costs_are_wrong(ran):
     for label in ("Selling price", "Unit cost", "Salvage value", "Goodwill loss"):
         assert f"{label}: Pays off" in text or f"{label}: Does not pay off" in text
     assert "promo = 1 (vs 0): +" in text and "95% CI" in text  # the GLM's effects in the user's units
+    assert "Payoff's choice now is " in text  # which model the Why tab's drivers are of, said first
     assert ran.selectbox(key="w.file.whatif.segment").value == "store"
     assert "Payoff's choice gains in every store (2 groups)." in text
     ran.number_input(key="w.file.whatif.sweep.high").set_value(50).run(timeout=120)

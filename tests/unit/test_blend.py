@@ -9,6 +9,7 @@ import pytest
 
 from payoff.engines.quantity_next import FORECAST, HIGH, next_decisions
 from payoff.evaluate import blend
+from payoff.evaluate.explain import chosen_explained
 from payoff.evaluate.quantity_money import blend_leaders, price_entries, window_costs
 from payoff.framings.policy import Plan
 from payoff.models.catalogue import AUTO, BLEND, STATUS_QUO
@@ -135,3 +136,20 @@ def test_the_blend_alone_is_priced_as_among_every_model(analysis):
     alone = price_entries(framing, values, predictions, only=BLEND)[1]
     among = next(e for e in entries if e.name == BLEND)
     assert alone.name == BLEND and alone.total.sum() == pytest.approx(among.total.sum())
+
+
+def test_the_why_tab_says_which_model_decides_now_and_whether_it_is_explained():
+    explained = ["poisson regression", "gradient boosting"]
+    assert chosen_explained("gradient boosting", explained) == (
+        "Payoff's choice now is Pattern model (boosted trees): what drives it comes first below."
+    )
+    assert chosen_explained("local poisson regression", explained) == (
+        "Payoff's choice now is Demand model per series, which is not explained here (only the regression and "
+        "boosted-tree models are). What drives the other models is below, for comparison."
+    )
+    blended = ["seasonal naive", "gradient boosting", "quantile boosting"]
+    assert chosen_explained(BLEND, explained, blended) == (
+        "Payoff's choice now is the blend of Same period last season, Pattern model (boosted trees) and Order "
+        "model (boosted trees): the median of their decisions. What drives Pattern model (boosted trees) is below."
+    )
+    assert "no model decides" in chosen_explained(STATUS_QUO, explained)

@@ -315,6 +315,35 @@ def test_the_glm_recovers_a_known_promotion_effect():
     assert "promo = 1 (vs 0): +6" in promotion.text and "95% CI" in promotion.text
 
 
+def test_a_number_whose_spread_rounds_to_one_is_a_step_not_a_flag():
+    """Wind from 1.1 to 4.6 (spread about 1) slows sales 10% a unit: the effect reads as "wind
+    +1", not "wind = 1 (vs 0)" (how yaz_restaurant's wind read); a 0/1 column still reads as a
+    flag."""
+    rng = np.random.default_rng(4)
+    days, series = 400, 10
+    wind = rng.uniform(1.1, 4.6, (series, days)).round(1)
+    promo = (rng.random((series, days)) < 0.2).astype(int)
+    demand = rng.poisson(30 * np.exp(-0.105 * (wind - 2.8)) * np.where(promo == 1, 1.5, 1.0))
+    frame = pd.DataFrame(
+        {
+            "date": np.tile(pd.date_range("2024-01-01", periods=days), series),
+            "item": np.repeat(np.arange(series), days).astype(str),
+            "units": demand.reshape(-1),
+            "wind": wind.reshape(-1),
+            "promo": promo.reshape(-1),
+        }
+    )
+    roles = RoleMap(
+        {"date": Role.DATE, "item": Role.SERIES_KEY, "units": Role.TARGET, "wind": Role.FEATURE, "promo": Role.FEATURE},
+        Shape.TIME_SERIES,
+    )
+    analysis = analyse(frame, roles, "custom-quantity", models=["poisson regression"])
+    effects = {e.feature: e for e in analysis.predictions.explanations[0].effects}
+    assert "wind = 1 (vs 0)" not in effects
+    assert effects["wind +1"].estimate == pytest.approx(np.expm1(-0.105), abs=0.02)  # -10% a unit of wind
+    assert effects["promo = 1 (vs 0)"].estimate == pytest.approx(0.5, abs=0.05)
+
+
 def test_backtest_decisions_are_whole_units_rounded_up_like_the_next_decisions():
     analysis = analyse(weekly_sales(), SALES_ROLES, "custom-quantity", models=["moving average"], horizon=4)
     predictions = analysis.predictions

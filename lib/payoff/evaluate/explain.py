@@ -6,13 +6,14 @@ decisions get when one column is shuffled)."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from payoff import formatting
 from payoff.evaluate.predictions import Effect, Explanation
-from payoff.models.catalogue import classifier_spec
+from payoff.models.catalogue import BASE_RATE, BLEND, STATUS_QUO, business_name, classifier_spec
 from payoff.models.classifiers import Columns, OutOfFold, ordered_columns
 from payoff.models.protocols import ExplainedBy
 
@@ -158,3 +159,26 @@ def targeting_explanations(
             if kinds[name] is ExplainedBy.MONEY_IMPORTANCE and result.last_model is not None:
                 out.append(money_importance(name, result, x, columns, money_of))
     return tuple(out)
+
+
+def chosen_explained(now: str, explained: Sequence[str], blended: Sequence[str] = ()) -> str:
+    """The first words of "why the models decide this way": which model Payoff's choice uses now
+    and whether it is explained below (a blend: which of its leaders are), so a manager never
+    reads two other models' drivers as the chosen one's."""
+    if now == STATUS_QUO:
+        return "Payoff's choice now keeps what you do today: no model decides, so nothing of it is explained here."
+    if now == BASE_RATE:
+        return "Payoff's choice now is the value rule: it uses no model, so nothing of it is explained here."
+    if now == BLEND:
+        shown = [name for name in blended if name in explained]
+        said = f"Payoff's choice now is the blend of {formatting.listed([business_name(n) for n in blended])}: the median of their decisions."
+        if shown:
+            return said + f" What drives {formatting.listed([business_name(n) for n in shown])} is below."
+        return said + " None of them is explained here (only the regression and boosted-tree models are)."
+    if now in explained:
+        return f"Payoff's choice now is {business_name(now)}: what drives it comes first below."
+    others = " What drives the other models is below, for comparison." if explained else ""
+    return (
+        f"Payoff's choice now is {business_name(now)}, which is not explained here (only the regression and "
+        f"boosted-tree models are).{others}"
+    )

@@ -31,13 +31,13 @@ def glm_effects(model: PoissonGLM, features: FeatureSet, target: str) -> Explana
     effects = []
     rows = forecast_rows(model.panel_, 0, model.end_)  # the history the model learned from
     for term, estimate, low, high in model.effects():
-        step = 1.0
+        step, binary = 1.0, False
         if term.startswith("x_"):
             values = features.matrix[rows, features.names.index(term)]
             values = values[np.isfinite(values)]
-            binary = values.size and set(np.unique(values)) <= {0.0, 1.0}
+            binary = bool(values.size) and set(np.unique(values)) <= {0.0, 1.0}
             step = 1.0 if binary else round_step(float(np.std(values)))
-        subject = describe_term(term, step, model.baseline)
+        subject = describe_term(term, step, model.baseline, flag=binary)
         if subject is None:
             continue
         if not all(np.isfinite(v) and abs(v * step) < 20 for v in (estimate, low, high)):

@@ -140,9 +140,12 @@ class PoissonGLM(GlobalModel):
         ]
 
 
-def describe_term(term: str, step: float = 1.0, baseline: dict[str, float] | None = None) -> str | None:
+def describe_term(
+    term: str, step: float = 1.0, baseline: dict[str, float] | None = None, flag: bool = False
+) -> str | None:
     """A model term in business words, or None when it has none. `baseline` names each
-    category's reference level (the busiest)."""
+    category's reference level (the busiest); a `flag` column (only 0 and 1) reads as set or
+    not, any other column as a step of `step` (which may be 1: wind from 1.1 to 11.4)."""
     baseline = baseline or {}
     if term.startswith("weekday="):
         return f"{WEEKDAYS[int(term.split('=')[1])]} (vs {WEEKDAYS[int(baseline.get('weekday', 0))]})"
@@ -156,7 +159,7 @@ def describe_term(term: str, step: float = 1.0, baseline: dict[str, float] | Non
         return "one more holiday in the month"
     if term.startswith("x_"):
         column = term[2:]
-        return f"{column} = 1 (vs 0)" if step == 1.0 else f"{column} {step:+g}"
+        return f"{column} = 1 (vs 0)" if flag else f"{column} {step:+g}"
     # Demand lags are left out: each is an effect "with the other lags held fixed", which reads as
     # nonsense to a manager ("10% more recent demand: -14%") although the forecast is sound.
     return None

@@ -14,13 +14,14 @@ from payoff import formatting
 from payoff.analysis import Analysis, recost
 from payoff.carry import charts, tables
 from payoff.errors import PayoffError
+from payoff.evaluate import explain, targeting_views
 from payoff.evaluate import service as service_level
-from payoff.evaluate import targeting_views
 from payoff.evaluate.impact import Impact
-from payoff.evaluate.predictions import Explanation, QuantityPredictions, TargetingPredictions
+from payoff.evaluate.predictions import QuantityPredictions, TargetingPredictions
+from payoff.evaluate.quantity_money import blend_leaders
 from payoff.framings.base import FromColumn, Param, QuantityFraming, TargetingFraming
 from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
-from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
+from payoff.models.catalogue import AUTO, BLEND, STATUS_QUO, business_name
 from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
 
@@ -205,12 +206,21 @@ def service(impact: Impact) -> pd.DataFrame | None:
     return table[wanted] if len(wanted) > 1 else None
 
 
-def explanations(items: tuple[Explanation, ...], currency: str = "", pending: bool = False) -> None:
+def explanations(analysis: Analysis, impact: Impact, pending: bool = False) -> None:
+    """What drives each explained model, the one Payoff's choice uses now first, after a sentence
+    that says which model that is (and, for the blend, which of its leaders are explained)."""
     if pending:
         st.caption("Being worked out from the models just fitted: they show here in a moment.")
         return
-    if not items:
-        st.caption("No model here is explained (the explanations come from the regression and tree models).")
+    items = analysis.predictions.explanations
+    now = impact.recommended.model
+    blended: list[str] = []
+    if now == BLEND and isinstance(analysis.predictions, QuantityPredictions):
+        framing = analysis.problem.framing
+        assert isinstance(framing, QuantityFraming)  # a quantity kind's
+        blended = blend_leaders(framing, impact.params, analysis.predictions)
+    st.write(plain(explain.chosen_explained(now, [item.model for item in items], blended)))
+    items = tuple(sorted(items, key=lambda item: item.model != now))
     for item in items:
         st.markdown(f"**What drives {plain(business_name(item.model))}** ({plain(item.unit)})")
         if not item.effects:
@@ -223,7 +233,8 @@ def explanations(items: tuple[Explanation, ...], currency: str = "", pending: bo
             table = pd.DataFrame(
                 {"feature": [e.feature for e in item.effects], "importance": [e.estimate for e in item.effects]}
             )
-            st.plotly_chart(charts.importance(table, item.unit, currency), key=f"impact.explain.{item.model}")
+            chart = charts.importance(table, item.unit, impact.currency)
+            st.plotly_chart(chart, key=f"impact.explain.{item.model}")
             st.caption("A column whose shuffling cost nothing carries no money for the decisions: it shows at zero.")
         st.caption(plain(item.note))
 
