@@ -17,7 +17,7 @@ from payoff.engines import Threshold, engine_for
 from payoff.engines.base import Progress
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Explanation, Predictions
-from payoff.framings.base import FromColumn, ParamValue
+from payoff.framings.base import TYPED, FromColumn, ParamValue
 from payoff.problem import Problem
 from payoff.runtime.compute import Compute
 
@@ -97,7 +97,10 @@ def rebased(analysis: Analysis, params: Mapping[str, Any] | None = None, impact:
     if not params:
         return analysis
     values = resolved(analysis, params)
-    problem = replace(analysis.problem, params=tuple(values.items()))
+    own = analysis.problem.values
+    sources = dict(analysis.problem.sources)  # a value the what-if changed is the user's now, not a default
+    sources.update({key: TYPED for key in values if key in sources and values[key] != own.get(key)})
+    problem = replace(analysis.problem, params=tuple(values.items()), sources=tuple(sources.items()))
     if impact is None:
         impact = engine_for(problem.kind).price(problem, analysis.predictions, values)
     return Analysis(problem, analysis.predictions, impact)

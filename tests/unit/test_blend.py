@@ -10,7 +10,8 @@ import pytest
 from payoff.engines.quantity_next import FORECAST, HIGH, next_decisions
 from payoff.evaluate import blend
 from payoff.evaluate.explain import chosen_explained
-from payoff.evaluate.quantity_money import blend_leaders, price_entries, window_costs
+from payoff.evaluate.quantity_money import price_entries, window_costs
+from payoff.evaluate.service import series_ledger
 from payoff.framings.policy import Plan
 from payoff.models.catalogue import AUTO, BLEND, STATUS_QUO
 from tests.helpers import analyse
@@ -110,7 +111,7 @@ def test_the_blends_next_decisions_are_the_median_of_its_leaders_own(analysis):
         return next_decisions(analysis.problem, analysis.predictions, impact, analysis.values)
 
     blended = next_of(BLEND)
-    leaders = blend_leaders(analysis.problem.framing, analysis.values, analysis.predictions)
+    leaders = analysis.impact.recommended.blend_of
     assert len(leaders) == 5 and BLEND not in leaders and STATUS_QUO not in leaders
     own = [next_of(name) for name in leaders]
     assert len({frame[FORECAST].sum() for frame in own}) == 5  # five different models: the test can fail
@@ -128,14 +129,55 @@ def test_no_blend_of_fewer_than_three_models():
     assert [m.name for m in two.impact.models] == [STATUS_QUO, *MODELS[:2], AUTO]
 
 
-def test_the_blend_alone_is_priced_as_among_every_model(analysis):
-    """What the stock ledger and the service table ask for one entry: the blend is made of every
-    model, so pricing it alone prices them all and gives the same money."""
-    framing, values, predictions = analysis.problem.framing, analysis.values, analysis.predictions
+@pytest.fixture(scope="module")
+def stocked():
+    """Order-up-to stock with a lead time and a review period: the level is forecast times the
+    periods covered plus a safety stock, not a straight line in the forecast."""
+    return analyse(
+        weekly_sales(),
+        SALES_ROLES,
+        "inventory",
+        models=MODELS,
+        horizon=4,
+        origins=6,
+        params={"price": 10, "unit_cost": 6, "holding_cost": 0.2, "lead_time": 2, "review_period": 2},
+    )
+
+
+def test_the_blends_next_stock_level_is_the_median_of_its_leaders_levels(stocked):
+    """As the backtest prices it: the median of each leader's own order-up-to level."""
+    leaders = stocked.impact.recommended.blend_of
+    assert len(leaders) == 5
+
+    def level_of(name):
+        impact = replace(stocked.impact, recommended=replace(stocked.impact.recommended, model=name))
+        frame = next_decisions(stocked.problem, stocked.predictions, impact, stocked.values)
+        return frame[frame.columns[frame.columns.get_loc(HIGH) + 1]].to_numpy(dtype=float)
+
+    own = np.stack([level_of(name) for name in leaders])
+    assert len({row.sum() for row in own}) == 5  # five different levels: the test can fail
+    assert level_of(BLEND) == pytest.approx(np.median(own, axis=0))  # five whole levels: the middle one
+
+
+def test_the_blends_stock_ledger_accounts_for_every_unit():
+    """Fresh stock that keeps three periods: the ledger the Impact page shows for the blend."""
+    fresh = analyse(
+        weekly_sales(),
+        SALES_ROLES,
+        "perishable",
+        models=MODELS,
+        horizon=4,
+        origins=6,
+        params={"price": 10, "unit_cost": 4, "shelf_life": 3},
+    )
+    framing, values, predictions = fresh.problem.framing, fresh.values, fresh.predictions
+    ledger = series_ledger(framing, values, predictions, 0, BLEND)
+    assert ledger is not None
+    change = ledger["Closing stock"] - ledger["Opening stock"]
+    assert (ledger["Delivered"] == ledger["Sold"] + ledger["Written off"] + change).all()
     entries = price_entries(framing, values, predictions)[0]
-    alone = price_entries(framing, values, predictions, only=BLEND)[1]
     among = next(e for e in entries if e.name == BLEND)
-    assert alone.name == BLEND and alone.total.sum() == pytest.approx(among.total.sum())
+    assert ledger["Sold"].sum() == pytest.approx(among.served[0, predictions.scored].sum())
 
 
 def test_the_why_tab_says_which_model_decides_now_and_whether_it_is_explained():
@@ -144,12 +186,13 @@ def test_the_why_tab_says_which_model_decides_now_and_whether_it_is_explained():
         "Payoff's choice now is Pattern model (boosted trees): what drives it comes first below."
     )
     assert chosen_explained("local poisson regression", explained) == (
-        "Payoff's choice now is Demand model per series, which is not explained here (only the regression and "
-        "boosted-tree models are). What drives the other models is below, for comparison."
+        "Payoff's choice now is Demand model per series, whose drivers are not worked out here. What drives other "
+        "models is below, for comparison."
     )
     blended = ["seasonal naive", "gradient boosting", "quantile boosting"]
     assert chosen_explained(BLEND, explained, blended) == (
         "Payoff's choice now is the blend of Same period last season, Pattern model (boosted trees) and Order "
-        "model (boosted trees): the median of their decisions. What drives Pattern model (boosted trees) is below."
+        "model (boosted trees): the median of their decisions. What drives Pattern model (boosted trees) comes first "
+        "below."
     )
     assert "no model decides" in chosen_explained(STATUS_QUO, explained)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.analysis import recost
+from payoff.analysis import rebased, recost
 from payoff.cli.main import main
 from payoff.data.roles import suggest_roles
 from payoff.params import money_target
@@ -99,6 +99,9 @@ def test_a_what_if_of_an_assumed_number_is_no_longer_said_to_be_assumed():
     tried = recost(analysis, {"review_cost": 7.0})
     assert "Priced with" not in tried.narrative and tried.recommended.gain != analysis.impact.recommended.gain
     assert said in recost(analysis, {"recovery_rate": 0.9}).narrative  # another number: the cost is still assumed
+    kept = rebased(analysis, {"review_cost": 7.0})  # what saving the what-if, the report and the list use
+    assert kept.problem.assumed == () and dict(kept.problem.sources)["review_cost"] == "typed"
+    assert "Priced with" not in kept.impact.narrative and "Priced with" not in recost(kept).narrative
 
 
 def test_weekly_dollar_sales_are_money_priced_through_the_margin(tmp_path, capsys):

@@ -21,10 +21,11 @@ from payoff.evaluate.backtest import (
     window_labels,
     window_starts,
 )
+from payoff.evaluate.explain import FAILED
 from payoff.evaluate.explain_quantity import quantity_explanations
 from payoff.evaluate.impact import BacktestRecord, Entry, Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions
-from payoff.evaluate.quantity_money import Priced, critical_ratio, price_entries, window_costs
+from payoff.evaluate.quantity_money import Priced, blend_leaders, critical_ratio, price_entries, window_costs
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
@@ -85,7 +86,7 @@ class QuantityEngine:
             try:
                 return quantity_explanations(fitted, predictions, framing, problem.values, problem.target)
             except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it
-                return (Explanation("explanations", "", (), f"The explanations could not be computed: {error}."),)
+                return (Explanation(FAILED, "", (), f"The explanations could not be computed: {error}."),)
 
         return predictions, explain
 
@@ -141,7 +142,7 @@ class QuantityEngine:
             evaluation["warnings"] = warnings
         # Blocks of a season, but at least five blocks in the window so the resampling varies.
         block = max(1, min(panel.season, int(scored.sum()) // 5))
-        return build_impact(
+        impact = build_impact(
             framing,
             values,
             entries,
@@ -152,6 +153,8 @@ class QuantityEngine:
             (lambda gain: block_bootstrap(gain, block)) if uncertainty else None,
             wording(problem, values),
         )
+        leaders = blend_leaders(priced, predictions)
+        return replace(impact, recommended=replace(impact.recommended, blend_of=leaders)) if leaders else impact
 
     def next_decisions(
         self, problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values

@@ -19,9 +19,9 @@ from payoff.evaluate.backtest import status_quo_rule
 from payoff.evaluate.fresh_plans import shifted
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions
-from payoff.evaluate.quantity_money import blend_leaders, costs_for, critical_ratio, fresh_shift
+from payoff.evaluate.quantity_money import costs_for, critical_ratio, fresh_shift
 from payoff.framings.base import QuantityFraming
-from payoff.framings.policy import Ahead
+from payoff.framings.policy import Ahead, Column
 from payoff.models.catalogue import BLEND, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
 from payoff.models.panel import Panel
@@ -45,6 +45,11 @@ class _Next:
     residuals: np.ndarray
     slow: np.ndarray
 
+    def closed_on(self, shut: np.ndarray) -> _Next:
+        """The same, with no demand and no decision on the periods the business is shut."""
+        forecast, quantity = np.where(shut, 0.0, self.forecast), np.where(shut, 0.0, self.quantity)
+        return _Next(forecast, self.offsets, quantity, self.residuals, self.slow)
+
 
 def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
     """The recommended model refitted on the whole history, its forecast for the next horizon,
@@ -57,18 +62,11 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     future = panel.extended(horizon)
     columns = {k: v[:, -horizon:] for k, v in future.columns.items() if k != "decision"}
     arrays, costs = costs_for(framing, dict(values), columns)
-    leaders = blend_leaders(framing, values, predictions) if name == BLEND else [name]
-    own = [_own_next(problem, predictions, values, leader, future) for leader in leaders]
-    ahead = own[0] if name != BLEND else _blended(own, leaders, predictions)
-    forecast, offsets, quantity, residuals, slow = (
-        ahead.forecast,
-        ahead.offsets,
-        ahead.quantity,
-        ahead.residuals,
-        ahead.slow,
-    )
+    leaders = list(impact.recommended.blend_of) if name == BLEND else [name]
     shut = _shut_ahead(panel, future, horizon)  # a weekday the business has not opened on lately sells nothing
-    forecast, quantity = np.where(shut, 0.0, forecast), np.where(shut, 0.0, quantity)
+    own = [_own_next(problem, predictions, values, leader, future).closed_on(shut) for leader in leaders]
+    ahead = own[0] if name != BLEND else _blended(own, leaders, predictions).closed_on(shut)
+    forecast, residuals, slow = ahead.forecast, ahead.residuals, ahead.slow
     frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
@@ -81,17 +79,25 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     frame[LOW] = np.where(shut, 0.0, low).reshape(-1)
     frame[HIGH] = np.where(shut, 0.0, high).reshape(-1)
     kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
-    rule_ahead = Ahead(
-        forecast,
-        offsets,
-        quantity,
-        panel.whole_units,
-        arrays,
-        lambda stock: policies.expected_cost(stock, forecast, residuals, costs),
-        _weekdays_ahead(future, horizon),
-        policies.demand_paths(forecast, residuals) if framing.policy.carries_stock(arrays) else None,
-    )
-    for column in framing.policy.next_columns(rule_ahead):
+
+    def decided(next_: _Next) -> tuple[Column, ...]:
+        forecast, residuals = next_.forecast, next_.residuals
+        return framing.policy.next_columns(
+            Ahead(
+                forecast,
+                next_.offsets,
+                next_.quantity,
+                panel.whole_units,
+                arrays,
+                lambda stock: policies.expected_cost(stock, forecast, residuals, costs),
+                _weekdays_ahead(future, horizon),
+                policies.demand_paths(forecast, residuals) if framing.policy.carries_stock(arrays) else None,
+            )
+        )
+
+    # The blend decides as its leaders do, column by column (a level, an order, cases): the median
+    # of their decisions, as the backtest priced it.
+    for column in decided(ahead) if name != BLEND else _median_columns([decided(o) for o in own]):
         frame[column.label] = column.values.reshape(-1)
         kinds[column.label] = column.kind
     formatting.declare(frame, kinds)
@@ -191,14 +197,29 @@ def _refitted(problem: Problem, predictions: QuantityPredictions, name: str, fut
 
 
 def _blended(own: list[_Next], leaders: list[str], predictions: QuantityPredictions) -> _Next:
-    """The blend's next periods: the median of its leaders' forecasts and decisions, and the
-    errors of the median of their backtest forecasts (its likely range and expected cost)."""
+    """The blend's forecast and likely range: the median of its leaders' forecasts, and the errors
+    of the median of their backtest forecasts, leaving out the cells where any of them fell back
+    to the last value (as a single model's errors leave out its own)."""
     forecast = np.median(np.stack([o.forecast for o in own]), axis=0)
     quantity = np.median(np.stack([o.quantity for o in own]), axis=0)
-    kept = np.median(np.stack([predictions.model(name).forecast for name in leaders]), axis=0)
-    residuals = np.sort(predictions.actual - kept, axis=1)
-    slow = np.logical_and.reduce([o.slow for o in own])
+    kept = [predictions.model(name) for name in leaders]
+    fell_back = np.logical_or.reduce([k.fallback for k in kept])
+    median = np.median(np.stack([k.forecast for k in kept]), axis=0)
+    residuals = np.sort(np.where(fell_back, np.nan, predictions.actual - median), axis=1)
+    slow = np.logical_or.reduce([o.slow for o in own])
     return _Next(forecast, quantity - forecast, quantity, residuals, slow)
+
+
+def _median_columns(each: list[tuple[Column, ...]]) -> tuple[Column, ...]:
+    """Each decision column's median over the leaders; whole numbers stay whole, rounded up (the
+    median of two is their mean)."""
+    out = []
+    for i, first in enumerate(each[0]):
+        stacked = np.stack([columns[i].values for columns in each])
+        median = np.median(stacked, axis=0)
+        whole = bool(np.all(np.isnan(stacked) | (np.round(stacked) == stacked)))
+        out.append(Column(first.label, np.ceil(median - 1e-9) if whole else median, first.kind))
+    return tuple(out)
 
 
 def _model_for_next(impact: Impact, predictions: QuantityPredictions) -> str:

@@ -45,14 +45,15 @@ def leaders_now(costs: np.ndarray) -> np.ndarray:
 
 def blended_plan(plans: list[Plan], leaders: list[np.ndarray], window_of: np.ndarray, whole_units: bool) -> Plan:
     """The median, cell by cell, of the leaders' quantities (order-up-to levels, orders, staff)
-    and of the mean forecasts behind them, window by window. Rounding is the pricing's: the
-    median of two whole numbers can be a half."""
+    and of the mean forecasts behind them, window by window. Rounding is the pricing's, once, on
+    the median: with an even number of leaders (every model at the calibration window, or four
+    models fitted) that is the mean of the middle two, rounded up."""
     quantity = np.zeros_like(plans[0].quantity)
     forecast = np.zeros_like(plans[0].quantity)
     for k, chosen in enumerate(leaders):
         cells = window_of == k
-        if not chosen.size:  # every model diverged here: the first one's decisions, as auto would fall back
-            chosen = np.array([0])
+        if not chosen.size:  # every model diverged here: the median of them all (auto never picks a diverged one)
+            chosen = np.arange(len(plans))
         quantity[:, cells] = np.median(np.stack([plans[i].quantity[:, cells] for i in chosen]), axis=0)
         means = [(plans[i].quantity if plans[i].forecast is None else plans[i].forecast)[:, cells] for i in chosen]
         forecast[:, cells] = np.median(np.stack(means), axis=0)

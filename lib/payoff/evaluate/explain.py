@@ -161,6 +161,9 @@ def targeting_explanations(
     return tuple(out)
 
 
+FAILED = "explanations"  # the entry that says the explanations could not be worked out
+
+
 def chosen_explained(now: str, explained: Sequence[str], blended: Sequence[str] = ()) -> str:
     """The first words of "why the models decide this way": which model Payoff's choice uses now
     and whether it is explained below (a blend: which of its leaders are), so a manager never
@@ -170,15 +173,12 @@ def chosen_explained(now: str, explained: Sequence[str], blended: Sequence[str] 
     if now == BASE_RATE:
         return "Payoff's choice now is the value rule: it uses no model, so nothing of it is explained here."
     if now == BLEND:
-        shown = [name for name in blended if name in explained]
+        shown = [business_name(name) for name in blended if name in explained]
         said = f"Payoff's choice now is the blend of {formatting.listed([business_name(n) for n in blended])}: the median of their decisions."
         if shown:
-            return said + f" What drives {formatting.listed([business_name(n) for n in shown])} is below."
-        return said + " None of them is explained here (only the regression and boosted-tree models are)."
+            return said + f" What drives {formatting.listed(shown)} comes first below."
+        return said + " None of them has its drivers worked out here."
     if now in explained:
         return f"Payoff's choice now is {business_name(now)}: what drives it comes first below."
-    others = " What drives the other models is below, for comparison." if explained else ""
-    return (
-        f"Payoff's choice now is {business_name(now)}, which is not explained here (only the regression and "
-        f"boosted-tree models are).{others}"
-    )
+    others = " What drives other models is below, for comparison." if explained else ""
+    return f"Payoff's choice now is {business_name(now)}, whose drivers are not worked out here.{others}"

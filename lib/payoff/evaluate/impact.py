@@ -128,6 +128,7 @@ class Recommended:
     gain_interval: tuple[float, float]
     p_beats: float
     choices: tuple[str, ...]  # auto's pick at each test window (quantity) or fold (targeting)
+    blend_of: tuple[str, ...] = ()  # the models the blend of the leaders mixes now (quantity)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +137,7 @@ class Recommended:
             "gain_interval": list(self.gain_interval),
             "p_beats_status_quo": self.p_beats,
             "choices": list(self.choices),
+            "blend_of": list(self.blend_of),
         }
 
 

@@ -202,14 +202,13 @@ def _blended_plan(entries: list[Priced], plans: dict[str, Plan], predictions: Qu
     )
 
 
-def blend_leaders(
-    framing: QuantityFraming, values: Mapping[str, ParamValue | FromColumn], predictions: QuantityPredictions
-) -> list[str]:
-    """The models the blend mixes for the next periods, at these costs: the cheapest over every
-    window."""
-    entries, _, _, _ = price_entries(framing, values, predictions)
+def blend_leaders(entries: list[Priced], predictions: QuantityPredictions) -> tuple[str, ...]:
+    """The models the blend mixes for the next periods: the cheapest over every window, of the
+    priced entries (none when there is no blend)."""
+    if BLEND not in {entry.name for entry in entries}:
+        return ()
     models = [e for e in entries if e.name not in (STATUS_QUO, BLEND)]
-    return [models[i].name for i in blend.leaders_now(window_costs(models, predictions))]
+    return tuple(models[i].name for i in blend.leaders_now(window_costs(models, predictions)))
 
 
 def _plan(

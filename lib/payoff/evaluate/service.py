@@ -13,7 +13,7 @@ from payoff import formatting
 from payoff.evaluate.predictions import QuantityPredictions
 from payoff.evaluate.quantity_money import Priced, price_entries
 from payoff.framings.base import FromColumn, ParamValue, QuantityFraming
-from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
+from payoff.models.catalogue import AUTO, BLEND, STATUS_QUO, business_name
 
 KEY = "max_short"
 TARGETS: tuple[float | None, ...] = (None, 0.2, 0.1, 0.05, 0.02, 0.01)  # None: the costs alone decide
@@ -54,7 +54,7 @@ def service_table(
     months = int(predictions.scored.sum()) * DAYS.get(predictions.panel.frequency.unit, 1.0) / MONTH
     scored = predictions.scored
     at_costs, _, _, _ = price_entries(framing, {**values, KEY: None}, predictions)
-    models = [e for e in at_costs if e.name != STATUS_QUO]
+    models = [e for e in at_costs if e.name not in (STATUS_QUO, BLEND)]  # one model: the blend re-picks its leaders
     best = min(models, key=lambda e: float(e.total[:, scored].sum())).name
     rows = []
     for target in TARGETS:

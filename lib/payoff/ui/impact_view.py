@@ -18,10 +18,9 @@ from payoff.evaluate import explain, targeting_views
 from payoff.evaluate import service as service_level
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions, TargetingPredictions
-from payoff.evaluate.quantity_money import blend_leaders
 from payoff.framings.base import FromColumn, Param, QuantityFraming, TargetingFraming
 from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
-from payoff.models.catalogue import AUTO, BLEND, STATUS_QUO, business_name
+from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.ui import results_view, state
 from payoff.ui.widgets import plain, show_error
 
@@ -213,14 +212,10 @@ def explanations(analysis: Analysis, impact: Impact, pending: bool = False) -> N
         st.caption("Being worked out from the models just fitted: they show here in a moment.")
         return
     items = analysis.predictions.explanations
-    now = impact.recommended.model
-    blended: list[str] = []
-    if now == BLEND and isinstance(analysis.predictions, QuantityPredictions):
-        framing = analysis.problem.framing
-        assert isinstance(framing, QuantityFraming)  # a quantity kind's
-        blended = blend_leaders(framing, impact.params, analysis.predictions)
-    st.write(plain(explain.chosen_explained(now, [item.model for item in items], blended)))
-    items = tuple(sorted(items, key=lambda item: item.model != now))
+    now, blended = impact.recommended.model, impact.recommended.blend_of
+    explained = [item.model for item in items if item.model != explain.FAILED]
+    st.write(plain(explain.chosen_explained(now, explained, blended)))
+    items = tuple(sorted(items, key=lambda item: item.model not in (now, *blended)))
     for item in items:
         st.markdown(f"**What drives {plain(business_name(item.model))}** ({plain(item.unit)})")
         if not item.effects:

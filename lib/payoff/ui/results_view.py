@@ -14,6 +14,7 @@ from payoff import formatting
 from payoff.analysis import Analysis, recost, with_explanations
 from payoff.carry import charts
 from payoff.errors import PayoffError
+from payoff.evaluate import explain
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions
 from payoff.jobs import FitJob
@@ -90,7 +91,7 @@ def finish_explaining(wait: bool, redraw: bool = True) -> None:
     analysis = job.result
     if analysis is None:  # the money stands; the explanations failed (or ran out of time), and say so
         why = f"The explanations could not be computed: {job.error}"
-        analysis = with_explanations(job.priced, (Explanation("explanations", "", (), why),))
+        analysis = with_explanations(job.priced, (Explanation(explain.FAILED, "", (), why),))
     # Kept across the autosave: the what-if values tried meanwhile, and which Problem-page values they follow.
     whatif, followed = state.whatif(), st.session_state.get(state.WHATIF_FROM_PROBLEM)
     saved = saved_view.autosave(analysis, job.summary, whatif)
@@ -219,7 +220,8 @@ def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:
     labels = panel.labels()
     index = st.selectbox("Series", range(len(labels)), format_func=lambda i: labels[i], key=key + ".series")
     names = [m.name for m in predictions.models]
-    default = [impact.recommended.model] if impact.recommended.model in names else names[-1:]
+    chosen = [impact.recommended.model, *impact.recommended.blend_of]  # the blend: its leaders
+    default = [name for name in chosen if name in names][:3] or names[-1:]
     shown = st.multiselect("Forecasts shown", names, default=default, format_func=business_name, key=key + ".models")
     scored = predictions.scored
     decisions = impact.decisions.get(AUTO)
