@@ -2,11 +2,15 @@
 median of theirs cell by cell, its money the newsvendor's on those medians, its next decisions
 the median of its leaders' own, and auto choosing it only once it has a record."""
 
+import io
+import json
+import zipfile
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from payoff.carry.serial import from_bytes, to_bytes
 from payoff.engines.quantity_next import FORECAST, HIGH, next_decisions
 from payoff.evaluate import blend
 from payoff.evaluate.explain import chosen_explained
@@ -196,3 +200,27 @@ def test_the_why_tab_says_which_model_decides_now_and_whether_it_is_explained():
         "below."
     )
     assert "no model decides" in chosen_explained(STATUS_QUO, explained)
+
+
+def _resaved(content: bytes, edit) -> bytes:
+    """The same saved analysis with its manifest edited, as an older Payoff would have written it."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "analysis.json":
+                manifest = json.loads(data)
+                edit(manifest)
+                data = json.dumps(manifest).encode()
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_saved_analysis_reopens_with_its_blend_and_an_older_one_without(analysis):
+    content = to_bytes(analysis)
+    again = from_bytes(content)
+    assert again.predictions.blend and again.impact.recommended.blend_of == analysis.impact.recommended.blend_of
+    assert [m.money for m in again.impact.models] == [m.money for m in analysis.impact.models]
+    older = from_bytes(_resaved(content, lambda manifest: manifest["predictions"].pop("blend")))
+    assert not older.predictions.blend and older.impact.recommended.blend_of == ()
+    assert [m.name for m in older.impact.models] == [m.name for m in analysis.impact.models if m.name != BLEND]

@@ -70,6 +70,7 @@ def _write_quantity(predictions: QuantityPredictions, arrays: dict[str, np.ndarr
         "models": models,
         "has_decisions": predictions.status_quo_decisions is not None,
         "explanations": _explanations(predictions.explanations),
+        "blend": predictions.blend,
     }
 
 
@@ -125,6 +126,7 @@ def _read_quantity(data: dict[str, Any], arrays: dict[str, np.ndarray]) -> Quant
         models,
         panel.columns.get("decision") if data["has_decisions"] else None,
         _read_explanations(data["explanations"]),
+        bool(data.get("blend", False)),  # saved before the blend: priced as it was saved
     )
 
 

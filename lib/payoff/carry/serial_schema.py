@@ -346,8 +346,9 @@ def _quantity(predictions: dict[str, Any]) -> None:
         "has_decisions": flag,
         "explanations": listed(explanation),
         "counted": optional(flag),
+        "blend": flag,  # came with the blend of the leading models (issue 21)
     }
-    obj(predictions, where, fields, may_lack=("counted",))
+    obj(predictions, where, fields, may_lack=("counted", "blend"))
     series = predictions["series"]
     if any(len(row) != len(series["columns"]) for row in series["rows"]):
         raise damaged("its series rows do not have one value per series column")

@@ -85,6 +85,9 @@ class QuantityPredictions:
     models: tuple[Forecasts, ...]  # a status-quo rule comes first, named "status quo"
     status_quo_decisions: np.ndarray | None = None  # the decision column over every window
     explanations: tuple[Explanation, ...] = ()
+    # priced with the blend of the leading models (evaluate.blend); False for an analysis saved
+    # before it existed, so that it reopens with the money it was saved with
+    blend: bool = True
 
     @property
     def windows(self) -> int:

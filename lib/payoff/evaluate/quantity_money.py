@@ -191,9 +191,9 @@ def price_entries(
 
 def _blended_plan(entries: list[Priced], plans: dict[str, Plan], predictions: QuantityPredictions) -> Plan | None:
     """The decisions of the blend of the leading models (payoff.evaluate.blend); None when fewer
-    than blend.FEWEST models were fitted."""
+    than blend.FEWEST models were fitted, or the predictions were saved before the blend."""
     models = [entry for entry in entries if entry.name != STATUS_QUO]
-    if len(models) < blend.FEWEST:
+    if len(models) < blend.FEWEST or not predictions.blend:
         return None
     barred = diverged_windows(models, predictions)
     leaders = blend.leaders_per_window(window_costs(models, predictions), barred)
