@@ -17,10 +17,7 @@ with side:  # the next step sits under the controls: a long sentence never pushe
     answer_view.next_step(analysis)
 with head:
     answer_view.headline(impact)
-    if state.whatif():
-        st.caption(
-            "Unsaved what-if: the costs on screen differ from the analysis as run (Change the costs). Save to keep them."
-        )
+    answer_view.whatif_note()
 answer_view.chart(impact)
 results_view.leakage_warnings(impact)
 

@@ -51,6 +51,22 @@ def test_impact_what_if_reprices_without_refit(ran):
     assert ran.session_state[state.ANALYSIS] is analysis  # same fitted analysis: re-priced, not refitted
 
 
+def test_a_refused_what_if_says_so_beside_the_headline_not_only_in_its_popover(ran):
+    ran.switch_page("app_pages/impact.py").run()
+    before = ran.metric[0].value
+    key = state.WHATIF_PREFIX + "perishable.unit_cost"
+    own = ran.number_input(key=key).value
+    ran.number_input(key=key).set_value(1_000.0).run()  # dearer than the selling price: cannot be priced
+    assert not ran.exception
+    said = [e.value.replace("\\", "") for e in ran.error if "not applied" in e.value]
+    assert len(said) == 1 and "money above is the run's own" in said[0] and "below the unit cost" in said[0]
+    own_money = formatting.money(ran.session_state[state.ANALYSIS].impact.recommended.gain)
+    assert ran.metric[0].value == own_money and "Unsaved what-if" not in shown(ran)  # as the message says
+    ran.number_input(key=key).set_value(own).run()  # back: priced again, nothing refused
+    assert not [e for e in ran.error if "not applied" in e.value]
+    assert ran.metric[0].value == before
+
+
 def test_decisions_page_rounds_like_the_backtest(ran):
     ran.switch_page("app_pages/decisions.py").run(timeout=120)
     assert not ran.exception

@@ -34,6 +34,20 @@ def headline(impact: Impact) -> None:
     st.write(plain(impact.answer or impact.narrative))
 
 
+def whatif_note() -> None:
+    """Under the headline: a what-if that could not be priced says so and why (its popover may be
+    closed), and one that was priced is marked as not saved yet."""
+    if refused := state.whatif_refused():
+        st.error(
+            plain(f"Your what-if is not applied, so the money above is the run's own. {refused}"),
+            icon=":material/error:",
+        )
+    elif state.whatif():
+        st.caption(
+            "Unsaved what-if: the costs on screen differ from the analysis as run (Change the costs). Save to keep them."
+        )
+
+
 def chart(impact: Impact) -> None:
     st.plotly_chart(charts.today_vs_choice(impact), key="answer.chart", config={"displayModeBar": False})
 

@@ -22,7 +22,7 @@ from payoff.framings.base import FromColumn, Param, QuantityFraming, TargetingFr
 from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.ui import results_view, state
-from payoff.ui.widgets import plain, show_error
+from payoff.ui.widgets import error_text, plain, show_error
 
 THRESHOLD_RULE = state.WHATIF_PREFIX + "rule"
 THRESHOLD = state.WHATIF_PREFIX + "threshold"
@@ -71,10 +71,13 @@ def what_if(analysis: Analysis, rule: Callable[[Analysis], float | None] | None 
         _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
     threshold = rule(analysis) if rule is not None else None
     try:
-        return recost(analysis, values, threshold)
+        impact = recost(analysis, values, threshold)
     except PayoffError as error:
         show_error(error)
+        state.refuse_whatif(error_text(error))
         return analysis.impact
+    state.refuse_whatif(None)
+    return impact
 
 
 def threshold_rule(analysis: Analysis) -> float | None:

@@ -34,6 +34,7 @@ TABLES = "payoff.tables"  # the tables read for this session (widgets.load_cache
 WHATIF = "payoff.whatif"  # what-if values laid over the analysis's own: param -> number (a column's: its scale)
 WHATIF_FROM_PROBLEM = "payoff.whatif_problem"  # the Problem page's values last laid over the analysis
 QUERY_WHATIF = "whatif"  # ?whatif={...}: a reload or a copied link shows the numbers that were on screen
+WHATIF_REFUSED = "payoff.whatif_refused"  # why this run's what-if could not be priced (shown by the headline)
 
 # Widget keys. Those of one file's analysis share FILE, and are all dropped with the file.
 FILE = "w.file."
@@ -182,6 +183,17 @@ def forget_analysis() -> None:
 def whatif() -> dict[str, Any]:
     """What-if values over the current analysis: a constant's number, or a column's multiplier."""
     return dict(st.session_state.get(WHATIF) or {})
+
+
+def refuse_whatif(why: str | None) -> None:
+    """Why the what-if on screen could not be priced (None: it was): said beside the headline too,
+    so a closed popover never leaves a refused value looking accepted."""
+    st.session_state[WHATIF_REFUSED] = why
+
+
+def whatif_refused() -> str | None:
+    why: str | None = st.session_state.get(WHATIF_REFUSED)
+    return why if whatif() else None
 
 
 def effective_values(analysis: Analysis) -> dict[str, Any]:

@@ -31,8 +31,13 @@ def plain(text: object) -> str:
 _COMMAND_LINE_ASIDE = re.compile(r" \(or give --[a-z-]+\)")
 
 
+def error_text(error: PayoffError) -> str:
+    """The message for someone clicking: without the command line's asides."""
+    return _COMMAND_LINE_ASIDE.sub("", str(error))
+
+
 def show_error(error: PayoffError) -> None:
-    st.error(plain(_COMMAND_LINE_ASIDE.sub("", str(error))), icon=":material/error:")
+    st.error(plain(error_text(error)), icon=":material/error:")
 
 
 def max_upload_bytes() -> int:
