@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from payoff.models.features import build_features, own_shape, phase_mean, shift
+from payoff.models import local_glm
 from payoff.models.local_glm import LocalPoissonGLM, calendar_design
 from payoff.models.panel import Panel
 from payoff.timegrid import Frequency
@@ -133,3 +134,52 @@ def test_weekly_files_get_week_of_year_effects_after_two_years():
     _, late = calendar_design(panel, 110)
     assert not any(name.startswith("week_") for name in early) and "year_sin_6" in early
     assert sum(name.startswith("week_") for name in late) == 52
+
+
+def weekly_holidays(series: int = 150, weeks: int = 156, seed: int = 5) -> tuple[Panel, np.ndarray, np.ndarray]:
+    """Poisson weekly sales over three years: each series its own level and its own yearly wave (a
+    cosine whose weight is the series' own), its own lift in week 47 (some shops live on it,
+    others ignore it), and one lift in week 51 that every series shares."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2023-01-06", periods=weeks, freq="W-FRI")
+    week = dates.isocalendar().week.to_numpy().astype(int)
+    wave = rng.normal(0.0, 0.3, series)
+    lift_47 = rng.normal(0.4, 0.3, series)
+    angle = 2 * np.pi * dates.day_of_year.to_numpy() / 365.25
+    log_mean = (
+        np.log(rng.uniform(20, 60, series))[:, None]
+        + wave[:, None] * np.cos(angle)[None, :]
+        + lift_47[:, None] * (week == 47)[None, :]
+        + 0.5 * (week == 51)[None, :]
+    )
+    y = rng.poisson(np.exp(log_mean)).astype(float)
+    panel = Panel(y, dates, pd.DataFrame({"item": [f"i{i}" for i in range(series)]}), Frequency("week", 4), 52)
+    return panel, wave, lift_47
+
+
+def test_weekly_files_learn_which_weeks_and_waves_differ_between_series():
+    """The spread between series of each week's effect and of each yearly term is learned from the
+    catalogue: week 47 differs by series (its truth: a standard deviation of 0.3), week 51 and the
+    ordinary weeks do not (0), and nor does any yearly term but the first cosine (0.3). The series'
+    own week-47 lift is then read from its own two Novembers, not the catalogue's."""
+    panel, wave, lift_47 = weekly_holidays()
+    model = LocalPoissonGLM().fit(build_features(panel, 4), panel, 150, 4)
+    spread = model.spread_
+    assert spread["week_47"] == pytest.approx(0.3, abs=0.06)
+    assert spread["year_cos_1"] == pytest.approx(0.3, abs=0.06)
+    others = [value for name, value in spread.items() if name not in ("week_47", "year_cos_1")]
+    assert len(others) == 52 - 1 + 12 - 1 and max(others) < 0.05
+    fitted = model.coef_[:, model.names_.index("week_47")]
+    assert np.median(np.abs(fitted - lift_47)) < 0.1  # two Novembers of 20 to 60 a week each
+    assert np.corrcoef(model.coef_[:, model.names_.index("year_cos_1")], wave)[0, 1] > 0.95
+
+
+def test_without_learning_the_spread_a_series_own_holiday_is_lost(monkeypatch):
+    """Control for the test above: held at the start's prior (99% pooled), every series' week-47
+    lift is the catalogue's 0.4, off its own by 0.3 x 0.67 = 0.2 at the median."""
+    monkeypatch.setattr(local_glm, "LEARNED_ROUNDS", 0)
+    panel, _, lift_47 = weekly_holidays()
+    model = LocalPoissonGLM().fit(build_features(panel, 4), panel, 150, 4)
+    fitted = model.coef_[:, model.names_.index("week_47")]
+    assert fitted.std() < 0.05
+    assert np.median(np.abs(fitted - lift_47)) > 0.15
