@@ -97,7 +97,8 @@ def test_the_blends_money_is_the_newsvendors_on_the_median_of_its_leaders_decisi
 
 def test_auto_picks_the_blend_only_from_the_second_test_and_on_its_earlier_record():
     models = ["naive", "moving average", "exponential smoothing"]  # close enough for their blend to win
-    analysis = analyse(weekly_sales(), SALES_ROLES, "custom-quantity", models=models, horizon=4, origins=6)
+    sales = weekly_sales(seed=5)  # where it wins once (at seed 3 it did before counts took count quantiles)
+    analysis = analyse(sales, SALES_ROLES, "custom-quantity", models=models, horizon=4, origins=6)
     predictions = analysis.predictions
     entries, _, picks, _ = price_entries(analysis.problem.framing, analysis.values, predictions)
     names = [e.name for e in entries]

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from payoff.models.features import build_features, own_shape, phase_mean, shift
 from payoff.models import local_glm
+from payoff.models.features import build_features, own_shape, phase_mean, shift
 from payoff.models.local_glm import LocalPoissonGLM, calendar_design
 from payoff.models.panel import Panel
 from payoff.timegrid import Frequency

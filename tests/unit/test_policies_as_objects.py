@@ -137,7 +137,7 @@ class CasePack:
 
     key: ClassVar[str] = "case-pack"
     components: ClassVar[tuple[str, str]] = ("missed", "wasted")
-    counts_slow_movers: ClassVar[bool] = False
+    counts_demand: ClassVar[bool] = False
     next_step: ClassVar[str] = "the cases to order"
     totals: ClassVar[dict[str, str]] = {"Cases to order": "sum"}
 

@@ -90,9 +90,9 @@ def test_slow_movers_are_stocked_from_count_quantiles():
 
 
 def test_offsets_match_a_cell_by_cell_reference():
-    """The re-pricing's shortcuts (one quantile per series when its ratio is flat, every window's
-    slow cells in one count-quantile call, dispersions kept) give what each cell's own
-    numpy quantile or scipy ppf gives, for flat and per-cell ratios."""
+    """The re-pricing's shortcuts (one quantile per series when its ratio is flat, every cell in
+    one count-quantile call, dispersions kept) give what each cell's own numpy quantile (demand
+    not counted) or scipy ppf (counted demand, slow or busy) gives, for flat and per-cell ratios."""
     from scipy import stats
 
     from payoff.evaluate.offsets import offsets
@@ -111,17 +111,18 @@ def test_offsets_match_a_cell_by_cell_reference():
     entry = Forecasts("model", forecast, np.zeros(forecast.shape, bool))
     predictions = QuantityPredictions(panel, starts, horizon, (entry,))
     errors = predictions.actual - forecast
-    for tau in (np.full(forecast.shape, 0.6), rng.uniform(0.2, 0.95, forecast.shape)):
-        got = offsets(predictions, "model", tau, counts=True)
-        for k, start in enumerate(starts):
+    taus = (np.full(forecast.shape, 0.6), rng.uniform(0.2, 0.95, forecast.shape))
+    for tau, counts in [(tau, counts) for tau in taus for counts in (False, True)]:
+        got = offsets(predictions, "model", tau, counts=counts)
+        for k in range(len(starts)):
             pool = errors[:, : k * horizon] if k else errors[:, :horizon]
             for i in range(series):
-                slow = y[i, :start].mean() < 3
                 for j in range(k * horizon, (k + 1) * horizon):
-                    if not slow:
+                    m = forecast[i, k * horizon : (k + 1) * horizon].mean()
+                    steady = np.mean(pool[i] ** 2) < 0.5 * m  # errors spread less than half a count's
+                    if not counts or steady:  # the forecast plus its errors' quantile
                         expected = np.quantile(pool[i], tau[i, j])
-                    else:
-                        m = forecast[i, k * horizon : (k + 1) * horizon].mean()
+                    else:  # counted demand, slow or busy: the count quantile at the forecast
                         extra = np.mean(pool[i] ** 2) - m
                         mean = forecast[i, j]
                         if extra > 1e-9:

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from payoff import formatting
 from payoff.analysis import Analysis, recost
@@ -350,13 +351,18 @@ def test_backtest_decisions_are_whole_units_rounded_up_like_the_next_decisions()
     assert predictions.panel.whole_units
     decisions = analysis.impact.decisions["moving average"]
     assert np.array_equal(decisions, np.ceil(decisions))
-    # recomputed independently: forecast + the residual quantile at tau = 3/4, rounded up
+    # recomputed independently: counted demand, so the count quantile at tau = 3/4 of a negative
+    # binomial at the forecast, its size from the errors' second moment before window 3
     forecast = predictions.model("moving average").forecast
     errors = predictions.actual - forecast
-    k = 3  # 12 errors of its own per series before window 3 (below 10 they are pooled over series)
+    k = 3
     cells = predictions.window_of == k
     earlier = errors[:, predictions.window_of < k]
-    expected = np.ceil(np.maximum(forecast[:, cells] + np.quantile(earlier, 0.75, axis=1)[:, None], 0) - 1e-9)
+    level = forecast[:, cells].mean(axis=1, keepdims=True)
+    extra = np.mean(earlier**2, axis=1, keepdims=True) - level
+    assert (extra > 0).all()  # the moving average lags the wave: its errors spread more than Poisson
+    size = level**2 / extra
+    expected = stats.nbinom.ppf(0.75, size, size / (size + forecast[:, cells]))
     scored = predictions.scored
     assert np.array_equal(decisions[:, cells[scored]], expected)
     assert recost(analysis, {"under": 1, "over": 1}).decisions["moving average"].dtype == float

@@ -37,18 +37,18 @@ PERIOD, FORECAST, LOW, HIGH = "Period", "Forecast", "Likely low (10%)", "Likely 
 class _Next:
     """One model's (or the blend's) next periods, series x periods: its forecast, what its
     decision adds to it, the decision, its backtest errors sorted per series (every window: the
-    freshest errors), and the slow series whose ranges are count quantiles."""
+    freshest errors), and the series decided (and ranged) by count quantiles."""
 
     forecast: np.ndarray
     offsets: np.ndarray
     quantity: np.ndarray
     residuals: np.ndarray
-    slow: np.ndarray
+    counted: np.ndarray
 
     def closed_on(self, shut: np.ndarray) -> _Next:
         """The same, with no demand and no decision on the periods the business is shut."""
         forecast, quantity = np.where(shut, 0.0, self.forecast), np.where(shut, 0.0, self.quantity)
-        return _Next(forecast, self.offsets, quantity, self.residuals, self.slow)
+        return _Next(forecast, self.offsets, quantity, self.residuals, self.counted)
 
 
 def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: Impact, values: Values) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     shut = _shut_ahead(panel, future, horizon)  # a weekday the business has not opened on lately sells nothing
     own = [_own_next(problem, predictions, values, leader, future).closed_on(shut) for leader in leaders]
     ahead = own[0] if name != BLEND else _blended(own, leaders, predictions).closed_on(shut)
-    forecast, residuals, slow = ahead.forecast, ahead.residuals, ahead.slow
+    forecast, residuals, counted = ahead.forecast, ahead.residuals, ahead.counted
     frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
@@ -74,8 +74,8 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         frame[problem.segment] = np.repeat(series_values(problem, predictions, problem.segment), horizon)
     frame[FORECAST] = forecast.reshape(-1)
     low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
-    if slow.any():
-        low[slow], high[slow] = (policies.count_quantile(forecast[slow], q, residuals[slow]) for q in RANGE)
+    if counted.any():
+        low[counted], high[counted] = (policies.count_quantile(forecast[counted], q, residuals[counted]) for q in RANGE)
     frame[LOW] = np.where(shut, 0.0, low).reshape(-1)
     frame[HIGH] = np.where(shut, 0.0, high).reshape(-1)
     kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
@@ -166,11 +166,13 @@ def _own_next(problem: Problem, predictions: QuantityPredictions, values: Values
     learned = kept.ratio is not None and framing.policy.cover(arrays) is None
     if learned:  # refitted at these costs' ratio: its orders are its own (as in the backtest's pricing)
         offsets = offsets - policies.residual_quantile(residuals, ratio)
-    slow = policies.slow_series(panel.y, panel.n_periods) & (panel.whole_units and framing.policy.counts_slow_movers)
-    slow &= not learned
-    if name != STATUS_QUO and slow.any():  # slow movers: count quantiles, as in the backtest
-        offsets[slow] = policies.count_quantile(forecast[slow], tau[slow], residuals[slow]) - forecast[slow]
-    return _Next(forecast, offsets, policies.quantile_decision(forecast, offsets), residuals, slow)
+    counts = panel.whole_units and framing.policy.counts_demand and not learned and name != STATUS_QUO
+    counted = np.full(panel.n_series, counts) & ~policies.steadier_than_counts(forecast, residuals)
+    if counted.any():  # count quantiles, as in the backtest
+        offsets[counted] = (
+            policies.count_quantile(forecast[counted], tau[counted], residuals[counted]) - forecast[counted]
+        )
+    return _Next(forecast, offsets, policies.quantile_decision(forecast, offsets), residuals, counted)
 
 
 def _refitted(problem: Problem, predictions: QuantityPredictions, name: str, future: Panel, ratio: float) -> np.ndarray:
@@ -206,8 +208,8 @@ def _blended(own: list[_Next], leaders: list[str], predictions: QuantityPredicti
     fell_back = np.logical_or.reduce([k.fallback for k in kept])
     median = np.median(np.stack([k.forecast for k in kept]), axis=0)
     residuals = np.sort(np.where(fell_back, np.nan, predictions.actual - median), axis=1)
-    slow = np.logical_or.reduce([o.slow for o in own])
-    return _Next(forecast, quantity - forecast, quantity, residuals, slow)
+    counted = np.logical_or.reduce([o.counted for o in own])
+    return _Next(forecast, quantity - forecast, quantity, residuals, counted)
 
 
 def _median_columns(each: list[tuple[Column, ...]]) -> tuple[Column, ...]:

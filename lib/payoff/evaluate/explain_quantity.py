@@ -79,7 +79,7 @@ def money_importance(
     tau = np.broadcast_to(costs.critical_ratio, (len(chosen), predictions.horizon))
     full_tau = np.zeros(predictions.actual.shape)
     full_tau[np.ix_(chosen, np.flatnonzero(last))] = tau
-    counts = panel.whole_units and framing.policy.counts_slow_movers
+    counts = panel.whole_units and framing.policy.counts_demand
     offset = offsets(predictions, name, full_tau, counts)[np.ix_(chosen, np.flatnonzero(last))]
     actual = predictions.actual[chosen][:, last]
     seen = ~np.isnan(actual)

@@ -99,7 +99,7 @@ def _fresh_tries(
     short, with the periods seen per window (the service level's denominators). Every model's
     every shift is simulated in one stacked run."""
     whole_units = predictions.panel.whole_units
-    counts = whole_units and policy.counts_slow_movers
+    counts = whole_units and policy.counts_demand
     windows = [predictions.window_of == k for k in range(predictions.windows)]
     plans: dict[str, list[Plan]] = {}
     for name in names:

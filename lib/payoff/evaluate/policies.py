@@ -11,7 +11,7 @@ from scipy import stats
 
 from payoff.framings.policy import UnitCosts
 
-SLOW_MEAN = 3.0  # a series selling fewer units a period than this, on average, is decided from count quantiles
+STEADY = 0.5  # errors spreading less than this share of Poisson noise are not a count's
 MIN_RESIDUALS = 10  # per series; fewer and the series uses the residuals pooled over all series
 
 
@@ -43,8 +43,9 @@ def residual_quantile(sorted_residuals: np.ndarray, tau: np.ndarray | float) -> 
 def count_quantile(mean: np.ndarray, tau: np.ndarray | float, sorted_residuals: np.ndarray) -> np.ndarray:
     """Whole-unit tau-quantile of demand that is a count with this mean (series x cells): Poisson,
     or negative binomial where the model's own errors spread more than Poisson would (see
-    :func:`count_size`). For slow movers, where a residual quantile added to a fractional forecast
-    and rounded up stocks one unit too many on most days."""
+    :func:`count_size`). For counted demand: a slow mover's residual quantile added to a fractional
+    forecast and rounded up stocks one unit too many on most days, and a busy series' spread grows
+    with its mean, which one quantile of its errors does not follow."""
     size = count_size(mean, sorted_residuals)[:, None]
     return count_ppf(np.broadcast_to(tau, mean.shape), mean, np.broadcast_to(size, mean.shape))
 
@@ -64,6 +65,23 @@ def count_size(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
     level = m.mean(axis=1)
     extra = np.nan_to_num(variance, nan=0.0) - level
     return np.where(extra > 1e-9, level**2 / np.maximum(extra, 1e-9), np.inf)
+
+
+def steadier_than_counts(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
+    """Series whose errors spread less than STEADY times what Poisson noise around the mean
+    forecast would: demand steadier than a count's (a standing order, a capped day), which a
+    count quantile would overstock, so their own errors' quantile decides them. Half, because the
+    variance of a few dozen Poisson errors is itself uncertain by a quarter or more."""
+    m = np.maximum(np.nan_to_num(mean), 1e-9).mean(axis=1)
+    with warnings.catch_warnings():  # a series with no errors yet is not known to be steady
+        warnings.simplefilter("ignore", RuntimeWarning)
+        variance = (
+            np.nanmean(np.where(np.isnan(sorted_residuals), np.nan, sorted_residuals**2), axis=1)
+            if sorted_residuals.shape[1]
+            else np.full(m.shape[0], np.nan)
+        )
+    steady: np.ndarray = np.nan_to_num(variance, nan=np.inf) < STEADY * m
+    return steady
 
 
 def count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -112,16 +130,6 @@ def _count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
             stats.poisson.ppf(q[cells], mean[cells]),
         )
     return out
-
-
-def slow_series(y: np.ndarray, before: int) -> np.ndarray:
-    """Series whose average demand before period `before` is under SLOW_MEAN."""
-    history = y[:, :before]
-    with warnings.catch_warnings():  # a series with no history yet has no mean: it is not slow
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(history, axis=1) if history.shape[1] else np.full(y.shape[0], np.nan)
-    slow: np.ndarray = np.nan_to_num(mean, nan=np.inf) < SLOW_MEAN
-    return slow
 
 
 def expected_cost(

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from payoff.evaluate.policies import count_size, slow_series
+from payoff.evaluate.policies import count_size, steadier_than_counts
 from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
 
@@ -133,23 +133,23 @@ class QuantityPredictions:
             cache[name] = pools
         return cache[name]
 
-    def slow(self, k: int) -> np.ndarray:
-        """Series selling under policies.SLOW_MEAN a period before window k: they depend on the
-        data alone, so every re-pricing reuses them."""
-        cache: dict[int, np.ndarray] = self.__dict__.setdefault("_slow", {})
-        if k not in cache:
-            cache[k] = slow_series(self.panel.y, self.starts[k])
-        return cache[k]
-
     def count_sizes(self, name: str) -> list[np.ndarray]:
-        """For each window k, the negative-binomial size of each slow series (policies.count_size)
+        """For each window k, the negative-binomial size of every series (policies.count_size)
         from the model's forecasts there and its errors before: the costs do not enter it."""
         cache: dict[str, list[np.ndarray]] = self.__dict__.setdefault("_sizes", {})
         if name not in cache:
             forecast, pools, h = self.model(name).forecast, self.residual_pools(name), self.horizon
+            cache[name] = [count_size(forecast[:, k * h : (k + 1) * h], pools[k]) for k in range(self.windows)]
+        return cache[name]
+
+    def steady(self, name: str) -> list[np.ndarray]:
+        """For each window k, the series whose errors before it spread less than a count's would
+        (policies.steadier_than_counts): the costs do not enter it."""
+        cache: dict[str, list[np.ndarray]] = self.__dict__.setdefault("_steady", {})
+        if name not in cache:
+            forecast, pools, h = self.model(name).forecast, self.residual_pools(name), self.horizon
             cache[name] = [
-                count_size(forecast[self.slow(k), k * h : (k + 1) * h], pools[k][self.slow(k)])
-                for k in range(self.windows)
+                steadier_than_counts(forecast[:, k * h : (k + 1) * h], pools[k]) for k in range(self.windows)
             ]
         return cache[name]
 

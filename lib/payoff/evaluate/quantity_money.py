@@ -231,7 +231,7 @@ def _plan(
     elif policy.carries_stock(params):  # fresh stock
         quantity = fresh_picks(policy, [name], predictions, against)[name][0].quantity
     else:
-        counts = rounding and policy.counts_slow_movers
+        counts = rounding and policy.counts_demand
         learned = offsets(predictions, name, tau, counts, relative=True)
         quantity = policies.quantile_decision(entry.forecast, learned)
     return Plan(quantity, whole_units=rounding, forecast=entry.forecast)

@@ -40,7 +40,7 @@ class Newsvendor:
 
     key: ClassVar[str] = "newsvendor"
     components: ClassVar[tuple[str, str]] = ("stockouts", "overstock")
-    counts_slow_movers: ClassVar[bool] = True
+    counts_demand: ClassVar[bool] = True
     next_step: ClassVar[str] = "the orders to place"
     totals: ClassVar[dict[str, str]] = {STOCK: "sum", EXPECTED_COST: "sum"}
 

@@ -190,7 +190,7 @@ class Policy(Protocol):
 
     key: ClassVar[str]  # its name, as "newsvendor" (never shown; tests and saved analyses use framing keys)
     components: ClassVar[tuple[str, str]]  # cost labels, too few first: ("stockouts", "overstock")
-    counts_slow_movers: ClassVar[bool]  # slow whole-unit series are decided from count quantiles
+    counts_demand: ClassVar[bool]  # whole-unit demand is decided from its count quantiles
     next_step: ClassVar[str]  # what the next decisions are, after "Next: ": "the orders to place"
     totals: ClassVar[dict[str, str]]  # next-decision label -> "sum" or "mean", for the totals above the list
 

@@ -63,7 +63,7 @@ class OrderUpTo:
 
     key: ClassVar[str] = "order-up-to"
     components: ClassVar[tuple[str, str]] = ("lost sales", "holding")
-    counts_slow_movers: ClassVar[bool] = False
+    counts_demand: ClassVar[bool] = False
     next_step: ClassVar[str] = "the orders to place"
     totals: ClassVar[dict[str, str]] = {LEVEL: "mean"}
 
@@ -130,7 +130,7 @@ class Staffing:
 
     key: ClassVar[str] = "staffing"
     components: ClassVar[tuple[str, str]] = ("unserved work", "staff")
-    counts_slow_movers: ClassVar[bool] = False
+    counts_demand: ClassVar[bool] = False
     next_step: ClassVar[str] = "the staff to schedule"
     totals: ClassVar[dict[str, str]] = {STAFF: "sum"}
 

@@ -51,7 +51,7 @@ class ShelfLife:
 
     key: ClassVar[str] = "shelf-life"
     components: ClassVar[tuple[str, str]] = ("stockouts", "overstock")  # overstock: the units written off
-    counts_slow_movers: ClassVar[bool] = True
+    counts_demand: ClassVar[bool] = True
     next_step: ClassVar[str] = "the orders to place"
     totals: ClassVar[dict[str, str]] = {
         STOCK: "sum",

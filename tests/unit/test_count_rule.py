@@ -1,0 +1,85 @@
+"""Counted demand is stocked at a count's quantile: the negative binomial (or Poisson) quantile at
+the model's forecast, with the spread of its own errors, for busy series as for slow ones; a
+series steadier than a count keeps the forecast plus its errors' quantile. Checked against
+scipy's quantiles and by hand, in the backtest and in the next decisions alike."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from payoff.data.roles import Role, RoleMap, Shape
+from payoff.engines.quantity_next import FORECAST, HIGH, next_decisions
+from tests.helpers import analyse
+
+ROLES = RoleMap({"date": Role.DATE, "shop": Role.SERIES_KEY, "units": Role.TARGET}, Shape.TIME_SERIES)
+PRICE, UNIT_COST = 10.0, 4.0  # perishable: a critical ratio of (10 - 4) / 10 = 0.6
+DAYS = 160
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    """Shop 'steady' sells exactly 20 a day; shop 'busy' a Poisson count with mean 20."""
+    dates = pd.date_range("2025-01-01", periods=DAYS)
+    busy = np.random.default_rng(7).poisson(20.0, DAYS)
+    frame = pd.DataFrame(
+        {
+            "date": np.tile(dates, 2),
+            "shop": np.repeat(["steady", "busy"], DAYS),
+            "units": np.concatenate([np.full(DAYS, 20), busy]),
+        }
+    )
+    return analyse(
+        frame, ROLES, "perishable", models=["moving average"], params={"price": PRICE, "unit_cost": UNIT_COST}
+    )
+
+
+def rows_of(analysis, shop):
+    return int(np.flatnonzero(analysis.predictions.panel.series["shop"].to_numpy() == shop)[0])
+
+
+def test_a_steady_series_keeps_its_errors_quantile_and_costs_nothing(analysis):
+    """Its forecast is exact, so its errors are all 0: it stocks 20 every day and loses nothing.
+    Poisson's 60% quantile at 20 would be 21 (P(X <= 20) = 0.559), a unit over every day."""
+    assert stats.poisson.ppf(0.6, 20) == 21  # the control: what a count's quantile would stock
+    stock = analysis.impact.decisions["moving average"][rows_of(analysis, "steady")]
+    assert stock.tolist() == [20.0] * len(stock)
+
+
+def test_a_busy_count_is_stocked_at_its_count_quantile_at_the_forecast(analysis):
+    predictions = analysis.predictions
+    row, h = rows_of(analysis, "busy"), predictions.horizon
+    forecast = predictions.model("moving average").forecast[row]
+    errors = predictions.actual[row] - forecast
+    stock = analysis.impact.decisions["moving average"][row]  # the scored windows' cells: 1 on
+    assert len(stock) == (predictions.windows - 1) * h
+    for k in range(1, predictions.windows):  # scored windows: the spread of the errors before k
+        cells = slice(k * h, (k + 1) * h)
+        level, second = forecast[cells].mean(), np.mean(errors[: k * h] ** 2)
+        extra = second - level
+        for mean, got in zip(forecast[cells], stock[(k - 1) * h : k * h], strict=True):
+            if extra > 0:
+                size = level**2 / extra
+                expected = stats.nbinom.ppf(0.6, size, size / (size + mean))
+            else:
+                expected = stats.poisson.ppf(0.6, mean)
+            assert got == expected
+
+
+def test_next_decisions_take_the_same_rule(analysis):
+    """The next orders: the busy shop's is the count quantile at its next forecast with the spread
+    of every window's errors; the steady shop's is its forecast, 20."""
+    frame = next_decisions(analysis.problem, analysis.predictions, analysis.impact, analysis.values)
+    frame = frame[frame.columns[: frame.columns.get_loc(HIGH) + 2]]
+    order = frame.columns[-1]
+    steady, busy = frame[frame["shop"] == "steady"], frame[frame["shop"] == "busy"]
+    assert steady[order].tolist() == [20.0] * len(steady)
+    predictions = analysis.predictions
+    row = rows_of(analysis, "busy")
+    errors = predictions.actual[row] - predictions.model("moving average").forecast[row]
+    means = busy[FORECAST].to_numpy(dtype=float)
+    extra = np.mean(errors**2) - means.mean()
+    assert extra > 0  # moving-average errors spread more than Poisson: the negative binomial
+    size = means.mean() ** 2 / extra
+    expected = stats.nbinom.ppf(0.6, size, size / (size + means))
+    assert busy[order].to_numpy(dtype=float).tolist() == expected.tolist()
