@@ -83,3 +83,22 @@ def test_next_decisions_take_the_same_rule(analysis):
     size = means.mean() ** 2 / extra
     expected = stats.nbinom.ppf(0.6, size, size / (size + means))
     assert busy[order].to_numpy(dtype=float).tolist() == expected.tolist()
+
+
+def test_count_quantiles_match_scipys_from_slow_to_busy_and_past_the_summed_steps():
+    """The summed probabilities (packed as cells finish) against scipy's ppf, Poisson and negative
+    binomial, at means from 0.2 to 400 (past MAX_COUNT_STEPS, where scipy takes over)."""
+    from payoff.evaluate.policies import count_ppf
+
+    rng = np.random.default_rng(11)
+    mean = np.concatenate([rng.uniform(0.2, 3, 300), rng.uniform(3, 60, 300), rng.uniform(150, 400, 40)])
+    q = rng.uniform(0.05, 0.97, mean.size)
+    size = np.where(rng.random(mean.size) < 0.5, np.inf, rng.uniform(1.0, 80.0, mean.size))
+    got = count_ppf(q, mean, size)
+    nb = np.isfinite(size)
+    expected = np.where(
+        nb,
+        stats.nbinom.ppf(q, np.where(nb, size, 1.0), np.where(nb, size, 1.0) / (np.where(nb, size, 1.0) + mean)),
+        stats.poisson.ppf(q, mean),
+    )
+    assert got.tolist() == expected.tolist()
