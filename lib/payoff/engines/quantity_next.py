@@ -78,7 +78,8 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         low[counted], high[counted] = (policies.count_quantile(forecast[counted], q, residuals[counted]) for q in RANGE)
     frame[LOW] = np.where(shut, 0.0, low).reshape(-1)
     frame[HIGH] = np.where(shut, 0.0, high).reshape(-1)
-    kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: formatting.NUMBER, HIGH: formatting.NUMBER}
+    ranged = formatting.COUNT if counted.all() else formatting.NUMBER  # a count's range is whole units
+    kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: ranged, HIGH: ranged}
 
     def decided(next_: _Next) -> tuple[Column, ...]:
         forecast, residuals = next_.forecast, next_.residuals
