@@ -3,6 +3,8 @@ the model's forecast, with the spread of its own errors, for busy series as for 
 series steadier than a count keeps the forecast plus its errors' quantile. Checked against
 scipy's quantiles and by hand, in the backtest and in the next decisions alike."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,3 +104,42 @@ def test_count_quantiles_match_scipys_from_slow_to_busy_and_past_the_summed_step
         stats.poisson.ppf(q, mean),
     )
     assert got.tolist() == expected.tolist()
+
+
+def test_a_series_is_steady_only_on_errors_of_its_own():
+    """Nine errors of 0 are too few to call a series steady (its errors' quantile would then be
+    the catalogue's, as the residual quantile pools below MIN_RESIDUALS); ten are enough."""
+    from payoff.evaluate.policies import MIN_RESIDUALS, steadier_than_counts
+
+    mean = np.full((2, 7), 20.0)
+    errors = np.full((2, MIN_RESIDUALS), np.nan)
+    errors[0, : MIN_RESIDUALS - 1] = 0.0
+    errors[1] = 0.0
+    assert steadier_than_counts(mean, errors).tolist() == [False, True]
+
+
+def test_a_series_the_refit_misses_is_decided_from_its_last_value(analysis, monkeypatch):
+    """As the backtest decides a series its model gave no forecast for: its last value, counted,
+    not a forecast of 0 (whose count quantile would order nothing)."""
+    from payoff.engines import quantity_next
+
+    class Missing:  # a model that forecasts nothing for any series
+        def build(self, season):
+            return self
+
+        def fit(self, y):
+            self.series = y.shape[0]
+            return self
+
+        def predict(self, horizon):
+            return np.full((self.series, horizon), np.nan)
+
+    monkeypatch.setattr(quantity_next, "quantity_spec", lambda name: Missing())
+    predictions = analysis.predictions
+    fresh = replace(predictions, panel=predictions.panel)  # no refit kept from another test
+    frame = next_decisions(analysis.problem, fresh, analysis.impact, analysis.values)
+    busy = frame[frame["shop"] == "busy"]
+    last = predictions.panel.y[rows_of(analysis, "busy"), -1]
+    assert busy[FORECAST].tolist() == [last] * len(busy)
+    order = frame.columns[frame.columns.get_loc(HIGH) + 1]
+    assert (busy[order] >= last - 10).all() and (busy[order] > 0).all()

@@ -22,6 +22,7 @@ from payoff.evaluate.predictions import QuantityPredictions
 from payoff.evaluate.quantity_money import costs_for, critical_ratio, fresh_shift
 from payoff.framings.base import QuantityFraming
 from payoff.framings.policy import Ahead, Column
+from payoff.models import forecasters
 from payoff.models.catalogue import BLEND, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import build_features
 from payoff.models.panel import Panel
@@ -195,6 +196,9 @@ def _refitted(problem: Problem, predictions: QuantityPredictions, name: str, fut
             forecast = spec.build(ratio).fit(features, future, panel.n_periods, horizon).predict(horizon)
         else:
             forecast = spec.build(panel.season).fit(panel.y).predict(horizon)
+        missing = np.isnan(forecast).any(axis=1)  # as the backtest decides a series its model missed: its last value
+        if missing.any():
+            forecast = np.where(missing[:, None], forecasters.Naive().fit(panel.y).predict(horizon), forecast)
         cache[key] = np.maximum(np.nan_to_num(forecast), 0.0)
     return cache[key].copy()
 

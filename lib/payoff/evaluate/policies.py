@@ -71,7 +71,8 @@ def steadier_than_counts(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.n
     """Series whose errors spread less than STEADY times what Poisson noise around the mean
     forecast would: demand steadier than a count's (a standing order, a capped day), which a
     count quantile would overstock, so their own errors' quantile decides them. Half, because the
-    variance of a few dozen Poisson errors is itself uncertain by a quarter or more."""
+    variance of a few dozen Poisson errors is itself uncertain by a quarter or more. Only with
+    MIN_RESIDUALS errors of its own: with fewer, the quantile would be the catalogue's."""
     m = np.maximum(np.nan_to_num(mean), 1e-9).mean(axis=1)
     with warnings.catch_warnings():  # a series with no errors yet is not known to be steady
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -80,7 +81,9 @@ def steadier_than_counts(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.n
             if sorted_residuals.shape[1]
             else np.full(m.shape[0], np.nan)
         )
-    steady: np.ndarray = np.nan_to_num(variance, nan=np.inf) < STEADY * m
+    # fewer than MIN_RESIDUALS errors of its own: its quantile would be everyone's, not its own
+    own = np.sum(~np.isnan(sorted_residuals), axis=1) >= MIN_RESIDUALS
+    steady: np.ndarray = (np.nan_to_num(variance, nan=np.inf) < STEADY * m) & own
     return steady
 
 
@@ -99,19 +102,21 @@ def _count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
     zero for every cell at once, 20 times faster than scipy's ppf on a 20,000-series catalogue
     (re-priced at every what-if). The cells still short are packed into contiguous arrays, and
     repacked once a quarter of them has finished: twice as fast as gathering them at every step.
-    A cell still short after MAX_COUNT_STEPS counts is handed to scipy."""
+    A cell whose mean is over half MAX_COUNT_STEPS, or still short after them, is handed to scipy."""
     shape = mean.shape
     q, mean, size = (np.ravel(np.asarray(a, dtype="float64")) for a in np.broadcast_arrays(q, mean, size))
-    poisson = ~np.isfinite(size)
+    # a size many times the mean is Poisson to every digit, and 1 - p would lose them
+    poisson = ~np.isfinite(size) | (size > 1e8 * mean)
     r = np.where(poisson, 1.0, size)
     p = r / (r + mean)
     with np.errstate(under="ignore"):
         pmf = np.where(poisson, np.exp(-mean), p**r)
     # P(X = k) = P(X = k - 1) (a + b (k - 1)) / k: a = mean, b = 0 (Poisson); a = r (1 - p), b = 1 - p (NB)
-    b = np.where(poisson, 0.0, 1 - p)
+    b = np.where(poisson, 0.0, mean / (r + mean))
     a = np.where(poisson, mean, r * b)
     out = np.zeros(mean.shape)
-    cells = np.flatnonzero(pmf < q)
+    busy = mean > MAX_COUNT_STEPS / 2  # past the summed steps at nearly every q: straight to scipy
+    cells = np.flatnonzero((pmf < q) & ~busy)
     packed_pmf, packed_cdf, packed_q, packed_a, packed_b = pmf[cells], pmf[cells], q[cells], a[cells], b[cells]
     short = np.ones(cells.size, dtype=bool)
     for step in range(1, MAX_COUNT_STEPS + 1):
@@ -129,7 +134,7 @@ def _count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
                 cells, short = cells[keep], short[keep]
                 packed_pmf, packed_cdf, packed_q = packed_pmf[keep], packed_cdf[keep], packed_q[keep]
                 packed_a, packed_b = packed_a[keep], packed_b[keep]
-    left = cells[short]
+    left = np.union1d(cells[short], np.flatnonzero(busy))
     out = np.asarray(out.reshape(shape))
     q, mean, r, p, poisson = (a.reshape(shape) for a in (q, mean, r, p, poisson))
     if left.size:
