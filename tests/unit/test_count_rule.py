@@ -143,3 +143,30 @@ def test_a_series_the_refit_misses_is_decided_from_its_last_value(analysis, monk
     assert busy[FORECAST].tolist() == [last] * len(busy)
     order = frame.columns[frame.columns.get_loc(HIGH) + 1]
     assert (busy[order] >= last - 10).all() and (busy[order] > 0).all()
+
+
+def test_the_likely_range_is_read_from_the_forecast_the_orders_were_taken_from():
+    """A shop shut on Sundays: its next Sundays are zeroed, but its open days' range is the count
+    quantile of the same distribution the orders came from (the mean over every day ahead,
+    Sundays' forecasts included), not one whose mean the zeroed Sundays pulled down."""
+    days = 140
+    dates = pd.date_range("2025-01-06", periods=days)  # a Monday
+    rng = np.random.default_rng(3)
+    units = rng.poisson(20.0 * rng.gamma(5.0, 0.2, days))  # variance 20 + 400 / 5: wider than Poisson
+    frame = pd.DataFrame({"date": dates, "shop": "corner", "units": units})[dates.day_of_week != 6]  # no Sunday rows
+    analysis = analyse(
+        frame, ROLES, "perishable", models=["moving average"], params={"price": PRICE, "unit_cost": UNIT_COST}
+    )
+    predictions = analysis.predictions
+    # the moving average's decisions, as the Decisions page shows a model picked in the table
+    impact = replace(analysis.impact, recommended=replace(analysis.impact.recommended, model="moving average"))
+    decisions = next_decisions(analysis.problem, predictions, impact, analysis.values)
+    unshut = predictions.__dict__["_refitted"][("moving average", None)][0]  # the refit, kept
+    sunday = pd.DatetimeIndex(decisions["Period"]).day_of_week == 6
+    assert sunday.any() and (decisions.loc[sunday, HIGH] == 0).all()
+    errors = predictions.actual[0] - predictions.model("moving average").forecast[0]
+    extra = np.nanmean(errors**2) - unshut.mean()
+    assert extra > 0  # the negative binomial, whose size the mean sets
+    size = unshut.mean() ** 2 / extra
+    high = stats.nbinom.ppf(0.9, size, size / (size + unshut))
+    assert decisions.loc[~sunday, HIGH].tolist() == high[~sunday].tolist()

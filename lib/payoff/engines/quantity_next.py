@@ -65,15 +65,18 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     arrays, costs = costs_for(framing, dict(values), columns)
     leaders = list(impact.recommended.blend_of) if name == BLEND else [name]
     shut = _shut_ahead(panel, future, horizon)  # a weekday the business has not opened on lately sells nothing
-    own = [_own_next(problem, predictions, values, leader, future).closed_on(shut) for leader in leaders]
-    ahead = own[0] if name != BLEND else _blended(own, leaders, predictions).closed_on(shut)
-    forecast, residuals, counted = ahead.forecast, ahead.residuals, ahead.counted
+    opened = [_own_next(problem, predictions, values, leader, future) for leader in leaders]
+    own = [leader.closed_on(shut) for leader in opened]
+    # the range is read as the orders were taken, from the forecast before shut days are zeroed
+    unshut = opened[0] if name != BLEND else _blended(opened, leaders, predictions)
+    ahead = unshut.closed_on(shut)
+    forecast, residuals, counted = unshut.forecast, ahead.residuals, ahead.counted
     frame = pd.DataFrame({PERIOD: np.tile(future.dates[-horizon:], panel.n_series)})
     for column in panel.series.columns:
         frame[column] = np.repeat(panel.series[column].to_numpy(), horizon)
     if problem.segment is not None and problem.segment not in frame:  # the supplier (or region) of each series
         frame[problem.segment] = np.repeat(series_values(problem, predictions, problem.segment), horizon)
-    frame[FORECAST] = forecast.reshape(-1)
+    frame[FORECAST] = ahead.forecast.reshape(-1)
     low, high = (np.maximum(forecast + policies.residual_quantile(residuals, q), 0.0) for q in RANGE)
     if counted.any():
         low[counted], high[counted] = (policies.count_quantile(forecast[counted], q, residuals[counted]) for q in RANGE)
