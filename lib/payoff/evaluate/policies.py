@@ -11,7 +11,7 @@ from scipy import stats
 
 from payoff.framings.policy import UnitCosts
 
-STEADY = 0.5  # errors spreading less than this share of Poisson noise are not a count's
+STEADY_Z = 2.0  # standard errors below Poisson's spread that make a series' demand steadier than a count's
 MIN_RESIDUALS = 10  # per series; fewer and the series uses the residuals pooled over all series
 
 
@@ -68,12 +68,16 @@ def count_size(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
 
 
 def steadier_than_counts(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.ndarray:
-    """Series whose errors spread less than STEADY times what Poisson noise around the mean
-    forecast would: demand steadier than a count's (a standing order, a capped day), which a
-    count quantile would overstock, so their own errors' quantile decides them. Half, because the
-    variance of a few dozen Poisson errors is itself uncertain by a quarter or more. Only with
-    MIN_RESIDUALS errors of its own: with fewer, the quantile would be the catalogue's."""
+    """Series whose errors spread clearly less than Poisson noise around the mean forecast would:
+    demand steadier than a count's (a standing order, a capped day), which a count quantile would
+    overstock, so their own errors' quantile decides them. Clearly: their errors' mean square is
+    STEADY_Z standard errors below the Poisson variance m, the standard error of n squared Poisson
+    errors over m being sqrt((1 / m + 2) / n). A slow mover's few sales never make it steady (at
+    a mean of 0.1 and 28 errors, one sale in four weeks is half of Poisson's spread by chance),
+    a shop selling exactly 20 a day is. Only with MIN_RESIDUALS errors of its own: with fewer,
+    the quantile would be the catalogue's."""
     m = np.maximum(np.nan_to_num(mean), 1e-9).mean(axis=1)
+    known = np.sum(~np.isnan(sorted_residuals), axis=1)
     with warnings.catch_warnings():  # a series with no errors yet is not known to be steady
         warnings.simplefilter("ignore", RuntimeWarning)
         variance = (
@@ -81,9 +85,8 @@ def steadier_than_counts(mean: np.ndarray, sorted_residuals: np.ndarray) -> np.n
             if sorted_residuals.shape[1]
             else np.full(m.shape[0], np.nan)
         )
-    # fewer than MIN_RESIDUALS errors of its own: its quantile would be everyone's, not its own
-    own = np.sum(~np.isnan(sorted_residuals), axis=1) >= MIN_RESIDUALS
-    steady: np.ndarray = (np.nan_to_num(variance, nan=np.inf) < STEADY * m) & own
+    below = 1.0 - STEADY_Z * np.sqrt((1.0 / m + 2.0) / np.maximum(known, 1))
+    steady: np.ndarray = (np.nan_to_num(variance, nan=np.inf) < below * m) & (known >= MIN_RESIDUALS)
     return steady
 
 
