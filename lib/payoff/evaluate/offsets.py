@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from payoff.evaluate import policies
+from payoff.evaluate.count_table import MOST_CELLS
 from payoff.evaluate.predictions import QuantityPredictions
 
 
@@ -55,8 +56,11 @@ def count_offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray) 
     series whose errors spread clearly less than a count's keeps its errors' quantile instead
     (:func:`policies.steadier_than_counts`)."""
     forecast, h = predictions.model(name).forecast, predictions.horizon
-    sizes = np.repeat(np.stack(predictions.count_sizes(name), axis=1), h, axis=1)
-    count: np.ndarray = policies.count_ppf(tau, forecast, sizes) - forecast
+    if forecast.size <= MOST_CELLS:  # read from the model's table, summed once
+        count: np.ndarray = predictions.count_table(name).ppf(tau) - forecast
+    else:
+        sizes = np.repeat(np.stack(predictions.count_sizes(name), axis=1), h, axis=1)
+        count = policies.count_ppf(tau, forecast, sizes) - forecast
     steady = np.repeat(np.stack(predictions.steady(name), axis=1), h, axis=1)
     if steady.any():  # demand steadier than a count's: its own errors' quantile
         count = np.where(steady, offsets(predictions, name, tau), count)

@@ -99,6 +99,22 @@ def count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
 MAX_COUNT_STEPS = 200
 
 
+def count_steps(mean: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What summing a count's probabilities up from zero starts from, cell by cell: which cells
+    are Poisson, the negative binomial's (r, p), P(X = 0), and the (a, b) of the recursion
+    P(X = k) = P(X = k - 1) (a + b (k - 1)) / k: a = mean, b = 0 (Poisson); a = r (1 - p),
+    b = 1 - p (negative binomial)."""
+    # a size many times the mean is Poisson to every digit, and 1 - p would lose them
+    poisson = ~np.isfinite(size) | (size > 1e8 * mean)
+    r = np.where(poisson, 1.0, size)
+    p = r / (r + mean)
+    with np.errstate(under="ignore"):
+        pmf = np.where(poisson, np.exp(-mean), p**r)
+    b = np.where(poisson, 0.0, mean / (r + mean))
+    a = np.where(poisson, mean, r * b)
+    return poisson, r, p, pmf, a, b
+
+
 def _count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
     """The smallest count whose cumulative probability reaches q: Poisson where `size` is infinite,
     else negative binomial (size, size / (size + mean)). The probabilities are summed upwards from
@@ -108,15 +124,7 @@ def _count_ppf(q: np.ndarray, mean: np.ndarray, size: np.ndarray) -> np.ndarray:
     A cell whose mean is over half MAX_COUNT_STEPS, or still short after them, is handed to scipy."""
     shape = mean.shape
     q, mean, size = (np.ravel(np.asarray(a, dtype="float64")) for a in np.broadcast_arrays(q, mean, size))
-    # a size many times the mean is Poisson to every digit, and 1 - p would lose them
-    poisson = ~np.isfinite(size) | (size > 1e8 * mean)
-    r = np.where(poisson, 1.0, size)
-    p = r / (r + mean)
-    with np.errstate(under="ignore"):
-        pmf = np.where(poisson, np.exp(-mean), p**r)
-    # P(X = k) = P(X = k - 1) (a + b (k - 1)) / k: a = mean, b = 0 (Poisson); a = r (1 - p), b = 1 - p (NB)
-    b = np.where(poisson, 0.0, mean / (r + mean))
-    a = np.where(poisson, mean, r * b)
+    poisson, r, p, pmf, a, b = count_steps(mean, size)
     out = np.zeros(mean.shape)
     busy = mean > MAX_COUNT_STEPS / 2  # past the summed steps at nearly every q: straight to scipy
     cells = np.flatnonzero((pmf < q) & ~busy)

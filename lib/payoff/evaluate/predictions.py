@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from payoff.evaluate.count_table import CountTable
 from payoff.evaluate.policies import count_size, steadier_than_counts
 from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
@@ -140,6 +141,15 @@ class QuantityPredictions:
         if name not in cache:
             forecast, pools, h = self.model(name).forecast, self.residual_pools(name), self.horizon
             cache[name] = [count_size(forecast[:, k * h : (k + 1) * h], pools[k]) for k in range(self.windows)]
+        return cache[name]
+
+    def count_table(self, name: str) -> CountTable:
+        """The count distribution of every cell at the model's forecast, with its window's sizes
+        (count_sizes), summed once: every level is then read from it (evaluate.count_table)."""
+        cache: dict[str, CountTable] = self.__dict__.setdefault("_count_tables", {})
+        if name not in cache:
+            sizes = np.repeat(np.stack(self.count_sizes(name), axis=1), self.horizon, axis=1)
+            cache[name] = CountTable.build(self.model(name).forecast, sizes)
         return cache[name]
 
     def steady(self, name: str) -> list[np.ndarray]:
