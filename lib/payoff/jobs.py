@@ -128,6 +128,7 @@ def _answers(problem: Problem, compute: Compute | None, progress: Any) -> Iterat
     from payoff.analysis import run_priced
     from payoff.carry import serial
     from payoff.carry.results import to_json
+    from payoff.carry.sensitivity import sensitivity
 
     try:
         priced, explained = run_priced(problem, progress, compute)
@@ -135,8 +136,10 @@ def _answers(problem: Problem, compute: Compute | None, progress: Any) -> Iterat
         analysis = explained()
         progress("writing the summary", 1.0)
         # The JSON summary (with its sensitivity sweep) is built here too: the server's own
-        # process only unpacks the answer, so it stays free for everyone else's pages.
-        yield ("done", analysis.predictions.explanations, to_json(analysis))
+        # process only unpacks the answer, so it stays free for everyone else's pages. The sweeps
+        # go back with it, for the Impact page and the report to show without working them out.
+        sweeps = sensitivity(analysis)
+        yield ("done", analysis.predictions.explanations, to_json(analysis), sweeps)
     except PayoffError as error:
         yield ("error", type(error).__name__, str(error))
     except Exception as error:  # a bug: said on the page, its traceback in the log
@@ -286,8 +289,12 @@ class FitJob:
             if self.priced is None:  # cannot happen: the money is always sent first
                 self._finish(error=PayoffError("The fit's answer came without its money. Run it again."))
                 return
+            from payoff.carry.sensitivity import remember
+
             self.summary = answer[2]
-            self._finish(result=with_explanations(self.priced, tuple(answer[1])))
+            result = with_explanations(self.priced, tuple(answer[1]))
+            remember(result, answer[3])
+            self._finish(result=result)
         else:
             self._finish(error=PayoffError(str(answer[2])))
 

@@ -36,7 +36,9 @@ def test_its_explanations_land_on_the_analysis_shown():
     whole = sample_analysis("call_centre", "staffing")
     priced, explanations = with_explanations(whole, ()), whole.predictions.explanations
     assert explanations  # else the test could not tell them from none
-    job = replayed(("done", explanations, None))
+    from payoff.carry.sensitivity import sensitivity
+
+    job = replayed(("done", explanations, None, sensitivity(whole)))  # the summary's sweeps come along
     at = open_app("app_pages/impact.py")
     job.priced = priced
     at.session_state[state.JOB] = job

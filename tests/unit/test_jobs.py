@@ -35,6 +35,31 @@ def test_a_job_gives_what_this_process_gives(problem):
     assert not job.running and job._process.exitcode == 0
 
 
+def test_the_fit_s_sweeps_come_back_with_it_and_are_not_worked_out_again(problem, monkeypatch):
+    """The summary's sweeps are worked out in the fit's process and kept with its analysis: the
+    Impact page (around the run's own costs) and the report ask for them again without a single
+    re-pricing here, and they are the sweeps this process works out."""
+    from payoff.analysis import rebased
+    from payoff.carry import sensitivity as module
+
+    job = FitJob(problem)
+    there = job.wait()
+    expected = module.sensitivity(run_analysis(problem))
+    assert expected  # else there would be nothing to tell apart
+
+    def no_repricing(*args, **kwargs):
+        raise AssertionError("a sweep was worked out again")
+
+    monkeypatch.setattr(module, "sweep", no_repricing)
+    page_asks = rebased(there, there.impact.params, there.impact)  # as the Impact page asks
+    for got in (module.sensitivity(there), module.sensitivity(page_asks)):
+        assert [s.as_rows() for s in got] == [s.as_rows() for s in expected]
+    with pytest.raises(AssertionError, match="worked out again"):  # other costs: worked out
+        module.sensitivity(
+            rebased(there, {key: 2 * value for key, value in there.values.items() if isinstance(value, float)})
+        )
+
+
 def test_the_money_comes_first_and_the_explanations_after(problem):
     """The page shows the headline as soon as the money is priced: the job hands over the priced
     analysis (the same money, no explanations yet) before the explanations, which are then the

@@ -233,10 +233,36 @@ def _bisect(
 def sensitivity(
     analysis: Analysis, span: tuple[float, float] = SPAN, points: int = POINTS, keys: list[str] | None = None
 ) -> tuple[Sweep, ...]:
-    """A sweep for every business assumption of the framing (money, shares, rates)."""
-    chosen = [p for p in analysis.problem.framing.params if p.is_swept and (keys is None or p.key in keys)]
-    sweeps = (sweep(analysis, param, span, points) for param in chosen)
-    return tuple(s for s in sweeps if s is not None)
+    """A sweep for every business assumption of the framing (money, shares, rates). Kept with the
+    analysis's predictions for its parameters: the summary, the Impact page and the report ask for
+    the same sweeps, and a fresh-stock sweep is over a hundred re-pricings (17 s on the café sample)."""
+    key = _sweep_key(analysis, span, points, keys)
+    kept = _kept(analysis)
+    if key not in kept:
+        chosen = [p for p in analysis.problem.framing.params if p.is_swept and (keys is None or p.key in keys)]
+        sweeps = (sweep(analysis, param, span, points) for param in chosen)
+        kept[key] = tuple(s for s in sweeps if s is not None)
+    return kept[key]
+
+
+def remember(
+    analysis: Analysis, sweeps: tuple[Sweep, ...], span: tuple[float, float] = SPAN, points: int = POINTS
+) -> None:
+    """Keep sweeps worked out elsewhere (in the fit's process, for its summary) with `analysis`,
+    which has the same predictions and parameters, so that asking for them again is instant."""
+    _kept(analysis)[_sweep_key(analysis, span, points, None)] = sweeps
+
+
+def _kept(analysis: Analysis) -> dict[tuple[Any, ...], tuple[Sweep, ...]]:
+    kept: dict[tuple[Any, ...], tuple[Sweep, ...]] = analysis.predictions.__dict__.setdefault("_sweeps", {})
+    if len(kept) > 8:  # a few what-ifs' worth: older ones are worked out again if asked
+        kept.pop(next(iter(kept)))
+    return kept
+
+
+def _sweep_key(analysis: Analysis, span: tuple[float, float], points: int, keys: list[str] | None) -> tuple[Any, ...]:
+    values = tuple(sorted((key, repr(value)) for key, value in analysis.values.items()))
+    return (values, analysis.problem.framing.key, tuple(span), int(points), None if keys is None else tuple(keys))
 
 
 def tornado(sweeps: tuple[Sweep, ...]) -> list[tuple[str, float, float]]:
