@@ -56,8 +56,9 @@ def count_offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray) 
     series whose errors spread clearly less than a count's keeps its errors' quantile instead
     (:func:`policies.steadier_than_counts`)."""
     forecast, h = predictions.model(name).forecast, predictions.horizon
-    if forecast.size <= MOST_CELLS:  # read from the model's table, summed once
-        count: np.ndarray = predictions.count_table(name).ppf(tau) - forecast
+    table = predictions.count_table(name) if forecast.size <= MOST_CELLS else None
+    if table is not None:  # read from the model's table, summed once
+        count: np.ndarray = table.ppf(tau) - forecast
     else:
         sizes = np.repeat(np.stack(predictions.count_sizes(name), axis=1), h, axis=1)
         count = policies.count_ppf(tau, forecast, sizes) - forecast

@@ -143,10 +143,16 @@ class QuantityPredictions:
             cache[name] = [count_size(forecast[:, k * h : (k + 1) * h], pools[k]) for k in range(self.windows)]
         return cache[name]
 
-    def count_table(self, name: str) -> CountTable:
+    def count_table(self, name: str) -> CountTable | None:
         """The count distribution of every cell at the model's forecast, with its window's sizes
-        (count_sizes), summed once: every level is then read from it (evaluate.count_table)."""
+        (count_sizes), summed once: every level is then read from it (evaluate.count_table). None
+        the first time a model is asked: one pricing (the headline's) sums its own levels faster
+        than the table is built (0.03 s against 0.15 s on the café sample); the next builds it."""
         cache: dict[str, CountTable] = self.__dict__.setdefault("_count_tables", {})
+        asked: dict[str, int] = self.__dict__.setdefault("_count_asks", {})
+        asked[name] = asked.get(name, 0) + 1
+        if name not in cache and asked[name] < 2:
+            return None
         if name not in cache:
             sizes = np.repeat(np.stack(self.count_sizes(name), axis=1), self.horizon, axis=1)
             cache[name] = CountTable.build(self.model(name).forecast, sizes)
