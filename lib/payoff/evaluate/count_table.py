@@ -99,11 +99,10 @@ class CountTable:
         policies.count_ppf(q, mean, size) on the table's cells."""
         q = np.ravel(np.clip(np.broadcast_to(np.asarray(q, dtype="float64"), self.shape), 0.0, 1.0 - 1e-12))
         lo, hi = self.starts.copy(), self.ends.copy()
-        last = max(self.cdf.size - 1, 0)
-        searching = lo < hi
+        searching = lo < hi  # none when nothing was tabulated
         while searching.any():
-            mid = np.minimum((lo + hi) // 2, last)
-            below = self.cdf[mid] < q if self.cdf.size else np.zeros(q.shape, dtype=bool)
+            mid = np.minimum((lo + hi) // 2, self.cdf.size - 1)  # a finished cell may point past the end
+            below = self.cdf[mid] < q
             lo = np.where(searching & below, mid + 1, lo)
             hi = np.where(searching & ~below, mid, hi)
             searching = lo < hi
