@@ -21,13 +21,18 @@ from payoff.models.catalogue import MODELS, STATUS_QUO, quantity_spec
 from payoff.models.features import FeatureSet, build_features
 from payoff.models.panel import Panel
 from payoff.models.protocols import Forecaster, ForecasterSpec, GlobalForecaster, GlobalForecasterSpec
+from payoff.runtime.budget import room_for_two
 from payoff.runtime.compute import Compute
+from payoff.runtime.side_by_side import in_turn, side_by_side
 from payoff.statusquo import LastValue, MovingAverage, Seasonal, SeasonalAverage
 
 Progress = Callable[[str, float], None]
 FITTING_ERRORS = (ValueError, np.linalg.LinAlgError, FloatingPointError)
 DIVERGED = "the model diverged"
 DIVERGED_TIMES = 10
+# Cells (series x periods) up to which the global models are shared with a second process: its
+# fits hold their own copies of the binned features. 500 series of two daily years is 365,000.
+SIDE_BY_SIDE_CELLS = 1_000_000
 
 
 def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tuple[int, ...]:
@@ -106,18 +111,15 @@ def run_backtest(
             progress(f"per-series models ({', '.join(name for name, _ in local)})", 0.0)
         raw = local_forecasts(panel.y, local, starts, horizon, compute or Compute())
     features = build_features(panel, horizon, country) if needs_features else None
-    total, done = len(order) * len(starts), len(local) * len(starts)
+    if features is not None:
+        raw |= global_forecasts(
+            global_models, panel, features, starts, horizon, progress, compute or Compute(), len(local)
+        )
     result = []
     for name in order:
         windows, fallbacks, failures = [], [], []
         for k, start in enumerate(starts):
-            if name in raw:
-                forecast, error = raw[name][k]
-            else:
-                if progress:
-                    progress(f"{name}: {labels[k].split(' (')[0]}", done / total)
-                forecast, error = _global_forecast(global_models[name], panel, features, start, horizon)  # type: ignore[arg-type]
-                done += 1
+            forecast, error = raw[name][k]
             forecast, fallback, failed = _finish(name, forecast, error, panel, start, horizon, labels[k])
             windows.append(forecast)
             fallbacks.append(fallback)
@@ -195,6 +197,47 @@ def _partition(task: tuple[np.ndarray, list[tuple[str, Forecaster]], tuple[int, 
             except FITTING_ERRORS as error:
                 out[name].append((None, _reason(error)))
     return out
+
+
+def global_forecasts(
+    models: dict[str, GlobalForecaster],
+    panel: Panel,
+    features: FeatureSet,
+    starts: tuple[int, ...],
+    horizon: int,
+    progress: Progress | None,
+    compute: Compute,
+    finished: int = 0,
+) -> dict[str, list[Outcome]]:
+    """Every global model's forecasts at every origin, each model fitted at the origins in turn
+    and left in `models` as fitted at the last. Shared with a forked copy of this process when a
+    core is free and the file small enough for two fits' memory (`runtime.side_by_side`); the
+    numbers are the same either way. `finished`: models already done, for the progress share."""
+    names = sorted(models, key=lambda name: -_fit_cost(name))
+    total = finished + len(names)
+
+    def fit(name: str) -> tuple[list[Outcome], GlobalForecaster]:
+        model = models[name]
+        return [_global_forecast(model, panel, features, start, horizon) for start in starts], model
+
+    def landed(i: int, result: tuple[list[Outcome], GlobalForecaster]) -> None:
+        nonlocal finished
+        models[names[i]] = result[1]  # the copy's fitted model, for the explanations
+        finished += 1
+        if progress:
+            progress(f"{names[i]} fitted", finished / total)
+
+    if progress:
+        progress(f"models over every series ({', '.join(names)})", finished / total)
+    cells = panel.n_series * panel.n_periods
+    together = compute.side_by_side and cells <= SIDE_BY_SIDE_CELLS and room_for_two(panel.n_series, panel.n_periods)
+    fitted = side_by_side(names, fit, (features, panel), landed) if together else in_turn(names, fit, landed)
+    return {name: outcomes for name, (outcomes, _) in zip(names, fitted, strict=True)}
+
+
+def _fit_cost(name: str) -> float:
+    spec = quantity_spec(name)
+    return spec.fit_cost if isinstance(spec, GlobalForecasterSpec) else 1.0
 
 
 def _global_forecast(model: GlobalForecaster, panel: Panel, features: FeatureSet, start: int, horizon: int) -> Outcome:

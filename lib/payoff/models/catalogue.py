@@ -62,6 +62,7 @@ MODELS: tuple[ModelSpec, ...] = (
         description="One gradient-boosted tree model over all series, on the same features, each series scaled "
         "to its own level.",
         build=lambda ratio: regression.GradientBoosting(),
+        fit_cost=15.0,
         explained_by=ExplainedBy.MONEY_IMPORTANCE,
     ),
     GlobalForecasterSpec(
@@ -72,6 +73,7 @@ MODELS: tuple[ModelSpec, ...] = (
         "forecasts sit above or below the average on purpose. A what-if at other costs moves its orders by its "
         "own past errors; a new run refits it at the new ratio.",
         build=lambda ratio: regression.QuantileBoosting(quantile=ratio),
+        fit_cost=15.0,
         learns_decision=True,
     ),
     GlobalForecasterSpec(
@@ -81,6 +83,7 @@ MODELS: tuple[ModelSpec, ...] = (
         "straight line in them, at the level demand stays under as often as the costs say. The order model's "
         "plain twin: a what-if at other costs moves its orders by its own past errors; a new run refits it.",
         build=lambda ratio: regression.LinearQuantile(quantile=ratio),
+        fit_cost=3.0,
         learns_decision=True,
     ),
     GlobalForecasterSpec(

@@ -27,6 +27,9 @@ Result = TypeVar("Result")
 class Compute:
     workers: int = 1  # local processes; 1 runs everything in this process
     dask: str | None = None  # a Dask scheduler's address, e.g. tcp://10.0.0.5:8786
+    # The models over every series shared with a forked copy of this process when a core is free
+    # (payoff.runtime.side_by_side): the same numbers, sooner.
+    side_by_side: bool = True
 
     def __post_init__(self) -> None:
         if self.workers < 1:

@@ -1,0 +1,192 @@
+"""Heavy tasks shared with a forked copy of this process: the same results in the same order,
+objects both hold come back as the very objects, and whatever the copy does not deliver (a bug,
+a death) is run here, so nothing is lost and a bug raises here. And the backtest gives the same
+forecasts and fitted models whether its global models share the fits or not."""
+
+import os
+import threading
+import time
+from multiprocessing import get_context
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from payoff.evaluate.backtest import run_backtest, window_starts
+from payoff.models.panel import Panel
+from payoff.runtime import side_by_side as module
+from payoff.runtime.compute import Compute
+from payoff.runtime.side_by_side import in_turn, side_by_side
+from payoff.timegrid import Frequency
+
+pytestmark = pytest.mark.skipif(not module.spare_core(), reason="needs two cores and fork")
+
+
+def _square_with_pid(x):
+    return x * x, os.getpid()
+
+
+def test_results_in_order_and_both_processes_work():
+    landed = []
+    results = side_by_side(list(range(12)), _both(_square_with_pid), done=lambda i, r: landed.append(i))
+    assert [value for value, _ in results] == [x * x for x in range(12)]
+    assert sorted(landed) == list(range(12))
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids and len(pids) == 2
+
+
+def test_shared_objects_come_back_as_themselves():
+    big = np.arange(1_000_000.0)
+    results = side_by_side(list(range(6)), _both(lambda x: {"data": big, "x": x, "pid": os.getpid()}), shared=(big,))
+    assert any(r["pid"] != os.getpid() for r in results)
+    assert all(r["data"] is big for r in results)  # not a copy of it
+    assert [r["x"] for r in results] == list(range(6))
+
+
+def test_a_task_the_copy_fails_is_run_here():
+    parent = os.getpid()
+
+    def work(x):
+        if os.getpid() != parent:
+            raise RuntimeError("only in the copy")
+        return x + 1
+
+    assert side_by_side(list(range(6)), _both(work)) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_copy_that_dies_loses_nothing():
+    parent = os.getpid()
+
+    def work(x):
+        if os.getpid() != parent:
+            os._exit(3)  # killed mid-task, as by the kernel
+        return -x
+
+    assert side_by_side(list(range(5)), _both(work)) == [0, -1, -2, -3, -4]
+
+
+def test_a_bug_raises_here_with_its_own_message():
+    def work(x):
+        if x == 3:
+            raise ZeroDivisionError("task 3 is broken")
+        return x
+
+    with pytest.raises(ZeroDivisionError, match="task 3 is broken"):
+        side_by_side(list(range(6)), _both(work))
+
+
+def test_one_task_or_no_spare_core_runs_here(monkeypatch):
+    assert side_by_side([4], _square_with_pid) == [(16, os.getpid())]
+    monkeypatch.setattr(module, "spare_core", lambda: False)
+    assert side_by_side([1, 2, 3], _square_with_pid) == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]
+    assert in_turn([1, 2], lambda x: -x) == [-1, -2]
+
+
+def test_the_backtest_is_the_same_with_the_fits_shared():
+    data = _panel()
+    days = data.n_periods
+    starts = window_starts(data.n_periods, 14, 14, 3)
+    names = ("linear regression", "gradient boosting", "poisson regression", "naive")
+    alone, fitted_alone, features = run_backtest(data, starts, 14, names, compute=Compute(side_by_side=False))
+    shared, fitted_shared, features_shared = run_backtest(data, starts, 14, names, compute=Compute(side_by_side=True))
+    for a, b in zip(alone, shared, strict=True):
+        assert a.name == b.name and a.forecast.tobytes() == b.forecast.tobytes()
+    rows = np.arange(0, 8 * days, 7)
+    assert (
+        sorted(fitted_shared)
+        == sorted(fitted_alone)
+        == ["gradient boosting", "linear regression", "poisson regression"]
+    )
+    for name, model in fitted_shared.items():
+        assert (
+            model.features_ is features_shared and model.panel_ is data
+        )  # the copy's model refers to this process's features
+        np.testing.assert_array_equal(
+            model.predict_rows(features.matrix[rows], rows),
+            fitted_alone[name].predict_rows(features.matrix[rows], rows),
+        )
+
+
+def _panel():
+    """8 series of 200 days, each with its own weekly peak."""
+    rng = np.random.default_rng(5)
+    days = 200
+    weekly = 1 + 0.4 * np.sin(2 * np.pi * (np.arange(days)[None, :] + rng.integers(0, 7, (8, 1))) / 7)
+    return Panel(
+        y=rng.poisson(rng.gamma(3.0, 4.0, (8, 1)) * weekly).astype(float),
+        dates=pd.date_range("2025-01-01", periods=days),
+        series=pd.DataFrame({"item": [f"i{i}" for i in range(8)]}),
+        frequency=Frequency("day"),
+        season=7,
+    )
+
+
+def _both(work):
+    """`work`, but this process waits on its tasks (a minute at most) until the copy has started
+    one: each test sees both processes work however busy the machine, with no timing in it."""
+    started = get_context("fork").Event()
+    parent = os.getpid()
+
+    def gated(x):
+        if os.getpid() == parent:
+            assert started.wait(60), "the copy never took a task"
+        else:
+            started.set()
+        return work(x)
+
+    return gated
+
+
+def test_the_copy_ends_with_its_parent():
+    """A fit stopped by its budget or a Cancel is killed; its copy must not fit on for nobody."""
+    context = get_context("fork")
+    copy_pid = context.Value("q", 0)
+
+    def fit_forever():
+        parent = os.getpid()
+
+        def work(x):
+            if os.getpid() != parent:
+                copy_pid.value = os.getpid()
+            threading.Event().wait()  # both processes busy for ever
+
+        side_by_side([1, 2], work)
+
+    fit = context.Process(target=fit_forever)
+    fit.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not copy_pid.value and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert copy_pid.value, "the copy never started"
+    finally:
+        fit.kill()
+        fit.join()
+    deadline = time.monotonic() + 30
+    while _alive(copy_pid.value) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(copy_pid.value)
+
+
+def _alive(pid):
+    """Running, not a zombie waiting for a reaper (a container's first process may never reap)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize(("budget", "shared"), [("1GB", True), ("700MB", False)])
+def test_the_fits_are_shared_only_when_two_fit_the_memory_budget(budget, shared, monkeypatch):
+    """Two processes' needs on 8 series x 200 days: 2 x (400 MiB + 460 bytes x 1,600 cells) =
+    801 MiB, inside 1 GB and over 700 MB."""
+    from payoff.evaluate import backtest
+
+    calls = []
+    monkeypatch.setattr(backtest, "side_by_side", lambda *args: calls.append(args) or backtest.in_turn(*args[:2]))
+    monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", budget)
+    data = _panel()
+    names = ("linear regression", "poisson regression")
+    run_backtest(data, window_starts(data.n_periods, 14, 14, 2), 14, names)
+    assert bool(calls) is shared
