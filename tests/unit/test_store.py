@@ -32,6 +32,25 @@ def test_a_saved_analysis_reopens_with_identical_numbers(tmp_path, churn):
     assert saved.headline == f"{summary['recommended']['model']} gains {gain:,.0f}"
 
 
+def test_an_analysis_with_delivery_days_saves_and_compares(tmp_path, churn):
+    """Fresh stock's delivery days are words in the summary ("Mon, Thu"): the autosave of every
+    run with delivery days was refused as damaged, and a reload lost it."""
+    from payoff.ui.saved_view import comparison
+
+    store = Store(tmp_path / "a.sqlite")
+    summary = to_json(churn)
+    fresh = {**summary, "params": {**summary["params"], "order_days": "Mon, Thu", "life": 5, "cases": None}}
+    saved = store.get(store.save("fresh", churn, fresh, autosave=True))
+    assert saved.summary["params"]["order_days"] == "Mon, Thu" and saved.autosave
+    plain = store.get(store.save("plain", churn, summary))
+    assumptions, _, _ = comparison(saved, plain)
+    row = assumptions[assumptions[""] == "order_days"]
+    assert row.iloc[0, 1:].tolist() == ["Mon, Thu", ""]
+    broken = {**summary, "params": {**summary["params"], "order_days": ["Mon"]}}  # not what Payoff writes
+    with pytest.raises(StoreError, match="damaged"):
+        store.get(store.save("broken", churn, broken))
+
+
 def test_list_rename_delete_and_unknown_ids(tmp_path, churn):
     store = Store(tmp_path / "a.sqlite")
     first = store.save("week 1", churn, {"framing": "churn"})

@@ -186,8 +186,10 @@ def summary_of(text: object) -> dict[str, Any] | None:
             return None
     if not all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in summary.get("models", [])):
         return None
-    numbers = [(summary.get("recommended") or {}).get("gain")]
-    numbers += [v for v in summary.get("params", {}).values() if not isinstance(v, dict)]
-    if not all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in numbers):
+    gain = (summary.get("recommended") or {}).get("gain")
+    if not (gain is None or (isinstance(gain, int | float) and not isinstance(gain, bool))):
+        return None
+    # A parameter is a number, a yes or no, delivery days in words ("Mon, Thu"), or a column's entry.
+    if not all(v is None or isinstance(v, int | float | str | dict) for v in summary.get("params", {}).values()):
         return None
     return summary

@@ -163,6 +163,8 @@ def _param(saved: Saved, key: str) -> str:
         return f"each row's '{value.get('column')}'" + ("" if scale == 1 else f" x {scale:g}")
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):  # delivery days in words
+        return value
     return "" if value is None else formatting.number(float(value))
 
 
