@@ -4,9 +4,11 @@ a death) is run here, so nothing is lost and a bug raises here. And the backtest
 forecasts and fitted models whether its global models share the fits or not."""
 
 import os
+import queue
+import struct
 import threading
 import time
-from multiprocessing import get_context
+from multiprocessing import Pipe, get_context
 
 import numpy as np
 import pandas as pd
@@ -82,13 +84,20 @@ def test_one_task_or_no_spare_core_runs_here(monkeypatch):
     assert in_turn([1, 2], lambda x: -x) == [-1, -2]
 
 
-def test_the_backtest_is_the_same_with_the_fits_shared():
+def test_the_backtest_is_the_same_with_the_fits_shared(monkeypatch):
+    monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "8GB")  # room for two, on any machine
+    unpack, delivered = module._unpack, []
+    monkeypatch.setattr(module, "_unpack", lambda *args: delivered.append(1) or unpack(*args))
     data = _panel()
     days = data.n_periods
     starts = window_starts(data.n_periods, 14, 14, 3)
     names = ("linear regression", "gradient boosting", "poisson regression", "naive")
     alone, fitted_alone, features = run_backtest(data, starts, 14, names, compute=Compute(side_by_side=False))
+    from payoff.evaluate import backtest
+
+    monkeypatch.setattr(backtest, "_global_forecast", _both(backtest._global_forecast, arguments=5))
     shared, fitted_shared, features_shared = run_backtest(data, starts, 14, names, compute=Compute(side_by_side=True))
+    assert delivered, "the copy fitted no model"
     for a, b in zip(alone, shared, strict=True):
         assert a.name == b.name and a.forecast.tobytes() == b.forecast.tobytes()
     rows = np.arange(0, 8 * days, 7)
@@ -121,18 +130,18 @@ def _panel():
     )
 
 
-def _both(work):
-    """`work`, but this process waits on its tasks (a minute at most) until the copy has started
+def _both(work, arguments=1):
+    """`work`, but each process waits on its tasks (a minute at most) until the other has started
     one: each test sees both processes work however busy the machine, with no timing in it."""
-    started = get_context("fork").Event()
+    here, there = get_context("fork").Event(), get_context("fork").Event()
     parent = os.getpid()
 
-    def gated(x):
-        if os.getpid() == parent:
-            assert started.wait(60), "the copy never took a task"
-        else:
-            started.set()
-        return work(x)
+    def gated(*x):
+        assert len(x) == arguments
+        mine, other = (here, there) if os.getpid() == parent else (there, here)
+        mine.set()
+        assert other.wait(60), "the other process never took a task"
+        return work(*x)
 
     return gated
 
@@ -175,6 +184,19 @@ def _alive(pid):
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_copy_that_dies_half_way_through_a_message_loses_nothing():
+    """An out-of-memory kill can land while the copy writes a result: what arrived is cut short,
+    and the task is run here. Written by hand: a header promising 1,000 bytes, then 10 of them."""
+    receiving, sending = Pipe(duplex=False)
+    arrived = queue.Queue()
+    os.write(sending.fileno(), struct.pack("!i", 1000) + b"x" * 10)
+    sending.close()
+    module._read(receiving, arrived)
+    results = {}
+    module._collect(arrived, (), results, None, wait=True)
+    assert results == {}
 
 
 @pytest.mark.parametrize(("budget", "shared"), [("1GB", True), ("700MB", False)])

@@ -19,7 +19,9 @@ import ctypes
 import io
 import os
 import pickle
+import queue
 import signal
+import threading
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -60,33 +62,39 @@ def side_by_side(
         return in_turn(tasks, work, done)
     counter = get_context("fork").Value("q", 0)
     receiving, sending = Pipe(duplex=False)
-    parent = os.getpid()
-    with threadpool_limits(1), warnings.catch_warnings():
-        # Python 3.12 warns on forking a process with threads (a server's, a queue's): the copy
-        # only runs the tasks and leaves with os._exit, never touching what those threads hold.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # the copy
-        receiving.close()
-        _copy(tasks, work, shared, counter, sending, parent)
-    sending.close()
+    parent, pid = os.getpid(), 0
     results: dict[int, Any] = {}
     try:
+        with threadpool_limits(1), warnings.catch_warnings():
+            # Python 3.12 warns on forking a process with threads (a server's, a queue's): the copy
+            # only runs the tasks and leaves with os._exit, never touching what those threads hold.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the copy
+            receiving.close()
+            _copy(tasks, work, shared, counter, sending, parent)
+        sending.close()
+        # A thread reads what the copy sends as it comes: a pipe holds 64 KiB and a fitted model is
+        # hundreds of kilobytes, so the copy would otherwise wait for this process's task to end.
+        arrived: queue.Queue[bytes | None] = queue.Queue()
+        threading.Thread(target=_read, args=(receiving, arrived), name="payoff-side-by-side", daemon=True).start()
         with threadpool_limits(1):
-            while (i := _take(counter)) < len(tasks):
+            while (i := _take(counter, pid)) < len(tasks):
                 results[i] = work(tasks[i])
                 if done:
                     done(i, results[i])
-                _collect(receiving, shared, results, done, wait=False)
-            _collect(receiving, shared, results, done, wait=True)
+                _collect(arrived, shared, results, done, wait=False)
+            _collect(arrived, shared, results, done, wait=True)
     except BaseException:  # a bug here, or an interrupt: the copy's work is of no use now
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+        if pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         raise
     finally:
         receiving.close()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+        if pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
     for i, task in enumerate(tasks):  # what the copy took and did not deliver
         if i not in results:
             results[i] = work(task)
@@ -105,11 +113,33 @@ def in_turn(tasks: Sequence[Task], work: Callable[[Task], Result], done: Done | 
     return results
 
 
-def _take(counter: Any) -> int:
-    with counter.get_lock():
-        i = int(counter.value)
-        counter.value = i + 1
+def _take(counter: Any, other: int) -> int:
+    """The next task's number. The lock is waited for a second at a time: if the other process
+    was killed holding it, it would never be released, and then nobody else takes tasks."""
+    lock = counter.get_lock()
+    while not lock.acquire(timeout=1.0):
+        if not _alive(other):
+            return _next(counter)
+    try:
+        return _next(counter)
+    finally:
+        lock.release()
+
+
+def _next(counter: Any) -> int:
+    i = int(counter.value)
+    counter.value = i + 1
     return i
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` (this process's child, or its parent) is still running."""
+    if pid == os.getppid():
+        return True  # the copy's parent: if it ended, the copy has been ended with it
+    try:
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        return False
 
 
 def _copy(
@@ -124,8 +154,9 @@ def _copy(
     code = 0
     try:
         _die_with(parent)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends this
         with threadpool_limits(1):
-            while (i := _take(counter)) < len(tasks):
+            while (i := _take(counter, parent)) < len(tasks):
                 sending.send_bytes(_pack((i, work(tasks[i])), shared))
     except BaseException:  # the task is run again by the parent, which raises it there
         traceback.print_exc()
@@ -145,15 +176,29 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+def _read(receiving: Connection, arrived: queue.Queue[bytes | None]) -> None:
+    """In a thread: each message from the copy as it comes, then None once it has left (having
+    ended, been killed, or died half-way through a message)."""
+    try:
+        while True:
+            arrived.put(receiving.recv_bytes())
+    except (EOFError, OSError):
+        arrived.put(None)
+
+
 def _collect(
-    receiving: Connection, shared: Sequence[object], results: dict[int, Any], done: Done | None, wait: bool
+    arrived: queue.Queue[bytes | None], shared: Sequence[object], results: dict[int, Any], done: Done | None, wait: bool
 ) -> None:
-    """Results the copy has sent: those ready now, or (`wait`) all until it has left."""
-    while wait or receiving.poll():
+    """Results the copy has sent: those here now, or (`wait`) all until it has left."""
+    while True:
         try:
-            i, result = _unpack(receiving.recv_bytes(), shared)
-        except EOFError:  # the copy has left
+            message = arrived.get() if wait else arrived.get_nowait()
+        except queue.Empty:
             return
+        if message is None:
+            arrived.put(None)  # for a later look
+            return
+        i, result = _unpack(message, shared)
         results[i] = result
         if done:
             done(i, result)
