@@ -50,7 +50,7 @@ def test_the_fit_s_sweeps_come_back_with_it_and_are_not_worked_out_again(problem
     def no_repricing(*args, **kwargs):
         raise AssertionError("a sweep was worked out again")
 
-    monkeypatch.setattr(module, "sweep", no_repricing)
+    monkeypatch.setattr(module, "sweeps", no_repricing)
     page_asks = rebased(there, there.impact.params, there.impact)  # as the Impact page asks
     for got in (module.sensitivity(there), module.sensitivity(page_asks)):
         assert [s.as_rows() for s in got] == [s.as_rows() for s in expected]

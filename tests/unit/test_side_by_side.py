@@ -212,3 +212,51 @@ def test_the_fits_are_shared_only_when_two_fit_the_memory_budget(budget, shared,
     names = ("linear regression", "poisson regression")
     run_backtest(data, window_starts(data.n_periods, 14, 14, 2), 14, names)
     assert bool(calls) is shared
+
+
+def test_a_sweep_shared_with_a_copy_is_the_same(monkeypatch):
+    """Every point of a sweep and every step of a break-even's bisection is a re-pricing, shared
+    with the copy: the same sweeps, to the last digit, as one process works out."""
+    from payoff.carry import sensitivity as module_sensitivity
+    from tests.helpers import sample_analysis
+
+    analysis = sample_analysis("call_centre", "staffing")  # staff per hour breaks even at about 42.5
+    params = [p for p in analysis.problem.framing.params if p.is_swept]
+    monkeypatch.setattr(module, "spare_core", lambda: False)
+    alone = module_sensitivity.sweeps(analysis, params)
+    monkeypatch.undo()
+    unpack, delivered = module._unpack, []
+    monkeypatch.setattr(module, "_unpack", lambda *args: delivered.append(1) or unpack(*args))
+    monkeypatch.setattr(module_sensitivity, "_gains", _both(module_sensitivity._gains, arguments=3))
+    shared = module_sensitivity.sweeps(analysis, params)
+    assert delivered, "the copy priced no point"
+    assert repr(shared) == repr(alone) and any(one.break_even is not None for one in shared)
+
+
+def test_a_sweep_a_page_may_interrupt_stays_in_this_process(tmp_path):
+    """A page sets a checkpoint (Streamlit may stop a stale sweep there): a copy must never call
+    it, so such a sweep is worked out here. And a server kept in process never forks."""
+    from payoff.carry import sensitivity as module_sensitivity
+    from tests.helpers import sample_analysis
+
+    analysis = sample_analysis("churn_customers", "churn")
+    calls = tmp_path / "calls"  # a copy's calls land here too: a list would keep only this process's
+
+    def checkpoint():
+        with calls.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+
+    token = module_sensitivity.CHECKPOINT.set(checkpoint)
+    try:
+        module_sensitivity.sweeps(analysis, [analysis.problem.framing.param("contact_cost")])
+    finally:
+        module_sensitivity.CHECKPOINT.reset(token)
+    assert set(calls.read_text().split()) == {str(os.getpid())}
+
+
+def test_a_process_kept_in_process_never_forks(monkeypatch):
+    monkeypatch.setattr(module, "_KEPT_IN_PROCESS", False)
+    assert module.spare_core()
+    module.keep_in_process()
+    assert not module.spare_core()
+    assert side_by_side([1, 2, 3], _square_with_pid) == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from payoff.engines import engine_for
 from payoff.errors import PayoffError
 from payoff.framings.base import FromColumn, Param
 from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.runtime.side_by_side import in_turn, side_by_side
 
 SPAN = (-0.5, 1.0)
 POINTS = 9
@@ -171,37 +172,54 @@ def _bracket(
 
 
 def sweep(analysis: Analysis, param: Param, span: tuple[float, float] = SPAN, points: int = POINTS) -> Sweep | None:
-    values = sweep_values(analysis, param, span, points)
-    if len(values) < 2:
-        return None
+    return sweeps(analysis, [param], span, points)[0]
+
+
+def sweeps(
+    analysis: Analysis, params: list[Param], span: tuple[float, float] = SPAN, points: int = POINTS
+) -> list[Sweep | None]:
+    """Each parameter's sweep (None when it has fewer than two values). Every point is a
+    re-pricing, and so is every step of a break-even's bisection: both are shared with a forked
+    copy of this process when a core is free and no page is waiting to interrupt them (the
+    numbers are the same either way)."""
+    grids = [sweep_values(analysis, param, span, points) for param in params]
+    tasks = [(param.key, x) for param, values in zip(params, grids, strict=True) if len(values) >= 2 for x in values]
+    together = CHECKPOINT.get() is None
+
+    def price(task: tuple[str, float]) -> dict[str, float] | str:
+        try:
+            return _gains(analysis, *task)
+        except PayoffError as error:  # e.g. a price below the unit cost: said, not dropped
+            return str(error)
+
+    priced = dict(zip(tasks, side_by_side(tasks, price) if together else in_turn(tasks, price), strict=True))
+    found = [
+        _swept(analysis, param, values, [priced[(param.key, x)] for x in values]) if len(values) >= 2 else None
+        for param, values in zip(params, grids, strict=True)
+    ]
+    bisected = [one for one in found if one is not None and AUTO in one.gains]
+
+    def bisect(one: Sweep) -> Sweep:
+        break_even, pays_above = _bisect(analysis, one.param, *_finite(one.values, one.gains[AUTO]), one.base)
+        return replace(one, break_even=break_even, pays_above=pays_above)
+
+    ended = {one.param: one for one in (side_by_side if together else in_turn)(bisected, bisect)}
+    return [None if one is None else ended.get(one.param, one) for one in found]
+
+
+def _swept(analysis: Analysis, param: Param, values: tuple[float, ...], at: list[dict[str, float] | str]) -> Sweep:
+    """A sweep from its priced points (a point that could not be priced holds why), before its
+    break-even is found."""
     value = analysis.values[param.key]
     column = value.column if isinstance(value, FromColumn) else None
     base = value.scale if isinstance(value, FromColumn) else float(value)  # type: ignore[arg-type]
-    at: list[dict[str, float] | None] = []
-    unpriced: list[tuple[float, str]] = []
-    for x in values:
-        try:
-            at.append(_gains(analysis, param.key, x))
-        except PayoffError as error:  # e.g. a price below the unit cost: said, not dropped
-            at.append(None)
-            unpriced.append((x, str(error)))
-    names = next((list(point) for point in at if point is not None), None)
-    if names is None:
-        return Sweep(
-            param.key,
-            param.label,
-            base,
-            column,
-            values,
-            {AUTO: (float("nan"),) * len(values)},
-            None,
-            None,
-            tuple(unpriced),
-        )
+    unpriced = tuple((x, point) for x, point in zip(values, at, strict=True) if isinstance(point, str))
+    names = next((list(point) for point in at if not isinstance(point, str)), None)
     nan = float("nan")
-    gains = {name: tuple(nan if point is None else point.get(name, nan) for point in at) for name in names}
-    break_even, pays_above = _bisect(analysis, param.key, *_finite(values, gains[AUTO]), base)
-    return Sweep(param.key, param.label, base, column, values, gains, break_even, pays_above, tuple(unpriced))
+    if names is None:
+        return Sweep(param.key, param.label, base, column, values, {AUTO: (nan,) * len(values)}, None, None, unpriced)
+    gains = {name: tuple(nan if isinstance(point, str) else point.get(name, nan) for point in at) for name in names}
+    return Sweep(param.key, param.label, base, column, values, gains, None, None, unpriced)
 
 
 def _finite(values: tuple[float, ...], gains: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -240,8 +258,7 @@ def sensitivity(
     kept = _kept(analysis)
     if key not in kept:
         chosen = [p for p in analysis.problem.framing.params if p.is_swept and (keys is None or p.key in keys)]
-        sweeps = (sweep(analysis, param, span, points) for param in chosen)
-        kept[key] = tuple(s for s in sweeps if s is not None)
+        kept[key] = tuple(s for s in sweeps(analysis, chosen, span, points) if s is not None)
     return kept[key]
 
 

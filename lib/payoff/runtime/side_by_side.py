@@ -38,9 +38,19 @@ Done = Callable[[int, Any], None]
 _PR_SET_PDEATHSIG = 1
 
 
+_KEPT_IN_PROCESS = False
+
+
+def keep_in_process() -> None:
+    """This process never forks a copy: a web server's, whose threads serve other users' pages
+    (its fits run in processes of their own, which may)."""
+    global _KEPT_IN_PROCESS
+    _KEPT_IN_PROCESS = True
+
+
 def spare_core() -> bool:
     """Whether this process may run on two cores and can fork."""
-    if not hasattr(os, "fork"):
+    if _KEPT_IN_PROCESS or not hasattr(os, "fork"):
         return False
     try:
         return len(os.sched_getaffinity(0)) >= 2
