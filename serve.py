@@ -11,9 +11,6 @@ os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 import streamlit as st
 
-from payoff.runtime.side_by_side import keep_in_process
 from payoff.ui.server import lifespan, middleware
-
-keep_in_process()  # the server forks no copy of itself to share work: its fits run in their own processes
 
 app = st.App("app.py", middleware=middleware(), lifespan=lifespan)

@@ -254,9 +254,21 @@ def test_a_sweep_a_page_may_interrupt_stays_in_this_process(tmp_path):
     assert set(calls.read_text().split()) == {str(os.getpid())}
 
 
-def test_a_process_kept_in_process_never_forks(monkeypatch):
-    monkeypatch.setattr(module, "_KEPT_IN_PROCESS", False)
+def test_a_page_s_run_never_forks_the_server():
+    """In a page's run (the server's threads serve other users) nothing forks; outside it, in
+    this same process, work is shared as before."""
+    from streamlit.testing.v1 import AppTest
+
+    import payoff.ui  # noqa: F401  (registers the refusal, as the app's pages do)
+
+    def page():
+        import streamlit as st
+
+        from payoff.runtime.side_by_side import spare_core
+
+        st.write(f"may fork: {spare_core()}")
+
+    app = AppTest.from_function(page).run()
+    assert not app.exception
+    assert app.markdown[0].value == "may fork: False"
     assert module.spare_core()
-    module.keep_in_process()
-    assert not module.spare_core()
-    assert side_by_side([1, 2, 3], _square_with_pid) == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]

@@ -19,6 +19,7 @@ from payoff.engines import engine_for
 from payoff.errors import PayoffError
 from payoff.framings.base import FromColumn, Param
 from payoff.models.catalogue import AUTO, STATUS_QUO
+from payoff.runtime.budget import room_for_two
 from payoff.runtime.side_by_side import in_turn, side_by_side
 
 SPAN = (-0.5, 1.0)
@@ -184,7 +185,7 @@ def sweeps(
     numbers are the same either way)."""
     grids = [sweep_values(analysis, param, span, points) for param in params]
     tasks = [(param.key, x) for param, values in zip(params, grids, strict=True) if len(values) >= 2 for x in values]
-    together = CHECKPOINT.get() is None
+    together = CHECKPOINT.get() is None and _room_for_a_copy(analysis)
 
     def price(task: tuple[str, float]) -> dict[str, float] | str:
         try:
@@ -205,6 +206,13 @@ def sweeps(
 
     ended = {one.param: one for one in (side_by_side if together else in_turn)(bisected, bisect)}
     return [None if one is None else ended.get(one.param, one) for one in found]
+
+
+def _room_for_a_copy(analysis: Analysis) -> bool:
+    """A quantity's re-pricings hold arrays of every cell: shared only where the budget has room for
+    two processes. A targeting one's are a few numbers per row."""
+    panel = getattr(analysis.predictions, "panel", None)
+    return panel is None or room_for_two(panel.n_series, panel.n_periods)
 
 
 def _swept(analysis: Analysis, param: Param, values: tuple[float, ...], at: list[dict[str, float] | str]) -> Sweep:

@@ -30,9 +30,6 @@ Progress = Callable[[str, float], None]
 FITTING_ERRORS = (ValueError, np.linalg.LinAlgError, FloatingPointError)
 DIVERGED = "the model diverged"
 DIVERGED_TIMES = 10
-# Cells (series x periods) up to which the global models are shared with a second process: its
-# fits hold their own copies of the binned features. 500 series of two daily years is 365,000.
-SIDE_BY_SIDE_CELLS = 1_000_000
 
 
 def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tuple[int, ...]:
@@ -229,8 +226,7 @@ def global_forecasts(
 
     if progress:
         progress(f"models over every series ({', '.join(names)})", finished / total)
-    cells = panel.n_series * panel.n_periods
-    together = compute.side_by_side and cells <= SIDE_BY_SIDE_CELLS and room_for_two(panel.n_series, panel.n_periods)
+    together = compute.side_by_side and room_for_two(panel.n_series, panel.n_periods)
     fitted = side_by_side(names, fit, (features, panel), landed) if together else in_turn(names, fit, landed)
     return {name: outcomes for name, (outcomes, _) in zip(names, fitted, strict=True)}
 

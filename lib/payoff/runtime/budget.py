@@ -79,11 +79,17 @@ def check_quantity(n_series: int, n_periods: int) -> None:
     )
 
 
+# Cells (series x periods) up to which work is shared with a forked copy of the process: its fits
+# and re-pricings hold their own arrays. 500 series of two daily years is 365,000.
+SHARED_CELLS = 1_000_000
+
+
 def room_for_two(n_series: int, n_periods: int) -> bool:
-    """Whether two processes' backtests of this size fit the budget: the global models' fits are
-    shared with a forked copy only then (it measured 360 MB beside the first's 570 MB on 500
-    series x 730 days, counting the pages they share)."""
-    return 2 * (PROCESS_BASE + BYTES_PER_CELL * n_series * n_periods) <= limit()
+    """Whether a second process may share the work on a file of this size: up to SHARED_CELLS,
+    and when two processes' needs fit the budget (on 500 series x 730 days the copy's peak was
+    360 MB beside the first's 570 MB, counting the pages they share)."""
+    cells = n_series * n_periods
+    return cells <= SHARED_CELLS and 2 * (PROCESS_BASE + BYTES_PER_CELL * cells) <= limit()
 
 
 def check_targeting(n_rows: int, n_columns: int) -> None:

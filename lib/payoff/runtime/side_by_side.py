@@ -38,19 +38,19 @@ Done = Callable[[int, Any], None]
 _PR_SET_PDEATHSIG = 1
 
 
-_KEPT_IN_PROCESS = False
+_REFUSALS: list[Callable[[], bool]] = []
 
 
-def keep_in_process() -> None:
-    """This process never forks a copy: a web server's, whose threads serve other users' pages
-    (its fits run in processes of their own, which may)."""
-    global _KEPT_IN_PROCESS
-    _KEPT_IN_PROCESS = True
+def refuse_when(refused: Callable[[], bool]) -> None:
+    """Never fork while `refused()` says so. The app registers "this thread runs a page": a web
+    server's threads serve other users' pages, and a copy of it must not exist (its fits run in
+    processes of their own, which may share)."""
+    _REFUSALS.append(refused)
 
 
 def spare_core() -> bool:
-    """Whether this process may run on two cores and can fork."""
-    if _KEPT_IN_PROCESS or not hasattr(os, "fork"):
+    """Whether this process may run on two cores and can fork, here and now."""
+    if not hasattr(os, "fork") or any(refused() for refused in _REFUSALS):
         return False
     try:
         return len(os.sched_getaffinity(0)) >= 2
