@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,29 +130,6 @@ def wait_idle(page: Page) -> None:
     """Wait until the app has finished its current run (Streamlit's running indicator is gone)."""
     expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=120_000
-    )
-
-
-def rerun_after(page: Page, action: Callable[[], object]) -> None:
-    """Do `action`, a widget change that reruns the app, and wait until that rerun has ended.
-    wait_idle alone can pass before the rerun has started (the browser has sent the change, the
-    server has not yet said it runs): a dropdown opened then was closed by the rerun under it."""
-    page.evaluate(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            window.__payoffChanges = 0;
-            if (window.__payoffWatched !== app) {
-                new MutationObserver((records) => { window.__payoffChanges += records.length; })
-                    .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-                window.__payoffWatched = app;
-            }
-        }"""
-    )
-    action()
-    page.wait_for_function(
-        """() => window.__payoffChanges > 0 && document.querySelector('[data-testid="stApp"]')
-            .getAttribute("data-test-script-state") === 'notRunning'""",
-        timeout=120_000,
     )
 
 

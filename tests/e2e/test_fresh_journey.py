@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import goto, rerun_after, wait_idle
+from tests.e2e.conftest import goto, wait_idle
 
 
 def test_fresh_settings_to_money_ledger_and_next_deliveries(page: Page, server: str):
@@ -21,17 +21,20 @@ def test_fresh_settings_to_money_ledger_and_next_deliveries(page: Page, server: 
     wait_idle(page)
     keeps = page.get_by_role("spinbutton", name="Keeps for (periods)")
     keeps.fill("5")
-    rerun_after(page, lambda: keeps.press("Enter"))
+    keeps.press("Enter")
+    wait_idle(page)
     cases = page.get_by_role("spinbutton", name="Sold in cases of (units)")
     cases.fill("6")
-    rerun_after(page, lambda: cases.press("Enter"))
+    cases.press("Enter")
+    wait_idle(page)
     days = page.get_by_test_id("stMultiSelect").filter(has_text="Delivered on")
     for day in ("Mon", "Thu"):
         # Centred first: at the window's bottom edge (where scrolling into view leaves it, at
         # 1280x720) a click focuses the box but its list never opens.
         days.evaluate("box => box.scrollIntoView({block: 'center'})")
         days.locator("input").click()
-        rerun_after(page, page.get_by_role("option", name=day, exact=True).click)
+        page.get_by_role("option", name=day, exact=True).click()
+        wait_idle(page)
     page.keyboard.press("Escape")
     page.get_by_role("link", name="Models", exact=True).click()
     wait_idle(page)
