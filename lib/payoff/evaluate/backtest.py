@@ -17,7 +17,7 @@ from payoff.decision_kinds import DecisionKind
 from payoff.errors import NotEnoughData
 from payoff.evaluate.predictions import Failure, Forecasts
 from payoff.models import forecasters
-from payoff.models.catalogue import MODELS, STATUS_QUO, quantity_spec
+from payoff.models.catalogue import MODELS, STATUS_QUO, business_name, quantity_spec
 from payoff.models.features import FeatureSet, build_features
 from payoff.models.panel import Panel
 from payoff.models.protocols import Forecaster, ForecasterSpec, GlobalForecaster, GlobalForecasterSpec
@@ -105,7 +105,7 @@ def run_backtest(
     raw: dict[str, list[tuple[np.ndarray | None, str | None]]] = {}
     if local:
         if progress:
-            progress(f"per-series models ({', '.join(name for name, _ in local)})", 0.0)
+            progress(f"Fitting each series' own models: {', '.join(business_name(name) for name, _ in local)}", 0.0)
         raw = local_forecasts(panel.y, local, starts, horizon, compute or Compute())
     features = build_features(panel, horizon, country) if needs_features else None
     if features is not None:
@@ -222,10 +222,10 @@ def global_forecasts(
         models[names[i]] = result[1]  # the copy's fitted model, for the explanations
         finished += 1
         if progress:
-            progress(f"{names[i]} fitted", finished / total)
+            progress(f"{business_name(names[i])}: fitted", finished / total)
 
     if progress:
-        progress(f"models over every series ({', '.join(names)})", finished / total)
+        progress(f"Fitting the models over every series: {', '.join(map(business_name, names))}", finished / total)
     together = compute.side_by_side and room_for_two(panel.n_series, panel.n_periods)
     fitted = side_by_side(names, fit, (features, panel), landed) if together else in_turn(names, fit, landed)
     return {name: outcomes for name, (outcomes, _) in zip(names, fitted, strict=True)}
