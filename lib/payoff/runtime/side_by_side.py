@@ -105,11 +105,12 @@ def side_by_side(
         if pid:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
-    for i, task in enumerate(tasks):  # what the copy took and did not deliver
-        if i not in results:
-            results[i] = work(task)
-            if done:
-                done(i, results[i])
+    with threadpool_limits(1):  # one thread, as the copy would have run it: the same digits
+        for i, task in enumerate(tasks):  # what the copy took and did not deliver
+            if i not in results:
+                results[i] = work(task)
+                if done:
+                    done(i, results[i])
     return [results[i] for i in range(len(tasks))]
 
 
