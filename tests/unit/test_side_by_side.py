@@ -6,6 +6,7 @@ forecasts and fitted models whether its global models share the fits or not."""
 import os
 import queue
 import struct
+import sys
 import threading
 import time
 from multiprocessing import Pipe, get_context
@@ -254,10 +255,14 @@ def test_a_sweep_a_page_may_interrupt_stays_in_this_process(tmp_path):
     assert set(calls.read_text().split()) == {str(os.getpid())}
 
 
-def test_a_page_s_run_never_forks_the_server():
+def test_a_page_s_run_never_forks_the_server(monkeypatch):
     """In a page's run (the server's threads serve other users) nothing forks; outside it, in
     this same process, work is shared as before."""
     from streamlit.testing.v1 import AppTest
+
+    # A page's run makes its script `__main__` and leaves it there: a later test's spawned
+    # process would run this script again first (and die, leaving its parent writing for ever).
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
 
     import payoff.ui  # noqa: F401  (registers the refusal, as the app's pages do)
 
