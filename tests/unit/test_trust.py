@@ -188,6 +188,32 @@ def test_break_even_of_the_value_and_the_save_rate():
     assert by_key["contact_cost"].break_even is None and "whole range" in by_key["contact_cost"].sentence
 
 
+def test_a_break_even_across_values_that_cannot_be_priced_is_not_stated(monkeypatch):
+    """The bracket of the break-even (81, by hand above) holds values that cannot be priced: the
+    sweep keeps its points and states no break-even, where its bisection raised and the whole
+    sensitivity call failed."""
+    from payoff.carry import sensitivity as module
+    from payoff.errors import PayoffError
+
+    analysis = perfect_churn(60.0)
+    param = catalogue.get("churn").param("contact_cost")
+    grid = set(module.sweep_values(analysis, param, module.SPAN, module.POINTS))
+    gains = module._gains
+
+    def priced_on_the_grid_only(analysis, key, x):
+        if x not in grid:
+            raise PayoffError(f"{x} cannot be priced")
+        return gains(analysis, key, x)
+
+    monkeypatch.setattr(module, "_gains", priced_on_the_grid_only)
+    found = sweep(analysis, param)
+    assert found.break_even is None and found.pays_above is None
+    assert "at some of the values" in found.sentence and "could not be priced" in found.sentence
+    churners = int(analysis.predictions.positive.sum())
+    for value, gain in zip(found.values, found.gains[AUTO], strict=True):
+        assert gain == pytest.approx(max(churners * (81 - value), 0.0))
+
+
 def test_every_sweep_point_equals_a_re_run_at_that_value():
     frame = weekly_sales(120, 3)
     analysis = analyse(

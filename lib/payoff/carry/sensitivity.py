@@ -64,6 +64,11 @@ class Sweep:
         if self.break_even is None:
             if min(gains) > 0:
                 return f"Pays off over the whole range of {what} ({low} to {high})."
+            if max(gains) > 0:  # it crosses where the costs could not be priced
+                return (
+                    f"Pays off at some of the values of {what} ({low} to {high}) and not at others; where it "
+                    "changes could not be priced."
+                )
             return f"Does not pay off anywhere in the range of {what} ({low} to {high})."
         side = "more than" if self.pays_above else "less than"
         now = _number(self.base, self.column)
@@ -249,7 +254,11 @@ def _bisect(
         middle = (x0 + x1) / 2
         if abs(x1 - x0) <= 1e-6 * max(1.0, abs(middle)):
             break
-        if (_gains(analysis, key, middle)[AUTO] > 0) == (g0 > 0):
+        try:
+            above = _gains(analysis, key, middle)[AUTO] > 0
+        except PayoffError:  # the bracket spans values that cannot be priced: no break-even to state
+            return None, None
+        if above == (g0 > 0):
             x0 = middle
         else:
             x1 = middle
