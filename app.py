@@ -22,8 +22,10 @@ if state.explanations_due():  # a run's explanations that came in meanwhile
     results_view.finish_explaining(wait=False)
 status = sidebar_status()  # reads the widgets' own state, so it shows what this very run of the page chose
 page.run()
+# Again, with what the page itself chose: a first visit to the Problem page picks the framing its
+# radio shows, and a run may just have been priced (while its explanations are worked out).
+sidebar_status(status)
 if state.explanations_due():  # the page is drawn: now wait for the explanations
     from payoff.ui import results_view
 
-    sidebar_status(status)  # the run just priced, while its explanations are worked out
     results_view.finish_explaining(wait=True)

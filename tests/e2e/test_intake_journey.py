@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import goto, wait_idle
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "files"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def test_home_page_explains_payoff(page: Page, server: str):
@@ -42,3 +43,20 @@ def test_bad_upload_shows_a_message_and_the_session_survives(page: Page, server:
     expect(page.get_by_text("Traceback")).to_have_count(0)
     chooser.set_input_files(str(CORPUS / "pipe.csv"))
     expect(page.get_by_text("Preview (2 rows × 2 columns)")).to_be_visible()
+
+
+def test_the_problem_page_first_opened_names_its_picked_question_in_the_sidebar(page: Page, server: str):
+    # The sidebar is drawn before the page; on the first visit the page's radio picks the question,
+    # and the sidebar said "not chosen yet" beside it until the next rerun.
+    goto(page, server, "data")
+    page.locator('input[type="file"]').set_input_files(str(SAMPLES / "retail_sales.csv"))
+    expect(page.get_by_text("Preview (8,760 rows")).to_be_visible()
+    wait_idle(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Problem").click()
+    expect(page.get_by_role("heading", name="Problem")).to_be_visible()
+    wait_idle(page)
+    picked = page.get_by_test_id("stRadio").first.locator("label:has(input:checked)").first
+    title = picked.inner_text().splitlines()[0].strip()
+    assert title, "the framing radio shows no pick"
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Question: {title}")
+    expect(page.get_by_test_id("stSidebar")).not_to_contain_text("not chosen yet")
