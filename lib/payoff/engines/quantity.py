@@ -84,7 +84,8 @@ class QuantityEngine:
 
         def explain() -> tuple[Explanation, ...]:
             try:
-                return quantity_explanations(fitted, predictions, framing, problem.values, problem.target)
+                together = (compute or Compute()).side_by_side and budget.room_for_two(panel.n_series, panel.n_periods)
+                return quantity_explanations(fitted, predictions, framing, problem.values, problem.target, together)
             except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it
                 return (Explanation(FAILED, "", (), f"The explanations could not be computed: {error}."),)
 
