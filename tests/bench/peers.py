@@ -227,6 +227,8 @@ TOOLS = {
     "quantity_statsforecast_one_process": lambda: quantity_statsforecast(n_jobs=1),  # statsforecast's default
     "quantity_payoff_own_shape": lambda: quantity_payoff("own-shape"),
     "quantity_statsforecast_own_shape": lambda: quantity_statsforecast(workload="own-shape"),
+    # the measure: statsforecast at its default process count (one)
+    "quantity_statsforecast_own_shape_one_process": lambda: quantity_statsforecast(n_jobs=1, workload="own-shape"),
     "quantity_prophet": quantity_prophet,
     "targeting_payoff": targeting_payoff,
     "targeting_tuned": targeting_tuned,

@@ -25,6 +25,7 @@ PEERS = {
     "targeting_tuned",
     "walmart_statsforecast",
     "quantity_statsforecast_own_shape",
+    "quantity_statsforecast_own_shape_one_process",
 }
 CHART = re.compile(r"(<!-- peers-chart -->\n).*?(<!-- /peers-chart -->)", re.S)
 
