@@ -45,12 +45,12 @@ def run_analysis(problem: Problem, progress: Progress | None = None, compute: Co
     """Fit, price and explain. `compute` (this process by default) says where the per-series work
     runs; the numbers are the same wherever it runs."""
     _, explained = run_priced(problem, progress, compute)
-    return explained()
+    return explained(True)  # nothing is drawn meanwhile: the explanations may share two cores
 
 
 def run_priced(
     problem: Problem, progress: Progress | None = None, compute: Compute | None = None
-) -> tuple[Analysis, Callable[[], Analysis]]:
+) -> tuple[Analysis, Callable[[bool], Analysis]]:
     """The analysis as soon as its money is priced (all a headline needs), and the call that
     returns it with its explanations, worked out from the models just fitted. The app shows the
     first while the second is worked out: they take a third of a run on the samples."""
@@ -58,10 +58,10 @@ def run_priced(
     predictions, explain = engine.fit(problem, progress, compute)
     priced = Analysis(problem, predictions, engine.price(problem, predictions, problem.values))
 
-    def explained() -> Analysis:
+    def explained(together: bool = False) -> Analysis:
         if progress:
             progress("explaining the models", 1.0)
-        return with_explanations(priced, explain())
+        return with_explanations(priced, explain(together))
 
     return priced, explained
 

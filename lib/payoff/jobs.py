@@ -133,7 +133,7 @@ def _answers(problem: Problem, compute: Compute | None, progress: Any) -> Iterat
     try:
         priced, explained = run_priced(problem, progress, compute)
         yield ("priced", serial.to_bytes(priced))
-        analysis = explained()
+        analysis = explained(False)  # in one process: the page draws the headline meanwhile
         progress("writing the summary", 1.0)
         # The JSON summary (with its sensitivity sweep) is built here too: the server's own
         # process only unpacks the answer, so it stays free for everyone else's pages. The sweeps

@@ -65,11 +65,20 @@ def test_a_sample_of_series_is_scaled_to_the_whole_catalogue(explain, monkeypatc
     assert every.effects[0].estimate > 0 and np.isfinite(every.effects[0].estimate)
 
 
-def test_explanations_shared_with_a_copy_are_the_same_as_in_turn():
+def test_explanations_shared_with_a_copy_are_the_same_as_in_turn(monkeypatch):
     """The GLM's effects and the trees' importances are worked out side by side when a core is
     free (runtime.side_by_side): the same explanations, in the same order, as one after the other."""
     from payoff.engines.quantity import QuantityEngine
+    from payoff.runtime import side_by_side
     from payoff.runtime.compute import Compute
+
+    shared_jobs = []
+
+    def spy(jobs, work, *rest):
+        shared_jobs.append(len(jobs))
+        return side_by_side.side_by_side(jobs, work, *rest)
+
+    monkeypatch.setattr(explain_quantity, "side_by_side", spy)
 
     problem = make_problem(
         _alike(12, 300),
@@ -79,10 +88,11 @@ def test_explanations_shared_with_a_copy_are_the_same_as_in_turn():
         horizon=14,
         models=("gradient boosting", "poisson regression"),
     )
-    shared = QuantityEngine().fit(problem, compute=Compute(side_by_side=True))[1]()
-    alone = QuantityEngine().fit(problem, compute=Compute(side_by_side=False))[1]()
+    shared = QuantityEngine().fit(problem, compute=Compute(side_by_side=True))[1](True)
+    alone = QuantityEngine().fit(problem)[1](False)
     assert [(e.model, e.unit) for e in shared] == [
         ("poisson regression", "% change in units"),
         ("gradient boosting", "extra cost when shuffled"),
     ]
     assert shared == alone
+    assert shared_jobs == [2] and side_by_side.spare_core()  # shared once, and a copy could be forked

@@ -23,7 +23,9 @@ from payoff.runtime.compute import Compute
 Progress = Callable[[str, float], None]
 Values = Mapping[str, ParamValue | FromColumn]
 # What drives each fitted model, worked out after the money is priced: the headline does not wait.
-Explain = Callable[[], tuple[Explanation, ...]]
+# Its argument: whether the work may be shared with a forked copy of this process, which is so when
+# nothing is drawn meanwhile (the app draws the headline then, and two busy processes delay it).
+Explain = Callable[[bool], tuple[Explanation, ...]]
 
 
 @dataclass(frozen=True)

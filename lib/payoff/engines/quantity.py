@@ -82,9 +82,10 @@ class QuantityEngine:
         )
         predictions = QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
 
-        def explain() -> tuple[Explanation, ...]:
+        def explain(together: bool = False) -> tuple[Explanation, ...]:
+            together = together and (compute or Compute()).side_by_side
+            together = together and budget.room_for_two(panel.n_series, panel.n_periods)
             try:
-                together = (compute or Compute()).side_by_side and budget.room_for_two(panel.n_series, panel.n_periods)
                 return quantity_explanations(fitted, predictions, framing, problem.values, problem.target, together)
             except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it
                 return (Explanation(FAILED, "", (), f"The explanations could not be computed: {error}."),)

@@ -107,7 +107,7 @@ class TargetingEngine:
             leakage=tuple(leakage.check(frame, features, y)),
         )
 
-        def explain() -> tuple[Explanation, ...]:
+        def explain(together: bool = False) -> tuple[Explanation, ...]:  # targeting explains in one process
             money = _money_of(problem, frame, positive)
             return targeting_explanations(fitted, x, y, columns, money, f"that it {_words(problem)[1]}")
 
