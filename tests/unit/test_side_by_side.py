@@ -117,6 +117,59 @@ def test_the_backtest_is_the_same_with_the_fits_shared(monkeypatch):
         )
 
 
+def test_the_per_series_models_may_run_in_the_copy(monkeypatch):
+    """With one global model, each process waits until the other has taken a task: the copy takes
+    the per-series models (the last task). Their forecasts come back the same, and the progress
+    counts them once, ending at 1."""
+    monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "8GB")
+    from payoff.evaluate import backtest
+
+    data = _panel()
+    starts = window_starts(data.n_periods, 14, 14, 3)
+    names = ("gradient boosting", "naive", "moving average")
+    alone, _, _ = run_backtest(data, starts, 14, names, compute=Compute(side_by_side=False))
+    ran_in = get_context("fork").Value("q", 0)
+    local = backtest.local_forecasts
+
+    def recorded(*args):
+        ran_in.value = os.getpid()
+        return local(*args)
+
+    events = _events()
+    monkeypatch.setattr(backtest, "local_forecasts", _both(recorded, arguments=5, events=events))
+    monkeypatch.setattr(backtest, "_global_forecast", _both(backtest._global_forecast, arguments=5, events=events))
+    shares = []
+    shared, _, _ = run_backtest(
+        data, starts, 14, names, progress=lambda m, share: shares.append((m, share)), compute=Compute()
+    )
+    assert ran_in.value not in (0, os.getpid()), "the per-series models ran here"
+    for a, b in zip(alone, shared, strict=True):
+        assert a.name == b.name and a.forecast.tobytes() == b.forecast.tobytes()
+    fitted = [share for message, share in shares if message.endswith(": fitted")]
+    # 3 models: gradient boosting (1) and the per-series task (2), in whichever order they land
+    assert sorted(fitted) == fitted and fitted[-1] == 1.0 and set(fitted) <= {1 / 3, 2 / 3, 1.0}
+    assert any(message == "Each series' own models: fitted" for message, _ in shares)
+
+
+def test_in_turn_the_per_series_models_run_first_and_count_in_the_progress():
+    data = _panel()
+    starts = window_starts(data.n_periods, 14, 14, 3)
+    shares = []
+    run_backtest(
+        data,
+        starts,
+        14,
+        ("gradient boosting", "naive", "moving average"),
+        progress=lambda m, share: shares.append((m, share)),
+        compute=Compute(side_by_side=False),
+    )
+    messages = [m for m, _ in shares]
+    assert messages.index("Each series' own models: fitted") < messages.index("Pattern model (boosted trees): fitted")
+    first_global = next(share for m, share in shares if m.startswith("Fitting the models over every series"))
+    assert first_global == pytest.approx(2 / 3)  # the two per-series models are done before it
+    assert shares[-1] == ("done", 1.0)
+
+
 def _panel():
     """8 series of 200 days, each with its own weekly peak."""
     rng = np.random.default_rng(5)
@@ -131,10 +184,11 @@ def _panel():
     )
 
 
-def _both(work, arguments=1):
+def _both(work, arguments=1, events=None):
     """`work`, but each process waits on its tasks (a minute at most) until the other has started
-    one: each test sees both processes work however busy the machine, with no timing in it."""
-    here, there = get_context("fork").Event(), get_context("fork").Event()
+    one: each test sees both processes work however busy the machine, with no timing in it. Two
+    kinds of work gated together share `events` (a pair from _events)."""
+    here, there = events or _events()
     parent = os.getpid()
 
     def gated(*x):
@@ -145,6 +199,10 @@ def _both(work, arguments=1):
         return work(*x)
 
     return gated
+
+
+def _events():
+    return get_context("fork").Event(), get_context("fork").Event()
 
 
 def test_the_copy_ends_with_its_parent():

@@ -88,8 +88,9 @@ def run_backtest(
     the global models as fitted at the last window (for explanations) and their features. `ratio`
     is the decision's critical ratio at the run's costs, for a model that learns the decision.
 
-    The per-series models run first, in partitions of series (`compute`: this process, local
-    processes or a Dask cluster); the global models learn from every series at once, here."""
+    The per-series models run in partitions of series (`compute`: this process, local processes
+    or a Dask cluster), first; in this process, as one more task beside the global models' when
+    those are shared with a forked copy. The global models learn from every series at once, here."""
     check_something_to_score(panel, starts, horizon)
     local: list[tuple[str, Forecaster]] = [(STATUS_QUO, rule)] if rule is not None else []
     global_models: dict[str, GlobalForecaster] = {}
@@ -111,9 +112,9 @@ def run_backtest(
 
     if local and progress:
         progress(f"Fitting each series' own models: {', '.join(business_name(name) for name, _ in local)}", 0.0)
-    # In this process, the per-series models are one more task beside the global models': the
-    # forked copy starts on the boosted trees while they run (0.6 s of a 500-series run).
-    alongside = local and features is not None and compute.workers == 1 and not compute.dask
+    # In this process, the per-series models may be one more task beside the global models': one
+    # process no longer works through them while the other waits (0.6 s of a 500-series run).
+    alongside = bool(local) and features is not None and compute.workers == 1 and not compute.dask
     if local and not alongside:
         raw = per_series()
     if features is not None:
@@ -125,8 +126,8 @@ def run_backtest(
             horizon,
             progress,
             compute,
-            len(local),
-            per_series if alongside else None,
+            0 if alongside else len(local),
+            (per_series, len(local)) if alongside else None,
         )
     result = []
     for name in order:
@@ -221,39 +222,48 @@ def global_forecasts(
     progress: Progress | None,
     compute: Compute,
     finished: int = 0,
-    per_series: Callable[[], dict[str, list[Outcome]]] | None = None,
+    per_series: tuple[Callable[[], dict[str, list[Outcome]]], int] | None = None,
 ) -> dict[str, list[Outcome]]:
     """Every global model's forecasts at every origin, each model fitted at the origins in turn
     and left in `models` as fitted at the last. Shared with a forked copy of this process when a
     core is free and the file small enough for two fits' memory (`runtime.side_by_side`); the
     numbers are the same either way. `finished`: models already done, for the progress share.
-    `per_series`, when given, works out the per-series models' forecasts: one more task, last."""
+    `per_series`: the call that works out the per-series models' forecasts, and how many models
+    it fits; shared, it is one more task, the last; else it runs first, as it always did."""
     names = sorted(models, key=lambda name: -_fit_cost(name))
+    together = compute.side_by_side and room_for_two(panel.n_series, panel.n_periods)
+    total = finished + len(names) + (per_series[1] if per_series else 0)
+    out: dict[str, list[Outcome]] = {}
+    if per_series and not together:
+        out, finished = per_series[0](), finished + per_series[1]
+        per_series = None
+        if progress:
+            progress("Each series' own models: fitted", finished / total)
     tasks: list[str | None] = [*names, *([None] if per_series else [])]  # None: the per-series models
-    total = finished + len(names)
 
     def fit(name: str | None) -> tuple[dict[str, list[Outcome]], GlobalForecaster | None]:
         if name is None:
             assert per_series is not None
-            return per_series(), None
+            return per_series[0](), None
         model = models[name]
         return {name: [_global_forecast(model, panel, features, start, horizon) for start in starts]}, model
 
     def landed(i: int, result: tuple[dict[str, list[Outcome]], GlobalForecaster | None]) -> None:
         nonlocal finished
         name, model = tasks[i], result[1]
-        if name is None or model is None:
-            return
-        models[name] = model  # the copy's fitted model, for the explanations
-        finished += 1
+        if name is None:
+            assert per_series is not None
+            finished += per_series[1]
+        elif model is not None:
+            models[name] = model  # the copy's fitted model, for the explanations
+            finished += 1
         if progress:
-            progress(f"{business_name(name)}: fitted", finished / total)
+            what = business_name(name) if name else "Each series' own models"
+            progress(f"{what}: fitted", finished / total)
 
     if progress:
         progress(f"Fitting the models over every series: {', '.join(map(business_name, names))}", finished / total)
-    together = compute.side_by_side and room_for_two(panel.n_series, panel.n_periods)
     fitted = side_by_side(tasks, fit, (features, panel), landed) if together else in_turn(tasks, fit, landed)
-    out: dict[str, list[Outcome]] = {}
     for outcomes, _ in fitted:
         out |= outcomes
     return out
