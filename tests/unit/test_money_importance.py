@@ -2,14 +2,20 @@
 larger than EXPLAIN_SERIES a fixed sample of series is shuffled and its extra cost scaled to every
 series, so the money reads as the whole catalogue's whatever the sample's size."""
 
+from multiprocessing import get_context
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from payoff.analysis import run_priced
 from payoff.data.roles import Role, RoleMap, Shape
+from payoff.engines.quantity import QuantityEngine
 from payoff.evaluate import explain_quantity
 from payoff.problem import make_problem
+from payoff.runtime import side_by_side
+from payoff.runtime.compute import Compute
+from tests.unit.test_side_by_side import _both
 
 ROLES = RoleMap(
     {"date": Role.DATE, "item": Role.SERIES_KEY, "units": Role.TARGET, "promo": Role.FEATURE}, Shape.TIME_SERIES
@@ -46,7 +52,7 @@ def explain():
 
 def _importances(explain, monkeypatch, at_most: int):
     monkeypatch.setattr(explain_quantity, "EXPLAIN_SERIES", at_most)
-    (importance,) = [e for e in explain().predictions.explanations if e.unit == "extra cost when shuffled"]
+    (importance,) = [e for e in explain(False).predictions.explanations if e.unit == "extra cost when shuffled"]
     return importance
 
 
@@ -65,22 +71,11 @@ def test_a_sample_of_series_is_scaled_to_the_whole_catalogue(explain, monkeypatc
     assert every.effects[0].estimate > 0 and np.isfinite(every.effects[0].estimate)
 
 
-def test_explanations_shared_with_a_copy_are_the_same_as_in_turn(monkeypatch):
-    """The GLM's effects and the trees' importances are worked out side by side when a core is
-    free (runtime.side_by_side): the same explanations, in the same order, as one after the other."""
-    from payoff.engines.quantity import QuantityEngine
-    from payoff.runtime import side_by_side
-    from payoff.runtime.compute import Compute
+needs_a_copy = pytest.mark.skipif(not side_by_side.spare_core(), reason="needs two cores and fork")
 
-    shared_jobs = []
 
-    def spy(jobs, work, *rest):
-        shared_jobs.append(len(jobs))
-        return side_by_side.side_by_side(jobs, work, *rest)
-
-    monkeypatch.setattr(explain_quantity, "side_by_side", spy)
-
-    problem = make_problem(
+def _glm_and_trees():
+    return make_problem(
         _alike(12, 300),
         ROLES,
         "perishable",
@@ -88,11 +83,43 @@ def test_explanations_shared_with_a_copy_are_the_same_as_in_turn(monkeypatch):
         horizon=14,
         models=("gradient boosting", "poisson regression"),
     )
-    shared = QuantityEngine().fit(problem, compute=Compute(side_by_side=True))[1](True)
+
+
+@needs_a_copy
+def test_explanations_shared_with_a_copy_are_the_same_as_in_turn(monkeypatch):
+    """The GLM's effects and the trees' importances are worked out side by side when a core is
+    free (runtime.side_by_side): the same explanations, in the same order, as one after the other.
+    Each process waits until the other has taken a job, so the copy surely explains one."""
+    monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "8GB")  # room for two, on any machine
+    problem = _glm_and_trees()
     alone = QuantityEngine().fit(problem)[1](False)
+    unpack, delivered = side_by_side._unpack, []
+    monkeypatch.setattr(side_by_side, "_unpack", lambda *args: delivered.append(1) or unpack(*args))
+    monkeypatch.setattr(explain_quantity, "_run", _both(explain_quantity._run))
+    shared = QuantityEngine().fit(problem, compute=Compute(side_by_side=True))[1](True)
+    assert delivered, "the copy explained nothing"
     assert [(e.model, e.unit) for e in shared] == [
         ("poisson regression", "% change in units"),
         ("gradient boosting", "extra cost when shuffled"),
     ]
     assert shared == alone
-    assert shared_jobs == [2] and side_by_side.spare_core()  # shared once, and a copy could be forked
+
+
+@needs_a_copy
+def test_a_model_that_cannot_be_explained_in_the_copy_is_said_once_without_a_traceback(monkeypatch, capfd):
+    """A fitting error in the copy comes back as its answer: the copy does not die on it (printing
+    a traceback), nothing is worked out twice, and the explanations say they failed, as in turn."""
+    monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "8GB")
+    calls = get_context("fork").Value("q", 0)
+
+    def singular(*args):
+        with calls.get_lock():
+            calls.value += 1
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(explain_quantity, "glm_effects", singular)
+    monkeypatch.setattr(explain_quantity, "_run", _both(explain_quantity._run))
+    (failed,) = QuantityEngine().fit(_glm_and_trees(), compute=Compute(side_by_side=True))[1](True)
+    assert "could not be computed: Singular matrix" in failed.note
+    assert calls.value == 1
+    assert "Traceback" not in capfd.readouterr().err

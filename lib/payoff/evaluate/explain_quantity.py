@@ -11,6 +11,7 @@ from functools import partial
 
 import numpy as np
 
+from payoff.evaluate.backtest import FITTING_ERRORS
 from payoff.evaluate.explain import permutation_effects, round_step
 from payoff.evaluate.offsets import offsets
 from payoff.evaluate.predictions import Effect, Explanation, QuantityPredictions
@@ -27,7 +28,7 @@ from payoff.runtime.side_by_side import in_turn, side_by_side
 TOP = 12
 # Series the importances are measured on, at most; their extra cost is scaled to every series. On
 # the 500-series own-shape workload 200 series rank the top six features as 500 do, within 8% of
-# their money, in 2.3 s instead of 5.0 s (docs/benchmarks.md).
+# their money; the explanations take 2.2 s instead of 5.0 s in one thread (docs/benchmarks.md).
 EXPLAIN_SERIES = 200
 
 
@@ -147,8 +148,17 @@ def quantity_explanations(
             importances.append(partial(money_importance, name, model, predictions, framing, values))
     jobs = importances + effects  # the costliest first, as side_by_side wants them
     done = side_by_side(jobs, _run) if together else in_turn(jobs, _run)
-    return (*done[len(importances) :], *done[: len(importances)])
+    for outcome in done:  # a model that cannot be explained fails them all, as in one process
+        if isinstance(outcome, Exception):
+            raise outcome
+    explained = [outcome for outcome in done if isinstance(outcome, Explanation)]
+    return (*explained[len(importances) :], *explained[: len(importances)])
 
 
-def _run(job: Callable[[], Explanation]) -> Explanation:
-    return job()
+def _run(job: Callable[[], Explanation]) -> Explanation | Exception:
+    """The job's explanation, or the fitting error it met: returned, not raised, so that a copy
+    hands it back like a result instead of dying on it (and the job running again here)."""
+    try:
+        return job()
+    except FITTING_ERRORS as error:
+        return error
