@@ -87,8 +87,9 @@ def current_table() -> LoadedTable | None:
 
 def sidebar_status(holder: Any = None) -> Any:
     """What this session has: dataset, question, models and where the analysis is kept. Drawn in
-    `holder` (a sidebar placeholder, made here when None) and returned, so that the status can be
-    drawn again after the page, when a run has just been priced."""
+    `holder` (a sidebar placeholder, made here when None) and returned, so that the status is drawn
+    again after the page with what the page chose (a first visit to the Problem page picks the
+    question; a run may just have been priced)."""
     holder = holder if holder is not None else st.sidebar.empty()
     with holder.container():
         st.markdown("**Your analysis**")
