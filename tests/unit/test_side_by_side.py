@@ -117,10 +117,11 @@ def test_the_backtest_is_the_same_with_the_fits_shared(monkeypatch):
         )
 
 
-def test_the_per_series_models_may_run_in_the_copy(monkeypatch):
-    """With one global model, each process waits until the other has taken a task: the copy takes
-    the per-series models (the last task). Their forecasts come back the same, and the progress
-    counts them once, ending at 1."""
+def test_the_per_series_models_are_a_task_either_process_may_take(monkeypatch):
+    """With one global model, each process waits until the other has taken a task, so one runs
+    the per-series models while the other fits the trees (which one is the counter's: the copy
+    may be first to it). Their forecasts come back the same, and the progress counts them once,
+    ending at 1."""
     monkeypatch.setenv("PAYOFF_MEMORY_BUDGET", "8GB")
     from payoff.evaluate import backtest
 
@@ -128,21 +129,27 @@ def test_the_per_series_models_may_run_in_the_copy(monkeypatch):
     starts = window_starts(data.n_periods, 14, 14, 3)
     names = ("gradient boosting", "naive", "moving average")
     alone, _, _ = run_backtest(data, starts, 14, names, compute=Compute(side_by_side=False))
-    ran_in = get_context("fork").Value("q", 0)
-    local = backtest.local_forecasts
+    per_series_in, trees_in = get_context("fork").Value("q", 0), get_context("fork").Value("q", 0)
 
-    def recorded(*args):
-        ran_in.value = os.getpid()
-        return local(*args)
+    def recorded(work, pid):
+        def run(*args):
+            pid.value = os.getpid()
+            return work(*args)
+
+        return run
 
     events = _events()
-    monkeypatch.setattr(backtest, "local_forecasts", _both(recorded, arguments=5, events=events))
-    monkeypatch.setattr(backtest, "_global_forecast", _both(backtest._global_forecast, arguments=5, events=events))
+    per_series = recorded(backtest.local_forecasts, per_series_in)
+    trees = recorded(backtest._global_forecast, trees_in)
+    monkeypatch.setattr(backtest, "local_forecasts", _both(per_series, arguments=5, events=events))
+    monkeypatch.setattr(backtest, "_global_forecast", _both(trees, arguments=5, events=events))
     shares = []
     shared, _, _ = run_backtest(
         data, starts, 14, names, progress=lambda m, share: shares.append((m, share)), compute=Compute()
     )
-    assert ran_in.value not in (0, os.getpid()), "the per-series models ran here"
+    assert 0 not in (per_series_in.value, trees_in.value)
+    assert per_series_in.value != trees_in.value, "the per-series models and the trees ran in one process"
+    assert os.getpid() in (per_series_in.value, trees_in.value)
     for a, b in zip(alone, shared, strict=True):
         assert a.name == b.name and a.forecast.tobytes() == b.forecast.tobytes()
     fitted = [share for message, share in shares if message.endswith(": fitted")]
