@@ -17,6 +17,7 @@ from payoff.engines.quantity_next import next_decisions, series_values
 from payoff.evaluate.backtest import (
     FITTING_ERRORS,
     run_backtest,
+    shares_two_cores,
     status_quo_rule,
     window_labels,
     window_starts,
@@ -83,8 +84,7 @@ class QuantityEngine:
         predictions = QuantityPredictions(panel, starts, design.horizon, forecasts, panel.columns.get("decision"))
 
         def explain(together: bool = False) -> tuple[Explanation, ...]:
-            together = together and (compute or Compute()).side_by_side
-            together = together and budget.room_for_two(panel.n_series, panel.n_periods)
+            together = together and shares_two_cores(compute or Compute(), panel)
             try:
                 return quantity_explanations(fitted, predictions, framing, problem.values, problem.target, together)
             except FITTING_ERRORS as error:  # said, not hidden: the money does not depend on it

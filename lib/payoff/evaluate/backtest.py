@@ -32,6 +32,12 @@ DIVERGED = "the model diverged"
 DIVERGED_TIMES = 10
 
 
+def shares_two_cores(compute: Compute, panel: Panel) -> bool:
+    """Whether a run's heavy work on this panel (its global models' fits, their explanations) may
+    be shared with a forked copy of this process: allowed by `compute` and within the budget."""
+    return compute.side_by_side and room_for_two(panel.n_series, panel.n_periods)
+
+
 def window_starts(n_periods: int, horizon: int, step: int, origins: int) -> tuple[int, ...]:
     """First period of each window, calibration window first, the last ending with the data."""
     last = n_periods - horizon
@@ -112,11 +118,15 @@ def run_backtest(
 
     if local and progress:
         progress(f"Fitting each series' own models: {', '.join(business_name(name) for name, _ in local)}", 0.0)
-    # In this process, the per-series models may be one more task beside the global models': one
-    # process no longer works through them while the other waits (0.6 s of a 500-series run).
-    alongside = bool(local) and features is not None and compute.workers == 1 and not compute.dask
+    # Where the global models' fits are shared and the per-series models run in this process,
+    # these are one more task beside them: neither process works through them while the other
+    # waits (0.6 s of a 500-series run). Else they run first, as they always did.
+    together = features is not None and shares_two_cores(compute, panel)
+    alongside = bool(local) and together and compute.workers == 1 and not compute.dask
     if local and not alongside:
         raw = per_series()
+        if progress:
+            progress("Each series' own models: fitted", len(local) / (len(local) + len(global_models)))
     if features is not None:
         raw |= global_forecasts(
             global_models,
@@ -125,7 +135,7 @@ def run_backtest(
             starts,
             horizon,
             progress,
-            compute,
+            together,
             0 if alongside else len(local),
             (per_series, len(local)) if alongside else None,
         )
@@ -220,25 +230,17 @@ def global_forecasts(
     starts: tuple[int, ...],
     horizon: int,
     progress: Progress | None,
-    compute: Compute,
+    together: bool,
     finished: int = 0,
     per_series: tuple[Callable[[], dict[str, list[Outcome]]], int] | None = None,
 ) -> dict[str, list[Outcome]]:
     """Every global model's forecasts at every origin, each model fitted at the origins in turn
-    and left in `models` as fitted at the last. Shared with a forked copy of this process when a
-    core is free and the file small enough for two fits' memory (`runtime.side_by_side`); the
-    numbers are the same either way. `finished`: models already done, for the progress share.
-    `per_series`: the call that works out the per-series models' forecasts, and how many models
-    it fits; shared, it is one more task, the last; else it runs first, as it always did."""
+    and left in `models` as fitted at the last. With `together`, shared with a forked copy of this
+    process (`runtime.side_by_side`, see shares_two_cores); the numbers are the same either way.
+    `finished`: models already done, for the progress share. `per_series`: the call that works
+    out the per-series models' forecasts, and how many models it fits: one more task, the last."""
     names = sorted(models, key=lambda name: -_fit_cost(name))
-    together = compute.side_by_side and room_for_two(panel.n_series, panel.n_periods)
     total = finished + len(names) + (per_series[1] if per_series else 0)
-    out: dict[str, list[Outcome]] = {}
-    if per_series and not together:
-        out, finished = per_series[0](), finished + per_series[1]
-        per_series = None
-        if progress:
-            progress("Each series' own models: fitted", finished / total)
     tasks: list[str | None] = [*names, *([None] if per_series else [])]  # None: the per-series models
 
     def fit(name: str | None) -> tuple[dict[str, list[Outcome]], GlobalForecaster | None]:
@@ -264,6 +266,7 @@ def global_forecasts(
     if progress:
         progress(f"Fitting the models over every series: {', '.join(map(business_name, names))}", finished / total)
     fitted = side_by_side(tasks, fit, (features, panel), landed) if together else in_turn(tasks, fit, landed)
+    out: dict[str, list[Outcome]] = {}
     for outcomes, _ in fitted:
         out |= outcomes
     return out
