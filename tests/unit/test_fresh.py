@@ -64,6 +64,21 @@ def test_three_day_life_wastes_what_a_hand_count_says():
     assert stored.costs["overstock"].sum() == pytest.approx(6 * 4.0 + 0.1 * 36)
 
 
+def test_a_stretch_with_a_gap_runs_its_own_cells_only():
+    """Cells outside a stretch are not simulated: the hand count above on the four cells of a
+    stretch that skips two days (opened with the level's 9 on the shelf, as a running shop is, so
+    the first order is 0, not 9), and nothing in the two skipped."""
+    demand = np.full((1, 6), 2.0)
+    cells = np.array([True, True, False, False, True, True])
+    gapped = Against(
+        demand, cells, {**PARAMS, "shelf_life": 3}, quantity.perishable_costs(PARAMS), (Stretch(cells, np.zeros(1)),)
+    )
+    costed = ShelfLife(quantity.perishable_costs).price(Plan(np.full((1, 6), 9.0), whole_units=True), gapped)
+    assert costed.ledger is not None
+    np.testing.assert_array_equal(costed.ledger.orders[0], [0, 2, 0, 0, 2, 5])
+    np.testing.assert_array_equal(costed.ledger.waste[0], [0, 0, 0, 0, 3, 0])
+
+
 def test_the_oldest_units_are_sold_first():
     """5 kept from yesterday, 5 arriving, 6 sold: the 5 old ones go first, so nothing is left to
     expire tonight (a life of two days) and 4 of today's carry over."""

@@ -109,6 +109,12 @@ def periods_to_next(weekdays: np.ndarray, mask: int | None) -> np.ndarray:
     return out
 
 
+# Rows summed at a time: a block's running sums stay in the processor's cache across the steps
+# (about 1 MB), where whole arrays went to memory and back at every step (0.36 s -> 0.14 s on the
+# 20,000 rows x 140 periods a fresh-stock re-pricing of 500 series sums; the same sums).
+COVER_BLOCK = 512
+
+
 def cover_levels(
     quantity: np.ndarray,
     gaps: np.ndarray,
@@ -126,29 +132,39 @@ def cover_levels(
     n = quantity.shape[1]
     cover = np.minimum(gaps, life)
     window = np.zeros(n, dtype="int64") if windows is None else np.asarray(windows)
-    mean = quantity if forecast is None else forecast
-    margin = np.zeros(quantity.shape) if forecast is None else quantity - forecast
-    means, margins, counted = np.zeros(quantity.shape), np.zeros(quantity.shape), np.zeros(n)
-    for step in range(int(cover.max(initial=1))):
-        cells = np.arange(n - step)
-        valid = (step < cover[cells]) & (window[cells + step] == window[cells])
-        means[:, cells] += np.where(valid, mean[:, cells + step], 0.0)
-        margins[:, cells] += np.where(valid, margin[:, cells + step], 0.0)
-        counted[cells] += valid
+    # counted[step][t]: period t + step is within t's cover and window
+    steps = int(cover.max(initial=1))
+    counts = [(step < cover[: n - step]) & (window[step:] == window[: n - step]) for step in range(steps)]
+    counted = np.zeros(n)
+    for step, valid in enumerate(counts):
+        counted[: n - step] += valid
     counted = np.maximum(counted, 1)
-    level: np.ndarray = np.maximum(means / counted * cover + margins / counted * np.sqrt(cover), 0.0)
+    level = np.empty(quantity.shape)
+    for start in range(0, quantity.shape[0], COVER_BLOCK):
+        rows = slice(start, start + COVER_BLOCK)
+        mean = quantity[rows] if forecast is None else forecast[rows]
+        means = np.zeros(mean.shape)
+        margins = np.zeros(mean.shape)
+        margin = None if forecast is None else quantity[rows] - forecast[rows]
+        for step, valid in enumerate(counts):
+            head = n - step
+            np.add(means[:, :head], mean[:, step:], out=means[:, :head], where=valid)
+            if margin is not None:
+                np.add(margins[:, :head], margin[:, step:], out=margins[:, :head], where=valid)
+        level[rows] = np.maximum(means / counted * cover + margins / counted * np.sqrt(cover), 0.0)
     return level
 
 
-def still_good(batches: np.ndarray, expected: np.ndarray) -> np.ndarray:
+def still_good(batches: np.ndarray, ahead: np.ndarray) -> np.ndarray:
     """The units on the shelf expected to sell before they expire, oldest first: batch k (k + 1
     periods of life left) sells against the demand expected over those periods, after the older
-    batches. What exceeds it will be written off, so an order does not count on it."""
-    used = np.zeros(batches.shape[0])
-    ahead = np.cumsum(expected, axis=1)
-    for k in range(batches.shape[1]):
-        can_sell = ahead[:, min(k, ahead.shape[1] - 1)] - used
-        used += np.clip(can_sell, 0.0, batches[:, k])
+    batches. What exceeds it will be written off, so an order does not count on it. Time-major:
+    `batches` is life x series, `ahead` the demand expected over the next periods x series."""
+    used = np.zeros(batches.shape[1])
+    expected = np.cumsum(ahead, axis=0)
+    for k in range(batches.shape[0]):
+        can_sell = expected[min(k, expected.shape[0] - 1)] - used
+        used += np.clip(can_sell, 0.0, batches[k])
     return used
 
 
@@ -201,15 +217,16 @@ class OrderRules:
 
 
 def _ahead(expected: np.ndarray, t: int, life: int, windows: np.ndarray | None) -> np.ndarray:
-    """The demand expected over the `life` periods from t, as known at t (see simulate_fresh)."""
-    ahead = expected[:, t : t + life].copy()
+    """The demand expected over the `life` periods from t, as known at t (see simulate_fresh):
+    periods x series, from the time-major `expected`."""
+    ahead = expected[t : t + life].copy()
     if windows is None:
         return ahead
-    same = windows[t : t + ahead.shape[1]] == windows[t]
-    same = np.concatenate([same, np.zeros(ahead.shape[1] - len(same), dtype=bool)])
+    same = windows[t : t + ahead.shape[0]] == windows[t]
+    same = np.concatenate([same, np.zeros(ahead.shape[0] - len(same), dtype=bool)])
     if not same.all():
         last = int(np.flatnonzero(same).max())
-        ahead[:, ~same] = ahead[:, last : last + 1]
+        ahead[~same] = ahead[last]
     return ahead
 
 
@@ -231,19 +248,27 @@ def simulate_fresh(
     `given`, where not NaN, is the business's own order instead. The shelf starts empty, or with
     `stocked` (per series) units of a full life, as a running shop's would. With
     `windows` (per period, the backtest window whose forecast it holds), an order looks no further
-    ahead than its own window's forecasts: past it, that window's last forecast stands in."""
+    ahead than its own window's forecasts: past it, that window's last forecast stands in.
+
+    The shelf and the expected demand are held batch- and period-major (one batch's units for
+    every series side by side in memory), as each period works batch by batch: every step reads
+    whole rows, not a column strided across the series (the same arithmetic; on a fresh-stock
+    re-pricing of 500 series, 20,000 rows stacked, 0.43 s -> 0.36 s a run). The inputs and the
+    ledger stay series x periods, as callers hold them: transposing those both ways cost what it saved."""
     demand = np.where(np.isnan(demand), 0.0, np.maximum(demand, 0.0))
     n_series, n = demand.shape
-    batches = np.zeros((n_series, life))  # batches[:, k]: units with k + 1 periods of life left today
+    batches = np.zeros((life, n_series))  # batches[k]: units with k + 1 periods of life left today
     if stocked is not None:
-        batches[:, life - 1] = np.maximum(np.nan_to_num(stocked), 0.0)
+        batches[life - 1] = np.maximum(np.nan_to_num(stocked), 0.0)
     ledger = {name: np.zeros((n_series, n)) for name in ("opening", "arrivals", "sales", "lost", "waste", "closing")}
     if expected is not None:  # the demand expected past the end: the last period's, repeated
-        expected = np.concatenate(
-            [np.nan_to_num(expected), np.repeat(np.nan_to_num(expected[:, -1:]), life, axis=1)], axis=1
+        expected = np.ascontiguousarray(
+            np.concatenate(
+                [np.nan_to_num(expected), np.repeat(np.nan_to_num(expected[:, -1:]), life, axis=1)], axis=1
+            ).T
         )
     for t in range(n):
-        opening = batches.sum(axis=1)
+        opening = batches.sum(axis=0)
         if deliveries is None or deliveries[t]:
             good = opening if expected is None else still_good(batches, _ahead(expected, t, life, windows))
             order = rules.apply(np.maximum(np.nan_to_num(level[:, t]) - good, 0.0))
@@ -251,21 +276,18 @@ def simulate_fresh(
             order = np.zeros(n_series)
         if given is not None:
             order = np.where(np.isnan(given[:, t]), order, np.maximum(given[:, t], 0.0))
-        batches[:, life - 1] += order
+        batches[life - 1] += order
         left = demand[:, t].copy()
         for k in range(life):  # the oldest first
-            taken = np.minimum(batches[:, k], left)
-            batches[:, k] -= taken
+            taken = np.minimum(batches[k], left)
+            batches[k] -= taken
             left -= taken
-        waste = batches[:, 0].copy()  # its last day
-        batches = np.concatenate([batches[:, 1:], np.zeros((n_series, 1))], axis=1)
-        for name, values in (
-            ("opening", opening),
-            ("arrivals", order),
-            ("sales", demand[:, t] - left),
-            ("lost", left),
-            ("waste", waste),
-            ("closing", batches.sum(axis=1)),
-        ):
-            ledger[name][:, t] = values
+        ledger["opening"][:, t] = opening
+        ledger["arrivals"][:, t] = order
+        ledger["sales"][:, t] = demand[:, t] - left
+        ledger["lost"][:, t] = left
+        ledger["waste"][:, t] = batches[0]  # its last day
+        batches[:-1] = batches[1:].copy()
+        batches[-1] = 0.0
+        ledger["closing"][:, t] = batches.sum(axis=0)
     return Ledger(**ledger, orders=ledger["arrivals"].copy())
