@@ -60,3 +60,25 @@ def test_the_problem_page_first_opened_names_its_picked_question_in_the_sidebar(
     assert title, "the framing radio shows no pick"
     expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Question: {title}")
     expect(page.get_by_test_id("stSidebar")).not_to_contain_text("not chosen yet")
+
+
+def test_a_new_file_shows_its_own_table_shape_not_the_last_files(page: Page, server: str):
+    # A widget keeps what it showed under its key in the browser, and a new file's widgets reuse
+    # the last file's keys: the box kept showing the shape picked for the last file (while the
+    # sidebar said the new one's) and would have sent it back at the next click on the page.
+    goto(page, server, "data")
+    chooser = page.locator('input[type="file"]')
+    chooser.set_input_files(str(SAMPLES / "retail_sales.csv"))
+    expect(page.get_by_text("Preview (8,760 rows")).to_be_visible()
+    wait_idle(page)
+    shape = page.get_by_test_id("stSelectbox").filter(has_text="Table shape")
+    shape.evaluate("box => box.scrollIntoView({block: 'center'})")
+    shape.locator("input").click()
+    page.get_by_role("option", name="event log", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("8,760 rows, event log")
+    chooser.set_input_files(str(SAMPLES / "churn_customers.csv"))
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("churn_customers.csv")
+    wait_idle(page)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("entity table")
+    expect(shape.locator("input")).to_have_value("entity table")

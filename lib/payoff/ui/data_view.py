@@ -17,7 +17,7 @@ from payoff.params import FROM_SAMPLE
 from payoff.problem import Choices
 from payoff.runtime import samples
 from payoff.ui import navigation, state
-from payoff.ui.widgets import current_table, plain, show_error
+from payoff.ui.widgets import current_table, plain, seeded, show_error
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq", "gz", "zip"]
 AUTO = "detect"
@@ -76,7 +76,7 @@ def _choice(label: str, options: dict[str, Chosen], current: Chosen, key: str) -
     labels = list(options)
     values = list(options.values())
     index = values.index(current) if current in values else 0
-    picked = st.selectbox(label, labels, index=index, key=key)
+    picked = st.selectbox(label, labels, key=seeded(key, labels[index]))
     return options[picked]
 
 
@@ -118,15 +118,13 @@ def reading_options(dataset: state.DatasetState, table: LoadedTable | None) -> L
                 "Lines above the header (-1 = detect)",
                 -1,
                 1000,
-                -1 if options.preamble_lines is None else options.preamble_lines,
-                key=key + "pre",
+                key=seeded(key + "pre", -1 if options.preamble_lines is None else options.preamble_lines),
             )
             footer = st.number_input(
                 "Lines at the end to skip (-1 = detect)",
                 -1,
                 1000,
-                -1 if options.footer_lines is None else options.footer_lines,
-                key=key + "foot",
+                key=seeded(key + "foot", -1 if options.footer_lines is None else options.footer_lines),
             )
             ragged = _choice(
                 "Rows with too few/many fields",
@@ -137,9 +135,7 @@ def reading_options(dataset: state.DatasetState, table: LoadedTable | None) -> L
         sheet = options.sheet
         if table is not None and len(table.detection.sheets) > 1:
             detected = table.detection.sheet or table.detection.sheets[0]
-            picked = st.selectbox(
-                "Sheet", table.detection.sheets, index=table.detection.sheets.index(detected), key=key + "sheet"
-            )
+            picked = st.selectbox("Sheet", table.detection.sheets, key=seeded(key + "sheet", detected))
             sheet = picked if picked != detected or options.sheet else None  # keep "detect" until changed
         date_formats = dict(options.date_formats)
         if table is not None:
@@ -147,8 +143,7 @@ def reading_options(dataset: state.DatasetState, table: LoadedTable | None) -> L
             for column in mixed:
                 fmt = st.text_input(
                     f"Date format for '{column}' (e.g. %d/%m/%Y)",
-                    date_formats.get(column, ""),
-                    key=key + "fmt." + column,
+                    key=seeded(key + "fmt." + column, date_formats.get(column, "")),
                 )
                 if fmt.strip():
                     date_formats[column] = fmt.strip()
@@ -220,7 +215,7 @@ def roles_editor(prepared: state.Prepared) -> RoleMap:
     )
     new_roles = {row.column: Role(row.role) for row in edited.itertuples()}
     shapes = [s.value for s in Shape]
-    shape = Shape(st.selectbox("Table shape", shapes, index=shapes.index(roles.shape.value), key=state.SHAPE_PICK))
+    shape = Shape(st.selectbox("Table shape", shapes, key=seeded(state.SHAPE_PICK, roles.shape.value)))
     target = next((c for c, r in new_roles.items() if r == Role.TARGET), None)
     positive = roles.positive_class
     if target and shape == Shape.ENTITY and prepared.frame[target].nunique() == 2:
@@ -244,14 +239,17 @@ def reshape_controls(prepared: state.Prepared) -> None:
         numbers = [None, *[c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]]
         others = [c for c in frame.columns if c not in dates and frame[c].nunique() <= 200]
         c1, c2, c3 = st.columns(3)
-        date = c1.selectbox("Date of the event", dates, index=0, key=key + "date") if dates else None
-        time = c1.selectbox("Time of day", times, index=1 if len(times) > 1 else 0, key=key + "time")
-        period = c2.selectbox("Period", reshape.PERIODS, index=1, key=key + "period")
-        keys = c2.multiselect("One series per", others, key=key + "keys")
+        date = c1.selectbox("Date of the event", dates, key=seeded(key + "date", dates[0])) if dates else None
+        time = c1.selectbox("Time of day", times, key=seeded(key + "time", times[1] if len(times) > 1 else None))
+        period = c2.selectbox("Period", reshape.PERIODS, key=seeded(key + "period", reshape.PERIODS[1]))
+        keys = c2.multiselect("One series per", others, key=seeded(key + "keys", []))
         quantity = c3.selectbox(
-            "Count rows, or sum", numbers, format_func=lambda c: "count rows" if c is None else c, key=key + "qty"
+            "Count rows, or sum",
+            numbers,
+            format_func=lambda c: "count rows" if c is None else c,
+            key=seeded(key + "qty", numbers[0]),
         )
-        fill_closed = c3.checkbox("Zeros also when closed", value=False, key=key + "closed")
+        fill_closed = c3.checkbox("Zeros also when closed", key=seeded(key + "closed", False))
         if date and st.button("Aggregate", key=key + "go", type="primary"):
             spec = reshape.AggregateSpec(date, period, time, tuple(keys), quantity, fill_closed)
             try:
@@ -266,7 +264,7 @@ def reshape_controls(prepared: state.Prepared) -> None:
         st.info("This looks like a wide table with one column per series. Convert it to one row per date and series.")
         date = roles.one(Role.DATE)
         numeric = [c for c in frame.columns if c != date and pd.api.types.is_numeric_dtype(frame[c])]
-        picked = st.multiselect("Series columns", numeric, default=numeric, key=key + "wide")
+        picked = st.multiselect("Series columns", numeric, key=seeded(key + "wide", numeric))
         if date and st.button("Convert to long", key=key + "melt", type="primary"):
             try:
                 long = reshape.wide_to_long(frame, date, picked)

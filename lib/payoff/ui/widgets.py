@@ -31,6 +31,18 @@ def plain(text: object) -> str:
 _COMMAND_LINE_ASIDE = re.compile(r" \(or give --[a-z-]+\)")
 
 
+def seeded(key: str, value: Any) -> str:
+    """`key` for a widget that starts at `value`, set through the session's state (the widget is
+    then drawn without a default of its own). Why: the browser keeps what a widget showed under
+    its key, and a new file's widgets reuse the old file's keys. A default passed to the widget
+    reaches the server but not the screen, so the screen kept the last file's choice (a table
+    shape, a separator) and sent it back at the next click. A value set through the state is
+    sent to the screen."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
 def error_text(error: PayoffError) -> str:
     """The message for someone clicking: without the command line's asides."""
     return _COMMAND_LINE_ASIDE.sub("", str(error))
