@@ -92,3 +92,14 @@ def test_wide_table_is_offered_a_conversion_to_long():
     long = at.session_state[state.PREPARED]
     assert long.frame.shape == (9, 3) and long.roles.shape.value == "time series"
     assert long.frame.loc[long.frame["series"] == "south", "value"].tolist() == [2, 5, 8]
+
+
+def test_every_run_tells_the_screen_the_table_shape_and_reading_options():
+    """The browser draws a widget's value only when the server sets it in that run (see
+    widgets.seeded): the Data page's own choices are set at every run, the user's pick kept."""
+    at = upload(open_app("app_pages/data.py"), GOOD[0], GOOD[1])
+    at.selectbox(key=state.SHAPE_PICK).set_value("entity table").run()
+    at.run()  # again, nothing changed
+    shape, separator = at.selectbox(key=state.SHAPE_PICK), at.selectbox(key=state.OPT_PREFIX + "sep")
+    assert shape.proto.set_value and shape.value == "entity table"
+    assert separator.proto.set_value and separator.value == "detect"

@@ -109,9 +109,7 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
     """One what-if control, its value kept in step with the what-ifs (set before it is drawn)."""
     on_change, args = _changed, (analysis, param.key, key)
     if param.kind == "weekdays":
-        days = weekday_names(shown).split(", ") if shown else []
-        if st.session_state.get(key) != days:
-            st.session_state[key] = days
+        st.session_state[key] = weekday_names(shown).split(", ") if shown else []
         st.multiselect(
             param.label,
             list(WEEKDAYS),
@@ -123,14 +121,12 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
         )
         return
     if param.kind in ("optional_count", "optional_share", "optional_periods"):
-        if st.session_state.get(key + ".on") != (shown is not None):
-            st.session_state[key + ".on"] = shown is not None
+        st.session_state[key + ".on"] = shown is not None
         what = "Limit" if param.kind == "optional_count" else "Set"
         st.checkbox(f"{what}: {param.label.lower()}", help=param.help, key=key + ".on", on_change=on_change, args=args)
         if shown is None:
             return
-    if st.session_state.get(key) != shown:
-        st.session_state[key] = shown
+    st.session_state[key] = shown  # at every run, so the screen shows it (see widgets.seeded)
     if param.kind == "bool":
         st.checkbox(param.label, help=param.help, key=key, on_change=on_change, args=args)
     elif column is not None:
@@ -144,8 +140,7 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
             args=args,
         )
     elif param.kind == "optional_share":  # typed as a percentage, as on the Problem page
-        if st.session_state.get(key) != round(100 * float(shown), 6):
-            st.session_state[key] = round(100 * float(shown), 6)
+        st.session_state[key] = round(100 * float(shown), 6)
         st.number_input(
             f"{param.label} (% of periods)",
             0.1,

@@ -32,14 +32,17 @@ _COMMAND_LINE_ASIDE = re.compile(r" \(or give --[a-z-]+\)")
 
 
 def seeded(key: str, value: Any) -> str:
-    """`key` for a widget that starts at `value`, set through the session's state (the widget is
-    then drawn without a default of its own). Why: the browser keeps what a widget showed under
-    its key, and a new file's widgets reuse the old file's keys. A default passed to the widget
-    reaches the server but not the screen, so the screen kept the last file's choice (a table
-    shape, a separator) and sent it back at the next click. A value set through the state is
-    sent to the screen."""
-    if key not in st.session_state:
-        st.session_state[key] = value
+    """`key` for a widget that starts at `value` and then keeps what the user picks, its value set
+    through the session's state at every run (the widget is drawn without a default of its own).
+
+    Why: the browser keeps what a widget showed under its key, and tells the server nothing new
+    unless the server sets the value in that very run. A new file's widgets reuse the old file's
+    keys, so a default passed to the widget reached the server but not the screen: the screen
+    kept the last file's table shape, or separator, and sent it back at the next click. And a
+    value set in a run cut short by a rerun (a click meanwhile) was never drawn: the next run
+    drew the widget at its lowest value (a what-if's price showed 0.00 beside a headline priced
+    at 1.00, and the next click priced the 0.00)."""
+    st.session_state[key] = st.session_state.get(key, value)
     return key
 
 
