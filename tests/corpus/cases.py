@@ -90,6 +90,19 @@ CASES: tuple[Case, ...] = (
             assert_(_approx(_col(t, "price"), [1.5, 2.25, 10.75])),
         ),
     ),
+    Case(  # one decimal comma a row splits every row in two as consistently as the semicolons in four
+        "semicolon_one_decimal_comma_a_row.csv",
+        check=lambda t: (
+            assert_(t.detection.delimiter == ";" and t.detection.decimal == "," and t.detection.thousands == "."),
+            assert_(list(t.frame.columns) == ["Semaine", "Magasin", "CA TTC", "Promo"]),
+            assert_(
+                _approx(
+                    _col(t, "CA TTC"), [10810.52, 11540.09, 9983.18, 12759.02, 11589.97, 11468.27, 12639.24, 10959.24]
+                )
+            ),
+            assert_(not t.detection.preamble),
+        ),
+    ),
     Case(
         "thousands_eu.csv",
         check=lambda t: (
