@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from payoff.data.convert import MONEY_COLUMNS
 from payoff.data.roles import Role, RoleMap
 from payoff.designs import Backtest, Evaluation, is_number
 from payoff.errors import BadParameter, PayoffError
@@ -92,6 +93,8 @@ def money_target(table: pd.DataFrame, target: str | None) -> str | None:
     fractional = bool((values != values.round()).mean() > 0.2)
     cents = fractional and bool(((values * 100 - (values * 100).round()).abs() < 1e-6).mean() > 0.95)
     large = float(values.abs().median()) >= 1000
+    if target in table.attrs.get(MONEY_COLUMNS, ()):
+        return f"'{target}' reads as money: its values are written with a currency sign"
     if _MONEY_NAME.search(target) and not _UNIT_NAME.search(target):
         return f"'{target}' is named like an amount of money"
     if _SALES_NAME.search(target) and not _UNIT_NAME.search(target) and (cents or large):

@@ -91,6 +91,27 @@ def test_weekly_dollar_sales_are_priced_through_the_margin():
     assert problem.money_target is not None
 
 
+def _weekly_euros() -> bytes:
+    """A French export: semicolons, amounts with a euro sign, named in French ("CA TTC": takings
+    with tax), nothing in the name that says money to an English reader."""
+    dates = pd.date_range("2022-01-03", periods=110, freq="W-MON")
+    cents = RNG.normal(1_200_000, 90_000, (2, len(dates))).round().astype(int)
+    lines = ["Semaine;Magasin;CA TTC"] + [
+        f"{d:%d.%m.%Y};{shop};{c // 100:,}".replace(",", ".") + f",{c % 100:02d} €"  # 12.030,77 €
+        for shop, row in zip(("Lyon", "Paris"), cents, strict=True)
+        for d, c in zip(dates, row, strict=True)
+    ]
+    return ("\n".join(lines) + "\n").encode("cp1252")
+
+
+def test_amounts_with_a_currency_sign_are_priced_through_the_margin_whatever_their_name():
+    at = _problem_page("ventes.csv", _weekly_euros())
+    text = shown(at)
+    assert "'CA TTC' reads as money: its values are written with a currency sign" in text
+    assert "Needed before the first run: gross margin." in text
+    assert not [w for w in at.number_input if w.key == state.PARAM_PREFIX + "perishable.price"]  # no price per euro
+
+
 def test_a_monthly_charge_asks_how_long_a_kept_customer_stays():
     at = _problem_page("telco.csv", _customers())
     at.number_input(key=state.PARAM_PREFIX + "churn.contact_cost").set_value(10.0).run()

@@ -102,6 +102,11 @@ def _clean(text: pd.Series) -> pd.Series:
     return stripped.where(~stripped.str.lower().isin(NULL_TOKENS))
 
 
+CURRENCY_NOTE = "currency symbols removed"
+# The frame's attrs key naming the number columns written with a currency sign (load._type_all).
+MONEY_COLUMNS = "payoff.money_columns"
+
+
 def clean_text(series: pd.Series) -> pd.Series:
     """Strip padding and turn the usual missing-value spellings into real missing values."""
     text = series if pd.api.types.is_string_dtype(series) else series.astype("str").where(series.notna())
@@ -120,7 +125,7 @@ def to_number(text: pd.Series, decimal: str, thousands: str | None) -> tuple[pd.
     negative = text.str.startswith("(", na=False) & text.str.endswith(")", na=False)
     percent = text.str.endswith("%", na=False)
     if text.str.contains(_CURRENCY, na=False).any():
-        notes.append("currency symbols removed")
+        notes.append(CURRENCY_NOTE)
     if percent.any():
         notes.append("percentages read as fractions (12.5% → 0.125)")
     if negative.any():

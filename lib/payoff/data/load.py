@@ -15,7 +15,7 @@ import pyarrow as pa
 from defusedxml import DefusedXmlException
 
 from payoff.data import archive, parse, sniff
-from payoff.data.convert import ColumnType, LoadIssue, TypingContext, type_column
+from payoff.data.convert import CURRENCY_NOTE, MONEY_COLUMNS, ColumnType, LoadIssue, TypingContext, type_column
 from payoff.errors import (
     EmptyFile,
     FileTooLarge,
@@ -244,6 +244,11 @@ def _type_all(frame: pd.DataFrame, ctx: TypingContext) -> tuple[pd.DataFrame, li
             frame[column] = series
         types.append(column_type)
         issues.extend(column_issues)
+    # Amounts written with a currency sign are money whatever the column is called ("CA TTC"):
+    # the pricing asks a margin for them, never a price per unit of a euro.
+    frame.attrs[MONEY_COLUMNS] = tuple(
+        t.name for t in types if t.kind in ("number", "integer") and CURRENCY_NOTE in t.detail
+    )
     return frame, types, issues
 
 
