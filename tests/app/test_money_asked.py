@@ -110,6 +110,7 @@ def test_amounts_with_a_currency_sign_are_priced_through_the_margin_whatever_the
     assert "'CA TTC' reads as money: its values are written with a currency sign" in text
     assert "Needed before the first run: gross margin." in text
     assert not [w for w in at.number_input if w.key == state.PARAM_PREFIX + "perishable.price"]  # no price per euro
+    assert at.selectbox(key=state.PARAM_PREFIX + "currency").value == "€"  # the file's own, not the browser's
 
 
 def test_a_monthly_charge_asks_how_long_a_kept_customer_stays():

@@ -192,8 +192,10 @@ def _param_columns(args: argparse.Namespace) -> dict[str, str]:
     return {key: column for key, column in given.items() if column}
 
 
-def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any) -> Any:
-    """The options as the same Choices the Problem page records."""
+def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any, frame: Any) -> Any:
+    """The options as the same Choices the Problem page records; without --currency, the
+    currency the file's own amounts carry, else the locale's."""
+    from payoff.data.convert import CURRENCY_SIGN
     from payoff.formatting import currency_for_locale
     from payoff.params import FROM_FRAMING
     from payoff.problem import Choices
@@ -213,7 +215,9 @@ def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any) 
         scales=_explicit_scales(args, params),
         known_in_advance=tuple(args.known_in_advance),
         defaults_from=FROM_FRAMING if args.assume_defaults else None,
-        currency=args.currency if args.currency is not None else currency_for_locale(_locale()),
+        currency=args.currency
+        if args.currency is not None
+        else frame.attrs.get(CURRENCY_SIGN) or currency_for_locale(_locale()),
     )
 
 
@@ -283,7 +287,7 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
         except PayoffError as error:
             edge.append(str(error))
     try:
-        problem = _choices(args, params, status_quo).problem(frame, roles, framing.key, Path(args.file).name)
+        problem = _choices(args, params, status_quo, frame).problem(frame, roles, framing.key, Path(args.file).name)
     except ProblemErrors as error:
         problems = edge + list(error.problems)
         if error.missing:

@@ -103,8 +103,25 @@ def _clean(text: pd.Series) -> pd.Series:
 
 
 CURRENCY_NOTE = "currency symbols removed"
-# The frame's attrs key naming the number columns written with a currency sign (load._type_all).
+# The frame's attrs keys (load._type_all): the number columns written with a currency sign, and
+# the currency the file itself names (its amounts' sign, or a code in a number column's name).
 MONEY_COLUMNS = "payoff.money_columns"
+CURRENCY_SIGN = "payoff.currency_sign"
+_CODE_IN_NAME = re.compile(r"(?<![A-Za-z])(EUR|USD|GBP|JPY)(?![A-Za-z])")
+_SIGN_OF_CODE = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+
+
+def currency_sign(frame: pd.DataFrame, money: tuple[str, ...], numbers: list[str]) -> str:
+    """The currency the file names, or "": the sign most of its money columns' amounts carry
+    ("12.128,52 €", read from the raw text), else a code in a number column's name ("Avg price
+    (EUR)")."""
+    signs: list[str] = []
+    for column in money:
+        found = frame[column].head(1_000).astype("string").str.extract(f"({_CURRENCY.pattern})", expand=False)
+        signs += found.dropna().tolist()
+    if not signs:
+        signs = [_SIGN_OF_CODE[m.group(1)] for c in numbers if (m := _CODE_IN_NAME.search(c))]
+    return max(sorted(set(signs)), key=signs.count) if signs else ""
 
 
 def clean_text(series: pd.Series) -> pd.Series:

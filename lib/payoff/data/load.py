@@ -15,7 +15,16 @@ import pyarrow as pa
 from defusedxml import DefusedXmlException
 
 from payoff.data import archive, parse, sniff
-from payoff.data.convert import CURRENCY_NOTE, MONEY_COLUMNS, ColumnType, LoadIssue, TypingContext, type_column
+from payoff.data.convert import (
+    CURRENCY_NOTE,
+    CURRENCY_SIGN,
+    MONEY_COLUMNS,
+    ColumnType,
+    LoadIssue,
+    TypingContext,
+    currency_sign,
+    type_column,
+)
 from payoff.errors import (
     EmptyFile,
     FileTooLarge,
@@ -234,6 +243,7 @@ def _read_text(content: bytes, name: str, options: LoadOptions, file_type: str =
 def _type_all(frame: pd.DataFrame, ctx: TypingContext) -> tuple[pd.DataFrame, list[ColumnType], list[LoadIssue]]:
     """Type every column. Only converted columns are replaced: building a new frame from all of
     them made pandas consolidate (copy) every numeric column, 50 MB on a million rows."""
+    raw = frame
     frame = frame.copy(deep=False)
     types: list[ColumnType] = []
     issues: list[LoadIssue] = []
@@ -245,10 +255,12 @@ def _type_all(frame: pd.DataFrame, ctx: TypingContext) -> tuple[pd.DataFrame, li
         types.append(column_type)
         issues.extend(column_issues)
     # Amounts written with a currency sign are money whatever the column is called ("CA TTC"):
-    # the pricing asks a margin for them, never a price per unit of a euro.
-    frame.attrs[MONEY_COLUMNS] = tuple(
-        t.name for t in types if t.kind in ("number", "integer") and CURRENCY_NOTE in t.detail
-    )
+    # the pricing asks a margin for them, never a price per unit of a euro; and their sign is the
+    # currency to suggest.
+    money = tuple(t.name for t in types if t.kind in ("number", "integer") and CURRENCY_NOTE in t.detail)
+    numbers = [t.name for t in types if t.kind in ("number", "integer")]
+    frame.attrs[MONEY_COLUMNS] = money
+    frame.attrs[CURRENCY_SIGN] = currency_sign(raw, money, numbers)
     return frame, types, issues
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from payoff.data import quality, reshape
+from payoff.data.convert import CURRENCY_SIGN
 from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
@@ -190,6 +191,7 @@ def prepared_for(table: LoadedTable, dataset: state.DatasetState) -> state.Prepa
         return current
     prepared = state.Prepared(table.frame, suggest_roles(table.frame), source_key)
     state.set_prepared(prepared)
+    state.suggest_currency(str(table.frame.attrs.get(CURRENCY_SIGN, "")))
     return prepared
 
 

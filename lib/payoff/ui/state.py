@@ -122,6 +122,15 @@ def set_dataset(value: DatasetState, choices: Choices | None = None) -> None:
     st.session_state[CHOICES] = start
 
 
+def suggest_currency(sign: str) -> None:
+    """The currency the file's own amounts carry (a euro sign, EUR in a column's name) over the
+    browser region's guess, unless the user picked another: a French export read from a US
+    browser showed its euros as dollars."""
+    current = choices()
+    if sign and current.currency in ("", currency_for_locale(st.context.locale)):
+        st.session_state[CHOICES] = replace(current, currency=sign)
+
+
 def set_options(options: LoadOptions) -> None:
     current = dataset()
     if current is not None and current.options != options:

@@ -1,0 +1,21 @@
+"""What a file says about money by itself: amounts written with a currency sign, and the currency
+its amounts or column names carry (suggested over the browser's region)."""
+
+import pytest
+
+from payoff.data.load import read_table
+
+
+@pytest.mark.parametrize(
+    ("text", "money", "sign"),
+    [
+        ("week;shop;takings\n03.01.2022;Lyon;10.810,52 €\n10.01.2022;Lyon;9.540,09 €\n", ("takings",), "€"),
+        ("date,item,sold,Avg price (EUR)\n2023-03-01,bread,58,1.2\n2023-03-02,bread,61,1.2\n", (), "€"),
+        ("date,item,sold,price\n2023-03-01,bread,58,$1.20\n2023-03-02,bread,61,$1.25\n", ("price",), "$"),
+        ("date,NEURONS,sold\n2023-03-01,5,58\n2023-03-02,6,61\n", (), ""),  # EUR inside a word is no currency
+    ],
+)
+def test_the_files_own_currency_and_money_columns_are_read(text, money, sign):
+    frame = read_table(text.encode(), "f.csv").frame
+    assert frame.attrs["payoff.money_columns"] == money
+    assert frame.attrs["payoff.currency_sign"] == sign
