@@ -264,3 +264,23 @@ def test_deliveries_further_apart_than_the_stock_keeps_are_said():
         "before the next delivery always run short, whatever is ordered."
     )
     assert always_short(weekday_mask("Mon, Thu"), 4) is None and always_short(None, 1) is None
+
+
+@pytest.mark.parametrize("settings", [(), ("shelf_life=5", "order_days=Mon,Thu")])
+def test_a_day_the_shop_is_shut_costs_nothing_in_the_next_orders(settings, tmp_path, capsys):
+    """Shut on Sundays: the next orders stock nothing then, and expect no waste, no lost sale and
+    no cost there (the model's errors spread demand around a forecast of 0, which once priced a
+    shut day like an open one)."""
+    write_dairy(tmp_path / "dairy.csv", weeks=20)
+    out = tmp_path / "next.csv"
+    args = ["decide", str(tmp_path / "dairy.csv"), "--framing", "perishable", "--assume-defaults"]
+    args += ["--models", "seasonal naive", "--out", str(out)]
+    for setting in settings:
+        args += ["--set", setting]
+    assert main(args) == 0, capsys.readouterr().err
+    decisions = pd.read_csv(out)
+    sundays = decisions[pd.to_datetime(decisions["Period"]).dt.day_of_week == 6]
+    assert len(sundays) == 4 * 2  # four items, two Sundays in the 14 days ahead
+    assert (sundays["Forecast"] == 0).all() and (sundays["Expected cost"] == 0).all()
+    open_days = decisions[pd.to_datetime(decisions["Period"]).dt.day_of_week != 6]
+    assert open_days["Expected cost"].sum() > 10 * len(open_days) / 100  # open days still cost something

@@ -86,7 +86,10 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     kinds = {PERIOD: formatting.DATE, FORECAST: formatting.NUMBER, LOW: ranged, HIGH: ranged}
 
     def decided(next_: _Next) -> tuple[Column, ...]:
+        # A shut day sells nothing: its demand is 0, not the forecast of 0 plus the model's errors
+        # (which once gave a shut Sunday the expected cost of an open one).
         forecast, residuals = next_.forecast, next_.residuals
+        paths = policies.demand_paths(forecast, residuals) if framing.policy.carries_stock(arrays) else None
         return framing.policy.next_columns(
             Ahead(
                 forecast,
@@ -94,9 +97,9 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
                 next_.quantity,
                 panel.whole_units,
                 arrays,
-                lambda stock: policies.expected_cost(stock, forecast, residuals, costs),
+                lambda stock: np.where(shut, 0.0, policies.expected_cost(stock, forecast, residuals, costs)),
                 _weekdays_ahead(future, horizon),
-                policies.demand_paths(forecast, residuals) if framing.policy.carries_stock(arrays) else None,
+                None if paths is None else np.where(shut, 0.0, paths),
             )
         )
 
