@@ -78,6 +78,22 @@ def test_roles_for_a_retail_table():
     }
 
 
+def test_what_a_bakery_baked_is_its_status_quo_decision():
+    """A bakery's export: what it baked beside what it sold. Left a feature, the baked column was
+    dropped as realised with demand and the headline compared against a rule Payoff picked."""
+    dates = pd.date_range("2023-03-01", periods=30, freq="D")
+    frame = pd.DataFrame(
+        {
+            "Date": np.tile(dates, 2),
+            "Product": np.repeat(["Baguette", "Croissant"], 30),
+            "Baked": np.tile(np.arange(60, 90), 2),
+            "Sold": np.tile(np.arange(50, 80), 2),
+        }
+    )
+    roles = suggest_roles(frame)
+    assert roles.roles["Baked"] == Role.DECISION and roles.roles["Sold"] == Role.TARGET
+
+
 def test_event_log_counts_and_open_hours():
     # Two weeks of calls on Mondays 9h and 10h only; Tuesday never open.
     moments = pd.to_datetime(["2026-01-05 09:10", "2026-01-05 09:50", "2026-01-05 10:05", "2026-01-12 09:30"])

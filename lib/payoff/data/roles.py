@@ -44,7 +44,9 @@ _HINTS: dict[Role, re.Pattern[str]] = {
     ),
     Role.ID: re.compile(r"(^|_|\b)id$|^id|uuid|customer.?id|account|^key$|number$|^no$", re.I),
     Role.DECISION: re.compile(
-        r"order(ed)?(_qty|_units)?$|^ordered|stock.?level|on.?hand|staff|agents?_sched|scheduled|contacted|reviewed|approved|treated|decision|called",
+        r"order(ed)?(_qty|_units)?$|^ordered|stock.?level|on.?hand|staff|agents?_sched|scheduled|contacted|reviewed|approved|treated|decision|called"
+        # what a kitchen or a bakery made for the day is its order: the status quo to price
+        r"|baked|produced|production|prepared|cooked|stocked|(^|_)made$",
         re.I,
     ),
     Role.PRICE: re.compile(r"price|^rrp$|selling", re.I),
