@@ -94,6 +94,26 @@ def test_what_a_bakery_baked_is_its_status_quo_decision():
     assert roles.roles["Baked"] == Role.DECISION and roles.roles["Sold"] == Role.TARGET
 
 
+def test_customers_with_a_signup_date_and_a_yes_no_outcome_are_entities():
+    """A churn export: an id per customer, a signup date, a count of support calls and 'Left us?'
+    (Yes/No). The date and the count made it read as an event log to aggregate."""
+    rng = np.random.default_rng(5)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "Customer ID": [f"C{i:05d}" for i in range(n)],
+            "Monthly fee": rng.choice([9.99, 19.99, 29.99], n),
+            "Support calls (last 3 months)": rng.integers(0, 5, n),
+            "Signup date": pd.to_datetime("2021-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D"),
+            "Left us?": rng.choice(["Yes", "No"], n),
+        }
+    )
+    roles = suggest_roles(frame)
+    assert roles.shape == Shape.ENTITY and roles.positive_class == "Yes"
+    assert roles.roles["Left us?"] == Role.TARGET and roles.roles["Customer ID"] == Role.ID
+    assert roles.roles["Monthly fee"] == Role.VALUE
+
+
 def test_event_log_counts_and_open_hours():
     # Two weeks of calls on Mondays 9h and 10h only; Tuesday never open.
     moments = pd.to_datetime(["2026-01-05 09:10", "2026-01-05 09:50", "2026-01-05 10:05", "2026-01-12 09:30"])

@@ -182,3 +182,18 @@ def test_a_customer_worth_one_month_is_warned_about():
         never.sentence("contact", "churns")
         == "At these numbers it never pays to contact, whatever the chance that it churns."
     )
+
+
+def test_entities_in_time_order_say_the_earliest_only_train_the_models():
+    """Folds + 1 blocks in time, the first never scored: 1,000 entities are priced over all but the
+    earliest block (167 of 1,000 with 5 folds), and the sentence says where those went."""
+    frame = entity_frame(1000, 0.3, seed=3, informative=True)
+    frame["signup"] = pd.date_range("2020-01-01", periods=1000, freq="D")
+    roles = roles_for(frame)
+    roles = RoleMap({**roles.roles, "signup": Role.DATE}, Shape.ENTITY, positive_class="yes")
+    params = {"act_pos": 10, "act_neg": -4, "pass_pos": 0, "pass_neg": 0}
+    impact = analyse(frame, roles, "custom-payoff", params=params, status_quo=Nobody()).impact
+    first = -(-1000 // (impact.evaluation["folds"] + 1))  # the first of folds + 1 blocks, rounded up
+    assert impact.evaluation["rows"] == 1000 - first and impact.evaluation["time_ordered_folds"]
+    said = f"your {1000 - first} most recent entities (the {first} earliest by 'signup' only train the models"
+    assert said in impact.evaluation["period_text"]

@@ -51,7 +51,7 @@ _HINTS: dict[Role, re.Pattern[str]] = {
     ),
     Role.PRICE: re.compile(r"price|^rrp$|selling", re.I),
     Role.COST: re.compile(r"cost|cogs|purchase.?price", re.I),
-    Role.VALUE: re.compile(r"amount|value|revenue|clv|ltv|monthly.?charge|deal|loan|balance|limit|spend", re.I),
+    Role.VALUE: re.compile(r"amount|value|revenue|clv|ltv|monthly.?(charge|fee)|deal|loan|balance|limit|spend", re.I),
 }
 _QUANTITY = re.compile(
     r"sales|sold|units|quantity|qty|demand|volume|calls|arrivals|visits|orders$|count|weekly_sales",
@@ -59,12 +59,12 @@ _QUANTITY = re.compile(
 )
 _OUTCOME = re.compile(
     r"churn|default|fraud|attrition|^y$|^class$|target|label|outcome|convert|converted|bad|response|exited|"
-    r"cancel+ed|^is_|flag|(^|_)left$|(^|_)status$",
+    r"cancel+ed|^is_|flag|(^|[\s_])left([\s_?]|$)|(^|_)status$",
     re.I,
 )
 # Names that read as an outcome only when the values do too (yes/no, true/false, 0/1): "is_open",
 # a "status" of married/single or a "flag" of colours are not outcomes.
-_WEAK_OUTCOME = re.compile(r"^is_|flag|(^|_)left$|(^|_)status$", re.I)
+_WEAK_OUTCOME = re.compile(r"^is_|flag|(^|[\s_])left([\s_?]|$)|(^|_)status$", re.I)
 # Names no daily quantity file uses for a two-valued column: such a column makes the file entities.
 _STRONG_OUTCOME = re.compile(r"churn|default|fraud|attrition|outcome|convert|exited", re.I)
 YES_NO = {"yes", "no", "true", "false", "y", "n", "t", "f", "1", "0", "1.0", "0.0"}
@@ -267,7 +267,10 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
             c for c in candidates if (is_binary(frame[c]) and named_outcome(frame[c], c)) or reads_as_outcome(frame[c])
         ]
         strong = [c for c in outcome if _STRONG_OUTCOME.search(c) or reads_as_outcome(frame[c])]
-        if strong or (outcome and not any(_QUANTITY.search(c) for c in frame.columns)):
+        # a named outcome beside a different id on every row is a table of customers (or loans)
+        # even where another column counts something ("support calls"): not a log of events
+        identified = any(r == Role.ID for r in roles.values())
+        if strong or (outcome and (identified or not any(_QUANTITY.search(c) for c in frame.columns))):
             shape, keys = Shape.ENTITY, []  # dated entities (transactions, loans): the date orders folds
         if shape == Shape.EVENT_LOG:
             keys = []  # the user chooses what to count per series when aggregating

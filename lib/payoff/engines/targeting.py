@@ -138,7 +138,7 @@ class TargetingEngine:
             "positive_label": predictions.positive_label,
             "folds": predictions.folds,
             "time_ordered_folds": isinstance(problem.evaluation, CrossFit) and problem.evaluation.time_ordered,
-            "period_text": f"your {n:,} {framing.entities}",
+            "period_text": _scored_text(problem, n, framing.entities),
             "break_even_probability": float(np.median(probability_even)),
             "acts_when": "above" if bool(np.median(acts_above)) else "below",
             "decision_rule": "expected value"
@@ -288,3 +288,17 @@ def _bands(values: pd.Series) -> pd.Series:
         labels = banded.map(lambda b: f"{b.left:,.4g} to {b.right:,.4g}" if pd.notna(b) else "missing")
         return labels.astype("str")
     return values.astype("str").where(values.notna(), "missing")
+
+
+def _scored_text(problem: Problem, scored: int, entities: str) -> str:
+    """Whom the money is counted over, as the sentences say it: with folds in time order the
+    earliest block is never scored (only models fitted before an entity score it), and says so:
+    "your 750 customers" beside a file of 900 read as rows lost."""
+    known = int(problem.table[problem.target].notna().sum())
+    ordered = isinstance(problem.evaluation, CrossFit) and problem.evaluation.time_ordered
+    if not ordered or known <= scored or problem.date is None:
+        return f"your {scored:,} {entities}"
+    return (
+        f"your {scored:,} most recent {entities} (the {known - scored:,} earliest by '{problem.date}' only train the "
+        "models: each is scored by models fitted on those before it)"
+    )
