@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from payoff.framings.base import FromColumn
 from payoff.ui import state
 from tests.app.conftest import open_app, shown, upload
 
@@ -111,6 +112,34 @@ def test_amounts_with_a_currency_sign_are_priced_through_the_margin_whatever_the
     assert "Needed before the first run: gross margin." in text
     assert not [w for w in at.number_input if w.key == state.PARAM_PREFIX + "perishable.price"]  # no price per euro
     assert at.selectbox(key=state.PARAM_PREFIX + "currency").value == "€"  # the file's own, not the browser's
+
+
+def _bakery_with_blank_prices() -> bytes:
+    dates = pd.date_range("2025-01-06", periods=120, freq="D")
+    rows = [
+        (d, item, int(RNG.poisson(40)), np.nan if d.day % 5 == 0 else price)
+        for d in dates
+        for item, price in (("baguette", 1.2), ("croissant", 1.4))
+    ]
+    return pd.DataFrame(rows, columns=["date", "item", "sold", "price"]).to_csv(index=False).encode()
+
+
+def test_a_price_columns_blank_rows_are_priced_at_its_median_not_the_samples_price():
+    at = _problem_page("bakery.csv", _bakery_with_blank_prices())
+    key = state.PARAM_PREFIX + "perishable.price"
+    fill = at.number_input(key=key)
+    assert "rows where 'price' is blank (its median unless you type one)" in fill.label
+    assert fill.value == pytest.approx(1.3)  # the median of 1.20s and 1.40s, not the samples' 4.00
+
+    def priced() -> object:
+        prepared = at.session_state[state.PREPARED]
+        return at.session_state[state.CHOICES].problem(prepared.frame, prepared.roles, "perishable").values["price"]
+
+    at.number_input(key=state.PARAM_PREFIX + "perishable.unit_cost").set_value(0.5).run()
+    price = priced()
+    assert isinstance(price, FromColumn) and price.column == "price" and price.fill == pytest.approx(1.3)
+    at.number_input(key=key).set_value(1.25).run()  # typed for the blank rows only
+    assert priced() == FromColumn("price", 1.25, 1.0)  # the column still prices every other row
 
 
 def test_a_monthly_charge_asks_how_long_a_kept_customer_stays():

@@ -81,13 +81,14 @@ def test_sweep_points_that_cannot_be_priced_are_shown_with_their_reason():
     frame.loc[frame.index % 10 == 0, "price"] = np.nan  # the till lost the price on some days
     roles = suggest_roles(frame)
     analysis = analyse(frame, roles, "perishable", params={"unit_cost": 3.5}, models=("naive",))
-    assert analysis.values["price"].fill == 4.0  # the blanks' price is visible: the framing's default, said
-    swept = sweep(analysis, analysis.problem.framing.param("unit_cost"), (-0.5, 1.0), 7)
-    # 1.75, 2.625, 3.5 (the run's), 4.375, 5.25, 6.125, 7: above 4.00 the blank rows would sell below cost
-    assert swept.values == pytest.approx((1.75, 2.625, 3.5, 4.375, 5.25, 6.125, 7.0))
-    assert [x for x, _ in swept.unpriced] == pytest.approx([4.375, 5.25, 6.125, 7.0])
+    # the blanks' price is visible, and the column's own: its median, never a sample's number
+    assert analysis.values["price"].fill == frame["price"].median() == 9.0
+    swept = sweep(analysis, analysis.problem.framing.param("unit_cost"), (-0.5, 2.0), 7)
+    # 3.5 x (0.5 ... 3.0) and the run's 3.5: above 9.00 (the cheaper rows' price, and the blanks') a sale loses
+    assert swept.values == pytest.approx(sorted([3.5 * (0.5 + 2.5 * k / 6) for k in range(7)] + [3.5]))
+    assert [x for x, _ in swept.unpriced] == pytest.approx([3.5 * (0.5 + 2.5 * 5 / 6), 10.5])
     assert swept.unpriced[0][1].startswith("The price is below the unit cost")
-    assert "Not priced at 4.375, 5.25, 6.125, 7: the price is below the unit cost" in swept.sentence
+    assert "Not priced at 9.042, 10.5: the price is below the unit cost" in swept.sentence
     assert next(row for row in swept.as_rows() if row["model"] == "auto")["unpriced"][0]["value"] == pytest.approx(
-        4.375
+        3.5 * (0.5 + 2.5 * 5 / 6)
     )

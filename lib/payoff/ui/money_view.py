@@ -27,6 +27,7 @@ from payoff.params import (
     LEAD_RANGE,
     LEAD_TIME,
     MARGIN,
+    blank_fill,
     lead_times,
     money_target,
     per_period_value,
@@ -213,14 +214,20 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
                 blanks = int(frame[column].isna().sum())
                 if not blanks:
                     continue
-                label = f"{param.label} for the {blanks:,} rows where '{column}' is blank"
+                label = (
+                    f"{param.label} for the {blanks:,} rows where '{column}' is blank (its median unless you type one)"
+                )
             needed = asking and param.ask and column is None
             start = _shown(param, typed, needed)
+            if column is not None and param.key not in typed:
+                start = blank_fill(frame[column], float(param.default or 0.0))  # as the run prices them
             ranged = param.at_most or param.at_least
             near = typed.get(ranged, framing.param(ranged).default) if ranged else None
             value = param_input(param, start, key, label, needed, near)
-            if value is not None and (needed or param.key in typed or value != param.default):
+            if value is not None and (needed or param.key in typed or value != start):
                 params[param.key] = value
+                if column is not None:  # typed for the blank rows: the column still prices the others
+                    columns[param.key] = column
     state.set_choices(
         replace(
             state.choices(),
