@@ -59,7 +59,7 @@ def test_the_answer_is_on_the_first_screen_of_every_sample(browser: Browser, ser
         wait_idle(page)
         headline = page.get_by_test_id("stMetric").first
         value = page.get_by_test_id("stMetricValue").first
-        expect(value).to_have_text(re.compile(r"^(\$[\d,]+|no gain)$"))  # the currency of the browser's region
+        expect(value).to_have_text(re.compile(r"^(-?\$[\d,]+|no gain)$"))  # the currency of the browser's region
         expect(page.get_by_test_id("stMetricDelta").first).to_contain_text("90% interval $")
         sentence = page.get_by_text(re.compile(r"^Over (the last|your) ")).first
         page.screenshot(path=str(folder / "impact-first-screen.png"))  # before the checks: to see a failure

@@ -195,3 +195,23 @@ def test_the_report_is_self_contained(hostile_report):
         "Next decisions",
     ):
         assert section in html
+
+
+@pytest.mark.parametrize(
+    ("gain", "said"),
+    [
+        (1234.5, "Payoff's choice (X) saves $1,234 against Y"),
+        (0.0, "Payoff's choice (X): no gain over Y"),
+        (-61859.2, "Payoff's choice (X) would have cost $61,859 more than Y"),  # a loss said as one
+    ],
+)
+def test_the_reports_headline_says_a_loss_as_a_loss(retail, gain, said):
+    from dataclasses import replace
+
+    from payoff.carry.report import _headline
+    from payoff.models.catalogue import business_name
+
+    impact = retail.impact
+    recommended = replace(impact.recommended, model="naive", gain=gain)
+    shown = _headline(replace(impact, recommended=recommended, status_quo_label="Y", currency="$"))
+    assert said.replace("X", business_name("naive")) in shown.replace("&#x27;", "'")

@@ -69,7 +69,10 @@ def _headline(impact: Impact) -> str:
     what = "saves" if impact.direction is Direction.COST else "gains"
     choice = f"keep {impact.status_quo_label}" if recommended.model == STATUS_QUO else business_name(recommended.model)
     money = formatting.money(recommended.gain, currency=impact.currency)
-    if recommended.gain <= 0:
+    if round(recommended.gain, 2) < 0:
+        lost = formatting.money(-recommended.gain, currency=impact.currency)
+        line = f"Payoff's choice ({choice}) would have cost {lost} more than {impact.status_quo_label}"
+    elif round(recommended.gain, 2) == 0:
         line = f"Payoff's choice ({choice}): no gain over {impact.status_quo_label}"
     else:
         line = f"Payoff's choice ({choice}) {what} {money} against {impact.status_quo_label}"

@@ -29,7 +29,9 @@ def headline(impact: Impact) -> None:
     what = "saved" if impact.direction is Direction.COST else "gained"
     picks = "keep what you do" if recommended.model == STATUS_QUO else f"now: {business_name(recommended.model)}"
     label = f"Payoff's choice ({picks}): money {what} vs {impact.status_quo_label}"
-    value = formatting.money(recommended.gain, currency=impact.currency) if recommended.gain > 0 else "no gain"
+    # a loss is shown as one (-€61,859), never as "no gain": the backtest's choices cost money there
+    gain = round(recommended.gain, 2)
+    value = formatting.money(recommended.gain, currency=impact.currency) if gain != 0 else "no gain"
     st.metric(plain(label), value, delta=interval_note(impact), delta_color="off", delta_arrow="off")
     st.write(plain(impact.answer or impact.narrative))
 
