@@ -48,6 +48,8 @@ def test_a_run_is_autosaved_and_a_reload_of_the_impact_page_shows_the_same_headl
     assert not again.exception and again.metric[0].value == headline
     assert "reopened, as saved" in " ".join(c.value for c in again.sidebar.caption).replace("\\", "")
     assert Store().list() == []  # an autosave is not listed on the Saved page
+    at.switch_page(SAVED).run()  # and the page says why, beside a sidebar saying "Autosaved"
+    assert "Every run is kept on its own (a reload or its page's address reopens it)" in shown(at)
 
 
 def test_a_reload_of_the_models_page_shows_the_reopened_results():
