@@ -48,7 +48,7 @@ def test_a_second_file_starts_from_its_own_defaults():
     at = open_app()
     at.button(key="w.home.sample.retail_sales").click().run()
     at.switch_page("app_pages/problem.py").run()
-    assert at.multiselect(key=state.MODEL_PICK).options[0] == "naive"
+    assert at.multiselect(key=state.MODEL_PICK).options[0] == "Last period again"  # naive, in business words
     at.switch_page("app_pages/data.py").run()
     upload(at, "customers.csv", samples.sample_bytes("churn_customers"))
     at.switch_page("app_pages/problem.py").run()

@@ -22,7 +22,7 @@ from payoff.errors import PayoffError
 from payoff.framings.base import FromColumn, TargetingFraming, param_arrays
 from payoff.framings.targeting import budget_of, decide
 from payoff.models import classifiers
-from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO
+from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 from payoff.problem import Problem
 
 SHOWN_UNSEEN = 5
@@ -143,14 +143,17 @@ def _model_for(analysis: Analysis) -> tuple[str, str]:
     if picked == BASE_RATE:
         return BASE_RATE, "Payoff's choice now is the base-rate rule (no model): every entity has the history's rate."
     if picked not in (STATUS_QUO, AUTO):
-        return picked, f"Whom to {framing.act_label} with {picked} (Payoff's choice), refitted on all history."
+        return picked, (
+            f"Whom to {framing.act_label} with Payoff's choice, the {business_name(picked).lower()}, refitted on all "
+            "history."
+        )
     ranked = [m for m in impact.models if m.kind == "model" and not m.failed]
     if not ranked:
         raise CurrentFileError("Every model failed on this analysis, so there is no model to score with.")
     best = max(ranked, key=lambda m: m.gain or 0.0).name
     return best, (
-        f"Payoff's choice now is to keep {impact.status_quo_label}; for comparison, whom {best} (the best model) "
-        f"would {framing.act_label}."
+        f"Payoff's choice now is to keep {impact.status_quo_label}; for comparison, whom the "
+        f"{business_name(best).lower()} (the best model) would {framing.act_label}."
     )
 
 

@@ -195,10 +195,11 @@ _LABELS = {
     "profile_phase": "this series' usual share at this point of the season",
     "profile_week_phase": "this series' usual share at this hour of the week",
     "lag_year_scaled": "same period last year, scaled to this year's level",
-    "year_sin": "time of year",
-    "year_cos": "time of year (2)",
-    "year_sin_2": "time of year (3)",
-    "year_cos_2": "time of year (4)",
+    # the yearly Fourier terms, in words a manager reads ("time of year (4)" said nothing)
+    "year_sin": "time of year (yearly cycle)",
+    "year_cos": "time of year (yearly cycle, a season on)",
+    "year_sin_2": "time of year (twice-yearly cycle)",
+    "year_cos_2": "time of year (twice-yearly cycle, shifted)",
     "series": "which series",
     "holiday_before": "holiday in the week before",
 }

@@ -20,7 +20,7 @@ from payoff.evaluate.targeting_views import typical_outcomes
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.policy import Arrays
-from payoff.models.catalogue import BY_FAMILY, ENTRIES_OF, models_for
+from payoff.models.catalogue import BY_FAMILY, ENTRIES_OF, business_name, models_for
 from payoff.problem import Problem, mostly_zeros
 from payoff.statusquo import (
     DecisionColumn,
@@ -278,7 +278,9 @@ def model_choice(framing: Framing) -> None:
     offered = list(BY_FAMILY[framing.kind])
     default = list(models_for(framing.kind, None, intermittent=_mostly_zeros_now()))
     chosen = [m for m in state.choices().models if m in offered] or default
-    picked = st.multiselect("Models to compare", offered, default=chosen, key=state.MODEL_PICK)
+    picked = st.multiselect(
+        "Models to compare", offered, default=chosen, format_func=business_name, key=state.MODEL_PICK
+    )
     models = tuple(picked) if picked and picked != default else ()
     state.set_choices(replace(state.choices(), models=models))
     describe_models(framing.kind)
@@ -293,7 +295,7 @@ def _mostly_zeros_now() -> bool:
 def describe_models(family: DecisionKind) -> None:
     """The models a user picks, then the entries every result has besides them."""
     for name, description in {**BY_FAMILY[family], **ENTRIES_OF[family]}.items():
-        st.caption(f"**{name}**: {plain(description)}")
+        st.caption(f"**{plain(business_name(name))}** ({plain(name)}): {plain(description)}")
 
 
 @st.cache_data(max_entries=4, show_spinner="Checking the features for leakage")
