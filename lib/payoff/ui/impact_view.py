@@ -63,7 +63,7 @@ def what_if(analysis: Analysis, rule: Callable[[Analysis], float | None] | None 
     draws the choice of decision rule and returns its threshold (None: the expected-value rule)."""
     framing = analysis.problem.framing
     values = state.effective_values(analysis)
-    st.caption("Every change re-prices the kept decisions at once: no refit.")
+    st.caption("The costs and settings of the run. Every change re-prices the kept decisions at once: no refit.")
     for param in framing.params:
         value = values[param.key]
         key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
