@@ -98,7 +98,13 @@ def money_target(table: pd.DataFrame, target: str | None) -> str | None:
     if _MONEY_NAME.search(target) and not _UNIT_NAME.search(target):
         return f"'{target}' is named like an amount of money"
     if _SALES_NAME.search(target) and not _UNIT_NAME.search(target) and (cents or large):
-        evidence = "in cents" if cents else f"in the thousands (median {float(values.abs().median()):,.0f})"
+        # "values in cents" read as if the amounts were counted in cents: they carry cents
+        example = float(values[values != values.round()].iloc[0]) if cents else 0.0
+        evidence = (
+            f"with cents, such as {example:,.2f}"
+            if cents
+            else f"in the thousands (median {float(values.abs().median()):,.0f})"
+        )
         return f"'{target}' reads as sales in money: values {evidence}"
     return None
 

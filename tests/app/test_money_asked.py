@@ -79,7 +79,7 @@ def test_weekly_dollar_sales_are_priced_through_the_margin():
     at = _problem_page("walmart.csv", _weekly_dollars())
     at.radio(key=state.FRAMING_PICK).set_value("inventory").run()
     text = shown(at)
-    assert "'Weekly_Sales' reads as sales in money: values in cents" in text
+    assert "'Weekly_Sales' reads as sales in money: values with cents, such as " in text
     assert "Needed before the first run: gross margin and holding cost per period." in text
     at.number_input(key=state.PARAM_PREFIX + "inventory.gross_margin").set_value(25.0).run()
     at.number_input(key=state.PARAM_PREFIX + "inventory.holding_rate").set_value(0.4).run()

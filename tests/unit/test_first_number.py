@@ -107,7 +107,9 @@ def test_a_what_if_of_an_assumed_number_is_no_longer_said_to_be_assumed():
 def test_weekly_dollar_sales_are_money_priced_through_the_margin(tmp_path, capsys):
     file = _weekly_dollars(tmp_path / "walmart.csv")
     table = pd.read_csv(file, parse_dates=["Date"])
-    assert money_target(table, "Weekly_Sales") == "'Weekly_Sales' reads as sales in money: values in cents"
+    example = table["Weekly_Sales"][table["Weekly_Sales"] != table["Weekly_Sales"].round()].iloc[0]
+    said = f"'Weekly_Sales' reads as sales in money: values with cents, such as {example:,.2f}"
+    assert money_target(table, "Weekly_Sales") == said
     assert money_target(table.assign(units=1), "units") is None
     code, _ = _run(tmp_path, file, "--framing", "inventory")
     assert code == 2 and "the gross margin (gross_margin)" in capsys.readouterr().err
