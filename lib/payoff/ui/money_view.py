@@ -314,6 +314,13 @@ def provenance(problem: Problem) -> None:
         if not param.is_swept:
             continue
         source = sources.get(param.key, "default")
+        price, cost = values.get("price"), values.get("unit_cost")
+        margin_typed = problem.money_target and isinstance(price, int | float) and isinstance(cost, int | float)
+        if margin_typed and param.key in ("price", "unit_cost"):  # said as the margin the user typed
+            if param.key == "price" and price:
+                margin = 1.0 - float(cast(float, cost)) / float(cast(float, price))
+                lines.append(f"Gross margin: {formatting.number(100 * margin)}% ({SOURCE_WORDS[source]})")
+            continue
         word = SOURCE_WORDS["sample" if source == "default" and problem.defaults_from == "sample" else source]
         value = values[param.key]
         if isinstance(value, FromColumn):
