@@ -117,7 +117,7 @@ def test_explicit_value_beats_the_detected_value_column():
     frame = entities()
     roles = entity_roles(frame)
     detected = problem(frame, roles, "churn")
-    assert detected.values["value"] == FromColumn("value", 300.0)
+    assert detected.values["value"] == FromColumn("value", float(frame["value"].median()))  # its blanks: the median
     typed = problem(frame, roles, "churn", params={"value": 200})
     assert typed.values["value"] == 200.0
     both = problem(frame, roles, "churn", params={"value": 200}, columns={"value": "x"})
