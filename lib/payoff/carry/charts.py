@@ -165,7 +165,10 @@ def gain_by_model(impact: Impact) -> go.Figure:
                 CHOICE if m.kind == AUTO else (GOOD if g > 0 else BAD) for m, g in zip(models, gain, strict=True)
             ],
             text=[_label(g, impact.currency) for g in gain],
-            textposition="auto",
+            # at the bar's base: the range's line runs through the bar's end, and struck through a
+            # label placed there ("$6,939" crossed out)
+            textposition="inside",
+            insidetextanchor="start",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
         )
