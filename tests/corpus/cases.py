@@ -103,6 +103,20 @@ CASES: tuple[Case, ...] = (
             assert_(not t.detection.preamble),
         ),
     ),
+    Case(  # a text column with as many semicolons on every row: the header agrees with the commas first
+        "title_then_commas_with_semicolon_notes.csv",
+        check=lambda t: (
+            assert_(t.detection.delimiter == "," and list(t.frame.columns) == ["id", "notes", "qty"]),
+            assert_(_col(t, "notes")[0] == "a;b;c;d"),
+        ),
+    ),
+    Case(  # a title line, then a semicolon table with two decimal commas a row
+        "title_then_semicolons_decimal_comma.csv",
+        check=lambda t: (
+            assert_(t.detection.delimiter == ";" and list(t.frame.columns) == ["Date", "CA", "Marge"]),
+            assert_(_approx(_col(t, "CA")[:3], [12.0, 12.1, 12.2])),
+        ),
+    ),
     Case(
         "thousands_eu.csv",
         check=lambda t: (

@@ -114,6 +114,35 @@ def test_customers_with_a_signup_date_and_a_yes_no_outcome_are_entities():
     assert roles.roles["Monthly fee"] == Role.VALUE
 
 
+def test_the_new_words_do_not_catch_their_neighbours():
+    """A review's cases: a transaction log with an id and a 0/1 'is_return' stays a log; a
+    'production_cost' is no decision; 'Left_handed' is no outcome."""
+    rng = np.random.default_rng(8)
+    n = 400
+    log = pd.DataFrame(
+        {
+            "transaction_id": [f"T{i:06d}" for i in range(n)],
+            "date": pd.to_datetime("2025-01-01") + pd.to_timedelta(rng.integers(0, 20, n), unit="D"),
+            "store": rng.choice(["north", "south"], n),
+            "quantity": rng.integers(1, 5, n),
+            "is_return": rng.choice([0, 1], n),
+        }
+    )
+    assert suggest_roles(log).shape == Shape.EVENT_LOG
+    dates = pd.date_range("2025-01-01", periods=60, freq="D")
+    costs = pd.DataFrame({"date": dates, "units_sold": rng.poisson(30, 60), "production_cost": rng.normal(50, 5, 60)})
+    assert suggest_roles(costs).roles["production_cost"] != Role.DECISION
+    patients = pd.DataFrame(
+        {
+            "patient_id": [f"P{i}" for i in range(n)],
+            "age": rng.integers(20, 90, n),
+            "Left_handed": rng.choice(["Yes", "No"], n),
+            "readmitted": rng.choice(["Yes", "No"], n),
+        }
+    )
+    assert suggest_roles(patients).roles["readmitted"] == Role.TARGET
+
+
 def test_event_log_counts_and_open_hours():
     # Two weeks of calls on Mondays 9h and 10h only; Tuesday never open.
     moments = pd.to_datetime(["2026-01-05 09:10", "2026-01-05 09:50", "2026-01-05 10:05", "2026-01-12 09:30"])

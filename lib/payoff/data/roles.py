@@ -46,7 +46,7 @@ _HINTS: dict[Role, re.Pattern[str]] = {
     Role.DECISION: re.compile(
         r"order(ed)?(_qty|_units)?$|^ordered|stock.?level|on.?hand|staff|agents?_sched|scheduled|contacted|reviewed|approved|treated|decision|called"
         # what a kitchen or a bakery made for the day is its order: the status quo to price
-        r"|baked|produced|production|prepared|cooked|stocked|(^|_)made$",
+        r"|(^|[\s_])(baked|produced|prepared|cooked|stocked|made)$|^production$",
         re.I,
     ),
     Role.PRICE: re.compile(r"price|^rrp$|selling", re.I),
@@ -59,12 +59,14 @@ _QUANTITY = re.compile(
 )
 _OUTCOME = re.compile(
     r"churn|default|fraud|attrition|^y$|^class$|target|label|outcome|convert|converted|bad|response|exited|"
-    r"cancel+ed|^is_|flag|(^|[\s_])left([\s_?]|$)|(^|_)status$",
+    r"cancel+ed|^is_|flag|(^|[\s_])left( us)?\??$|(^|_)status$",
     re.I,
 )
 # Names that read as an outcome only when the values do too (yes/no, true/false, 0/1): "is_open",
 # a "status" of married/single or a "flag" of colours are not outcomes.
-_WEAK_OUTCOME = re.compile(r"^is_|flag|(^|[\s_])left([\s_?]|$)|(^|_)status$", re.I)
+_WEAK_OUTCOME = re.compile(r"^is_|flag|(^|[\s_])left( us)?\??$|(^|_)status$", re.I)
+# A customer who left: weak (yes/no values needed), but beside an id per row it names customers
+_LEFT = re.compile(r"(^|[\s_])left( us)?\??$", re.I)
 # Names no daily quantity file uses for a two-valued column: such a column makes the file entities.
 _STRONG_OUTCOME = re.compile(r"churn|default|fraud|attrition|outcome|convert|exited", re.I)
 YES_NO = {"yes", "no", "true", "false", "y", "n", "t", "f", "1", "0", "1.0", "0.0"}
@@ -269,7 +271,10 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
         strong = [c for c in outcome if _STRONG_OUTCOME.search(c) or reads_as_outcome(frame[c])]
         # a named outcome beside a different id on every row is a table of customers (or loans)
         # even where another column counts something ("support calls"): not a log of events
-        identified = any(r == Role.ID for r in roles.values())
+        # ("is_return" or a "flag" beside a transaction id stays a log of events)
+        identified = any(r == Role.ID for r in roles.values()) and any(
+            not _WEAK_OUTCOME.search(c) or _LEFT.search(c) for c in outcome
+        )
         if strong or (outcome and (identified or not any(_QUANTITY.search(c) for c in frame.columns))):
             shape, keys = Shape.ENTITY, []  # dated entities (transactions, loans): the date orders folds
         if shape == Shape.EVENT_LOG:

@@ -130,19 +130,22 @@ def _score(counts: list[int]) -> tuple[float, int]:
 
 
 def choose_delimiter(sample: str) -> tuple[str, int]:
-    """The separator that splits the sample's rows most consistently. On a tie, the one the first
-    line agrees with, then the one finding more columns: a decimal comma in every row of a
-    semicolon file ("10.810,52 €") splits each row in two as consistently as the semicolons split
-    it in four, and the header, with no comma, was then taken for a line above the table."""
+    """The separator that splits the sample's rows most consistently. On a tie, the one whose rows
+    start agreeing soonest (the fewest lines above the table), then the one finding more columns:
+    a decimal comma in every row of a semicolon file ("10.810,52 €") splits each row in two as
+    consistently as the semicolons split it in four, and the header, with no comma, was then
+    taken for a line above the table. (A comma file's text column with as many semicolons on
+    every row still goes by its commas: its header agrees with them first.)"""
     best = (",", 1)
-    best_key: tuple[float, bool, int] = (0.0, False, 0)
+    best_key: tuple[float, int, int] = (0.0, 0, 0)
     for delimiter in DELIMITERS:
         counts = [len(cells) for _, cells in sample_rows(sample, delimiter, 200)]
         score, n_fields = _score(counts)
         if delimiter == " ":
             score -= 0.05  # prose in preambles has spaces too: prefer a real separator on ties
-        key = (round(score, 9), bool(counts) and counts[0] == n_fields, n_fields)
-        if score > 1e-9 and key > best_key:
+        above = next((i for i, count in enumerate(counts) if count == n_fields), len(counts))
+        key = (round(score, 9), -above, n_fields)
+        if score > 1e-9 and (best_key[0] == 0.0 or key > best_key):
             best, best_key = (delimiter, n_fields), key
     return best
 
