@@ -113,6 +113,11 @@ def test_amounts_with_a_currency_sign_are_priced_through_the_margin_whatever_the
     assert "Needed before the first run: gross margin." in text
     assert not [w for w in at.number_input if w.key == state.PARAM_PREFIX + "perishable.price"]  # no price per euro
     assert at.selectbox(key=state.PARAM_PREFIX + "currency").value == "€"  # the file's own, not the browser's
+    at.selectbox(key=state.PARAM_PREFIX + "currency").set_value("no symbol").run()  # the user's pick stands ...
+    at.switch_page("app_pages/data.py").run()
+    at.selectbox(key=state.OPT_PREFIX + "day").set_value("day first (3 April)").run()  # ... a re-read later
+    at.switch_page("app_pages/problem.py").run()
+    assert at.selectbox(key=state.PARAM_PREFIX + "currency").value == "no symbol"
 
 
 def _bakery_with_blank_prices() -> bytes:

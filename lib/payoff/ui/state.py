@@ -35,6 +35,7 @@ WHATIF = "payoff.whatif"  # what-if values laid over the analysis's own: param -
 WHATIF_FROM_PROBLEM = "payoff.whatif_problem"  # the Problem page's values last laid over the analysis
 QUERY_WHATIF = "whatif"  # ?whatif={...}: a reload or a copied link shows the numbers that were on screen
 WHATIF_REFUSED = "payoff.whatif_refused"  # why this run's what-if could not be priced (shown by the headline)
+CURRENCY_SUGGESTED = "payoff.currency_suggested"  # the file's own currency was offered (once per file)
 
 # Widget keys. Those of one file's analysis share FILE, and are all dropped with the file.
 FILE = "w.file."
@@ -103,7 +104,7 @@ def _forget_file_choices() -> None:
     job = st.session_state.pop(JOB, None)
     if job is not None:  # a fit of the old file answers nothing about the new one: it stops
         job.cancel()
-    for key in (PREPARED, ANALYSIS, CHOICES, OPENED):
+    for key in (PREPARED, ANALYSIS, CHOICES, OPENED, CURRENCY_SUGGESTED):
         st.session_state.pop(key, None)
     sync_url()
     for state_key in list(st.session_state.keys()):
@@ -124,8 +125,12 @@ def set_dataset(value: DatasetState, choices: Choices | None = None) -> None:
 
 def suggest_currency(sign: str) -> None:
     """The currency the file's own amounts carry (a euro sign, EUR in a column's name) over the
-    browser region's guess, unless the user picked another: a French export read from a US
-    browser showed its euros as dollars."""
+    browser region's guess: a French export read from a US browser showed its euros as dollars.
+    Once per file, when it is first read: a reading option changed later re-reads it, and must not
+    undo a currency the user picked meanwhile."""
+    if st.session_state.get(CURRENCY_SUGGESTED):
+        return
+    st.session_state[CURRENCY_SUGGESTED] = True
     current = choices()
     if sign and current.currency in ("", currency_for_locale(st.context.locale)):
         st.session_state[CHOICES] = replace(current, currency=sign)
