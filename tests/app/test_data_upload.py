@@ -75,6 +75,9 @@ def test_event_log_aggregation_on_the_data_page():
     log = b"date,time,agent\n2026-01-05,09:10:00,a\n2026-01-05,09:50:00,b\n2026-01-05,10:05:00,a\n"
     at = upload(open_app("app_pages/data.py"), "calls.csv", log)
     assert at.session_state[state.PREPARED].roles.shape.value == "event log"
+    # what the boxes show: a choice that is no column is still a word on screen, never an empty box
+    assert at.selectbox(key=state.AGG_PREFIX + "qty").proto.raw_value == "count rows"
+    assert at.selectbox(key=state.AGG_PREFIX + "time").proto.raw_value == "time"
     at.selectbox(key=state.AGG_PREFIX + "period").set_value("hour").run()
     at.button(key=state.AGG_PREFIX + "go").click().run()
     assert not at.exception

@@ -22,6 +22,7 @@ from payoff.ui.widgets import current_table, plain, seeded, show_error
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq", "gz", "zip"]
 AUTO = "detect"
+NO_TIME, COUNT_ROWS = "none", "count rows"  # the aggregation's choices that are no column
 
 
 def load_sample(name: str) -> None:
@@ -237,20 +238,20 @@ def reshape_controls(prepared: state.Prepared) -> None:
             "row per period to forecast volumes."
         )
         dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
-        times = [None, *[c for c in frame.columns if pd.api.types.is_timedelta64_dtype(frame[c])]]
-        numbers = [None, *[c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]]
+        # Options are text: a None set through the session's state shows an empty box, not "none"
+        times = [NO_TIME, *[c for c in frame.columns if pd.api.types.is_timedelta64_dtype(frame[c])]]
+        numbers = [COUNT_ROWS, *[c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]]
         others = [c for c in frame.columns if c not in dates and frame[c].nunique() <= 200]
         c1, c2, c3 = st.columns(3)
         date = c1.selectbox("Date of the event", dates, key=seeded(key + "date", dates[0])) if dates else None
-        time = c1.selectbox("Time of day", times, key=seeded(key + "time", times[1] if len(times) > 1 else None))
+        picked_time = c1.selectbox(
+            "Time of day", times, key=seeded(key + "time", times[1] if len(times) > 1 else NO_TIME)
+        )
+        time = None if picked_time == NO_TIME else picked_time
         period = c2.selectbox("Period", reshape.PERIODS, key=seeded(key + "period", reshape.PERIODS[1]))
         keys = c2.multiselect("One series per", others, key=seeded(key + "keys", []))
-        quantity = c3.selectbox(
-            "Count rows, or sum",
-            numbers,
-            format_func=lambda c: "count rows" if c is None else c,
-            key=seeded(key + "qty", numbers[0]),
-        )
+        summed = c3.selectbox("Count rows, or sum", numbers, key=seeded(key + "qty", COUNT_ROWS))
+        quantity = None if summed == COUNT_ROWS else summed
         fill_closed = c3.checkbox("Zeros also when closed", key=seeded(key + "closed", False))
         if date and st.button("Aggregate", key=key + "go", type="primary"):
             spec = reshape.AggregateSpec(date, period, time, tuple(keys), quantity, fill_closed)
