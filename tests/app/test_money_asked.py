@@ -127,12 +127,14 @@ def _bakery_with_blank_prices() -> bytes:
         for d in dates
         for item, price in (("baguette", 1.2), ("croissant", 1.4))
     ]
-    return pd.DataFrame(rows, columns=["date", "item", "sold", "price"]).to_csv(index=False).encode()
+    frame = pd.DataFrame(rows, columns=["date", "item", "sold", "price"])
+    frame["list price"] = frame["price"] * 2  # blank on the same days: median 2.6
+    return frame.to_csv(index=False).encode()
 
 
 def test_a_price_columns_blank_rows_are_priced_at_its_median_not_the_samples_price():
     at = _problem_page("bakery.csv", _bakery_with_blank_prices())
-    key = state.PARAM_PREFIX + "perishable.price"
+    key = state.PARAM_PREFIX + "perishable.price.blank.price"  # the blanks' input is the column's own
     fill = at.number_input(key=key)
     assert "rows where 'price' is blank (its median unless you type one)" in fill.label
     assert fill.value == pytest.approx(1.3)  # the median of 1.20s and 1.40s, not the samples' 4.00
@@ -146,6 +148,12 @@ def test_a_price_columns_blank_rows_are_priced_at_its_median_not_the_samples_pri
     assert isinstance(price, FromColumn) and price.column == "price" and price.fill == pytest.approx(1.3)
     at.number_input(key=key).set_value(1.25).run()  # typed for the blank rows only
     assert priced() == FromColumn("price", 1.25, 1.0)  # the column still prices every other row
+    # another column: its blanks start from its own median, not from the 1.25 typed for the first
+    at.selectbox(key=state.PARAM_PREFIX + "perishable.price.source").set_value("list price").run()
+    other = at.number_input(key=state.PARAM_PREFIX + "perishable.price.blank.list price")
+    assert other.value == pytest.approx(2.6)
+    price = priced()
+    assert isinstance(price, FromColumn) and price.column == "list price" and price.fill == pytest.approx(2.6)
 
 
 def test_a_monthly_charge_asks_how_long_a_kept_customer_stays():

@@ -217,14 +217,19 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
                 label = (
                     f"{param.label} for the {blanks:,} rows where '{column}' is blank (its median unless you type one)"
                 )
+            # A number typed for a column's blanks belongs to that column: another column (or a
+            # constant before) starts from its own median, in an input of its own.
+            own = column is None or chosen_columns.get(param.key) == column
+            kept = param.key in typed and own
             needed = asking and param.ask and column is None
-            start = _shown(param, typed, needed)
-            if column is not None and param.key not in typed:
+            start = _shown(param, typed, needed) if kept or column is None else None
+            if column is not None and not kept:
                 start = blank_fill(frame[column], float(param.default or 0.0))  # as the run prices them
             ranged = param.at_most or param.at_least
             near = typed.get(ranged, framing.param(ranged).default) if ranged else None
-            value = param_input(param, start, key, label, needed, near)
-            if value is not None and (needed or param.key in typed or value != start):
+            widget = key if column is None else f"{key}.blank.{column}"
+            value = param_input(param, start, widget, label, needed, near)
+            if value is not None and (needed or kept or value != start):
                 params[param.key] = value
                 if column is not None:  # typed for the blank rows: the column still prices the others
                     columns[param.key] = column
