@@ -19,8 +19,8 @@ if listing.skipped:  # damaged rows are named, and the rest is listed
 if not saved:
     # Runs are autosaved (the sidebar says so) but listed here only once named: say both.
     widgets.next_step(
-        "No saved analyses yet. Every run is kept on its own (a reload or its page's address reopens it); "
-        "to list one here, share it or compare it, save it by name from the Impact page.",
+        "No saved analyses yet. Every run is kept on its own (a reload or its page's address reopens it). "
+        "To list a run here, to share or compare it, save it by name from the Impact page.",
         navigation.IMPACT,
         "Go to the Impact page",
     )

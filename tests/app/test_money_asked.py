@@ -91,6 +91,7 @@ def test_weekly_dollar_sales_are_priced_through_the_margin():
     assert problem.values["holding_cost"] == pytest.approx(0.004 * 0.75)  # 0.4% of the cost of a unit a week
     assert problem.money_target is not None
     assert "Gross margin: 25% (your number)" in shown(at) and "Unit cost: 0.75" not in shown(at)  # as typed
+    assert "Holding: 0.4% of the unit cost a period (your number)" in shown(at)
 
 
 def _weekly_euros() -> bytes:

@@ -215,3 +215,13 @@ def test_the_reports_headline_says_a_loss_as_a_loss(retail, gain, said):
     recommended = replace(impact.recommended, model="naive", gain=gain)
     shown = _headline(replace(impact, recommended=recommended, status_quo_label="Y", currency="$"))
     assert said.replace("X", business_name("naive")) in shown.replace("&#x27;", "'")
+
+
+def test_a_loss_where_the_business_earns_is_said_as_less_earned(churn):
+    from dataclasses import replace
+
+    from payoff.carry.report import _headline
+
+    impact = churn.impact
+    shown = _headline(replace(impact, recommended=replace(impact.recommended, gain=-500.0), currency="$"))
+    assert "would have earned $500 less than" in shown and "cost $500 more" not in shown

@@ -71,7 +71,8 @@ def _headline(impact: Impact) -> str:
     money = formatting.money(recommended.gain, currency=impact.currency)
     if round(recommended.gain, 2) < 0:
         lost = formatting.money(-recommended.gain, currency=impact.currency)
-        line = f"Payoff's choice ({choice}) would have cost {lost} more than {impact.status_quo_label}"
+        worse = f"cost {lost} more" if impact.direction is Direction.COST else f"earned {lost} less"
+        line = f"Payoff's choice ({choice}) would have {worse} than {impact.status_quo_label}"
     elif round(recommended.gain, 2) == 0:
         line = f"Payoff's choice ({choice}): no gain over {impact.status_quo_label}"
     else:

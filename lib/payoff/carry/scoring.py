@@ -152,8 +152,8 @@ def _model_for(analysis: Analysis) -> tuple[str, str]:
         raise CurrentFileError("Every model failed on this analysis, so there is no model to score with.")
     best = max(ranked, key=lambda m: m.gain or 0.0).name
     return best, (
-        f"Payoff's choice now is to keep {impact.status_quo_label}; for comparison, whom the "
-        f"{business_name(best).lower()} (the best model) would {framing.act_label}."
+        f"Payoff's choice now is to keep {impact.status_quo_label}; for comparison, whom the best model, the "
+        f"{business_name(best).lower()}, would {framing.act_label}."
     )
 
 

@@ -300,5 +300,5 @@ def _scored_text(problem: Problem, scored: int, entities: str) -> str:
         return f"your {scored:,} {entities}"
     return (
         f"your {scored:,} most recent {entities} (the {known - scored:,} earliest by '{problem.date}' only train the "
-        "models: each is scored by models fitted on those before it)"
+        f"models, as each of these is scored by models fitted on earlier {entities})"
     )

@@ -197,7 +197,7 @@ _LABELS = {
     "lag_year_scaled": "same period last year, scaled to this year's level",
     # the yearly Fourier terms, in words a manager reads ("time of year (4)" said nothing)
     "year_sin": "time of year (yearly cycle)",
-    "year_cos": "time of year (yearly cycle, a season on)",
+    "year_cos": "time of year (yearly cycle, shifted)",
     "year_sin_2": "time of year (twice-yearly cycle)",
     "year_cos_2": "time of year (twice-yearly cycle, shifted)",
     "series": "which series",

@@ -315,19 +315,23 @@ def provenance(problem: Problem) -> None:
     sources = dict(problem.sources)
     values = problem.values
     lines = []
+    price, cost = values.get("price"), values.get("unit_cost")
+    # a money target's costs as the user typed them: a margin, and holding as a share of the cost
+    as_typed = bool(problem.money_target) and isinstance(price, int | float) and isinstance(cost, int | float)
     for param in problem.framing.params:
         if not param.is_swept:
             continue
         source = sources.get(param.key, "default")
-        price, cost = values.get("price"), values.get("unit_cost")
-        margin_typed = problem.money_target and isinstance(price, int | float) and isinstance(cost, int | float)
-        if margin_typed and param.key in ("price", "unit_cost"):  # said as the margin the user typed
-            if param.key == "price" and price:
-                margin = 1.0 - float(cast(float, cost)) / float(cast(float, price))
-                lines.append(f"Gross margin: {formatting.number(100 * margin)}% ({SOURCE_WORDS[source]})")
-            continue
         word = SOURCE_WORDS["sample" if source == "default" and problem.defaults_from == "sample" else source]
         value = values[param.key]
+        if as_typed and param.key in ("price", "unit_cost", "holding_cost"):
+            if param.key == "price" and price:
+                margin = 1.0 - float(cast(float, cost)) / float(cast(float, price))
+                lines.append(f"Gross margin: {formatting.number(100 * margin)}% ({word})")
+            elif param.key == "holding_cost" and cost and isinstance(value, int | float):
+                rate = 100 * float(value) / float(cast(float, cost))
+                lines.append(f"Holding: {formatting.number(rate)}% of the unit cost a period ({word})")
+            continue
         if isinstance(value, FromColumn):
             shown = f"column '{value.column}'" + (f" x {value.scale:g}" if value.scale != 1 else "")
         else:
