@@ -284,3 +284,17 @@ def test_a_day_the_shop_is_shut_costs_nothing_in_the_next_orders(settings, tmp_p
     assert (sundays["Forecast"] == 0).all() and (sundays["Expected cost"] == 0).all()
     open_days = decisions[pd.to_datetime(decisions["Period"]).dt.day_of_week != 6]
     assert open_days["Expected cost"].sum() > 10 * len(open_days) / 100  # open days still cost something
+
+
+def test_cover_levels_by_hand_on_rows_past_one_block():
+    """Each row its own demand level, 1,100 rows (past the 512-row blocks the sums run in):
+    Monday and Thursday deliveries, a life of 5, one window. On a delivery day covering k days,
+    every day forecast f_i and ordered at f_i + 1, the level is k f_i + sqrt(k) x 1."""
+    from payoff.framings.fresh import COVER_BLOCK
+
+    rows = 2 * COVER_BLOCK + 76
+    forecast = np.repeat(np.arange(1.0, rows + 1.0)[:, None], 14, axis=1)  # row i forecasts i + 1 a day
+    weekdays = np.arange(14) % 7
+    level = cover_levels(forecast + 1.0, periods_to_next(weekdays, 9), None, 5, forecast)
+    for day, k in ((MON, 3), (THU, 4)):  # Mon -> Thu: 3 days; Thu -> Mon: 4
+        np.testing.assert_allclose(level[:, day], k * forecast[:, day] + np.sqrt(k))
