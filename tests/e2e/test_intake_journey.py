@@ -62,27 +62,25 @@ def test_the_problem_page_first_opened_names_its_picked_question_in_the_sidebar(
     expect(page.get_by_test_id("stSidebar")).not_to_contain_text("not chosen yet")
 
 
-def test_a_new_file_shows_its_own_table_shape_not_the_last_files(page: Page, server: str):
+def test_a_new_file_shows_its_own_reading_options_not_the_last_files(page: Page, server: str):
     # A widget keeps what it showed under its key in the browser, and a new file's widgets reuse
-    # the last file's keys: the box kept showing the shape picked for the last file (while the
-    # sidebar said the new one's) and would have sent it back at the next click on the page.
+    # the last file's keys: a box kept showing what was typed for the last file (the table shape
+    # picked for it showed beside a sidebar naming the new file's) and would have sent it back at
+    # the next click on the page. A number typed, not a list opened: a rerun landing while a
+    # list is open closes it (the fresh-clone CI on 23314d8 and b708cf2).
     goto(page, server, "data")
     chooser = page.locator('input[type="file"]')
     chooser.set_input_files(str(SAMPLES / "retail_sales.csv"))
-    # the upload's own rerun drawn to its end (the sidebar names the file) before the box is used:
-    # a click as the page redrew once opened no list (CI on 23314d8)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("retail_sales.csv (8,760 rows, time series)")
     wait_idle(page)
-    shape = page.get_by_test_id("stSelectbox").filter(has_text="Table shape")
-    shape.evaluate("box => box.scrollIntoView({block: 'center'})")
-    shape.locator("input").click()
-    option = page.get_by_role("option", name="event log", exact=True)
-    expect(option).to_be_visible()
-    option.click()
+    page.get_by_text("Reading options (change anything Payoff guessed wrong)").click()
+    above = page.get_by_role("spinbutton", name="Lines above the header (-1 = detect)")
+    expect(above).to_have_value("-1")
+    above.fill("0")
+    above.press("Enter")
     wait_idle(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("8,760 rows, event log")
+    expect(above).to_have_value("0")
     chooser.set_input_files(str(SAMPLES / "churn_customers.csv"))
     expect(page.get_by_test_id("stSidebar")).to_contain_text("churn_customers.csv")
     wait_idle(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("entity table")
-    expect(shape.locator("input")).to_have_value("entity table")
+    expect(page.locator('input[aria-label="Lines above the header (-1 = detect)"]')).to_have_value("-1")
