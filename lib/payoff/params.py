@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from payoff.data.convert import MONEY_COLUMNS
+from payoff.data.money_columns import MONEY_COLUMNS
 from payoff.data.roles import Role, RoleMap
 from payoff.designs import Backtest, Evaluation, is_number
 from payoff.errors import BadParameter, PayoffError

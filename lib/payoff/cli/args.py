@@ -195,7 +195,7 @@ def _param_columns(args: argparse.Namespace) -> dict[str, str]:
 def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any, frame: Any) -> Any:
     """The options as the same Choices the Problem page records; without --currency, the
     currency the file's own amounts carry, else the locale's."""
-    from payoff.data.convert import CURRENCY_SIGN
+    from payoff.data.money_columns import CURRENCY_SIGN
     from payoff.formatting import currency_for_locale
     from payoff.params import FROM_FRAMING
     from payoff.problem import Choices

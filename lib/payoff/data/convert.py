@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from payoff.data.money_columns import CURRENCY, CURRENCY_NOTE
+
 NULL_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "#n/a", "-", "--", "—", "–", "n.a.", "missing", "#value!"})
 ARROW_NULLS = [
     "",
@@ -28,7 +30,6 @@ ARROW_NULLS = [
     "–",
 ]
 MOSTLY_NUMERIC = 0.95
-_CURRENCY = re.compile(r"[$€£¥]")
 _STRIP_FOR_NUMBER = r"[()$€£¥%\s\u00a0+]"
 _DATE_SHAPE = re.compile(
     r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{1,2}[-/ ][A-Za-z]{3}|^[A-Za-z]{3,9}\.? \d{1,2}|^\d{4}-\d{2}$"
@@ -102,28 +103,6 @@ def _clean(text: pd.Series) -> pd.Series:
     return stripped.where(~stripped.str.lower().isin(NULL_TOKENS))
 
 
-CURRENCY_NOTE = "currency symbols removed"
-# The frame's attrs keys (load._type_all): the number columns written with a currency sign, and
-# the currency the file itself names (its amounts' sign, or a code in a number column's name).
-MONEY_COLUMNS = "payoff.money_columns"
-CURRENCY_SIGN = "payoff.currency_sign"
-_CODE_IN_NAME = re.compile(r"(?<![A-Za-z])(EUR|USD|GBP|JPY)(?![A-Za-z])")
-_SIGN_OF_CODE = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
-
-
-def currency_sign(frame: pd.DataFrame, money: tuple[str, ...], numbers: list[str]) -> str:
-    """The currency the file names, or "": the sign most of its money columns' amounts carry
-    ("12.128,52 €", read from the raw text), else a code in a number column's name ("Avg price
-    (EUR)")."""
-    signs: list[str] = []
-    for column in money:
-        found = frame[column].head(1_000).astype("string").str.extract(f"({_CURRENCY.pattern})", expand=False)
-        signs += found.dropna().tolist()
-    if not signs:
-        signs = [_SIGN_OF_CODE[m.group(1)] for c in numbers if (m := _CODE_IN_NAME.search(c))]
-    return max(sorted(set(signs)), key=signs.count) if signs else ""
-
-
 def clean_text(series: pd.Series) -> pd.Series:
     """Strip padding and turn the usual missing-value spellings into real missing values."""
     text = series if pd.api.types.is_string_dtype(series) else series.astype("str").where(series.notna())
@@ -141,7 +120,7 @@ def to_number(text: pd.Series, decimal: str, thousands: str | None) -> tuple[pd.
     notes: list[str] = []
     negative = text.str.startswith("(", na=False) & text.str.endswith(")", na=False)
     percent = text.str.endswith("%", na=False)
-    if text.str.contains(_CURRENCY, na=False).any():
+    if text.str.contains(CURRENCY, na=False).any():
         notes.append(CURRENCY_NOTE)
     if percent.any():
         notes.append("percentages read as fractions (12.5% → 0.125)")

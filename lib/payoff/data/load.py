@@ -15,16 +15,8 @@ import pyarrow as pa
 from defusedxml import DefusedXmlException
 
 from payoff.data import archive, parse, sniff
-from payoff.data.convert import (
-    CURRENCY_NOTE,
-    CURRENCY_SIGN,
-    MONEY_COLUMNS,
-    ColumnType,
-    LoadIssue,
-    TypingContext,
-    currency_sign,
-    type_column,
-)
+from payoff.data.convert import ColumnType, LoadIssue, TypingContext, type_column
+from payoff.data.money_columns import mark_money
 from payoff.errors import (
     EmptyFile,
     FileTooLarge,
@@ -254,13 +246,7 @@ def _type_all(frame: pd.DataFrame, ctx: TypingContext) -> tuple[pd.DataFrame, li
             frame[column] = series
         types.append(column_type)
         issues.extend(column_issues)
-    # Amounts written with a currency sign are money whatever the column is called ("CA TTC"):
-    # the pricing asks a margin for them, never a price per unit of a euro; and their sign is the
-    # currency to suggest.
-    money = tuple(t.name for t in types if t.kind in ("number", "integer") and CURRENCY_NOTE in t.detail)
-    numbers = [t.name for t in types if t.kind in ("number", "integer")]
-    frame.attrs[MONEY_COLUMNS] = money
-    frame.attrs[CURRENCY_SIGN] = currency_sign(raw, money, numbers)
+    mark_money(frame, raw, [(t.name, t.kind, t.detail) for t in types])
     return frame, types, issues
 
 

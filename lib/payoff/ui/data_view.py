@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from payoff.data import quality, reshape
-from payoff.data.convert import CURRENCY_SIGN
 from payoff.data.load import Detection, LoadedTable, LoadOptions
+from payoff.data.money_columns import CURRENCY_SIGN
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.errors import PayoffError
