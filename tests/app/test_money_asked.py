@@ -184,3 +184,24 @@ def test_a_sample_says_its_numbers_are_the_samples():
     at.switch_page("app_pages/problem.py").run()
     assert "Work one person handles: 45 (the sample's documented value)" in shown(at)
     assert "Needed before the first run" not in shown(at)
+
+
+def test_a_blank_fill_typed_on_a_money_file_keeps_the_price_column_and_its_form():
+    """A sales-in-euros target beside a price column with blanks: typing the blanks' price must
+    not swap the price inputs for the margin form on the next run (and back on the one after)."""
+    dates = pd.date_range("2025-01-06", periods=120, freq="D")
+    rows = [
+        (d, item, f"{RNG.poisson(40) * price:.2f} €", np.nan if d.day % 5 == 0 else price)
+        for d in dates
+        for item, price in (("baguette", 1.2), ("croissant", 1.4))
+    ]
+    data = pd.DataFrame(rows, columns=["date", "item", "sales", "price"]).to_csv(index=False).encode()
+    at = _problem_page("bakery_eur.csv", data)
+    key = state.PARAM_PREFIX + "perishable.price.blank.price"
+    assert at.number_input(key=key).value == pytest.approx(1.3)
+    assert "gross margin" not in shown(at).lower()
+    at.number_input(key=key).set_value(1.25).run()
+    for _ in range(3):  # the same form at every run
+        assert "gross margin" not in shown(at).lower()
+        assert at.number_input(key=key).value == pytest.approx(1.25)
+        at.run()

@@ -153,10 +153,11 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
     columns: dict[str, str | None] = {}
     new_scales: dict[str, float] = {}
     keys = {p.key for p in framing.params}
+    # As the inputs below read it: a number typed for a column's blank rows keeps the column.
     priced_by_column = {
-        p.key: chosen_columns.get(p.key, prepared.roles.one(COLUMN_ROLES[p.column_role]))
+        p.key: chosen_columns.get(p.key, None if p.key in typed else prepared.roles.one(COLUMN_ROLES[p.column_role]))
         for p in framing.params
-        if p.column_role and p.key not in typed
+        if p.column_role
     }
     margin_form = (
         bool(money)
