@@ -106,3 +106,17 @@ def test_every_run_tells_the_screen_the_table_shape_and_reading_options():
     shape, separator = at.selectbox(key=state.SHAPE_PICK), at.selectbox(key=state.OPT_PREFIX + "sep")
     assert shape.proto.set_value and shape.value == "entity table"
     assert separator.proto.set_value and separator.value == "detect"
+
+
+def test_a_daily_files_dates_are_previewed_as_written_and_an_hourly_files_with_their_times():
+    import json
+
+    def preview_config(name: str, data: bytes) -> dict:
+        at = upload(open_app("app_pages/data.py"), name, data)
+        preview = [d for d in at.dataframe if "date" in d.value.columns or "when" in d.value.columns][-1]
+        return json.loads(preview.proto.columns)
+
+    daily = preview_config("good.csv", GOOD[1])
+    assert daily["date"]["type_config"]["format"] == "YYYY-MM-DD"  # not '2026-01-01 00:00:00'
+    hourly = b"when,store,units\n2026-01-01 09:00,north,3\n2026-01-01 10:00,north,5\n2026-01-01 11:00,north,4\n"
+    assert "when" not in preview_config("hourly.csv", hourly)  # times the user wrote stay shown

@@ -18,7 +18,7 @@ from payoff.params import FROM_SAMPLE
 from payoff.problem import Choices
 from payoff.runtime import samples
 from payoff.ui import navigation, state
-from payoff.ui.widgets import current_table, plain, seeded, show_error
+from payoff.ui.widgets import current_table, dates_as_written, plain, seeded, show_error
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq", "gz", "zip"]
 AUTO = "detect"
@@ -287,7 +287,8 @@ def findings(prepared: state.Prepared) -> None:
     for finding in found:
         with st.expander(plain(finding.message), icon=icons[finding.severity]):
             if finding.rows:
-                st.dataframe(prepared.frame.iloc[list(finding.rows)], width="stretch")
+                rows = prepared.frame.iloc[list(finding.rows)]
+                st.dataframe(rows, width="stretch", column_config=dates_as_written(rows))
             else:
                 st.caption("No single rows to show.")
 

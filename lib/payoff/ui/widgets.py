@@ -150,4 +150,17 @@ def frame_preview(frame: pd.DataFrame, rows: int = 200, max_columns: int = 60) -
     shown = frame.iloc[:rows, :max_columns]
     if frame.shape[1] > max_columns:
         st.caption(f"Showing the first {max_columns} of {frame.shape[1]:,} columns.")
-    st.dataframe(shown, width="stretch", height=300)
+    st.dataframe(shown, width="stretch", height=300, column_config=dates_as_written(shown))
+
+
+def dates_as_written(frame: pd.DataFrame) -> dict[str, Any]:
+    """Date columns whose every time is midnight are shown as dates: a daily file's '2025-01-06'
+    read back as '2025-01-06 00:00:00' is a time the user never wrote."""
+    config: dict[str, Any] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            seen = column.dropna()
+            if len(seen) and bool((seen == seen.dt.normalize()).all()):
+                config[str(name)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD")
+    return config
