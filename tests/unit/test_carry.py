@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
+from payoff import formatting
 from payoff.analysis import next_decisions
 from payoff.carry import export, tables
 from payoff.carry.report import build_report
@@ -71,6 +72,17 @@ def test_xlsx_has_three_sheets_escaped_cells_and_numbers_as_numbers(churn):
     assert sheet.cell(row=2, column=3).value == -5 and sheet.cell(row=2, column=3).data_type == "n"
     assumptions = {r[4]: r[1] for r in book["assumptions"].iter_rows(min_row=2, values_only=True)}  # by technical name
     assert assumptions["contact_cost"] == "10.00" and assumptions["value"] == "each row's 'monthly_value' x 12"
+
+
+def test_csv_rounds_money_to_cents_and_units_to_whole_as_the_workbook_does():
+    frame = formatting.declare(
+        pd.DataFrame({"cost": [1234.5678901, 0.125], "share": [0.123456789, 0.5], "other": [1 / 3, 2.0]}),
+        {"cost": formatting.MONEY, "share": formatting.PERCENT},
+    )
+    rows = list(csv.reader(io.StringIO(export.to_csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    assert rows[1:] == [["1234.57", "0.1235", "0.333333"], ["0.12", "0.5", "2.0"]]  # 0.125 to even, as numpy rounds
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_excel_bytes(frame)))["decisions"]
+    assert [sheet.cell(row=2, column=i).value for i in (1, 2, 3)] == [1234.57, 0.1235, 0.333333]
 
 
 # -- quantity: next decisions ---------------------------------------------------------------

@@ -38,9 +38,20 @@ def escaped(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Numbers rounded to what they mean, as in the workbook: 12.5 units at 4.13, not
+    12.499999999 at 4.1312903."""
     # CRLF rows, as Excel writes them; with it pandas also quotes a cell holding a lone CR,
     # which with "\n" rows it leaves bare (and a reader then splits the row).
-    return escaped(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
+    return escaped(rounded(frame)).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
+
+
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each float column rounded by its kind (DECIMALS; six decimals where it has none)."""
+    out = frame.copy()
+    for column, kind in formatting.kinds_of(frame).items():
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].round(DECIMALS.get(kind, 6))
+    return out
 
 
 def to_excel_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], currency: str = "") -> bytes:
@@ -53,12 +64,9 @@ def to_excel_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame], currency: 
         for name, frame in named.items():
             title = name[:EXCEL_SHEET_NAME_LIMIT]
             kinds = formatting.kinds_of(frame)
-            rounded = frame.copy()
-            for column, kind in kinds.items():
-                if pd.api.types.is_float_dtype(rounded[column]):
-                    rounded[column] = rounded[column].round(DECIMALS.get(kind, 6))
-            escaped(rounded).to_excel(writer, index=False, sheet_name=title)
-            _lay_out(writer.sheets[title], rounded, kinds, currency)
+            numbers = rounded(frame)
+            escaped(numbers).to_excel(writer, index=False, sheet_name=title)
+            _lay_out(writer.sheets[title], numbers, kinds, currency)
     return buffer.getvalue()
 
 
