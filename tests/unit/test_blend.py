@@ -225,3 +225,50 @@ def test_a_saved_analysis_reopens_with_its_blend_and_an_older_one_without(analys
     older = from_bytes(_resaved(content, lambda manifest: manifest["predictions"].pop("blend")))
     assert not older.predictions.blend and older.impact.recommended.blend_of == ()
     assert [m.name for m in older.impact.models] == [m.name for m in analysis.impact.models if m.name != BLEND]
+
+
+def _priced(name: str, per_series: list[float]):
+    from payoff.evaluate.quantity_money import Priced
+
+    costs = np.asarray(per_series, dtype=float)[:, None] * np.ones((1, 2))  # two cells each, half a series' cost
+    return Priced(name, np.zeros_like(costs), {"cost": costs / 2})
+
+
+def test_a_leader_within_one_standard_error_of_the_blend_gives_way_to_it_by_hand():
+    from payoff.evaluate.quantity_money import beats_the_blend
+
+    before = np.array([True, True])
+    blended = _priced(BLEND, [10, 10, 10, 10, 10])
+    # the blend costs more by 1, 2, 3, 4, 5: a mean of 3, standard error 1.58 / sqrt(5) = 0.71
+    clear = _priced("naive", [9, 8, 7, 6, 5])
+    assert beats_the_blend([clear, blended], 0, 1, before)
+    # by 3, -2, 4, -3, 1: a mean of 0.6, standard deviation sqrt(37.2 / 4) = 3.05, error 1.36
+    lucky = _priced("naive", [7, 12, 6, 13, 9])
+    assert not beats_the_blend([lucky, blended], 0, 1, before)
+    assert beats_the_blend([_priced(STATUS_QUO, [7, 12, 6, 13, 9]), blended], 0, 1, before)  # no margin asked
+    few = [_priced("naive", [7, 12, 6, 13]), _priced(BLEND, [10, 10, 10, 10])]
+    assert beats_the_blend(few, 0, 1, before)  # four series say nothing of the noise: the leader stays
+
+
+def test_auto_takes_the_blend_where_the_leader_beat_it_within_noise_at_every_test():
+    models = ["naive", "moving average", "exponential smoothing", "linear regression"]
+    analysis = analyse(
+        weekly_sales(series=12, seed=1), SALES_ROLES, "custom-quantity", models=models, horizon=4, origins=6
+    )
+    predictions = analysis.predictions
+    entries, _, picks, _ = price_entries(analysis.problem.framing, analysis.values, predictions)
+    names = [e.name for e in entries]
+    b = names.index(BLEND)
+    costs = window_costs(entries, predictions)
+    hedged = 0
+    for k in range(1, predictions.windows):
+        before = costs[:, :k].sum(axis=1)
+        if k < 2:
+            before[b] = np.inf  # no record of blending leaders before the second test
+        leader = int(np.argmin(np.round(before, 9)))
+        cells = predictions.window_of < k
+        gap = entries[b].total[:, cells].sum(axis=1) - entries[leader].total[:, cells].sum(axis=1)
+        within = names[leader] not in (STATUS_QUO, BLEND) and gap.mean() <= gap.std(ddof=1) / np.sqrt(gap.size)
+        assert picks[k] == (b if within else leader), k
+        hedged += within
+    assert hedged  # the test can fail: here a leader gives way to the blend at least once

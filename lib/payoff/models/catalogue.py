@@ -166,7 +166,8 @@ OTHER_ENTRIES = (
         AUTO,
         "Payoff's choice",
         "Payoff's own choice: at each test, the model with the best money on the earlier tests "
-        "(targeting: on the other folds), so the headline is never picked on the rows it is scored on.",
+        "(targeting: on the other folds), so the headline is never picked on the rows it is scored on. "
+        "Where that model was ahead of the blend of the leading models by less than the noise, the blend.",
     ),
     Entry(
         BASE_RATE,
@@ -180,7 +181,8 @@ OTHER_ENTRIES = (
         "Blend of the leading models",
         "At each test, the middle decision (the median) of the five models that cost least on the earlier "
         "tests. When no model is clearly best, the blend is steadier than any one of them; Payoff's choice "
-        "picks it only when it did best on the earlier tests, like any model.",
+        "takes it when it did best on the earlier tests, or when the model that did was ahead of it by less "
+        "than the noise.",
         DecisionKind.QUANTITY,
     ),
 )
