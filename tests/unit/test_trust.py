@@ -392,3 +392,9 @@ def test_backtest_decisions_are_whole_units_rounded_up_like_the_next_decisions()
     scored = predictions.scored
     assert np.array_equal(decisions[:, cells[scored]], expected)
     assert recost(analysis, {"under": 1, "over": 1}).decisions["moving average"].dtype == float
+
+
+def test_a_change_that_rounds_to_nothing_reads_0_percent_not_minus_0():
+    from payoff.evaluate.explain_quantity import signed
+
+    assert [signed(v) for v in (-0.0025, 0.004, 0.0, 0.0151, -0.49)] == ["0%", "0%", "0%", "+2%", "-49%"]

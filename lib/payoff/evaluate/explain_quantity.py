@@ -32,6 +32,12 @@ TOP = 12
 EXPLAIN_SERIES = 200
 
 
+def signed(share: float) -> str:
+    """A change as a signed whole percentage; one that rounds to nothing is 0%, not '-0%'."""
+    text = f"{share:+.0%}"
+    return "0%" if text in ("+0%", "-0%") else text
+
+
 def glm_effects(model: PoissonGLM, features: FeatureSet, target: str) -> Explanation:
     """Each interpretable term as a percentage change of demand, with its 95% interval."""
     effects = []
@@ -50,7 +56,9 @@ def glm_effects(model: PoissonGLM, features: FeatureSet, target: str) -> Explana
             continue  # a term the data cannot pin down (a flag that is almost never set): no effect to state
         change, lo, hi = (float(np.expm1(v * step)) for v in (estimate, low, high))
         effects.append(
-            Effect(subject, change, lo, hi, f"{subject}: {change:+.0%} {target} (95% CI {lo:+.0%} to {hi:+.0%})")
+            Effect(
+                subject, change, lo, hi, f"{subject}: {signed(change)} {target} (95% CI {signed(lo)} to {signed(hi)})"
+            )
         )
     effects.sort(key=lambda e: -abs(e.estimate))
     return Explanation(
