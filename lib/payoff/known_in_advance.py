@@ -19,9 +19,13 @@ import numpy as np
 
 from payoff.models.panel import Panel
 
+# Matched against the name in lower case with spaces and dashes as underscores ("Qty Sold" is
+# "qty_sold"). A call centre's report of the period (answered, abandoned, handle and wait times,
+# service level) is an outcome of it, as sales are.
 _OUTCOME_NAME = re.compile(
     r"volume|revenue|turnover|amount|takings|receipts|(^|_)sold|sales|actual|reali[sz]ed|"
-    r"(avg|average|mean)_?(selling_?)?price|price_?(paid|realised|realized)|footfall|visitors|customers_served",
+    r"(avg|average|mean)_?(selling_?)?price|price_?(paid|realised|realized)|footfall|visitors|customers_served|"
+    r"answered|abandon|handled|handle_?time|talk_?time|wait(ing)?_?time|service_?level|occupancy|(^|_)(aht|asa)(_|$)",
     re.I,
 )
 _PLANNED_NAME = re.compile(r"promo|holiday|planned|list_?price|forecast|discount|campaign|event|closed", re.I)
@@ -46,7 +50,8 @@ def realised_flags(panel: Panel, horizon: int) -> list[RealisedFlag]:
 
 
 def _reason(column: str, x: np.ndarray, y: np.ndarray, horizon: int) -> str | None:
-    if _OUTCOME_NAME.search(column) and not _PLANNED_NAME.search(column):
+    name = re.sub(r"[\s\-]+", "_", column.strip().lower())
+    if _OUTCOME_NAME.search(name) and not _PLANNED_NAME.search(name):
         return "its name says it is an outcome of the period's sales, known only once the period is over"
     seen = ~np.isnan(y)
     zero = seen & (y == 0)
@@ -59,7 +64,7 @@ def _reason(column: str, x: np.ndarray, y: np.ndarray, horizon: int) -> str | No
                 f"it is missing or zero on {blank_at_zero:.0%} of the periods with no sales (against "
                 f"{blank_when_selling:.0%} otherwise), as a measure of what sold is"
             )
-    if _is_binary(x) or _PLANNED_NAME.search(column):
+    if _is_binary(x) or _PLANNED_NAME.search(name):
         return None  # a flag (promotion, holiday) or a named plan: known in advance by nature
     now = _within_series_r2(x, y)
     later = _within_series_r2(x[:, : x.shape[1] - horizon], y[:, horizon:]) if x.shape[1] > horizon else 0.0

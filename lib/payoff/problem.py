@@ -16,10 +16,9 @@ from typing import Any
 import pandas as pd
 
 from payoff import status_quo_of
-from payoff.closures import closed_column, without_closures
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.decision_kinds import DecisionKind
-from payoff.designs import Backtest, CrossFit, Evaluation, backtest_design, is_number, outcome
+from payoff.designs import CrossFit, Evaluation, backtest_design, outcome
 from payoff.errors import (
     DESIGN,
     FEATURES,
@@ -36,10 +35,8 @@ from payoff.errors import (
 from payoff.framings import catalogue
 from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
 from payoff.framings.fresh import weekday_names
-from payoff.known_in_advance import realised_flags
 from payoff.left_out import columns_left_out
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
-from payoff.models.panel import build_panel
 from payoff.params import (
     FROM_FRAMING,
     LEAD_TIME,
@@ -49,6 +46,7 @@ from payoff.params import (
     money_target,
     resolve,
 )
+from payoff.quantity_side import QuantitySide, quantity_side
 from payoff.statusquo import StatusQuo
 
 
@@ -72,6 +70,7 @@ class Problem:
     realised: tuple[tuple[str, str], ...] = ()  # quantity regressors that look realised with demand, and why
     closed_column: str | None = None  # the file's column that marks closed days, if any
     closures: str = ""  # how the closed days were found, in a sentence ("" when none)
+    rows_combined: str = ""  # how rows finer than the periods were combined, in a sentence ("" when not)
     sources: tuple[tuple[str, str], ...] = ()  # parameter -> typed | column | default
     defaults_from: str | None = None  # whose defaults price what was not given: "sample" or "framing"
     currency: str = ""  # shown with every amount ("$", "EUR"); empty: no symbol
@@ -236,7 +235,8 @@ def make_problem(
         about(SEGMENT)
         evaluation = backtest_design(table, roles, date, target, horizon, origins, step, season, country, errors)
         about(DESIGN)
-        side = _quantity_side(table, roles, keys, evaluation, sq, sq_source, known_in_advance, errors)
+        level = chosen.policy.decision_is_level  # type: ignore[attr-defined]  # a quantity framing's rule
+        side = quantity_side(table, roles, keys, evaluation, sq, sq_source, known_in_advance, errors, level)
         about(STATUS_QUO)  # today's practice on the file's calendar
         check_schedule(resolved.values.get("order_days"), evaluation, table, date, target, errors)
         about(f"{PARAMS}.order_days")
@@ -290,6 +290,7 @@ def make_problem(
         realised=side.realised,
         closed_column=side.closed_column,
         closures=side.closures,
+        rows_combined=side.rows_combined,
         sources=tuple(resolved.sources.items()),
         defaults_from=defaults_from,
         currency=currency.strip()[:12],
@@ -297,56 +298,6 @@ def make_problem(
         status_quo_reason=sq_reason,
     )
     return problem
-
-
-@dataclass(frozen=True)
-class QuantitySide:
-    """What a quantity problem settles on the table before anything is fitted."""
-
-    features: tuple[str, ...] = ()  # regressors known in advance
-    left_out: tuple[tuple[str, str], ...] = ()
-    realised: tuple[tuple[str, str], ...] = ()
-    closed_column: str | None = None
-    closures: str = ""
-    status_quo: StatusQuo | None = None  # on the file's calendar (None: as given)
-    status_quo_reason: str = ""
-
-
-def _quantity_side(
-    table: pd.DataFrame,
-    roles: RoleMap,
-    keys: tuple[str, ...],
-    design: Evaluation | None,
-    status_quo: StatusQuo,
-    source: str,
-    known_in_advance: Sequence[str],
-    errors: list[str],
-) -> QuantitySide:
-    """The regressors known in advance (those that look realised with demand left out unless the
-    user knows them), the closed days, and the status quo on the file's calendar: all read from
-    one pivot of the table, when the design is sound."""
-    target, date = roles.one(Role.TARGET), roles.one(Role.DATE)
-    closed_by = closed_column(table, roles)
-    features = tuple(c for c in _regressors(table, roles) if c != closed_by)
-    realised: tuple[tuple[str, str], ...] = ()
-    closures, rule, reason = "", None, ""
-    if isinstance(design, Backtest) and not errors and target is not None and date is not None:
-        marked = (*features, closed_by) if closed_by else features
-        panel = build_panel(table, design.frequency, design.season, date, keys, target, marked)
-        panel, found = without_closures(panel, closed_by)
-        closures = found.sentence
-        rule, reason = status_quo_of.on_calendar(panel, design, status_quo, source, errors)
-        realised = tuple((f.column, f.reason) for f in realised_flags(panel, design.horizon))
-        dropped = {column for column, _ in realised} - set(known_in_advance)
-        features = tuple(c for c in features if c not in dropped)
-    because = {
-        column: f"looks realised with demand: {why} (say it is known in advance to use it)" for column, why in realised
-    }
-    because = {k: v for k, v in because.items() if k not in known_in_advance}
-    if closed_by:
-        because[closed_by] = "marks the days the business was closed: no order and no cost is counted on them"
-    left_out = columns_left_out(table, roles, (*keys, *features, target, date), because)
-    return QuantitySide(features, left_out, realised, closed_by, closures, rule, reason)
 
 
 def mostly_zeros(table: pd.DataFrame, target: str | None) -> bool:
@@ -367,13 +318,6 @@ def _check_segment(table: pd.DataFrame, keys: tuple[str, ...], segment: str | No
             f"'{segment}' changes within a series; break the gain down by a column that is the same for "
             f"each series ({', '.join(keys) or 'a series key'}, or a column like region)."
         )
-
-
-def _regressors(table: pd.DataFrame, roles: RoleMap) -> tuple[str, ...]:
-    """Numeric columns known in advance (price, promotion, holidays) that the regressions use."""
-    return tuple(
-        c for c, r in roles.roles.items() if r in (Role.FEATURE, Role.PRICE) and c in table and is_number(table, c)
-    )
 
 
 def design_of(problem: Problem) -> tuple[Any, ...]:

@@ -113,6 +113,43 @@ def infer_frequency(dates: pd.Series) -> Frequency:
     return Frequency("month", "end" if ends else "start")
 
 
+_SECONDS = {"hour": 3600, "day": 86400}
+
+
+def finer_rows(dates: pd.Series, frequency: Frequency) -> str | None:
+    """How often the rows come when that is finer than the file's periods ("30 minutes" in a
+    file worked in hours), else None: the rows of a period are then combined into it."""
+    if frequency.unit not in _SECONDS:
+        return None
+    unique = pd.Series(dates.dropna().unique()).sort_values()
+    if len(unique) < 3:
+        return None
+    step = float(unique.diff().dropna().dt.total_seconds().median())
+    if not 0 < step < _SECONDS[frequency.unit]:
+        return None
+    minutes = step / 60
+    if minutes >= 60:
+        return f"{minutes / 60:g} hours"
+    return f"{minutes:g} minutes" if minutes >= 1 else f"{step:g} seconds"
+
+
+def combined_rows(
+    dates: pd.Series, frequency: Frequency, target: str, decision: str | None = None, level: bool = False
+) -> str | None:
+    """The sentence that says how rows finer than the periods were combined, or None."""
+    every = finer_rows(dates, frequency)
+    if every is None:
+        return None
+    unit = frequency.unit
+    said = (
+        f"Your rows come every {every}; Payoff works in {frequency.plural}: '{target}' is added up within each {unit}"
+    )
+    if decision is not None:
+        how = f"averaged over the {unit} (people on shift)" if level else f"added up within each {unit}"
+        said += f", and '{decision}' is {how}"
+    return said + "."
+
+
 def count_periods(dates: pd.Series, frequency: Frequency) -> int:
     """How many periods the grid from the first to the last date holds."""
     labels = frequency.period_of(dates.dropna())

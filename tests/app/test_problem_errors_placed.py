@@ -26,3 +26,20 @@ def test_a_backtest_too_long_for_the_history_shows_under_the_backtest_settings()
     assert "730 days" in shown[error][1] and "900 days" in shown[error][1]
     assert shown[error - 1] == ("subheader", "Backtest")  # beside the settings that fix it
     assert shown[error + 1] == ("subheader", "Models")
+
+
+def test_half_hourly_rows_are_said_to_be_worked_in_hours_on_the_problem_page():
+    from tests.app.conftest import upload
+    from tests.unit.test_finer_rows import _half_hours
+
+    data = _half_hours().to_csv(index=False).encode()
+    at = upload(open_app("app_pages/data.py"), "phones.csv", data)
+    at.switch_page("app_pages/problem.py").run()
+    at.radio(key=state.FRAMING_PICK).set_value("staffing").run()
+    for key, value in (("units_per_staff", 12.0), ("staff_cost", 15.0), ("unserved_cost", 5.0)):
+        at.number_input(key=f"{state.PARAM_PREFIX}staffing.{key}").set_value(value).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Your rows come every 30 minutes; Payoff works in hours: 'Calls Offered' is added up within each hour" in (
+        captions
+    )

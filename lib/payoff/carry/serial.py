@@ -94,6 +94,7 @@ def _problem(problem: Problem) -> dict[str, Any]:
         "realised": [list(pair) for pair in problem.realised],
         "closed_column": problem.closed_column,
         "closures": problem.closures,
+        "rows_combined": problem.rows_combined,
         "sources": dict(problem.sources),
         "defaults_from": problem.defaults_from,
         "currency": problem.currency,
@@ -137,6 +138,7 @@ def _read_problem(data: dict[str, Any], table: pd.DataFrame) -> Problem:
         realised=tuple((str(column), str(reason)) for column, reason in data.get("realised", [])),
         closed_column=data.get("closed_column"),
         closures=str(data.get("closures", "")),
+        rows_combined=str(data.get("rows_combined", "")),
         sources=tuple(
             (key, str(data["sources"][key])) for key in (*order, "value_periods") if key in data.get("sources", {})
         ),

@@ -52,6 +52,8 @@ class QuantityEngine:
         if isinstance(problem.status_quo, DecisionColumn):
             columns["decision"] = problem.status_quo.column
         marked = (*problem.features, problem.closed_column) if problem.closed_column else problem.features
+        framing = problem.framing
+        assert isinstance(framing, QuantityFraming)
         panel = build_panel(
             problem.table,
             design.frequency,
@@ -61,6 +63,7 @@ class QuantityEngine:
             problem.target,
             marked,
             columns,
+            frozenset({"decision"}) if framing.policy.decision_is_level else frozenset(),
         )
         panel, _ = without_closures(panel, problem.closed_column)  # closed days: no demand, no order, no cost
         if problem.money_target:  # money is not counted in whole units: orders are not rounded up
@@ -68,8 +71,6 @@ class QuantityEngine:
         budget.check_quantity(panel.n_series, panel.n_periods)  # before anything is fitted
         starts = window_starts(panel.n_periods, design.horizon, design.step, design.origins)
         rule = None if isinstance(problem.status_quo, DecisionColumn) else status_quo_rule(problem.status_quo)  # type: ignore[arg-type]
-        framing = problem.framing
-        assert isinstance(framing, QuantityFraming)
         forecasts, fitted, _ = run_backtest(
             panel,
             starts,
@@ -132,6 +133,7 @@ class QuantityEngine:
             "critical_ratio": float(np.mean(costs.critical_ratio)),
             "whole_units": panel.whole_units,
             "closures": problem.closures or None,
+            "rows_combined": problem.rows_combined or None,
             "leakage_flags": [
                 {"column": column, "reason": reason, "used": column in problem.features}
                 for column, reason in problem.realised

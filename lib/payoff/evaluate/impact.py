@@ -39,6 +39,7 @@ class BacktestRecord(TypedDict):
     critical_ratio: float
     whole_units: bool
     closures: str | None
+    rows_combined: str | None  # rows finer than the periods, and how they were combined
     leakage_flags: list[dict[str, Any]]  # column, reason, used
     warnings: NotRequired[list[str]]
 

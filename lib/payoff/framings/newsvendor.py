@@ -41,6 +41,7 @@ class Newsvendor:
     key: ClassVar[str] = "newsvendor"
     components: ClassVar[tuple[str, str]] = ("stockouts", "overstock")
     counts_demand: ClassVar[bool] = True
+    decision_is_level: ClassVar[bool] = False
     next_step: ClassVar[str] = "the orders to place"
     totals: ClassVar[dict[str, str]] = {STOCK: "sum", EXPECTED_COST: "sum"}
 

@@ -191,6 +191,9 @@ class Policy(Protocol):
     key: ClassVar[str]  # its name, as "newsvendor" (never shown; tests and saved analyses use framing keys)
     components: ClassVar[tuple[str, str]]  # cost labels, too few first: ("stockouts", "overstock")
     counts_demand: ClassVar[bool]  # whole-unit demand is decided from its count quantiles
+    # today's decision column is a level held through the period (people on shift), not a flow
+    # placed in it (orders): rows finer than the period are averaged, not added up
+    decision_is_level: ClassVar[bool]
     next_step: ClassVar[str]  # what the next decisions are, after "Next: ": "the orders to place"
     totals: ClassVar[dict[str, str]]  # next-decision label -> "sum" or "mean", for the totals above the list
 

@@ -64,6 +64,7 @@ class OrderUpTo:
     key: ClassVar[str] = "order-up-to"
     components: ClassVar[tuple[str, str]] = ("lost sales", "holding")
     counts_demand: ClassVar[bool] = False
+    decision_is_level: ClassVar[bool] = False
     next_step: ClassVar[str] = "the orders to place"
     totals: ClassVar[dict[str, str]] = {LEVEL: "mean"}
 
@@ -131,6 +132,7 @@ class Staffing:
     key: ClassVar[str] = "staffing"
     components: ClassVar[tuple[str, str]] = ("unserved work", "staff")
     counts_demand: ClassVar[bool] = False
+    decision_is_level: ClassVar[bool] = True
     next_step: ClassVar[str] = "the staff to schedule"
     totals: ClassVar[dict[str, str]] = {STAFF: "sum"}
 

@@ -52,6 +52,7 @@ class ShelfLife:
     key: ClassVar[str] = "shelf-life"
     components: ClassVar[tuple[str, str]] = ("stockouts", "overstock")  # overstock: the units written off
     counts_demand: ClassVar[bool] = True
+    decision_is_level: ClassVar[bool] = False
     next_step: ClassVar[str] = "the orders to place"
     totals: ClassVar[dict[str, str]] = {
         STOCK: "sum",

@@ -87,9 +87,12 @@ def build_panel(
     target: str,
     regressors: list[str] | tuple[str, ...] = (),
     columns: dict[str, str] | None = None,
+    levels: frozenset[str] = frozenset(),
 ) -> Panel:
     """Pivot to series x periods. `columns` maps a name (price, unit_cost, decision) to a column;
-    quantities (target, decision) are summed within a period, prices and flags keep the last value."""
+    quantities (target, decision) are summed within a period, prices and flags keep the last value.
+    A name in `levels` (people on shift) is a level held through the period: rows finer than the
+    period (half hours in an hour) are averaged, each stamp's rows first added up."""
     columns = columns or {}
     keys = list(keys)
     for column in [date, target, *keys, *regressors, *columns.values()]:
@@ -119,9 +122,20 @@ def build_panel(
             np.add.at(filled, (codes[ok], position[ok]), numeric[ok])
             np.add.at(counts, (codes[ok], position[ok]), 1)
             out = np.where(counts > 0, filled, np.nan)
+        elif how == "level":  # the sum at each stamp, averaged over the period's stamps
+            filled = np.zeros_like(out)
+            np.add.at(filled, (codes[ok], position[ok]), numeric[ok])
+            stamps = pd.DataFrame({"c": codes[ok], "p": position[ok], "s": work[date].to_numpy()[ok]})
+            distinct = stamps.drop_duplicates()
+            counts = np.zeros_like(out)
+            np.add.at(counts, (distinct["c"].to_numpy(), distinct["p"].to_numpy()), 1)
+            out = np.where(counts > 0, filled / np.maximum(counts, 1), np.nan)
         else:  # last value wins (prices, flags)
             out[codes[ok], position[ok]] = numeric[ok]
         return out
+
+    def how_of(name: str) -> str:
+        return "level" if name in levels else "sum" if name == "decision" else "last"
 
     # A row present with a missing target is unknown demand; a missing row is unknown too.
     return Panel(
@@ -131,7 +145,5 @@ def build_panel(
         frequency=frequency,
         season=season,
         regressors={name: matrix(work[name], "last") for name in regressors},
-        columns={
-            name: matrix(work[column], "sum" if name == "decision" else "last") for name, column in columns.items()
-        },
+        columns={name: matrix(work[column], how_of(name)) for name, column in columns.items()},
     )

@@ -272,6 +272,8 @@ def describe_backtest(problem: Problem) -> None:
         f"each forecast from the history before it; the {design.horizon} {frequency.plural} before them calibrate "
         "the decisions and are never scored."
     )
+    if problem.rows_combined:
+        st.caption(plain(problem.rows_combined))
 
 
 def model_choice(framing: Framing) -> None:
