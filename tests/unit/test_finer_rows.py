@@ -76,3 +76,20 @@ def test_hourly_rows_in_an_hourly_file_are_not_said_to_be_combined():
     frame = frame[frame["Interval Start"].dt.minute == 0]
     problem = make_problem(frame, ROLES, "staffing", params=PARAMS, status_quo=DecisionColumn("On Shift"))
     assert problem.rows_combined == ""
+
+
+def test_the_next_rota_staffs_no_hour_the_phones_have_not_been_open():
+    from payoff.analysis import next_decisions
+
+    analysis = analyse(
+        _half_hours(), ROLES, "staffing", params=PARAMS, status_quo=DecisionColumn("On Shift"), models=("naive",)
+    )
+    rota = next_decisions(analysis)
+    hours = pd.DatetimeIndex(rota["Period"]).hour
+    closed = (hours < 8) | (hours >= 18)  # the file's rows run from 08:00 to 17:30 every day
+    assert closed.sum() == len(rota) * 14 // 24 and (rota["Staff to schedule"][closed] == 0).all()
+    assert (rota["Staff to schedule"][~closed] > 0).all()
+    assert (
+        f"{closed.sum()} of the {len(rota)} hours fall when your file has no rows in the last 4 weeks"
+        in (rota.attrs["caption"])
+    )

@@ -126,23 +126,38 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
             f"{who} (the best model) decides for {period}"
         )
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
+    if shut.any():
+        weeks = min(SHUT_WEEKS, panel.n_periods // {"day": 7, "hour": 168}[panel.frequency.unit])
+        frame.attrs["caption"] += (
+            f" {int(shut.sum())} of the {horizon} {panel.frequency.plural} fall when your file has no rows in the last "
+            f"{weeks} weeks (closed): nothing is decided for them."
+        )
     return frame
 
 
-SHUT_WEEKS = 8  # a weekday with no demand seen in this many weeks is a day the business is shut
+SHUT_WEEKS = 8  # a weekday (or an hour of the week) with no demand seen in this many weeks is shut
 
 
 def _shut_ahead(panel: Panel, future: Panel, horizon: int) -> np.ndarray:
-    """Per period ahead, whether it falls on a weekday no series has opened on in the last weeks
-    (a shop shut on Sundays): False everywhere but on a daily file."""
-    if panel.frequency.unit != "day" or panel.n_periods < 7 * SHUT_WEEKS:
+    """Per period ahead, whether it falls on a weekday (on an hourly file, an hour of the week) no
+    series has opened on in the last weeks: a shop shut on Sundays, a clinic's phones after 18:00
+    and on Saturday afternoons. False everywhere on weekly and monthly files, and on a history
+    shorter than two weeks."""
+    per_week = {"day": 7, "hour": 168}.get(panel.frequency.unit)
+    if per_week is None or panel.n_periods < 2 * per_week:
         return np.zeros(horizon, dtype=bool)
-    recent = panel.y[:, -7 * SHUT_WEEKS :]
-    weekdays = pd.DatetimeIndex(panel.dates[-7 * SHUT_WEEKS :]).day_of_week.to_numpy()
-    opened = {int(day) for day in np.unique(weekdays[~np.isnan(recent).all(axis=0)])}
-    ahead = pd.DatetimeIndex(future.dates[-horizon:]).day_of_week.to_numpy()
+    span = min(panel.n_periods, per_week * SHUT_WEEKS)
+    recent = panel.y[:, -span:]
+    phases = _phase_of_week(pd.DatetimeIndex(panel.dates[-span:]), panel.frequency.unit)
+    opened = {int(phase) for phase in np.unique(phases[~np.isnan(recent).all(axis=0)])}
+    ahead = _phase_of_week(pd.DatetimeIndex(future.dates[-horizon:]), panel.frequency.unit)
     shut: np.ndarray = ~np.isin(ahead, list(opened))
     return shut
+
+
+def _phase_of_week(dates: pd.DatetimeIndex, unit: str) -> np.ndarray:
+    phase: np.ndarray = dates.day_of_week.to_numpy() * (24 if unit == "hour" else 1)
+    return phase + (dates.hour.to_numpy() if unit == "hour" else 0)
 
 
 def _weekdays_ahead(future: Panel, horizon: int) -> np.ndarray | None:
