@@ -103,6 +103,14 @@ CASES: tuple[Case, ...] = (
             assert_(not t.detection.preamble),
         ),
     ),
+    Case(  # a till export: "1,051" in quotes beside "£105.10", one thousands group and no more
+        "till_quoted_thousands_one_group.csv",
+        check=lambda t: (
+            assert_(t.detection.delimiter == "," and t.detection.decimal == "." and t.detection.thousands == ","),
+            assert_(_approx(_col(t, "Qty Sold"), [1051.0, 37.0, 1204.0, 41.0, 987.0, -2.0])),
+            assert_(_approx(_col(t, "Net Sales"), [105.1, 140.6, 120.4, 155.8, 98.7, -7.6])),
+        ),
+    ),
     Case(  # a text column with as many semicolons on every row: the header agrees with the commas first
         "title_then_commas_with_semicolon_notes.csv",
         check=lambda t: (

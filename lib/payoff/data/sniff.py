@@ -171,8 +171,17 @@ def _looks_like_header(first: list[str], body: list[list[str]]) -> bool:
     return not (numbers_over_numbers > 0 and text_over_numbers == 0)
 
 
-def detect_number_format(cells: list[str]) -> tuple[str, str | None]:
-    """Decimal mark and thousands separator, from unambiguous cells only ("1,5" but not "1,500")."""
+_ONE_COMMA_GROUP = re.compile(r"^-?\d{1,3},\d{3}$")
+_ONE_DOT_GROUP = re.compile(r"^-?\d{1,3}\.\d{3}$")
+
+
+def detect_number_format(cells: list[str], delimiter: str | None = None) -> tuple[str, str | None]:
+    """Decimal mark and thousands separator, from unambiguous cells only ("1,5" but not "1,500").
+
+    A cell with one group ("1,051") is ambiguous alone, but not once the other mark is known to be
+    the decimal one (a till's "£105.10" beside its "1,051"), nor in a comma-separated file, where a
+    decimal comma would have to be quoted and nobody writes it so: then it is a thousands group,
+    where read as text it turned a quantity into a category without a word."""
     votes: Counter[str] = Counter()
     for raw in cells:
         cell = raw.strip().strip("()").strip("$€£¥%").strip().lstrip("+")
@@ -190,6 +199,10 @@ def detect_number_format(cells: list[str]) -> tuple[str, str | None]:
             votes["space_groups"] += 1
         if _APOS_GROUPS.match(cell):
             votes["apostrophe_groups"] += 1
+        if _ONE_COMMA_GROUP.match(cell):
+            votes["one_comma_group"] += 1
+        elif _ONE_DOT_GROUP.match(cell):
+            votes["one_dot_group"] += 1
     decimal = "," if votes["comma_decimal"] > votes["dot_decimal"] else "."
     thousands: str | None = None
     if decimal == "," and votes["dot_groups"]:
@@ -200,6 +213,10 @@ def detect_number_format(cells: list[str]) -> tuple[str, str | None]:
         thousands = " "
     elif votes["apostrophe_groups"]:
         thousands = "'"
+    elif decimal == "." and votes["one_comma_group"] and (votes["dot_decimal"] or delimiter == ","):
+        thousands = ","
+    elif decimal == "," and votes["one_dot_group"] and votes["comma_decimal"]:
+        thousands = "."
     return decimal, thousands
 
 
@@ -260,7 +277,7 @@ def detect_layout(
     if footer_lines is None:
         footer_lines = _footer_lines(tail, delimiter, n_fields) if n_fields > 1 else 0
     if decimal is None or thousands is None:
-        guessed_decimal, guessed_thousands = detect_number_format([c for r in body[:SAMPLE_ROWS] for c in r])
+        guessed_decimal, guessed_thousands = detect_number_format([c for r in body[:SAMPLE_ROWS] for c in r], delimiter)
         decimal = decimal or guessed_decimal
         thousands = thousands if thousands is not None else guessed_thousands
     if decimal == delimiter:
