@@ -229,3 +229,20 @@ def test_repeat_share_is_the_share_of_duplicated_rows():
     wide = pd.DataFrame({f"c{i}": [0, 1, 2, 3, 4, 5, 3] for i in range(30)})  # 6**30 combinations: renumbered
     assert repeated(wide, list(wide.columns)).tolist() == [False] * 3 + [True] + [False] * 2 + [True]
     assert repeat_share(wide, list(wide.columns)) == 1 / 7
+
+
+def test_a_series_selling_far_more_than_the_others_is_not_an_outlier_but_a_typo_in_one_is():
+    from payoff.data import quality
+
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    rng = np.random.default_rng(4)
+    items = {"carrier bag": 1000, **{f"loaf {i}": 40 for i in range(6)}}
+    frame = pd.DataFrame(
+        [(d, item, int(rng.poisson(level))) for d in days for item, level in items.items()],
+        columns=["date", "item", "sold"],
+    )
+    frame.loc[(frame["item"] == "loaf 2") & (frame["date"] == days[30]), "sold"] = 4000  # a typo: 400 or 40
+    roles = RoleMap({"date": Role.DATE, "item": Role.SERIES_KEY, "sold": Role.TARGET}, Shape.TIME_SERIES)
+    [found] = [f for f in quality.check(frame, roles) if f.kind == "outliers"]
+    assert found.count == 1 and frame.loc[list(found.rows), "sold"].tolist() == [4000]
+    assert "far above the usual range of their own series and of the whole column" in found.message

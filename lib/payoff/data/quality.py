@@ -50,7 +50,7 @@ def check(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
     if roles.shape == Shape.ENTITY and target:
         findings += _class_balance(frame, target)
     if target and pd.api.types.is_numeric_dtype(frame[target]) and roles.shape != Shape.ENTITY:
-        findings += _outliers(frame, target)
+        findings += _outliers(frame, target, keys if roles.shape == Shape.TIME_SERIES else None)
     return findings
 
 
@@ -341,7 +341,11 @@ def _class_balance(frame: pd.DataFrame, target: str) -> list[Finding]:
     ]
 
 
-def _outliers(frame: pd.DataFrame, target: str) -> list[Finding]:
+def _outliers(frame: pd.DataFrame, target: str, keys: list[str] | None = None) -> list[Finding]:
+    """Values far above the usual range: five spreads (interquartile) above the upper quartile,
+    of the whole column, and with series keys of the value's own series too (a shop's carrier bags
+    sell a thousand a day where its loaves sell forty: every bag day is not a typo). The series'
+    quartiles are worked out only when the whole column flags something."""
     values = frame[target].astype("float64")
     q1, q3 = values.quantile([0.25, 0.75])
     spread = q3 - q1
@@ -350,11 +354,21 @@ def _outliers(frame: pd.DataFrame, target: str) -> list[Finding]:
     high = values > q3 + 5 * spread
     if not high.any():
         return []
+    within = ""
+    if keys:
+        codes = pd.MultiIndex.from_frame(key_text(frame[keys])).factorize()[0]
+        grouped = values.groupby(codes)
+        own_q1, own_q3 = (grouped.quantile(q).reindex(codes).to_numpy() for q in (0.25, 0.75))
+        own_spread = own_q3 - own_q1
+        high &= (values > own_q3 + 5 * np.where(own_spread > 0, own_spread, spread)).to_numpy()
+        within = " of their own series and of the whole column"
+        if not high.any():
+            return []
     return [
         Finding(
             "outliers",
             "info",
-            f"{int(high.sum()):,} value(s) of '{target}' are far above the usual range (above "
+            f"{int(high.sum()):,} value(s) of '{target}' are far above the usual range{within} (above "
             f"{q3 + 5 * spread:,.1f}); check they are real (a bulk order) and not typos.",
             target,
             _rows(high),
