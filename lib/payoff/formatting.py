@@ -107,6 +107,16 @@ def share(value: float) -> str:
     return f"{value:.0%}"
 
 
+def chance(value: float) -> str:
+    """A probability as a manager reads it: 0.62 -> "62%"; never "100%" or "0%", which read as
+    certainty where a resampling of a few hundred days only found no case against it."""
+    if value >= 0.995:
+        return "over 99%"
+    if value <= 0.005:
+        return "under 1%"
+    return f"{value:.0%}"
+
+
 def number(value: float) -> str:
     """A parameter value as typed: 0.3, 1.8, 250, 1,200."""
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
@@ -172,7 +182,9 @@ def cell(value: object, kind: str, currency: str = "", unit: str = "day") -> str
         return ""
     if kind == MONEY:
         return money(float(value), currency=currency)  # type: ignore[arg-type]
-    if kind in (PERCENT, PROBABILITY):
+    if kind == PROBABILITY:
+        return chance(float(value))  # type: ignore[arg-type]
+    if kind == PERCENT:
         return percent(float(value))  # type: ignore[arg-type]
     if kind == COUNT:
         return f"{float(value):,.0f}"  # type: ignore[arg-type]

@@ -237,3 +237,21 @@ def test_a_loss_where_the_business_earns_is_said_as_less_earned(churn):
     impact = churn.impact
     shown = _headline(replace(impact, recommended=replace(impact.recommended, gain=-500.0), currency="$"))
     assert "would have earned $500 less than" in shown and "cost $500 more" not in shown
+
+
+def test_a_chance_is_never_shown_as_a_certainty(retail):
+    assert [formatting.chance(p) for p in (1.0, 0.996, 0.994, 0.62, 0.004, 0.0)] == [
+        "over 99%",
+        "over 99%",
+        "99%",
+        "62%",
+        "under 1%",
+        "under 1%",
+    ]
+    table = tables.compare_table(retail.impact)
+    kinds = formatting.kinds_of(table)
+    beats = table[tables.CHANCE].dropna()
+    assert (beats >= 0.995).any()  # the sample's models beat today in every resampled history
+    shown = [formatting.cell(v, kinds[tables.CHANCE]) for v in beats]
+    assert "100.0%" not in shown and "over 99%" in shown
+    assert "of reshuffled histories" in build_report(retail) and "in 100% of reshuffled" not in build_report(retail)

@@ -80,7 +80,7 @@ def _headline(impact: Impact) -> str:
     return (
         f'<p class="headline">{_e(line)}</p>'
         f"<p>{_e(interval_note(impact))}; it beat today in "
-        f"{_e(formatting.share(recommended.p_beats))} of reshuffled histories.</p><p>{_e(impact.narrative)}</p>"
+        f"{_e(formatting.chance(recommended.p_beats))} of reshuffled histories.</p><p>{_e(impact.narrative)}</p>"
     )
 
 

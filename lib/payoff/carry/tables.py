@@ -77,7 +77,7 @@ def compare_table(impact: Impact) -> pd.DataFrame:
             GAIN: formatting.MONEY,
             LOW: formatting.MONEY,
             HIGH: formatting.MONEY,
-            CHANCE: formatting.PERCENT,
+            CHANCE: formatting.PROBABILITY,
         },
     )
 
@@ -113,7 +113,7 @@ def money_table(impact: Impact) -> pd.DataFrame:
         rows.append(row)
     frame = pd.DataFrame(rows)
     kinds |= {total: formatting.MONEY, GAIN: formatting.MONEY, LOW: formatting.MONEY, HIGH: formatting.MONEY}
-    kinds[CHANCE] = formatting.PERCENT
+    kinds[CHANCE] = formatting.PROBABILITY
     return formatting.declare(frame, kinds)
 
 
