@@ -205,3 +205,18 @@ def test_a_blank_fill_typed_on_a_money_file_keeps_the_price_column_and_its_form(
         assert "gross margin" not in shown(at).lower()
         assert at.number_input(key=key).value == pytest.approx(1.25)
         at.run()
+
+
+def test_a_card_file_with_a_fraud_flag_opens_on_fraud_in_pounds():
+    rows = [
+        (f"T{i}", f"01/03/2024 {i % 24:02d}:00:00", round(float(RNG.gamma(2, 30)), 2), ["Fuel", "Travel"][i % 2], "N")
+        for i in range(400)
+    ]
+    frame = pd.DataFrame(rows, columns=["txn_id", "txn_time", "amount_gbp", "merchant_category", "fraud_flag"])
+    frame.loc[RNG.choice(400, 30, replace=False), "fraud_flag"] = "Y"
+    at = _problem_page("cards.csv", frame.to_csv(index=False).encode())
+    from payoff.ui.problem_view import current_framing
+
+    assert current_framing(at.session_state[state.PREPARED]).key == "fraud"
+    assert at.radio(key=state.FRAMING_PICK).value == "fraud"
+    assert at.selectbox(key=state.PARAM_PREFIX + "currency").value.startswith("£")

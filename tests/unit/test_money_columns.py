@@ -13,6 +13,8 @@ from payoff.data.load import read_table
         ("date,item,sold,Avg price (EUR)\n2023-03-01,bread,58,1.2\n2023-03-02,bread,61,1.2\n", (), "€"),
         ("date,item,sold,price\n2023-03-01,bread,58,$1.20\n2023-03-02,bread,61,$1.25\n", ("price",), "$"),
         ("date,NEURONS,sold\n2023-03-01,5,58\n2023-03-02,6,61\n", (), ""),  # EUR inside a word is no currency
+        ("txn_id,amount_gbp,fraud_flag\nT1,233.89,N\nT2,6.61,Y\n", (), "£"),  # a code in lower case
+        ("date,neuron,sold\n2023-03-01,5,58\n2023-03-02,6,61\n", (), ""),
     ],
 )
 def test_the_files_own_currency_and_money_columns_are_read(text, money, sign):

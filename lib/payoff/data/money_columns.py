@@ -14,7 +14,7 @@ CURRENCY_NOTE = "currency symbols removed"  # a column type's note where CURRENC
 # The frame's attrs keys: the number columns written with a currency sign, and the file's currency.
 MONEY_COLUMNS = "payoff.money_columns"
 CURRENCY_SIGN = "payoff.currency_sign"
-_CODE_IN_NAME = re.compile(r"(?<![A-Za-z])(EUR|USD|GBP|JPY)(?![A-Za-z])")
+_CODE_IN_NAME = re.compile(r"(?<![A-Za-z])(EUR|USD|GBP|JPY)(?![A-Za-z])", re.I)  # "Price (EUR)", "amount_gbp"
 _SIGN_OF_CODE = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 
@@ -36,5 +36,5 @@ def currency_sign(frame: pd.DataFrame, money: tuple[str, ...], numbers: list[str
         found = frame[column].head(1_000).astype("string").str.extract(f"({CURRENCY.pattern})", expand=False)
         signs += found.dropna().tolist()
     if not signs:
-        signs = [_SIGN_OF_CODE[m.group(1)] for c in numbers if (m := _CODE_IN_NAME.search(c))]
+        signs = [_SIGN_OF_CODE[m.group(1).upper()] for c in numbers if (m := _CODE_IN_NAME.search(c))]
     return max(sorted(set(signs)), key=signs.count) if signs else ""

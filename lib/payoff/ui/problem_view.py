@@ -20,6 +20,7 @@ from payoff.evaluate.targeting_views import typical_outcomes
 from payoff.framings import catalogue
 from payoff.framings.base import Framing, FromColumn, QuantityFraming, TargetingFraming, param_arrays
 from payoff.framings.policy import Arrays
+from payoff.framings.suggest import suggested_framing
 from payoff.models.catalogue import BY_FAMILY, ENTRIES_OF, business_name, models_for
 from payoff.problem import Problem, mostly_zeros
 from payoff.statusquo import (
@@ -42,12 +43,14 @@ COUNTRIES = ["none", "US", "GB", "DE", "FR", "ES", "IT", "NL", "IL", "CA", "AU",
 
 
 def current_framing(prepared: state.Prepared) -> Framing:
-    """The chosen framing when it fits the data's shape, else the first one that does."""
+    """The chosen framing when it fits the data's shape, else the one the file's column names
+    suggest (a fraud flag: which transactions to review), else the first that fits."""
     fitting = catalogue.for_shape(prepared.roles.shape)
     key = state.choices().framing
     if key in catalogue.FRAMINGS and catalogue.FRAMINGS[key] in fitting:
         return catalogue.FRAMINGS[key]
-    return fitting[0]
+    roles = prepared.roles
+    return suggested_framing(roles.shape, [roles.one(Role.TARGET), *roles.columns(Role.DECISION)])
 
 
 def framing_cards(prepared: state.Prepared) -> Framing:
