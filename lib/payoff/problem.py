@@ -141,6 +141,12 @@ class Choices:
         return make_problem(table, roles, framing, source=source, **options)
 
 
+ORDERS_THE_FOLDS = (
+    "orders the folds in time: the models learn from the earlier rows and are tested on the later ones, "
+    "so the date itself (how long ago) is not learned from"
+)
+
+
 def params_json(
     params: Mapping[str, ParamValue | FromColumn], table: pd.DataFrame | None = None, framing: Framing | None = None
 ) -> dict[str, Any]:
@@ -248,7 +254,9 @@ def make_problem(
         # unless the user leaves it out: a column guessed as a series key included.
         learnable = (Role.FEATURE, Role.VALUE, Role.PRICE, Role.COST, Role.SERIES_KEY)
         features = tuple(c for c, r in roles.roles.items() if r in learnable and c in table.columns)
-        left_out = columns_left_out(table, roles, (*features, target, date, entity_id))
+        # the date orders the folds; said beside the columns left out, so no one looks for it as a feature
+        dated = {date: ORDERS_THE_FOLDS} if date is not None else {}
+        left_out = columns_left_out(table, roles, (*features, target, entity_id), dated)
         about(SEGMENT)
         if not features:
             errors.append("No feature columns are left to learn from; mark some columns as features on the Data page.")

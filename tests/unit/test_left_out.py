@@ -33,8 +33,13 @@ def test_every_column_is_a_feature_or_listed_with_its_reason():
     problem = make_problem(frame, roles, "churn", params={"value": 100, "contact_cost": 5, "offer_cost": 10})
     assert len(problem.features) == 15  # 10 flags + 6 counts, less the one left out by the user
     assert "flag_3" in problem.features  # a guessed series key still teaches the models
-    assert dict(problem.left_out) == {"count_2": "left out by you", "country": "constant or empty"}
-    assert set(problem.features) | set(dict(problem.left_out)) | {"churned", "signup"} == set(frame.columns)
+    assert dict(problem.left_out) == {
+        "count_2": "left out by you",
+        "country": "constant or empty",
+        "signup": "orders the folds in time: the models learn from the earlier rows and are tested on the later "
+        "ones, so the date itself (how long ago) is not learned from",
+    }
+    assert set(problem.features) | set(dict(problem.left_out)) | {"churned"} == set(frame.columns)
 
 
 def test_a_quantity_problem_lists_the_columns_it_does_not_use():

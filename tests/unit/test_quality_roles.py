@@ -246,3 +246,21 @@ def test_a_series_selling_far_more_than_the_others_is_not_an_outlier_but_a_typo_
     [found] = [f for f in quality.check(frame, roles) if f.kind == "outliers"]
     assert found.count == 1 and frame.loc[list(found.rows), "sold"].tolist() == [4000]
     assert "far above the usual range of their own series and of the whole column" in found.message
+
+
+def test_a_subscriber_list_with_active_or_cancelled_is_a_table_of_customers():
+    rng = np.random.default_rng(8)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "Customer ID": [f"CUS-{i}" for i in range(n)],
+            "Signup Date": pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+            "Plan": rng.choice(["Starter", "Pro", "Team"], n),
+            "Logins Last 30d": rng.poisson(8, n).astype(float),
+            "Payment Method": rng.choice(["Card", "Invoice"], n),
+            "Status": rng.choice(["active", "cancelled"], n, p=[0.8, 0.2]),
+        }
+    )
+    roles = suggest_roles(frame)
+    assert roles.shape == Shape.ENTITY and roles.one(Role.TARGET) == "Status" and roles.positive_class == "cancelled"
+    assert not roles.columns(Role.SERIES_KEY)  # plans and payment methods are not series

@@ -86,6 +86,9 @@ EVENT_WORDS = {
     "positive",
     "converted",
     "won",
+    "cancelled",
+    "canceled",
+    "lapsed",
     "2",
 }
 
@@ -118,7 +121,10 @@ class RoleMap:
 
 # Values that name an outcome on their own (a credit file's Status good/bad, paid/default):
 # such a two-valued column reads as the outcome whatever it is called.
-OUTCOME_VALUES = {"bad", "good", "default", "defaulted", "paid", "fraud", "genuine", "churn", "churned", "converted"}
+OUTCOME_VALUES = {
+    *("bad", "good", "default", "defaulted", "paid", "fraud", "genuine", "churn", "churned", "converted"),
+    *("cancelled", "canceled", "lapsed", "retained"),  # a subscriber's "active" or "cancelled"
+}
 
 
 def is_binary(series: pd.Series) -> bool:
