@@ -117,6 +117,19 @@ def chance(value: float) -> str:
     return f"{value:.0%}"
 
 
+def amount(value: float) -> str:
+    """A unit cost in a sentence: cents (1.50), or its first digits where cents would show 0.00
+    (a holding cost of 0.00325 a dollar-week)."""
+    return f"{value:,.2f}" if value == 0 or abs(value) >= 0.01 else f"{value:.3g}"
+
+
+def decimals(value: float | None) -> int:
+    """Decimals an input shows for this value: two, or enough for its first three digits (0.00325)."""
+    if value is None or value == 0 or abs(value) >= 0.01:
+        return 2
+    return min(8, 2 - math.floor(math.log10(abs(value))))
+
+
 def number(value: float) -> str:
     """A parameter value as typed: 0.3, 1.8, 250, 1,200."""
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"

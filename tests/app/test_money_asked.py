@@ -92,6 +92,23 @@ def test_weekly_dollar_sales_are_priced_through_the_margin():
     assert problem.money_target is not None
     assert "Gross margin: 25% (your number)" in shown(at) and "Unit cost: 0.75" not in shown(at)  # as typed
     assert "Holding: 0.4% of the unit cost a period (your number)" in shown(at)
+    assert "carrying a unit one more period 0.003:" in shown(at)  # not 0.00
+
+    # the what-if asks the margin too, as the Problem page did, not a price of 1.00 and a cost of 0.75
+    at.switch_page("app_pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=240)
+    at.switch_page("app_pages/impact.py").run()
+    assert not at.exception
+    whatif = state.WHATIF_PREFIX + "inventory."
+    assert at.number_input(key=whatif + "gross_margin").value == pytest.approx(25.0)
+    assert not [w for w in at.number_input if w.key in (whatif + "price", whatif + "unit_cost")]
+    holding = at.number_input(key=whatif + "holding_cost")
+    assert holding.value == pytest.approx(0.003) and holding.proto.format == "%.5f"  # shown as 0.00300
+    before = at.session_state[state.ANALYSIS].impact.recommended.gain
+    at.number_input(key=whatif + "gross_margin").set_value(40.0).run()
+    assert dict(at.session_state[state.WHATIF]) == {"unit_cost": pytest.approx(0.6)}
+    assert at.number_input(key=whatif + "gross_margin").value == pytest.approx(40.0)
+    assert at.session_state[state.ANALYSIS].impact.recommended.gain == before  # the run's own money is kept
 
 
 def _weekly_euros() -> bytes:

@@ -73,7 +73,8 @@ class Newsvendor:
         under, over, ratio = typical_costs(costs)
         typical = "On a typical row, a" if per_row else "A"
         said = (
-            f"{typical} missed sale costs {under:,.2f}, an unsold unit {over:,.2f}: the best order covers demand "
+            f"{typical} missed sale costs {formatting.amount(under)}, an unsold unit {formatting.amount(over)}: the best "
+            "order covers demand "
             f"{ratio:.0%} of the time."
         )
         return said + service_words(costs)

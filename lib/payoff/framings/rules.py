@@ -119,7 +119,8 @@ class OrderUpTo:
     def describe(self, costs: UnitCosts, per_row: bool) -> str:
         under, over, ratio = typical_costs(costs)
         return (
-            f"A missed sale costs {under:,.2f} and carrying a unit one more period {over:,.2f}: the best order-up-to "
+            f"A missed sale costs {formatting.amount(under)} and carrying a unit one more period {formatting.amount(over)}: "
+            "the best order-up-to "
             f"level covers demand over lead time and review period {ratio:.0%} of the time."
         ) + service_words(costs)
 
@@ -159,7 +160,8 @@ class Staffing:
     def describe(self, costs: UnitCosts, per_row: bool) -> str:
         under, over, ratio = typical_costs(costs)
         return (
-            f"An unserved unit costs {under:,.2f} and a person's idle capacity {over:,.2f} per unit: the best "
+            f"An unserved unit costs {formatting.amount(under)} and a person's idle capacity {formatting.amount(over)} "
+            "per unit: the best "
             f"schedule covers the work {ratio:.0%} of the time."
         )
 

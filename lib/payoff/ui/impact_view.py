@@ -3,177 +3,21 @@ per series and per entity, and what drives the models."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from payoff import formatting
-from payoff.analysis import Analysis, recost
+from payoff.analysis import Analysis
 from payoff.carry import charts, tables
-from payoff.errors import PayoffError
 from payoff.evaluate import explain, targeting_views
 from payoff.evaluate import service as service_level
 from payoff.evaluate.impact import Impact
 from payoff.evaluate.predictions import QuantityPredictions, TargetingPredictions
-from payoff.framings.base import FromColumn, Param, QuantityFraming, TargetingFraming
-from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
+from payoff.framings.base import QuantityFraming, TargetingFraming
 from payoff.models.catalogue import AUTO, STATUS_QUO, business_name
 from payoff.ui import results_view, state
-from payoff.ui.widgets import error_text, plain, show_error
-
-THRESHOLD_RULE = state.WHATIF_PREFIX + "rule"
-THRESHOLD = state.WHATIF_PREFIX + "threshold"
-
-
-def _own(analysis: Analysis, key: str) -> Any:
-    value = analysis.values[key]
-    return value.scale if isinstance(value, FromColumn) else value
-
-
-def _changed(analysis: Analysis, param_key: str, widget: str) -> None:
-    """A what-if control moved: its value joins the what-ifs (and the page's address)."""
-    value = st.session_state.get(widget)
-    limited = st.session_state.get(widget + ".on")
-    param = analysis.problem.framing.param(param_key)
-    if param.kind == "weekdays":
-        value = weekday_mask(value or None)  # the names chosen, as the parameter keeps them
-    elif param.kind == "optional_share" and value is not None:
-        value = float(value) / 100  # typed as a percentage
-    if limited is False:
-        value = None  # "no limit"
-    elif limited is True and value is None:  # a first value to start from
-        ranged = param.at_most or param.at_least
-        start = state.effective_values(analysis).get(ranged) if ranged else None  # the lead time itself
-        value = {"optional_share": 0.05, "optional_periods": start}.get(param.kind, 100)
-    values = state.whatif()
-    if value == _own(analysis, param_key):
-        values.pop(param_key, None)
-    else:
-        values[param_key] = value
-    state.set_whatif(values)
-
-
-def what_if(analysis: Analysis, rule: Callable[[Analysis], float | None] | None = None) -> Impact:
-    """Every parameter of the run, editable; a column-priced one is scaled. Re-priced instantly.
-    The values live in the session's what-ifs (and the page's address) until they are saved, so a
-    reload or a copied link shows the numbers that were on screen. `rule`, where the kind has one,
-    draws the choice of decision rule and returns its threshold (None: the expected-value rule)."""
-    framing = analysis.problem.framing
-    values = state.effective_values(analysis)
-    st.caption("The costs and settings of the run. Every change re-prices the kept decisions at once: no refit.")
-    for param in framing.params:
-        value = values[param.key]
-        key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
-        shown = value.scale if isinstance(value, FromColumn) else value
-        _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
-    threshold = rule(analysis) if rule is not None else None
-    try:
-        impact = recost(analysis, values, threshold)
-    except PayoffError as error:
-        show_error(error)
-        state.refuse_whatif(error_text(error))
-        return analysis.impact
-    state.refuse_whatif(None)
-    return impact
-
-
-def threshold_rule(analysis: Analysis) -> float | None:
-    """Targeting's choice of decision rule: the expected value, or a probability threshold."""
-    framing = analysis.problem.framing
-    assert isinstance(framing, TargetingFraming)  # its kind's section
-    rule = st.radio(
-        "Decision rule",
-        ["expected value", "probability threshold"],
-        horizontal=True,
-        key=THRESHOLD_RULE,
-        help="Expected value acts where the money expected from acting is positive.",
-    )
-    if rule != "probability threshold":
-        return None
-    side = "at least" if analysis.impact.evaluation.get("acts_when", "above") == "above" else "at most"
-    threshold: float = st.slider(
-        f"{framing.act_label.capitalize()} when the chance that it {framing.words[1]} is {side}",
-        0.0,
-        1.0,
-        0.5,
-        0.01,
-        key=THRESHOLD,
-    )
-    return threshold
-
-
-def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str | None) -> None:
-    """One what-if control, its value kept in step with the what-ifs (set before it is drawn)."""
-    on_change, args = _changed, (analysis, param.key, key)
-    if param.kind == "weekdays":
-        st.session_state[key] = weekday_names(shown).split(", ") if shown else []
-        st.multiselect(
-            param.label,
-            list(WEEKDAYS),
-            help=param.help,
-            placeholder="every period",
-            key=key,
-            on_change=on_change,
-            args=args,
-        )
-        return
-    if param.kind in ("optional_count", "optional_share", "optional_periods"):
-        st.session_state[key + ".on"] = shown is not None
-        what = "Limit" if param.kind == "optional_count" else "Set"
-        st.checkbox(f"{what}: {param.label.lower()}", help=param.help, key=key + ".on", on_change=on_change, args=args)
-        if shown is None:
-            return
-    st.session_state[key] = shown  # at every run, so the screen shows it (see widgets.seeded)
-    if param.kind == "bool":
-        st.checkbox(param.label, help=param.help, key=key, on_change=on_change, args=args)
-    elif column is not None:
-        st.number_input(
-            f"{param.label}: column '{column}' x",
-            min_value=0.0,
-            step=0.05,
-            help="Multiply every row's value, e.g. 0.8 for values 20% lower.",
-            key=key,
-            on_change=on_change,
-            args=args,
-        )
-    elif param.kind == "optional_share":  # typed as a percentage, as on the Problem page
-        st.session_state[key] = round(100 * float(shown), 6)
-        st.number_input(
-            f"{param.label} (% of periods)",
-            0.1,
-            50.0,
-            step=0.5,
-            help=param.help,
-            key=key,
-            on_change=on_change,
-            args=args,
-        )
-    elif param.kind in ("periods", "count", "optional_count", "optional_periods"):
-        st.number_input(
-            param.label + (f" ({param.unit})" if param.unit else ""),
-            min_value=int(param.minimum or (1 if param.kind == "optional_count" else 0)),
-            max_value=int(param.maximum) if param.maximum is not None else None,
-            step=1,
-            help=param.help,
-            key=key,
-            on_change=on_change,
-            args=args,
-        )
-    else:
-        step = 0.01 if param.kind in ("share", "optional_share") else max(0.01, round(abs(float(shown or 1)) / 20, 2))
-        st.number_input(
-            param.label + (f" ({param.unit})" if param.unit else ""),
-            min_value=param.minimum,
-            max_value=param.maximum,
-            step=step,
-            help=param.help,
-            key=key,
-            on_change=on_change,
-            args=args,
-        )
+from payoff.ui.widgets import plain
 
 
 def per_series(impact: Impact) -> pd.DataFrame:

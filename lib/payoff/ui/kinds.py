@@ -12,7 +12,7 @@ from payoff.decision_kinds import DecisionKind
 from payoff.evaluate.impact import Impact
 from payoff.framings.base import Framing
 from payoff.problem import Problem
-from payoff.ui import decisions_view, impact_view, problem_view, results_view, state
+from payoff.ui import decisions_view, impact_view, problem_view, results_view, state, whatif_view
 
 Section = Callable[[Analysis, Impact], None]
 
@@ -42,7 +42,7 @@ SECTIONS: dict[DecisionKind, PageSections] = {
         breakdown_by_series=True,
         settings=problem_view.backtest_section,
         consequence=problem_view.quantity_consequence,
-        what_if=impact_view.what_if,
+        what_if=whatif_view.what_if,
     ),
     DecisionKind.TARGETING: PageSections(
         where=impact_view.profit,
@@ -52,7 +52,7 @@ SECTIONS: dict[DecisionKind, PageSections] = {
         breakdown_by_series=False,
         settings=_no_settings,
         consequence=problem_view.targeting_consequence,
-        what_if=partial(impact_view.what_if, rule=impact_view.threshold_rule),
+        what_if=partial(whatif_view.what_if, rule=whatif_view.threshold_rule),
     ),
 }
 

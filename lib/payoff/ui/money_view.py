@@ -114,13 +114,20 @@ def param_input(
             key=key,
         )
         return None if number is None else int(number)
-    step = 0.01 if param.kind == "share" else max(0.01, round(abs(float(value or param.default or 1)) / 20, 2))
+    typed_start: float | None = None if value is None else float(value)
+    places = formatting.decimals(typed_start)
+    step = (
+        0.01
+        if param.kind == "share"
+        else max(10.0**-places, round(abs(float(value or param.default or 1)) / 20, places))
+    )
     amount = st.number_input(
         label,
         min_value=param.minimum,
         max_value=param.maximum,
-        value=None if value is None else float(value),
+        value=typed_start,
         step=step,
+        format=f"%.{places}f",
         help=param.help,
         placeholder="only you know this number" if needed else None,
         key=key,
