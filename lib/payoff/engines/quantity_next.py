@@ -108,6 +108,8 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     for column in decided(ahead) if name != BLEND else _median_columns([decided(o) for o in own]):
         frame[column.label] = column.values.reshape(-1)
         kinds[column.label] = column.kind
+    if problem.money_target:  # the quantity is money (sales in dollars): so are its forecast, range and stock
+        kinds = {k: formatting.MONEY if v in (formatting.NUMBER, formatting.COUNT) else v for k, v in kinds.items()}
     formatting.declare(frame, kinds)
     frame.attrs["model"] = name
     frame.attrs["unit"] = panel.frequency.unit
@@ -126,6 +128,19 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
             f"{who} (the best model) decides for {period}"
         )
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
+    outside = int(((frame[FORECAST] > frame[HIGH] + 1e-9) | (frame[FORECAST] < frame[LOW] - 1e-9)).sum())
+    learned = name not in (BLEND, STATUS_QUO) and predictions.model(name).ratio is not None
+    if learned:  # its forecast is the stock to hold, a quantile at the costs' ratio: it moves with the costs
+        frame.attrs["caption"] += (
+            f" {business_name(name)} forecasts the stock to hold at these costs directly, not the middle of demand: "
+            "its 'Forecast' moves with the costs"
+            + (f" and lies outside the likely range of demand on {outside:,} row(s)." if outside else ".")
+        )
+    elif outside:
+        frame.attrs["caption"] += (
+            f" On {outside:,} row(s) the forecast lies outside its likely range: the model's past forecasts for "
+            "those series were mostly too high (or too low), and the range and the decision correct for it."
+        )
     if shut.any():
         weeks = min(SHUT_WEEKS, panel.n_periods // {"day": 7, "hour": 168}[panel.frequency.unit])
         frame.attrs["caption"] += (

@@ -1,0 +1,48 @@
+"""What the next decisions' caption says where a 'Forecast' would puzzle a manager: one outside its
+own likely range, one that is the stock to hold rather than the middle of demand; and a money
+file's forecast, range and stock are amounts of money."""
+
+import numpy as np
+import pandas as pd
+
+from payoff import formatting
+from payoff.analysis import next_decisions
+from payoff.data.roles import Role, RoleMap, Shape
+from tests.helpers import analyse
+
+ROLES = RoleMap({"Date": Role.DATE, "Store": Role.SERIES_KEY, "Sales": Role.TARGET}, Shape.TIME_SERIES)
+
+
+def _growing_dollars(weeks: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    dates = pd.date_range("2021-01-01", periods=weeks, freq="W-FRI")
+    rows = [
+        (d, store, round(float(base * (1 + 0.02 * t) + rng.normal(0, base * 0.02)), 2))
+        for store, base in (("A", 10_000.0), ("B", 25_000.0))
+        for t, d in enumerate(dates)
+    ]
+    frame = pd.DataFrame(rows, columns=["Date", "Store", "Sales"])
+    frame["Sales"] = frame["Sales"].map(lambda v: f"${v:,.2f}")  # written as money
+    return frame
+
+
+def _next(models):
+    from payoff.data.load import read_table
+
+    frame = read_table(_growing_dollars().to_csv(index=False).encode(), "sales.csv").frame
+    analysis = analyse(frame, ROLES, "perishable", params={"gross_margin": 0.3}, models=models, horizon=4)
+    return next_decisions(analysis)
+
+
+def test_a_lagging_forecast_outside_its_range_is_said_and_money_is_money():
+    rota = _next(("moving average",))  # a moving average lags a growing store: its errors sit above it
+    outside = (rota["Forecast"] < rota["Likely low (10%)"]).sum()
+    assert outside > 0
+    assert f"On {outside:,} row(s) the forecast lies outside its likely range" in rota.attrs["caption"]
+    kinds = formatting.kinds_of(rota)
+    assert kinds["Forecast"] == kinds["Likely low (10%)"] == kinds["Quantity to stock"] == formatting.MONEY
+
+
+def test_the_order_models_forecast_is_said_to_be_the_stock_to_hold():
+    rota = _next(("linear quantile regression",))
+    assert "Order model (linear) forecasts the stock to hold at these costs directly" in rota.attrs["caption"]
