@@ -18,7 +18,7 @@ if options != dataset.options:
 if table is None:
     st.stop()
 
-left, right = st.columns([1, 2])
+left, right = st.columns([1, 1])  # "UTF-8 with BOM" and "CRLF (Windows)" whole at 1280 pixels
 with left:
     st.markdown("**What Payoff understood**")
     st.dataframe(data_view.detection_table(table.detection), hide_index=True, width="stretch")

@@ -264,3 +264,14 @@ def test_a_subscriber_list_with_active_or_cancelled_is_a_table_of_customers():
     roles = suggest_roles(frame)
     assert roles.shape == Shape.ENTITY and roles.one(Role.TARGET) == "Status" and roles.positive_class == "cancelled"
     assert not roles.columns(Role.SERIES_KEY)  # plans and payment methods are not series
+
+
+def test_a_role_the_user_changes_loses_the_reason_payoff_gave_for_another():
+    roles = RoleMap(
+        {"id": Role.ID, "units": Role.TARGET, "promo": Role.FEATURE},
+        Shape.TIME_SERIES,
+        {"id": "a different value on every row", "units": "the quantity to forecast"},
+    )
+    edited = roles.edited({"id": Role.ID, "units": Role.FEATURE, "promo": Role.IGNORE}, Shape.TIME_SERIES, None)
+    assert edited.reasons == {"id": "a different value on every row", "units": "set by you", "promo": "left out by you"}
+    assert roles.edited(dict(roles.roles), Shape.TIME_SERIES, None) == roles  # nothing changed: nothing new

@@ -102,6 +102,18 @@ class RoleMap:
     reasons: dict[str, str] = field(default_factory=dict)
     positive_class: str | None = None
 
+    def edited(self, roles: dict[str, Role], shape: Shape, positive: str | None) -> RoleMap:
+        """The roles as the user left them: a reason Payoff gave stays only beside the role it gave
+        it for ('a different value on every row' beside an id the user made a feature read as
+        Payoff's reason for the wrong thing); a changed role is the user's."""
+        reasons = {
+            column: self.reasons.get(column, "")
+            if role == self.roles.get(column)
+            else ("left out by you" if role == Role.IGNORE else "set by you")
+            for column, role in roles.items()
+        }
+        return RoleMap(roles, shape, {c: r for c, r in reasons.items() if r}, positive)
+
     def columns(self, role: Role) -> list[str]:
         return [c for c, r in self.roles.items() if r == role]
 

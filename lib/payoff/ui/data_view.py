@@ -223,7 +223,7 @@ def roles_editor(prepared: state.Prepared) -> RoleMap:
     positive = roles.positive_class
     if target and shape == Shape.ENTITY and prepared.frame[target].nunique() == 2:
         positive = positive if target == roles.one(Role.TARGET) and positive else positive_class(prepared.frame[target])
-    updated = RoleMap(new_roles, shape, roles.reasons, positive)
+    updated = roles.edited(new_roles, shape, positive)
     if updated != roles:
         state.set_prepared(replace(prepared, roles=updated))
     return updated

@@ -220,7 +220,7 @@ def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:
     labels = panel.labels()
     index = st.selectbox("Series", range(len(labels)), format_func=lambda i: labels[i], key=key + ".series")
     names = [m.name for m in predictions.models]
-    chosen = [impact.recommended.model, *impact.recommended.blend_of]  # the blend: its leaders
+    chosen = dict.fromkeys([impact.recommended.model, *impact.recommended.blend_of])  # the blend: its leaders, once
     default = [name for name in chosen if name in names][:3] or names[-1:]
     shown = st.multiselect("Forecasts shown", names, default=default, format_func=business_name, key=key + ".models")
     scored = predictions.scored
