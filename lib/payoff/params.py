@@ -21,6 +21,7 @@ import pandas as pd
 
 from payoff.data.money_columns import MONEY_COLUMNS
 from payoff.data.roles import Role, RoleMap
+from payoff.data.unit_price import UNIT_PRICE
 from payoff.designs import Backtest, Evaluation, is_number
 from payoff.errors import BadParameter, PayoffError
 from payoff.framings.base import COLUMN, DEFAULT, TYPED, Framing, FromColumn, Param, ParamValue
@@ -163,6 +164,10 @@ def resolve(
             sources[key] = TYPED
         except PayoffError as error:
             errors.append(str(error))
+    # A margin beside a price column sets each row's unit cost from its price (a till's items, each
+    # at its own price), once the column has priced the rows; on a money target, price 1.
+    priced_by = columns.get("price", roles.one(Role.PRICE)) if "price" not in typed else None
+    per_row_margin = derived.pop(MARGIN.key, None) if priced_by and not money and "unit_cost" not in typed else None
     _apply_derived(framing, derived, values, sources, errors)
     if money and sources.get("price") == sources.get("unit_cost") == DEFAULT:
         # A money target's defaults are a margin's, never a unit's price: dollars are not units.
@@ -207,11 +212,21 @@ def resolve(
                 value = blank_fill(table[column], value)
             values[param.key] = FromColumn(column, value, float(scale if scale is not None else 1.0))
             sources[param.key] = COLUMN
+    price = values.get("price")
+    if per_row_margin is not None and isinstance(price, FromColumn) and "unit_cost" in own:
+        try:
+            kept = 1.0 - float(MARGIN.coerce(parse_share(per_row_margin)) or 0.0)
+            values["unit_cost"] = FromColumn(price.column, round(price.fill * kept, 12), round(price.scale * kept, 12))
+            sources["unit_cost"] = TYPED
+        except PayoffError as error:
+            errors.append(str(error))
     for param in framing.params:
         if values.get(param.key) is None and not param.optional:
             errors.append(f"'{param.key}' needs a value: {param.help}")
     errors += framing.order_problems(values)
-    missing = () if defaults_from else _missing(framing, sources, money)
+    price = values.get("price")
+    per_row = isinstance(price, FromColumn) and price.column == table.attrs.get(UNIT_PRICE)
+    missing = () if defaults_from else _missing(framing, sources, money, per_row)
     return Resolved(values, sources, missing)
 
 
@@ -291,10 +306,15 @@ def _apply_derived(
             sources["holding_cost"] = source
 
 
-def _missing(framing: Framing, sources: Mapping[str, str], money: str | None) -> tuple[Param, ...]:
+def _missing(
+    framing: Framing, sources: Mapping[str, str], money: str | None, per_row_price: bool = False
+) -> tuple[Param, ...]:
     """The asked parameters the user has not given; for a money target, its margin (and holding
-    rate) in place of a price and a unit cost it has no use for."""
+    rate) in place of a price and a unit cost it has no use for; where each row has its own price
+    worked out from its sales (a till's items), the margin in place of one unit cost for all."""
     missing = [p for p in framing.params if p.ask and sources[p.key] == DEFAULT]
+    if per_row_price and any(p.key == "unit_cost" for p in missing):
+        missing = [MARGIN if p.key == "unit_cost" else p for p in missing]
     if sources.get(VALUE_PERIODS.key) == DEFAULT:
         missing.append(VALUE_PERIODS)
     keys = {p.key for p in missing}

@@ -13,6 +13,7 @@ import pandas as pd
 from payoff import status_quo_of
 from payoff.closures import closed_column, without_closures
 from payoff.data.roles import Role, RoleMap
+from payoff.data.unit_price import UNIT_PRICE
 from payoff.designs import Backtest, Evaluation, is_number
 from payoff.known_in_advance import realised_flags
 from payoff.left_out import BECAUSE, columns_left_out
@@ -54,7 +55,8 @@ def quantity_side(
     closed_by = closed_column(table, roles)
     # today's decision column is what the models are compared with, not something to forecast from
     decided = status_quo.column if isinstance(status_quo, DecisionColumn) else None
-    features = tuple(c for c in regressors(table, roles) if c not in (closed_by, decided))
+    worked_out = table.attrs.get(UNIT_PRICE)  # from the day's own sales: it prices, it never forecasts
+    features = tuple(c for c in regressors(table, roles) if c not in (closed_by, decided, worked_out))
     realised: tuple[tuple[str, str], ...] = ()
     closures, rule, reason = "", None, ""
     combined = ""
@@ -77,6 +79,10 @@ def quantity_side(
         because[closed_by] = "marks the days the business was closed: no order and no cost is counted on them"
     if decided:
         because[decided] = BECAUSE[Role.DECISION]
+    if worked_out:
+        because[worked_out] = (
+            "worked out from each day's sales, known only once the day is over: it prices, not forecasts"
+        )
     left_out = columns_left_out(table, roles, (*keys, *features, target, date), because)
     return QuantitySide(features, left_out, realised, closed_by, closures, combined, rule, reason)
 

@@ -237,3 +237,22 @@ def test_a_card_file_with_a_fraud_flag_opens_on_fraud_in_pounds():
     assert current_framing(at.session_state[state.PREPARED]).key == "fraud"
     assert at.radio(key=state.FRAMING_PICK).value == "fraud"
     assert at.selectbox(key=state.PARAM_PREFIX + "currency").value.startswith("£")
+
+
+def test_a_till_export_prices_each_item_at_its_own_price_and_asks_the_margin():
+    from payoff.framings.base import FromColumn
+    from tests.unit.test_unit_price import _till
+
+    at = upload(open_app("app_pages/data.py"), "till.csv", _till())
+    assert any("Payoff added each row's selling price, 'Net Sales' / 'Qty Sold'" in s.value for s in at.success)
+    at.switch_page("app_pages/problem.py").run()
+    assert not at.exception
+    assert "Needed before the first run: gross margin." in shown(at)
+    assert not [w for w in at.number_input if w.key == state.PARAM_PREFIX + "perishable.unit_cost"]
+    at.number_input(key=state.PARAM_PREFIX + "perishable.gross_margin.per_row").set_value(40.0).run()
+    prepared = at.session_state[state.PREPARED]
+    problem = at.session_state[state.CHOICES].problem(prepared.frame, prepared.roles, "perishable")
+    price = problem.values["price"]
+    assert isinstance(price, FromColumn) and price.column.startswith("Price per unit")
+    assert problem.values["unit_cost"] == FromColumn(price.column, pytest.approx(price.fill * 0.6), pytest.approx(0.6))
+    assert "Needed before the first run" not in shown(at)

@@ -248,6 +248,7 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
     here, before anything is fitted."""
     from payoff.data.load import read_table
     from payoff.data.reshape import AggregateSpec, aggregate_events
+    from payoff.data.unit_price import with_unit_price
     from payoff.framings import catalogue
     from payoff.statusquo import parse_status_quo
 
@@ -264,6 +265,10 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
         frame = aggregate_events(frame, spec)
         args.date, args.target = "period", args.sum or "events"
     roles = roles_for(args, frame, framing)
+    if framing.over_time and not args.price_col:  # each row's own price, as the Problem page offers it
+        frame, roles, note = with_unit_price(frame, roles)
+        if note:
+            print(note, file=sys.stderr)
     # Text is parsed here, at the edge; its mistakes are reported with every other problem.
     edge: list[str] = []
     if not (0 <= args.sweep_down < 100 and args.sweep_up >= 0 and args.sweep_down + args.sweep_up > 0):

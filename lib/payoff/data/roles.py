@@ -145,6 +145,11 @@ def is_binary(series: pd.Series) -> bool:
     return series.nunique() == 2
 
 
+def hinted(role: Role, name: str) -> bool:
+    """Whether a column's name says it plays this role ('price', 'unit cost', 'store')."""
+    return bool(_HINTS[role].search(name))
+
+
 def named_outcome(series: pd.Series, name: str) -> bool:
     """A two-valued column named like an outcome (churn, default, attrition ...); a weaker name
     (is_..., status, left, flag) counts only with yes/no, true/false or 0/1 values."""

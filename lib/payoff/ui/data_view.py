@@ -13,6 +13,7 @@ from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.money_columns import CURRENCY_SIGN
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
+from payoff.data.unit_price import with_unit_price
 from payoff.errors import PayoffError
 from payoff.params import FROM_SAMPLE
 from payoff.problem import Choices
@@ -190,7 +191,8 @@ def prepared_for(table: LoadedTable, dataset: state.DatasetState) -> state.Prepa
     current = state.prepared()
     if current is not None and current.source_key == source_key:
         return current
-    prepared = state.Prepared(table.frame, suggest_roles(table.frame), source_key)
+    frame, roles, note = with_unit_price(table.frame, suggest_roles(table.frame))
+    prepared = state.Prepared(frame, roles, source_key, note)
     state.set_prepared(prepared)
     state.suggest_currency(str(table.frame.attrs.get(CURRENCY_SIGN, "")))
     return prepared

@@ -17,6 +17,7 @@ import streamlit as st
 
 from payoff import formatting
 from payoff.data.roles import Role
+from payoff.data.unit_price import UNIT_PRICE
 from payoff.errors import PayoffError
 from payoff.framings.base import Framing, FromColumn, Param
 from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
@@ -171,7 +172,25 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
         and {"price", "unit_cost"} <= keys
         and not any(priced_by_column.get(k) for k in ("price", "unit_cost"))
     )
+    # each row priced at its own price worked out from its sales (a till's items): the margin prices
+    # each one's unit cost, where one unit cost for a 10p bag and a £3.80 loaf would be nonsense
+    per_row_margin = (
+        not margin_form
+        and {"price", "unit_cost"} <= keys
+        and priced_by_column.get("price") is not None
+        and priced_by_column.get("price") == frame.attrs.get(UNIT_PRICE)
+        and not priced_by_column.get("unit_cost")
+        and "unit_cost" not in typed
+    )
     replaced: set[str] = set()
+    if per_row_margin:
+        replaced = {"unit_cost"}
+        value = _percent_input(
+            MARGIN, typed.get(MARGIN.key), asking, f"{state.PARAM_PREFIX}{framing.key}.{MARGIN.key}.per_row"
+        )
+        st.caption(plain(f"Each row's unit cost is its price ('{priced_by_column['price']}') less this margin."))
+        if value is not None:
+            params[MARGIN.key] = value
     if margin_form:
         st.info(
             plain(

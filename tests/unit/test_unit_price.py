@@ -1,0 +1,65 @@
+"""A till's units sold beside what they sold for: each item priced at its own price (sales over
+units), its unit cost from the gross margin typed, and the price never a forecasting feature."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from payoff.data.load import read_table
+from payoff.data.roles import Role, suggest_roles
+from payoff.data.unit_price import unit_price_name, with_unit_price
+from payoff.framings.base import FromColumn
+from payoff.models.catalogue import STATUS_QUO
+from payoff.problem import make_problem
+from tests.helpers import analyse
+
+PRICES = {"Carrier bag 10p": 0.10, "Sourdough loaf": 3.80}
+
+
+def _till(days: int = 90) -> bytes:
+    rng = np.random.default_rng(12)
+    rows = []
+    for day in pd.date_range("2024-01-01", periods=days, freq="D"):
+        for item, price in PRICES.items():
+            sold = int(rng.poisson(1000 if price < 1 else 40))
+            if day.day == 13:
+                sold = 0  # a day that sold nothing: priced at the item's usual price
+            rows.append((f"{day:%d/%m/%Y} 00:00", item, f"{sold:,}", f"£{sold * price:,.2f}"))
+    frame = pd.DataFrame(rows, columns=["Business Date", "Item Description", "Qty Sold", "Net Sales"])
+    return frame.to_csv(index=False).encode()
+
+
+def _loaded():
+    frame = read_table(_till(), "till.csv").frame
+    return with_unit_price(frame, suggest_roles(frame))
+
+
+def test_each_item_is_priced_at_its_own_price_and_said():
+    frame, roles, note = _loaded()
+    name = unit_price_name("Net Sales", "Qty Sold")
+    assert roles.one(Role.PRICE) == name and roles.one(Role.TARGET) == "Qty Sold"
+    by_item = frame.groupby("Item Description")[name]
+    assert by_item.min().to_dict() == pytest.approx(PRICES) and by_item.max().to_dict() == pytest.approx(PRICES)
+    assert note.startswith("Payoff added each row's selling price, 'Net Sales' / 'Qty Sold' (from 0.10 to 3.80)")
+
+
+def test_a_margin_prices_each_items_cost_and_the_money_by_hand():
+    frame, roles, _ = _loaded()
+    name = unit_price_name("Net Sales", "Qty Sold")
+    problem = make_problem(frame, roles, "perishable", params={"gross_margin": 0.4})
+    assert problem.values["price"] == FromColumn(name, pytest.approx(1.95), 1.0)
+    assert problem.values["unit_cost"] == FromColumn(name, pytest.approx(1.95 * 0.6), pytest.approx(0.6))
+    assert name not in problem.features and dict(problem.left_out)[name].startswith("worked out from each day's sales")
+    analysis = analyse(frame, roles, "perishable", params={"gross_margin": 0.4}, models=("naive",))
+    predictions = analysis.predictions
+    demand = np.maximum(predictions.actual[:, predictions.scored], 0)
+    stocked = analysis.impact.decisions[STATUS_QUO]
+    price = np.array([PRICES[str(label)] for label in predictions.panel.series["Item Description"]])[:, None]
+    by_hand = 0.4 * price * np.maximum(demand - stocked, 0) + 0.6 * price * np.maximum(stocked - demand, 0)
+    assert analysis.impact.model(STATUS_QUO).money == pytest.approx(float(np.nansum(by_hand)))
+
+
+def test_a_file_with_a_price_of_its_own_is_left_as_it_is():
+    frame = read_table(b"date,item,sold,price,takings\n2024-01-01,a,3,2.00,$6.00\n2024-01-02,a,4,2.00,$8.00\n", "f.csv")
+    out, _, note = with_unit_price(frame.frame, suggest_roles(frame.frame))
+    assert note == "" and list(out.columns) == ["date", "item", "sold", "price", "takings"]
