@@ -36,6 +36,9 @@ def test_half_hourly_rows_are_said_to_be_worked_in_hours_on_the_problem_page():
     at = upload(open_app("app_pages/data.py"), "phones.csv", data)
     at.switch_page("app_pages/problem.py").run()
     at.radio(key=state.FRAMING_PICK).set_value("staffing").run()
+    labels = {w.key: w.label for w in at.number_input}
+    assert labels[f"{state.PARAM_PREFIX}staffing.staff_cost"] == "Cost of one person (per hour)"  # not per period
+    assert labels[f"{state.PARAM_PREFIX}staffing.units_per_staff"] == "Work one person handles (units per hour)"
     for key, value in (("units_per_staff", 12.0), ("staff_cost", 15.0), ("unserved_cost", 5.0)):
         at.number_input(key=f"{state.PARAM_PREFIX}staffing.{key}").set_value(value).run()
     assert not at.exception

@@ -46,3 +46,16 @@ def test_a_lagging_forecast_outside_its_range_is_said_and_money_is_money():
 def test_the_order_models_forecast_is_said_to_be_the_stock_to_hold():
     rota = _next(("linear quantile regression",))
     assert "Order model (linear) forecasts the stock to hold at these costs directly" in rota.attrs["caption"]
+
+
+def test_a_money_files_sweep_varies_what_a_dollar_of_sales_costs_not_its_price():
+    from payoff.carry.sensitivity import sensitivity
+    from payoff.data.load import read_table
+
+    frame = read_table(_growing_dollars().to_csv(index=False).encode(), "sales.csv").frame
+    analysis = analyse(frame, ROLES, "perishable", params={"gross_margin": 0.3}, models=("naive",), horizon=4)
+    swept = {sweep.param: sweep for sweep in sensitivity(analysis)}
+    assert "price" not in swept and "unit_cost" in swept
+    assert swept["unit_cost"].label == "Cost of one unit of sales (1 - the gross margin)"
+    assert "cost of one unit of sales (1 - the gross margin)" in swept["unit_cost"].sentence
+    assert "price is below the unit cost" not in swept["unit_cost"].sentence

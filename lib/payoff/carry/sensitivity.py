@@ -275,8 +275,17 @@ def sensitivity(
     kept = _kept(analysis)
     if key not in kept:
         chosen = [p for p in analysis.problem.framing.params if p.is_swept and (keys is None or p.key in keys)]
+        if analysis.problem.money_target:  # a dollar of sales sells for a dollar: only what it costs is swept
+            chosen = [_as_margin_cost(p) for p in chosen if p.key != "price"]
         kept[key] = tuple(s for s in sweeps(analysis, chosen, span, points) if s is not None)
     return kept[key]
+
+
+def _as_margin_cost(param: Param) -> Param:
+    """A money target's unit cost, in the words its margin was asked in."""
+    if param.key != "unit_cost":
+        return param
+    return replace(param, label="Cost of one unit of sales (1 - the gross margin)", unit="", maximum=1.0)
 
 
 def remember(

@@ -63,6 +63,15 @@ class Param:
     at_most: str | None = None
     at_least: str | None = None
 
+    def labelled(self, period: str | None = None) -> str:
+        """The label with its unit, in the file's own periods where known: 'Cost of one person (per
+        hour)' on an hourly file, where 'per period' let a clinic type a half hour's pay for the
+        hours Payoff works in."""
+        unit = self.unit
+        if period is not None:
+            unit = unit.replace("periods", period + "s").replace("period", period)
+        return self.label + (f" ({unit})" if unit else "")
+
     @property
     def optional(self) -> bool:
         """Empty means something (no limit, no service target, a delivery every period)."""

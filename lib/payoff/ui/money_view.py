@@ -34,6 +34,7 @@ from payoff.params import (
     per_period_value,
 )
 from payoff.problem import Problem
+from payoff.timegrid import infer_frequency
 from payoff.ui import state
 from payoff.ui.widgets import plain
 
@@ -214,15 +215,18 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
         replaced |= {LEAD_TIME, *LEAD_RANGE}
     left_right = st.columns(2)
     shown = [p for p in framing.params if p.key not in replaced]
+    date = prepared.roles.one(Role.DATE)
+    dated = framing.over_time and date in frame and pd.api.types.is_datetime64_any_dtype(frame[date])
+    period = infer_frequency(frame[date]).unit if dated else None
     for i, param in enumerate(shown):
         key = f"{state.PARAM_PREFIX}{framing.key}.{param.key}"
         with left_right[i % 2]:
-            label = None
+            label = param.labelled(period) if period and "period" in param.unit else None
             column = None
             if param.column_role:
                 detected = prepared.roles.one(COLUMN_ROLES[param.column_role])
                 current = chosen_columns.get(param.key, None if param.key in typed else detected)
-                options = [ONE_VALUE, *numeric]
+                options = [ONE_VALUE, *(c for c in numeric if c != target)]  # the quantity never prices itself
                 source = st.selectbox(
                     f"{param.label}: priced from",
                     options,

@@ -24,6 +24,12 @@ THRESHOLD_RULE = state.WHATIF_PREFIX + "rule"
 THRESHOLD = state.WHATIF_PREFIX + "threshold"
 
 
+def _period(analysis: Analysis) -> str | None:
+    """The file's period ("hour"), where the analysis has a calendar."""
+    frequency = getattr(getattr(analysis.predictions, "panel", None), "frequency", None)
+    return None if frequency is None else str(frequency.unit)
+
+
 def _own(analysis: Analysis, key: str) -> Any:
     value = analysis.values[key]
     return value.scale if isinstance(value, FromColumn) else value
@@ -191,7 +197,7 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
         )
     elif param.kind in ("periods", "count", "optional_count", "optional_periods"):
         st.number_input(
-            param.label + (f" ({param.unit})" if param.unit else ""),
+            param.labelled(_period(analysis)),
             min_value=int(param.minimum or (1 if param.kind == "optional_count" else 0)),
             max_value=int(param.maximum) if param.maximum is not None else None,
             step=1,
@@ -208,7 +214,7 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
             else max(10.0**-places, round(abs(float(shown or 1)) / 20, places))
         )
         st.number_input(
-            param.label + (f" ({param.unit})" if param.unit else ""),
+            param.labelled(_period(analysis)),
             min_value=param.minimum,
             max_value=param.maximum,
             step=step,
