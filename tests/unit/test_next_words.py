@@ -59,3 +59,20 @@ def test_a_money_files_sweep_varies_what_a_dollar_of_sales_costs_not_its_price()
     assert swept["unit_cost"].label == "Cost of one unit of sales (1 - the gross margin)"
     assert "cost of one unit of sales (1 - the gross margin)" in swept["unit_cost"].sentence
     assert "price is below the unit cost" not in swept["unit_cost"].sentence
+
+
+def test_a_service_level_that_changes_nothing_is_not_said_to_cost_nothing_more():
+    from payoff.evaluate import service
+
+    table = pd.DataFrame(
+        {
+            service.TARGET: ["Order model: 10.0% of periods", "Order model: 5.0% of periods"],
+            service.SHORT: [0.062, 0.062],
+            service.COST: [1000.0, 1000.2],
+            service.MONTHLY: [250.0, 250.05],
+        }
+    )
+    said = service.sentence(table, "€")
+    assert "€0 a month more" not in said and said.startswith("At these costs the orders already stock for both")
+    table.loc[1, service.MONTHLY] = 310.0
+    assert service.sentence(table, "€").startswith("Short on at most 1 period in 20 (5%) costs €60.00 a month more")

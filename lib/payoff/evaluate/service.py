@@ -88,6 +88,12 @@ def sentence(table: pd.DataFrame, currency: str = "") -> str:
     if low not in rows.index or high not in rows.index:
         return ""
     extra = float(rows.loc[high, MONTHLY] - rows.loc[low, MONTHLY])
+    if abs(extra) < 0.5:  # "costs €0 a month more" read as a misprint
+        return (
+            "At these costs the orders already stock for both 1 period short in 20 (5%) and 1 in 10 (10%): "
+            f"neither target changes them; in the tests they ran short in "
+            f"{formatting.percent(float(rows.loc[high, SHORT]))} of periods."
+        )
     amount = formatting.money(abs(extra), currency=currency)
     more = "more" if extra >= 0 else "less"
     return (
