@@ -52,7 +52,7 @@ def realised_flags(panel: Panel, horizon: int) -> list[RealisedFlag]:
 def _reason(column: str, x: np.ndarray, y: np.ndarray, horizon: int) -> str | None:
     name = re.sub(r"[\s\-]+", "_", column.strip().lower())
     if _OUTCOME_NAME.search(name) and not _PLANNED_NAME.search(name):
-        return "its name says it is an outcome of the period's sales, known only once the period is over"
+        return "its name says it is an outcome of the period (what sold, the calls answered), known only once the period is over"
     seen = ~np.isnan(y)
     zero = seen & (y == 0)
     selling = seen & (y > 0)

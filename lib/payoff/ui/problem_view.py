@@ -124,11 +124,8 @@ def columns_used(problem: Problem) -> None:
     st.caption(plain(f"The models learn from {len(problem.features)} column(s): {used}."))
     if problem.left_out:
         with st.expander(f"{len(problem.left_out)} column(s) not used, and why"):
-            st.dataframe(
-                pd.DataFrame(problem.left_out, columns=["column", "why it is not used"]),
-                hide_index=True,
-                width="stretch",
-            )
+            # a list, not a table: the reasons are sentences, and a table's cell cuts them at 1280 pixels
+            st.markdown("\n".join(f"- **{plain(column)}**: {plain(why)}" for column, why in problem.left_out))
             st.caption("Change a column's role on the Data page to use it.")
 
 
@@ -321,7 +318,7 @@ def leakage_guard(prepared: state.Prepared, problem: Problem) -> None:
         st.success("No feature predicts the outcome suspiciously well on its own.")
         return
     for column, reason in flags:
-        left, right = st.columns([4, 1])
+        left, right = st.columns([3, 1])  # the button's words whole at 1280 pixels
         left.warning(
             plain(
                 f"Possible leakage: '{column}' {reason}. A model using it would look better than it can be in practice."
