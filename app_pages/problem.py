@@ -1,7 +1,7 @@
 import streamlit as st
 
 from payoff import errors
-from payoff.ui import data_view, kinds, money_view, navigation, problem_view
+from payoff.ui import data_view, kinds, money_view, navigation, problem_view, status_quo_view
 
 st.title("Problem")
 prepared = data_view.require_prepared()
@@ -14,7 +14,7 @@ money_view.parameter_inputs(framing, prepared)
 asked = st.container()
 meaning = st.container()
 st.subheader("What you do today")
-problem_view.status_quo_choice(framing, prepared)
+status_quo_view.status_quo_choice(framing, prepared)
 about_status_quo = st.container()
 kinds.for_framing(framing).settings(prepared)
 design = st.container()

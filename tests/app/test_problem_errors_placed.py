@@ -46,3 +46,23 @@ def test_half_hourly_rows_are_said_to_be_worked_in_hours_on_the_problem_page():
     assert "Your rows come every 30 minutes; Payoff works in hours: 'Calls Offered' is added up within each hour" in (
         captions
     )
+
+
+def test_todays_rota_can_be_picked_on_the_problem_page():
+    from payoff.statusquo import DecisionColumn
+    from tests.app.conftest import upload
+    from tests.unit.test_finer_rows import _half_hours
+
+    at = upload(open_app("app_pages/data.py"), "phones.csv", _half_hours().to_csv(index=False).encode())
+    at.switch_page("app_pages/problem.py").run()
+    at.radio(key=state.FRAMING_PICK).set_value("staffing").run()
+    kind = at.radio(key=state.STATUS_QUO_PREFIX + "kind")
+    assert "column" in kind.options or any("a column of your file" in o for o in kind.options)
+    kind.set_value("column").run()
+    at.selectbox(key=state.STATUS_QUO_PREFIX + "column").set_value("On Shift").run()
+    assert not at.exception
+    assert at.session_state[state.CHOICES].status_quo == DecisionColumn("On Shift")
+    for key, value in (("units_per_staff", 12.0), ("staff_cost", 15.0), ("unserved_cost", 5.0)):
+        at.number_input(key=f"{state.PARAM_PREFIX}staffing.{key}").set_value(value).run()
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "and 'On Shift' is averaged over the hour (people on shift)" in captions

@@ -23,20 +23,8 @@ from payoff.framings.policy import Arrays
 from payoff.framings.suggest import suggested_framing
 from payoff.models.catalogue import BY_FAMILY, ENTRIES_OF, business_name, models_for
 from payoff.problem import Problem, mostly_zeros
-from payoff.statusquo import (
-    DecisionColumn,
-    Everybody,
-    LastValue,
-    MovingAverage,
-    Nobody,
-    Rule,
-    Seasonal,
-    SeasonalAverage,
-    StatusQuo,
-)
 from payoff.timegrid import count_periods, infer_frequency
 from payoff.ui import money_view, navigation, state
-from payoff.ui.money_view import numeric_columns
 from payoff.ui.widgets import plain, show_error
 
 COUNTRIES = ["none", "US", "GB", "DE", "FR", "ES", "IT", "NL", "IL", "CA", "AU", "IN", "BR", "JP"]
@@ -134,85 +122,6 @@ _SOURCES = {
     "decision column": "the decision column of your file",
     "framing default": "the framing's default",
 }
-_KIND_LABELS = {
-    "column": "What you did: column '{}'",
-    "last": "Last period's value",
-    "seasonal": "The same period last season (the same weekday last week, the same week last year ...)",
-    "seasonal-average": "The average of the same period over the last few seasons, plus a buffer",
-    "moving-average": "Moving average plus a buffer",
-    "nobody": "Act on nobody",
-    "everybody": "Act on everybody",
-    "rule": "A simple rule on one column",
-}
-
-
-def _kind(status_quo: StatusQuo) -> str:
-    kinds = {
-        LastValue: "last",
-        MovingAverage: "moving-average",
-        Seasonal: "seasonal",
-        SeasonalAverage: "seasonal-average",
-        Nobody: "nobody",
-        Everybody: "everybody",
-        Rule: "rule",
-    }
-    return "column" if isinstance(status_quo, DecisionColumn) else kinds[type(status_quo)]
-
-
-def status_quo_choice(framing: Framing, prepared: state.Prepared) -> None:
-    """What the business does today; recorded only when it differs from what would be detected
-    (a decision column, else the framing's rule: for quantities the same period last season when
-    the history has a clear season), which is said with its reason."""
-    choices = state.choices()
-    default, reason = choices.detected_status_quo(prepared.frame, prepared.roles, framing.key)
-    current = choices.status_quo or default
-    decision = prepared.roles.one(Role.DECISION)
-    rules = list(framing.status_quo_texts)
-    options = (["column"] if decision else []) + rules
-    kind = st.radio(
-        "What do you do today (the status quo)?",
-        options,
-        index=options.index(_kind(current)) if _kind(current) in options else 0,
-        format_func=lambda o: plain(_KIND_LABELS[o].format(decision)),
-        key=state.STATUS_QUO_PREFIX + "kind",
-    )
-    chosen = _status_quo_details(kind, decision, current, prepared)
-    if reason:
-        st.caption(plain(f"Without your choice: {default.label}, because {reason}."))
-    state.set_choices(replace(state.choices(), status_quo=None if chosen.text == default.text else chosen))
-
-
-def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, prepared: state.Prepared) -> StatusQuo:
-    key = state.STATUS_QUO_PREFIX
-    if kind == "column":
-        return DecisionColumn(str(decision))
-    if kind == "moving-average":
-        window, buffer = (current.window, current.buffer * 100) if isinstance(current, MovingAverage) else (7, 10.0)
-        c1, c2 = st.columns(2)
-        window = c1.number_input("Periods averaged", 1, 365, int(window), key=key + "n")
-        buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(buffer), key=key + "b")
-        return MovingAverage(int(window), float(buffer) / 100)
-    if kind == "seasonal-average":
-        seasons, buffer = (current.seasons, current.buffer * 100) if isinstance(current, SeasonalAverage) else (4, 0.0)
-        c1, c2 = st.columns(2)
-        seasons = c1.number_input("Seasons averaged", 1, 52, int(seasons), key=key + "seasons")
-        buffer = c2.number_input("Buffer (%)", -50.0, 200.0, float(buffer), key=key + "sb")
-        return SeasonalAverage(int(seasons), float(buffer) / 100)
-    if kind == "seasonal":
-        return current if isinstance(current, Seasonal) else Seasonal()
-    if kind != "rule":
-        named: dict[str, StatusQuo] = {"last": LastValue(), "nobody": Nobody(), "everybody": Everybody()}
-        return named[kind]
-    frame, roles = prepared.frame, prepared.roles
-    numeric = [c for c in numeric_columns(frame) if roles.roles[c] == Role.FEATURE]
-    if not numeric:
-        st.warning("No numeric feature column to build a rule on; acting on nobody instead.")
-        return Nobody()
-    c1, c2, c3 = st.columns([2, 1, 1])
-    column = c1.selectbox("Column", numeric, key=key + "col")
-    op = c2.selectbox("Act when", ["<", "<=", ">", ">="], key=key + "op")
-    threshold = c3.number_input("Value", value=float(frame[column].median()), key=key + "val")
-    return Rule(column, op, float(threshold))
 
 
 def backtest_settings(prepared: state.Prepared) -> None:
