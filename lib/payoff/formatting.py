@@ -117,10 +117,11 @@ def chance(value: float) -> str:
     return f"{value:.0%}"
 
 
-def amount(value: float) -> str:
-    """A unit cost in a sentence: cents (1.50), or its first digits where cents would show 0.00
+def amount(value: float, currency: str = "") -> str:
+    """A unit cost in a sentence: cents (£1.50), or its first digits where cents would show 0.00
     (a holding cost of 0.00325 a dollar-week)."""
-    return f"{value:,.2f}" if value == 0 or abs(value) >= 0.01 else f"{value:.3g}"
+    text = f"{abs(value):,.2f}" if value == 0 or abs(value) >= 0.01 else f"{abs(value):.3g}"
+    return ("-" if value < 0 else "") + with_currency(text, currency)
 
 
 def decimals(value: float | None) -> int:

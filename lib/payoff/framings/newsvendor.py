@@ -69,11 +69,11 @@ class Newsvendor:
             Column(EXPECTED_COST, ahead.expected_cost(stock), formatting.MONEY),
         )
 
-    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+    def describe(self, costs: UnitCosts, per_row: bool, currency: str = "") -> str:
         under, over, ratio = typical_costs(costs)
         typical = "On a typical row, a" if per_row else "A"
         said = (
-            f"{typical} missed sale costs {formatting.amount(under)}, an unsold unit {formatting.amount(over)}: the best "
+            f"{typical} missed sale costs {formatting.amount(under, currency)}, an unsold unit {formatting.amount(over, currency)}: the best "
             "order covers demand "
             f"{ratio:.0%} of the time."
         )

@@ -225,7 +225,7 @@ class Policy(Protocol):
         """The decision columns of the next periods' list."""
         ...
 
-    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+    def describe(self, costs: UnitCosts, per_row: bool, currency: str = "") -> str:
         """The consequence of the costs in words, before anything is fitted (a typical row when
         `per_row`, the costs varying by row)."""
         ...

@@ -116,10 +116,10 @@ class OrderUpTo:
         level = np.maximum(ahead.forecast * cover.periods + safety, 0.0)
         return (Column(LEVEL, whole(level) if ahead.whole_units else level, unit_kind(ahead.whole_units)),)
 
-    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+    def describe(self, costs: UnitCosts, per_row: bool, currency: str = "") -> str:
         under, over, ratio = typical_costs(costs)
         return (
-            f"A missed sale costs {formatting.amount(under)} and carrying a unit one more period {formatting.amount(over)}: "
+            f"A missed sale costs {formatting.amount(under, currency)} and carrying a unit one more period {formatting.amount(over, currency)}: "
             "the best order-up-to "
             f"level covers demand over lead time and review period {ratio:.0%} of the time."
         ) + service_words(costs)
@@ -157,10 +157,10 @@ class Staffing:
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
         return (Column(STAFF, staff_for(ahead.quantity, ahead.params).astype(int), formatting.COUNT),)
 
-    def describe(self, costs: UnitCosts, per_row: bool) -> str:
+    def describe(self, costs: UnitCosts, per_row: bool, currency: str = "") -> str:
         under, over, ratio = typical_costs(costs)
         return (
-            f"An unserved unit costs {formatting.amount(under)} and a person's idle capacity {formatting.amount(over)} "
+            f"An unserved unit costs {formatting.amount(under, currency)} and a person's idle capacity {formatting.amount(over, currency)} "
             "per unit: the best "
             f"schedule covers the work {ratio:.0%} of the time."
         )

@@ -142,8 +142,8 @@ class ShelfLife:
             )
         return fresh_order_list(ahead, self._life(params), rules, self.unit_costs(params))
 
-    def describe(self, costs: UnitCosts, per_row: bool) -> str:
-        return Newsvendor(self.unit_costs).describe(costs, per_row) + (
+    def describe(self, costs: UnitCosts, per_row: bool, currency: str = "") -> str:
+        return Newsvendor(self.unit_costs).describe(costs, per_row, currency) + (
             " With stock kept over (a life of more than one period, or delivery days), how far above that each model "
             "orders is learned from the backtest's first window, before the tests."
         )

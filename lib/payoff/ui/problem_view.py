@@ -76,7 +76,7 @@ def quantity_consequence(problem: Problem) -> None:
     assert isinstance(framing, QuantityFraming)  # its kind's section
     try:
         arrays, per_row = _arrays(problem)
-        st.info(framing.policy.describe(framing.unit_costs(arrays), per_row))
+        st.info(plain(framing.policy.describe(framing.unit_costs(arrays), per_row, problem.currency)))
     except PayoffError as error:
         show_error(error)
 
