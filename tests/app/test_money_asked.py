@@ -106,7 +106,11 @@ def test_weekly_dollar_sales_are_priced_through_the_margin():
     assert holding.value == pytest.approx(0.003) and holding.proto.format == "%.5f"  # shown as 0.00300
     before = at.session_state[state.ANALYSIS].impact.recommended.gain
     at.number_input(key=whatif + "gross_margin").set_value(40.0).run()
-    assert dict(at.session_state[state.WHATIF]) == {"unit_cost": pytest.approx(0.6)}
+    # holding, asked as 0.4% of a unit's cost, follows the cost the margin sets: 0.004 x 0.6
+    assert dict(at.session_state[state.WHATIF]) == {
+        "unit_cost": pytest.approx(0.6),
+        "holding_cost": pytest.approx(0.0024),
+    }
     assert at.number_input(key=whatif + "gross_margin").value == pytest.approx(40.0)
     assert at.session_state[state.ANALYSIS].impact.recommended.gain == before  # the run's own money is kept
 

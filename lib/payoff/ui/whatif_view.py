@@ -87,7 +87,12 @@ def _margin_changed(analysis: Analysis, widget: str) -> None:
     values = state.whatif()
     price = float(state.effective_values(analysis)["price"])
     cost = round(price * (1.0 - float(st.session_state.get(widget) or 0.0) / 100), 12)
-    for key, value in (("price", price), ("unit_cost", cost)):
+    changed: list[tuple[str, float]] = [("price", price), ("unit_cost", cost)]
+    own_cost, own_holding = _own(analysis, "unit_cost"), analysis.values.get("holding_cost")
+    if isinstance(own_holding, int | float) and isinstance(own_cost, int | float) and own_cost > 0:
+        # holding was asked as a share of the stock's cost: it follows the cost the margin sets
+        changed.append(("holding_cost", round(float(own_holding) * cost / float(own_cost), 12)))
+    for key, value in changed:
         if value == _own(analysis, key):
             values.pop(key, None)
         else:
