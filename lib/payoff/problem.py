@@ -17,6 +17,7 @@ import pandas as pd
 
 from payoff import status_quo_of
 from payoff.data.roles import Role, RoleMap, Shape
+from payoff.data.time_features import time_features
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import CrossFit, Evaluation, backtest_design, outcome
 from payoff.errors import (
@@ -147,6 +148,9 @@ ORDERS_THE_FOLDS = (
 )
 
 
+FROM_ITS_TIMES = "; its hour of day and day of week are learned from"
+
+
 def params_json(
     params: Mapping[str, ParamValue | FromColumn], table: pd.DataFrame | None = None, framing: Framing | None = None
 ) -> dict[str, Any]:
@@ -254,8 +258,12 @@ def make_problem(
         # unless the user leaves it out: a column guessed as a series key included.
         learnable = (Role.FEATURE, Role.VALUE, Role.PRICE, Role.COST, Role.SERIES_KEY)
         features = tuple(c for c, r in roles.roles.items() if r in learnable and c in table.columns)
+        stamped = time_features(table, date)  # a transaction's hour and weekday
+        if stamped:
+            table = table.assign(**stamped)
+            features = (*features, *stamped)
         # the date orders the folds; said beside the columns left out, so no one looks for it as a feature
-        dated = {date: ORDERS_THE_FOLDS} if date is not None else {}
+        dated = {date: ORDERS_THE_FOLDS + (FROM_ITS_TIMES if stamped else "")} if date is not None else {}
         left_out = columns_left_out(table, roles, (*features, target, entity_id), dated)
         about(SEGMENT)
         if not features:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from payoff.analysis import Analysis, recost, resolved
+from payoff.data.time_features import derived, with_time_features
 from payoff.designs import CrossFit, outcome
 from payoff.engines.targeting import ranked_list
 from payoff.errors import PayoffError
@@ -48,7 +49,9 @@ def needed_columns(analysis: Analysis | Problem) -> list[str]:
     """The columns a file of current entities must have: the features and any column-priced value."""
     problem = analysis if isinstance(analysis, Problem) else analysis.problem
     priced = [v.column for _, v in problem.params if isinstance(v, FromColumn)]
-    return list(dict.fromkeys([*problem.features, *priced]))
+    stamped = derived(problem.features, problem.date)  # worked out from the file's own stamps
+    features = [f for f in problem.features if f not in stamped] + ([str(problem.date)] if stamped else [])
+    return list(dict.fromkeys([*features, *priced]))
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,14 @@ def check_current(problem: Problem, current: pd.DataFrame) -> Checked:
         )
     if len(current) == 0:
         raise CurrentFileError("The file of current entities has no rows.")
+    current = with_time_features(current, problem.date, problem.features)
+    unstamped = [f for f in derived(problem.features, problem.date) if f not in current.columns]
+    if unstamped:
+        raise CurrentFileError(
+            f"'{problem.date}' in the file of current entities holds no times of day, and the analysis learned from "
+            "the hour and weekday of each row's time. Export it with its times, as in "
+            f"'{problem.source}'."
+        )
     history = problem.table[problem.table[problem.target].notna()].reset_index(drop=True)
     features = list(problem.features)
     x = classifiers.feature_frame(history, features)
