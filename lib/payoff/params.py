@@ -166,7 +166,8 @@ def resolve(
             errors.append(str(error))
     # A margin beside a price column sets each row's unit cost from its price (a till's items, each
     # at its own price), once the column has priced the rows; on a money target, price 1.
-    priced_by = columns.get("price", roles.one(Role.PRICE)) if "price" not in typed else None
+    # (a number typed for the column's blank rows comes with the column: the margin still applies)
+    priced_by = columns.get("price") or (roles.one(Role.PRICE) if "price" not in typed else None)
     per_row_margin = derived.pop(MARGIN.key, None) if priced_by and not money and "unit_cost" not in typed else None
     _apply_derived(framing, derived, values, sources, errors)
     if money and sources.get("price") == sources.get("unit_cost") == DEFAULT:

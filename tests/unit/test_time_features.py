@@ -20,7 +20,9 @@ def _payments(n: int = 600) -> pd.DataFrame:
     when = pd.Timestamp("2024-03-01") + pd.to_timedelta(np.sort(RNG.integers(0, 30 * 86400, n)), unit="s")
     night = when.hour < 5
     fraud = np.where(RNG.random(n) < np.where(night, 0.4, 0.03), "Y", "N")
-    return pd.DataFrame({"txn": [f"T{i}" for i in range(n)], "when": when, "amount": RNG.gamma(2, 30, n), "fraud": fraud})
+    return pd.DataFrame(
+        {"txn": [f"T{i}" for i in range(n)], "when": when, "amount": RNG.gamma(2, 30, n), "fraud": fraud}
+    )
 
 
 def test_the_hour_and_weekday_of_a_stamp_by_hand():

@@ -63,3 +63,22 @@ def test_a_file_with_a_price_of_its_own_is_left_as_it_is():
     frame = read_table(b"date,item,sold,price,takings\n2024-01-01,a,3,2.00,$6.00\n2024-01-02,a,4,2.00,$8.00\n", "f.csv")
     out, _, note = with_unit_price(frame.frame, suggest_roles(frame.frame))
     assert note == "" and list(out.columns) == ["date", "item", "sold", "price", "takings"]
+
+
+def test_a_price_typed_for_the_blank_rows_keeps_the_margin_per_row():
+    frame, roles, _ = _loaded()
+    name = unit_price_name("Net Sales", "Qty Sold")
+    problem = make_problem(
+        frame, roles, "perishable", params={"gross_margin": 0.4, "price": 3.8}, columns={"price": name}
+    )
+    assert problem.values["price"] == FromColumn(name, 3.8, 1.0)
+    assert problem.values["unit_cost"] == FromColumn(name, pytest.approx(3.8 * 0.6), pytest.approx(0.6))
+
+
+def test_a_free_item_or_a_refund_does_not_switch_the_prices_off():
+    frame = read_table(_till(), "till.csv").frame
+    frame.loc[0, ["Qty Sold", "Net Sales"]] = [1, 0.0]  # a bag given away
+    frame.loc[1, ["Qty Sold", "Net Sales"]] = [2, -7.6]  # a refund booked as a sale
+    out, roles, note = with_unit_price(frame, suggest_roles(frame))
+    name = unit_price_name("Net Sales", "Qty Sold")
+    assert note and out.loc[0, name] == pytest.approx(0.10) and out.loc[1, name] == pytest.approx(3.80)

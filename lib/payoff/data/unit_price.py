@@ -40,12 +40,12 @@ def with_unit_price(frame: pd.DataFrame, roles: RoleMap) -> tuple[pd.DataFrame, 
     amount = frame[money[0]].astype("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         price = pd.Series(np.where(sold > 0, amount / sold, np.nan), index=frame.index)
-    if price.notna().mean() < 0.5 or not bool((price.dropna() > 0).all()):
+    price = price.where(price > 0)  # a free item or a refund: no price to read from that row
+    if price.notna().sum() < 0.5 * max(int((sold > 0).sum()), 1):
         return frame, roles, ""  # not a sales amount of those units
     keys = roles.columns(Role.SERIES_KEY)
-    if keys:
-        codes = pd.MultiIndex.from_frame(key_text(frame[keys])).factorize()[0]
-        price = price.fillna(price.groupby(codes).transform("median"))
+    codes = pd.MultiIndex.from_frame(key_text(frame[keys])).factorize()[0] if keys else np.zeros(len(frame), int)
+    price = price.fillna(price.groupby(codes).transform("median")).fillna(price.median())
     name = unit_price_name(money[0], units)
     out = frame.assign(**{name: price.round(4)})
     out.attrs = {**frame.attrs, UNIT_PRICE: name}
@@ -55,7 +55,7 @@ def with_unit_price(frame: pd.DataFrame, roles: RoleMap) -> tuple[pd.DataFrame, 
         {**roles.reasons, name: "each row's selling price, added by Payoff"},
         roles.positive_class,
     )
-    spread = price.groupby(codes).median() if keys else price
+    spread = price.groupby(codes).median()
     note = (
         f"Payoff added each row's selling price, '{money[0]}' / '{units}' (from {spread.min():,.2f} to "
         f"{spread.max():,.2f}), so every item is priced at its own price; days that sold nothing take "
