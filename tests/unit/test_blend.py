@@ -272,3 +272,22 @@ def test_auto_takes_the_blend_where_the_leader_beat_it_within_noise_at_every_tes
         assert picks[k] == (b if within else leader), k
         hedged += within
     assert hedged  # the test can fail: here a leader gives way to the blend at least once
+
+
+def test_the_model_for_the_next_periods_is_chosen_under_the_same_hedge():
+    from payoff.evaluate.quantity_money import beats_the_blend, choose_now
+
+    models = ["linear regression", "poisson regression", "moving average", "exponential smoothing"]
+    analysis = analyse(
+        weekly_sales(series=12, seed=1), SALES_ROLES, "custom-quantity", models=models, horizon=4, origins=6
+    )
+    predictions = analysis.predictions
+    entries = price_entries(analysis.problem.framing, analysis.values, predictions)[0]
+    names = [e.name for e in entries]
+    totals = window_costs(entries, predictions).sum(axis=1)
+    cheapest = int(np.argmin(np.round(totals, 9)))
+    every = np.ones(predictions.window_of.shape, dtype=bool)
+    hedged = not beats_the_blend(entries, cheapest, names.index(BLEND), every)
+    assert hedged and names[cheapest] == "poisson regression"  # the test can fail: cheapest, within noise
+    assert choose_now(entries, predictions) == (names.index(BLEND) if hedged else cheapest)
+    assert analysis.impact.recommended.model == names[choose_now(entries, predictions)]

@@ -21,3 +21,10 @@ def test_the_files_own_currency_and_money_columns_are_read(text, money, sign):
     frame = read_table(text.encode(), "f.csv").frame
     assert frame.attrs["payoff.money_columns"] == money
     assert frame.attrs["payoff.currency_sign"] == sign
+
+
+def test_a_decimal_comma_with_three_decimals_is_not_read_as_thousands():
+    text = 'item,weight\na,"0,250"\nb,"1,500"\nc,"0,750"\n'
+    table = read_table(text.encode(), "w.csv")
+    assert table.detection.thousands is None  # "0,250" is no thousands group: never 250, 1,500 and 750
+    assert table.frame["weight"].tolist() != [250, 1500, 750]

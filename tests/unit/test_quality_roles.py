@@ -275,3 +275,19 @@ def test_a_role_the_user_changes_loses_the_reason_payoff_gave_for_another():
     edited = roles.edited({"id": Role.ID, "units": Role.FEATURE, "promo": Role.IGNORE}, Shape.TIME_SERIES, None)
     assert edited.reasons == {"id": "a different value on every row", "units": "set by you", "promo": "left out by you"}
     assert roles.edited(dict(roles.roles), Shape.TIME_SERIES, None) == roles  # nothing changed: nothing new
+
+
+def test_an_order_log_with_completed_or_cancelled_orders_stays_a_log_of_quantities():
+    rng = np.random.default_rng(9)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "Order Date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120, n), unit="D"),
+            "Order ID": [f"O{i}" for i in range(n)],
+            "Product": rng.choice(["tea", "coffee"], n),
+            "Quantity": rng.integers(1, 5, n),
+            "Status": rng.choice(["Completed", "Cancelled"], n, p=[0.9, 0.1]),
+        }
+    )
+    roles = suggest_roles(frame)
+    assert roles.shape != Shape.ENTITY and roles.one(Role.TARGET) != "Status"

@@ -79,6 +79,6 @@ def test_a_free_item_or_a_refund_does_not_switch_the_prices_off():
     frame = read_table(_till(), "till.csv").frame
     frame.loc[0, ["Qty Sold", "Net Sales"]] = [1, 0.0]  # a bag given away
     frame.loc[1, ["Qty Sold", "Net Sales"]] = [2, -7.6]  # a refund booked as a sale
-    out, roles, note = with_unit_price(frame, suggest_roles(frame))
+    out, _, note = with_unit_price(frame, suggest_roles(frame))
     name = unit_price_name("Net Sales", "Qty Sold")
     assert note and out.loc[0, name] == pytest.approx(0.10) and out.loc[1, name] == pytest.approx(3.80)

@@ -133,10 +133,10 @@ class RoleMap:
 
 # Values that name an outcome on their own (a credit file's Status good/bad, paid/default):
 # such a two-valued column reads as the outcome whatever it is called.
-OUTCOME_VALUES = {
-    *("bad", "good", "default", "defaulted", "paid", "fraud", "genuine", "churn", "churned", "converted"),
-    *("cancelled", "canceled", "lapsed", "retained"),  # a subscriber's "active" or "cancelled"
-}
+OUTCOME_VALUES = {"bad", "good", "default", "defaulted", "paid", "fraud", "genuine", "churn", "churned", "converted"}
+# A subscriber's "active" or "cancelled": an outcome only as that pair (an order line's "completed"
+# or "cancelled" is the state of one order in a log of them, not a customer leaving)
+LEFT_VALUES, STAYED_VALUES = {"cancelled", "canceled", "lapsed"}, {"active", "current", "renewed", "retained"}
 
 
 def is_binary(series: pd.Series) -> bool:
@@ -165,7 +165,7 @@ def reads_as_outcome(series: pd.Series) -> bool:
     if not is_binary(series) or pd.api.types.is_numeric_dtype(series):
         return False
     values = {str(v).strip().lower() for v in series.dropna().unique()}
-    return bool(values & OUTCOME_VALUES)
+    return bool(values & OUTCOME_VALUES) or (bool(values & LEFT_VALUES) and bool(values & STAYED_VALUES))
 
 
 def positive_class(series: pd.Series) -> str:

@@ -171,8 +171,10 @@ def _looks_like_header(first: list[str], body: list[list[str]]) -> bool:
     return not (numbers_over_numbers > 0 and text_over_numbers == 0)
 
 
-_ONE_COMMA_GROUP = re.compile(r"^-?\d{1,3},\d{3}$")
-_ONE_DOT_GROUP = re.compile(r"^-?\d{1,3}\.\d{3}$")
+_ONE_COMMA_GROUP = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")  # "0,250" is a decimal: no group starts with 0
+_ONE_DOT_GROUP = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
+_ZERO_COMMA = re.compile(r"^-?0,\d+$")
+_ZERO_DOT = re.compile(r"^-?0\.\d+$")
 
 
 def detect_number_format(cells: list[str], delimiter: str | None = None) -> tuple[str, str | None]:
@@ -199,6 +201,10 @@ def detect_number_format(cells: list[str], delimiter: str | None = None) -> tupl
             votes["space_groups"] += 1
         if _APOS_GROUPS.match(cell):
             votes["apostrophe_groups"] += 1
+        if _ZERO_COMMA.match(cell):
+            votes["comma_decimal"] += 1
+        elif _ZERO_DOT.match(cell):
+            votes["dot_decimal"] += 1
         if _ONE_COMMA_GROUP.match(cell):
             votes["one_comma_group"] += 1
         elif _ONE_DOT_GROUP.match(cell):

@@ -26,7 +26,13 @@ from payoff.evaluate.explain import FAILED
 from payoff.evaluate.explain_quantity import quantity_explanations
 from payoff.evaluate.impact import BacktestRecord, Entry, Impact
 from payoff.evaluate.predictions import Explanation, QuantityPredictions
-from payoff.evaluate.quantity_money import Priced, blend_leaders, critical_ratio, price_entries, window_costs
+from payoff.evaluate.quantity_money import (
+    Priced,
+    blend_leaders,
+    choose_now,
+    critical_ratio,
+    price_entries,
+)
 from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
@@ -108,8 +114,7 @@ class QuantityEngine:
         actual = predictions.actual
         entries = [_entry(p, predictions, framing) for p in priced]
         entries.append(_entry(auto, predictions, framing))
-        totals = window_costs(priced, predictions).sum(axis=1)
-        now = priced[int(np.argmin(np.round(totals, 9)))].name
+        now = priced[choose_now(priced, predictions)].name
         choices = tuple(priced[i].name for i in picks[1:])
         panel = predictions.panel
         periods = predictions.periods[scored]

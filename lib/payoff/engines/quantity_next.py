@@ -109,7 +109,7 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
         frame[column.label] = column.values.reshape(-1)
         kinds[column.label] = column.kind
     if problem.money_target:  # the quantity is money (sales in dollars): so are its forecast, range and stock
-        kinds = {k: formatting.MONEY if v in (formatting.NUMBER, formatting.COUNT) else v for k, v in kinds.items()}
+        kinds = {k: formatting.MONEY if v == formatting.NUMBER else v for k, v in kinds.items()}  # people stay people
     formatting.declare(frame, kinds)
     frame.attrs["model"] = name
     frame.attrs["unit"] = panel.frequency.unit
@@ -157,9 +157,10 @@ def _shut_ahead(panel: Panel, future: Panel, horizon: int) -> np.ndarray:
     """Per period ahead, whether it falls on a weekday (on an hourly file, an hour of the week) no
     series has opened on in the last weeks: a shop shut on Sundays, a clinic's phones after 18:00
     and on Saturday afternoons. False everywhere on weekly and monthly files, and on a history
-    shorter than two weeks."""
+    shorter than eight weeks of days or two weeks of hours."""
     per_week = {"day": 7, "hour": 168}.get(panel.frequency.unit)
-    if per_week is None or panel.n_periods < 2 * per_week:
+    fewest = {"day": SHUT_WEEKS, "hour": 2}.get(panel.frequency.unit, 0)  # an hour shut twice a week is shut
+    if per_week is None or panel.n_periods < fewest * per_week:
         return np.zeros(horizon, dtype=bool)
     span = min(panel.n_periods, per_week * SHUT_WEEKS)
     recent = panel.y[:, -span:]

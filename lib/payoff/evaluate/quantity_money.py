@@ -275,6 +275,19 @@ def choose_per_window(entries: list[Priced], predictions: QuantityPredictions) -
     return chosen
 
 
+def choose_now(entries: list[Priced], predictions: QuantityPredictions) -> int:
+    """The entry auto would take for the next periods: the cheapest over every window, under the
+    same hedge as at each test (:func:`beats_the_blend`), so the next decisions, the headline's
+    "now" and the explanations follow the rule the backtest priced."""
+    totals = window_costs(entries, predictions).sum(axis=1)
+    best = int(np.argmin(np.round(totals, 9)))
+    blended = [i for i, entry in enumerate(entries) if entry.name == BLEND]
+    every = np.ones(predictions.window_of.shape, dtype=bool)
+    if blended and not beats_the_blend(entries, best, blended[0], every):
+        return blended[0]
+    return best
+
+
 HEDGE_Z = 1.0  # standard errors: the one-standard-error rule of model selection
 FEWEST_SERIES = 5  # fewer, and the differences between series say nothing of the noise
 

@@ -88,7 +88,8 @@ def sentence(table: pd.DataFrame, currency: str = "") -> str:
     if low not in rows.index or high not in rows.index:
         return ""
     extra = float(rows.loc[high, MONTHLY] - rows.loc[low, MONTHLY])
-    if abs(extra) < 0.5:  # "costs €0 a month more" read as a misprint
+    same_short = abs(float(rows.loc[high, SHORT]) - float(rows.loc[low, SHORT])) < 1e-9
+    if same_short and abs(extra) <= 1e-3 * max(abs(float(rows.loc[low, MONTHLY])), 1.0):  # "costs €0 a month more"
         return (
             "At these costs the orders already stock for both 1 period short in 20 (5%) and 1 in 10 (10%): "
             f"neither target changes them; in the tests they ran short in "

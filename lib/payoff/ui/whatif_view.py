@@ -88,10 +88,11 @@ def _margin_changed(analysis: Analysis, widget: str) -> None:
     price = float(state.effective_values(analysis)["price"])
     cost = round(price * (1.0 - float(st.session_state.get(widget) or 0.0) / 100), 12)
     changed: list[tuple[str, float]] = [("price", price), ("unit_cost", cost)]
-    own_cost, own_holding = _own(analysis, "unit_cost"), analysis.values.get("holding_cost")
-    if isinstance(own_holding, int | float) and isinstance(own_cost, int | float) and own_cost > 0:
+    now = state.effective_values(analysis)  # a holding what-if the user set is kept, as a rate of the cost
+    cost_now, holding_now = now.get("unit_cost"), now.get("holding_cost")
+    if isinstance(holding_now, int | float) and isinstance(cost_now, int | float) and cost_now > 0:
         # holding was asked as a share of the stock's cost: it follows the cost the margin sets
-        changed.append(("holding_cost", round(float(own_holding) * cost / float(own_cost), 12)))
+        changed.append(("holding_cost", round(float(holding_now) * cost / float(cost_now), 12)))
     for key, value in changed:
         if value == _own(analysis, key):
             values.pop(key, None)
