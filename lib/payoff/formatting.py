@@ -131,6 +131,14 @@ def decimals(value: float | None) -> int:
     return min(8, 2 - math.floor(math.log10(abs(value))))
 
 
+def input_step(value: float | None, share: bool = False) -> tuple[float, str]:
+    """A number input's step and format for a value: a twentieth of it (0.01 for a share), in as
+    many decimals as the value needs (0.00325 shown as 0.00325, not 0.00)."""
+    places = decimals(value)
+    step = 0.01 if share else max(10.0**-places, round(abs(float(value or 1)) / 20, places))
+    return step, f"%.{places}f"
+
+
 def number(value: float) -> str:
     """A parameter value as typed: 0.3, 1.8, 250, 1,200."""
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"

@@ -117,11 +117,8 @@ def param_input(
         )
         return None if number is None else int(number)
     typed_start: float | None = None if value is None else float(value)
-    places = formatting.decimals(typed_start)
-    step = (
-        0.01
-        if param.kind == "share"
-        else max(10.0**-places, round(abs(float(value or param.default or 1)) / 20, places))
+    step, shown_as = formatting.input_step(
+        typed_start if typed_start is not None else param.default, param.kind == "share"
     )
     amount = st.number_input(
         label,
@@ -129,7 +126,7 @@ def param_input(
         max_value=param.maximum,
         value=typed_start,
         step=step,
-        format=f"%.{places}f",
+        format=shown_as,
         help=param.help,
         placeholder="only you know this number" if needed else None,
         key=key,

@@ -213,18 +213,15 @@ def _control(analysis: Analysis, param: Param, key: str, shown: Any, column: str
             args=args,
         )
     else:
-        places = formatting.decimals(float(shown) if shown is not None else None)
-        step = (
-            0.01
-            if param.kind in ("share", "optional_share")
-            else max(10.0**-places, round(abs(float(shown or 1)) / 20, places))
+        step, shown_as = formatting.input_step(
+            float(shown) if shown is not None else None, param.kind in ("share", "optional_share")
         )
         st.number_input(
             param.labelled(_period(analysis)),
             min_value=param.minimum,
             max_value=param.maximum,
             step=step,
-            format=f"%.{places}f",
+            format=shown_as,
             help=param.help,
             key=key,
             on_change=on_change,
