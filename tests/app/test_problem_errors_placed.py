@@ -59,7 +59,10 @@ def test_todays_rota_can_be_picked_on_the_problem_page():
     kind = at.radio(key=state.STATUS_QUO_PREFIX + "kind")
     assert any("a column of your file (pick it below)" in o.replace("\\", "") for o in kind.options)
     kind.set_value("column").run()
-    at.selectbox(key=state.STATUS_QUO_PREFIX + "column").set_value("On Shift").run()
+    picker = at.selectbox(key=state.STATUS_QUO_PREFIX + "column")
+    assert picker.value is None and at.session_state[state.CHOICES].status_quo is None  # nothing taken unasked
+    assert picker.options[0] == "On Shift"  # the column named like a rota first
+    picker.set_value("On Shift").run()
     assert not at.exception
     assert at.session_state[state.CHOICES].status_quo == DecisionColumn("On Shift")
     for key, value in (("units_per_staff", 12.0), ("staff_cost", 15.0), ("unserved_cost", 5.0)):

@@ -4,11 +4,12 @@ the same period last season, a moving average, acting on nobody."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import streamlit as st
 
-from payoff.data.roles import Role
+from payoff.data.roles import Role, hinted
 from payoff.framings.base import Framing
 from payoff.statusquo import (
     DecisionColumn,
@@ -80,26 +81,30 @@ def status_quo_choice(framing: Framing, prepared: state.Prepared) -> None:
     if kind == "column" and pickable:
         columns = list(dict.fromkeys([*([decision] if decision else []), *pickable]))
         picked = state.STATUS_QUO_PREFIX + "column"
-        if st.session_state.get(picked) not in columns:  # another file's column
+        if st.session_state.get(picked) not in columns:  # another file's column, or none yet
             st.session_state.pop(picked, None)
+        # empty until picked: a first column taken for the rota ('Calls Answered') priced nonsense
         column = st.selectbox(
             "The column that holds what you decided each period (ordered, baked, people on shift)",
             columns,
-            key=seeded(picked, decision or columns[0]),
+            placeholder="pick the column",
+            key=seeded(picked, decision),
         )
-    chosen = _status_quo_details(kind, column, current, prepared)
+    chosen = default if kind == "column" and column is None else _status_quo_details(kind, column, current, prepared)
     if reason:
         st.caption(plain(f"Without your choice: {default.label}, because {reason}."))
     state.set_choices(replace(state.choices(), status_quo=None if chosen.text == default.text else chosen))
 
 
 _PICK_A_COLUMN = "What you did: a column of your file (pick it below)"
+_LEVEL_WORDS = re.compile(r"shift|staff|rota|roster|agents|scheduled|headcount", re.I)
 
 
 def _decision_candidates(prepared: state.Prepared) -> list[str]:
     """Number columns that could hold today's decisions: features, and the decision column."""
     roles = prepared.roles
-    return [c for c in numeric_columns(prepared.frame) if roles.roles.get(c) in (Role.FEATURE, Role.DECISION)]
+    found = [c for c in numeric_columns(prepared.frame) if roles.roles.get(c) in (Role.FEATURE, Role.DECISION)]
+    return sorted(found, key=lambda c: not (hinted(Role.DECISION, c) or _LEVEL_WORDS.search(c)))  # likely first
 
 
 def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, prepared: state.Prepared) -> StatusQuo:
