@@ -19,7 +19,7 @@ def test_fresh_settings_to_money_ledger_and_next_deliveries(page: Page, server: 
     wait_idle(page)
     page.get_by_role("link", name="Problem", exact=True).click()
     wait_idle(page)
-    keeps = page.get_by_role("spinbutton", name="Keeps for (periods)")
+    keeps = page.get_by_role("spinbutton", name="Keeps for (days)")
     keeps.fill("5")
     keeps.press("Enter")
     wait_idle(page)

@@ -43,7 +43,7 @@ def test_no_stale_warning_a_problem_page_price_reprices_and_a_what_if_survives_a
     page.get_by_role("link", name="Problem").first.click()
     expect(page.get_by_role("heading", name="Problem")).to_be_visible()
     wait_idle(page)
-    cost = page.get_by_role("spinbutton", name="Cost of one person (per period)")
+    cost = page.get_by_role("spinbutton", name="Cost of one person (per day)")
     meaning = page.get_by_text("a person's idle capacity")  # what the costs mean, under the inputs
     before = meaning.inner_text()
     cost.fill("200")
@@ -71,7 +71,7 @@ def test_no_stale_warning_a_problem_page_price_reprices_and_a_what_if_survives_a
     wait_idle(page)
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(repriced)
     page.get_by_role("button", name="Change the costs").click()  # the what-if popover beside the headline
-    expect(page.get_by_role("spinbutton", name="Cost of one person (per period)")).to_have_value("200.00")
+    expect(page.get_by_role("spinbutton", name="Cost of one person (per day)")).to_have_value("200.00")
 
     # every sidebar link keeps the address, so a page opened in a new tab shows this analysis
     for name in ("Models", "Impact", "Decisions"):
