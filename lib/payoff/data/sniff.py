@@ -25,8 +25,9 @@ TAIL_LINES = 12
 # thousands groups, decimal comma, accounting negatives in parentheses.
 NUMBER_LIKE = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*\d[\d.,' \u00a0]*\s*(%|[$€£¥])?\)?$")
 FOOTER_WORDS = re.compile(r"^\s*(grand\s+total|sub-?total|totals?|sum|average|avg|mean)\b", re.I)
-_COMMA_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,(\d{1,2}|\d{4,})$")
-_DOT_DECIMAL = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$")
+# "0,250" is a decimal too: no thousands group starts with a 0
+_COMMA_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d+,(\d{1,2}|\d{4,})$|^-?0,\d+$")
+_DOT_DECIMAL = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$|^-?0\.\d+$")
 _DOT_GROUPS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _COMMA_GROUPS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACE_GROUPS = re.compile(r"^-?\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?$")
@@ -173,8 +174,6 @@ def _looks_like_header(first: list[str], body: list[list[str]]) -> bool:
 
 _ONE_COMMA_GROUP = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")  # "0,250" is a decimal: no group starts with 0
 _ONE_DOT_GROUP = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
-_ZERO_COMMA = re.compile(r"^-?0,\d+$")
-_ZERO_DOT = re.compile(r"^-?0\.\d+$")
 
 
 def detect_number_format(cells: list[str], delimiter: str | None = None) -> tuple[str, str | None]:
@@ -201,10 +200,6 @@ def detect_number_format(cells: list[str], delimiter: str | None = None) -> tupl
             votes["space_groups"] += 1
         if _APOS_GROUPS.match(cell):
             votes["apostrophe_groups"] += 1
-        if _ZERO_COMMA.match(cell):
-            votes["comma_decimal"] += 1
-        elif _ZERO_DOT.match(cell):
-            votes["dot_decimal"] += 1
         if _ONE_COMMA_GROUP.match(cell):
             votes["one_comma_group"] += 1
         elif _ONE_DOT_GROUP.match(cell):
