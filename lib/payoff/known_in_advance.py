@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from payoff.data.roles import snake_name
 from payoff.models.panel import Panel
 
 # Matched against the name in lower case with spaces and dashes as underscores ("Qty Sold" is
@@ -50,7 +51,7 @@ def realised_flags(panel: Panel, horizon: int) -> list[RealisedFlag]:
 
 
 def _reason(column: str, x: np.ndarray, y: np.ndarray, horizon: int) -> str | None:
-    name = re.sub(r"[\s\-]+", "_", column.strip().lower())
+    name = snake_name(column)
     if _OUTCOME_NAME.search(name) and not _PLANNED_NAME.search(name):
         return "its name says it is an outcome of the period (what sold, the calls answered), known only once the period is over"
     seen = ~np.isnan(y)

@@ -145,6 +145,12 @@ def is_binary(series: pd.Series) -> bool:
     return series.nunique() == 2
 
 
+def snake_name(name: str) -> str:
+    """A column's name with its spaces and dashes as underscores ('Qty Sold' is 'qty_sold'), so
+    one pattern of words reads 'qty_sold', 'Qty Sold' and 'qty-sold' alike."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
 def hinted(role: Role, name: str) -> bool:
     """Whether a column's name says it plays this role ('price', 'unit cost', 'store')."""
     return bool(_HINTS[role].search(name))

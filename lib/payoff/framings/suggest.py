@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from payoff.data.roles import Shape
+from payoff.data.roles import Shape, snake_name
 from payoff.framings.base import Framing
 from payoff.framings.catalogue import FRAMINGS, for_shape
 
@@ -29,7 +29,7 @@ def suggested_framing(shape: Shape, names: Iterable[str | None]) -> Framing:
     """The first framing of this shape whose words one of `names` (the outcome first, then what
     the business decides) carries, else the shape's first framing."""
     fitting = for_shape(shape)
-    said = [re.sub(r"[\s\-]+", "_", name.strip()) for name in names if name]
+    said = [snake_name(name) for name in names if name]
     for key, words in _WORDS:
         framing = FRAMINGS[key]
         if framing in fitting and any(words.search(name) for name in said):

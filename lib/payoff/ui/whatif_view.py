@@ -14,6 +14,7 @@ from payoff import formatting
 from payoff.analysis import Analysis, recost
 from payoff.errors import PayoffError
 from payoff.evaluate.impact import Impact
+from payoff.evaluate.predictions import QuantityPredictions
 from payoff.framings.base import FromColumn, Param, TargetingFraming
 from payoff.framings.fresh import WEEKDAYS, weekday_mask, weekday_names
 from payoff.params import MARGIN
@@ -26,8 +27,8 @@ THRESHOLD = state.WHATIF_PREFIX + "threshold"
 
 def _period(analysis: Analysis) -> str | None:
     """The file's period ("hour"), where the analysis has a calendar."""
-    frequency = getattr(getattr(analysis.predictions, "panel", None), "frequency", None)
-    return None if frequency is None else str(frequency.unit)
+    predictions = analysis.predictions
+    return predictions.panel.frequency.unit if isinstance(predictions, QuantityPredictions) else None
 
 
 def _own(analysis: Analysis, key: str) -> Any:
