@@ -260,9 +260,19 @@ def test_a_till_export_prices_each_item_at_its_own_price_and_asks_the_margin():
     assert isinstance(price, FromColumn) and price.column.startswith("Price per unit")
     assert problem.values["unit_cost"] == FromColumn(price.column, pytest.approx(price.fill * 0.6), pytest.approx(0.6))
     assert "Needed before the first run" not in shown(at)
-    assert "missed sale costs £0.78, an unsold unit £1.17" in shown(
-        at
-    )  # 40% and 60% of the median price 1.95, in pounds
+    # 40% and 60% of the median price 1.95, in pounds
+    assert "missed sale costs £0.78, an unsold unit £1.17" in shown(at)
+
+    # the what-if asks the same margin, not a multiplier of 0.60 on the price column
+    at.switch_page("app_pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=240)
+    at.switch_page("app_pages/impact.py").run()
+    assert not at.exception
+    whatif = state.WHATIF_PREFIX + "perishable."
+    assert at.number_input(key=whatif + "gross_margin").value == pytest.approx(40.0)
+    assert not [w for w in at.number_input if w.key in (whatif + "price", whatif + "unit_cost")]
+    at.number_input(key=whatif + "gross_margin").set_value(50.0).run()
+    assert dict(at.session_state[state.WHATIF]) == {"unit_cost": pytest.approx(0.5)}  # the column's multiplier
 
 
 def test_the_quantity_sold_is_not_offered_as_its_own_price():

@@ -60,10 +60,15 @@ def _changed(analysis: Analysis, param_key: str, widget: str) -> None:
 
 
 def _as_margin(analysis: Analysis, values: dict[str, Any]) -> float | None:
-    """A money file's gross margin, as a share, where its price and unit cost are numbers (price 1,
-    unit cost 1 - margin, as the Problem page asked them); else None."""
+    """The gross margin, as a share, where the Problem page asked it: a money file's (price 1,
+    unit cost 1 - margin), or each row's price with its cost from the margin (the same column,
+    scaled by 1 - margin); else None."""
     price, cost = values.get("price"), values.get("unit_cost")
-    if not analysis.problem.money_target or not isinstance(price, int | float) or not isinstance(cost, int | float):
+    if isinstance(price, FromColumn) and isinstance(cost, FromColumn) and price.column == cost.column:
+        price, cost = price.scale, cost.scale  # a what-if keeps a column's multiplier
+    elif not analysis.problem.money_target:
+        return None
+    if not isinstance(price, int | float) or not isinstance(cost, int | float):
         return None
     return 1.0 - float(cost) / float(price) if price > 0 else None
 
@@ -86,7 +91,7 @@ def _margin_changed(analysis: Analysis, widget: str) -> None:
     """A new margin: the unit cost of one unit of money, against a price of 1 (the what-ifs keep
     the price and the unit cost, as every other page and the saved analysis read them)."""
     values = state.whatif()
-    price = float(state.effective_values(analysis)["price"])
+    price = float(_own(analysis, "price") if "price" not in values else values["price"])
     cost = round(price * (1.0 - float(st.session_state.get(widget) or 0.0) / 100), 12)
     changed: list[tuple[str, float]] = [("price", price), ("unit_cost", cost)]
     now = state.effective_values(analysis)  # a holding what-if the user set is kept, as a rate of the cost
