@@ -52,6 +52,19 @@ def _problem_page(name: str, data: bytes):
     return at
 
 
+def _margin_in_the_what_if(at, framing: str, margin: float) -> str:
+    """Run the models through the fit's process, open Impact, and check its what-if shows the
+    margin typed (and no price or unit cost); the what-ifs' key prefix."""
+    at.switch_page("app_pages/models.py").run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=240)
+    at.switch_page("app_pages/impact.py").run()
+    assert not at.exception
+    whatif = f"{state.WHATIF_PREFIX}{framing}."
+    assert at.number_input(key=whatif + "gross_margin").value == pytest.approx(margin)
+    assert not [w for w in at.number_input if w.key in (whatif + "price", whatif + "unit_cost")]
+    return whatif
+
+
 def test_own_file_asks_the_prices_and_runs_once_they_are_typed():
     at = _problem_page("shop.csv", _daily_units())
     text = shown(at)
@@ -95,13 +108,7 @@ def test_weekly_dollar_sales_are_priced_through_the_margin():
     assert "carrying a unit one more period 0.003:" in shown(at)  # not 0.00
 
     # the what-if asks the margin too, as the Problem page did, not a price of 1.00 and a cost of 0.75
-    at.switch_page("app_pages/models.py").run()
-    at.button(key=state.RUN_MODELS).click().run(timeout=240)
-    at.switch_page("app_pages/impact.py").run()
-    assert not at.exception
-    whatif = state.WHATIF_PREFIX + "inventory."
-    assert at.number_input(key=whatif + "gross_margin").value == pytest.approx(25.0)
-    assert not [w for w in at.number_input if w.key in (whatif + "price", whatif + "unit_cost")]
+    whatif = _margin_in_the_what_if(at, "inventory", 25.0)
     holding = at.number_input(key=whatif + "holding_cost")
     assert holding.value == pytest.approx(0.003) and holding.proto.format == "%.5f"  # shown as 0.00300
     before = at.session_state[state.ANALYSIS].impact.recommended.gain
@@ -264,13 +271,7 @@ def test_a_till_export_prices_each_item_at_its_own_price_and_asks_the_margin():
     assert "missed sale costs £0.78, an unsold unit £1.17" in shown(at)
 
     # the what-if asks the same margin, not a multiplier of 0.60 on the price column
-    at.switch_page("app_pages/models.py").run()
-    at.button(key=state.RUN_MODELS).click().run(timeout=240)
-    at.switch_page("app_pages/impact.py").run()
-    assert not at.exception
-    whatif = state.WHATIF_PREFIX + "perishable."
-    assert at.number_input(key=whatif + "gross_margin").value == pytest.approx(40.0)
-    assert not [w for w in at.number_input if w.key in (whatif + "price", whatif + "unit_cost")]
+    whatif = _margin_in_the_what_if(at, "perishable", 40.0)
     at.number_input(key=whatif + "gross_margin").set_value(50.0).run()
     assert dict(at.session_state[state.WHATIF]) == {"unit_cost": pytest.approx(0.5)}  # the column's multiplier
 
