@@ -291,3 +291,16 @@ def test_the_model_for_the_next_periods_is_chosen_under_the_same_hedge():
     assert hedged and names[cheapest] == "poisson regression"  # the test can fail: cheapest, within noise
     assert choose_now(entries, predictions) == (names.index(BLEND) if hedged else cheapest)
     assert analysis.impact.recommended.model == names[choose_now(entries, predictions)]
+
+
+def test_the_blends_median_is_numpys_to_the_last_digit():
+    """One to ten leaders (the middle one, or the mean of the middle two), ties, and a NaN (numpy's
+    median is NaN in that cell): blend's sort gives np.median's values exactly."""
+    rng = np.random.default_rng(1)
+    for leaders in range(1, 11):
+        for nan in (False, True):
+            arrays = [rng.integers(0, 5, (50, 7)) + rng.random((50, 7)) * (leaders % 3) for _ in range(leaders)]
+            if nan:
+                arrays[0][3, 4] = np.nan
+            expected = np.median(np.stack(arrays), axis=0)
+            assert np.array_equal(blend.cell_median(arrays), expected, equal_nan=True), (leaders, nan)

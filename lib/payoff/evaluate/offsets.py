@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from payoff.evaluate import policies
-from payoff.evaluate.count_table import MOST_CELLS
 from payoff.evaluate.predictions import QuantityPredictions
 
 
@@ -56,9 +55,9 @@ def count_offsets(predictions: QuantityPredictions, name: str, tau: np.ndarray) 
     series whose errors spread clearly less than a count's keeps its errors' quantile instead
     (:func:`policies.steadier_than_counts`)."""
     forecast, h = predictions.model(name).forecast, predictions.horizon
-    table = predictions.count_table(name) if forecast.size <= MOST_CELLS else None
-    if table is not None:  # read from the model's table, summed once
-        count: np.ndarray = table.ppf(tau) - forecast
+    reader = predictions.count_reader(name)
+    if reader is not None:  # its table, summed once, or its cursor, stepped from the last level
+        count: np.ndarray = reader.ppf(tau) - forecast
     else:
         sizes = np.repeat(np.stack(predictions.count_sizes(name), axis=1), h, axis=1)
         count = policies.count_ppf(tau, forecast, sizes) - forecast

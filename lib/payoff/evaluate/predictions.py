@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from payoff.evaluate.count_table import CountTable
+from payoff.evaluate.count_table import MOST_CELLS, CountCursor, CountTable
 from payoff.evaluate.policies import count_size, steadier_than_counts
 from payoff.models.forecasters import nanmean
 from payoff.models.panel import Panel
@@ -143,19 +143,22 @@ class QuantityPredictions:
             cache[name] = [count_size(forecast[:, k * h : (k + 1) * h], pools[k]) for k in range(self.windows)]
         return cache[name]
 
-    def count_table(self, name: str) -> CountTable | None:
-        """The count distribution of every cell at the model's forecast, with its window's sizes
-        (count_sizes), summed once: every level is then read from it (evaluate.count_table). None
-        the first time a model is asked: one pricing (the headline's) sums its own levels faster
-        than the table is built (0.03 s against 0.15 s on the café sample); the next builds it."""
-        cache: dict[str, CountTable] = self.__dict__.setdefault("_count_tables", {})
+    def count_reader(self, name: str) -> CountTable | CountCursor | None:
+        """What reads the model's cells' count quantiles at any level, with its windows' sizes
+        (count_sizes; the costs do not enter them). Up to MOST_CELLS cells, a table summed once
+        (evaluate.count_table), but None the first time a model is asked: one pricing (the
+        headline's) sums its own levels faster than the table is built (0.03 s against 0.15 s on
+        the café sample); the next builds it. Above, a cursor that steps from the last level."""
+        cache: dict[str, CountTable | CountCursor] = self.__dict__.setdefault("_count_readers", {})
         asked: dict[str, int] = self.__dict__.setdefault("_count_asks", {})
         asked[name] = asked.get(name, 0) + 1
-        if name not in cache and asked[name] < 2:
+        forecast = self.model(name).forecast
+        small = forecast.size <= MOST_CELLS
+        if name not in cache and small and asked[name] < 2:
             return None
         if name not in cache:
             sizes = np.repeat(np.stack(self.count_sizes(name), axis=1), self.horizon, axis=1)
-            cache[name] = CountTable.build(self.model(name).forecast, sizes)
+            cache[name] = CountTable.build(forecast, sizes) if small else CountCursor(forecast, sizes)
         return cache[name]
 
     def steady(self, name: str) -> list[np.ndarray]:
