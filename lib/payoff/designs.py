@@ -67,7 +67,7 @@ def outcome(table: pd.DataFrame, target: str, label: str | None = None) -> tuple
             f"The outcome '{target}' has {len(distinct)} values; targeting needs exactly two "
             "(e.g. churned yes/no). Choose another column or recode it."
         )
-    label = label if label is not None else positive_class(values[present])
+    label = label if label is not None else positive_class(values[present], target)
     if label not in set(distinct):
         raise BadMapping(f"'{label}' is not a value of '{target}'; its values are {', '.join(sorted(distinct))}.")
     positive = (values[present].astype("str") == str(label)).to_numpy()

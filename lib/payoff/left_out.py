@@ -41,3 +41,20 @@ def columns_left_out(
             why = "not used"
         out.append((column, why))
     return tuple(out)
+
+
+def set_with_the_outcome(table: pd.DataFrame, target: str | None, features: Sequence[str]) -> dict[str, str]:
+    """The features blank on exactly the rows whose outcome is blank (a loan's interest rate, set
+    only when it is granted), with why they are left out: known only once a row is acted on, they
+    are not known when deciding, and a new application never has them."""
+    if target is None or target not in table.columns:
+        return {}
+    blank = table[target].isna()
+    if blank.sum() < max(10, 0.01 * len(table)):
+        return {}
+    return {
+        column: f"blank exactly where '{target}' is: it is set only once a row is acted on, so it is not known "
+        "when deciding"
+        for column in features
+        if column in table.columns and bool((table[column].isna() == blank).all())
+    }

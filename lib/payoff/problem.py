@@ -18,6 +18,7 @@ import pandas as pd
 from payoff import status_quo_of
 from payoff.data.roles import Role, RoleMap, Shape
 from payoff.data.time_features import time_features
+from payoff.data.yes_no import yes_no_as_numbers
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import CrossFit, Evaluation, backtest_design, outcome
 from payoff.errors import (
@@ -36,7 +37,7 @@ from payoff.errors import (
 from payoff.framings import catalogue
 from payoff.framings.base import DEFAULT, Framing, FromColumn, ParamValue
 from payoff.framings.fresh import weekday_names
-from payoff.left_out import columns_left_out
+from payoff.left_out import columns_left_out, set_with_the_outcome
 from payoff.models.catalogue import MOSTLY_ZEROS, models_for
 from payoff.params import (
     FROM_FRAMING,
@@ -240,6 +241,8 @@ def make_problem(
     evaluation: Evaluation | None = None
     side = QuantitySide()
     if chosen.over_time:
+        # a planned promotion written Y/N is a regressor like a 0/1 one, never "not a number"
+        table = yes_no_as_numbers(table, [c for c, r in roles.roles.items() if r == Role.FEATURE])
         keys = tuple(roles.columns(Role.SERIES_KEY))
         _check_segment(table, keys, segment, errors)
         about(SEGMENT)
@@ -264,7 +267,9 @@ def make_problem(
             features = (*features, *stamped)
         # the date orders the folds; said beside the columns left out, so no one looks for it as a feature
         dated = {date: ORDERS_THE_FOLDS + (FROM_ITS_TIMES if stamped else "")} if date is not None else {}
-        left_out = columns_left_out(table, roles, (*features, target, entity_id), dated)
+        set_when_acted = set_with_the_outcome(table, target, features)
+        features = tuple(c for c in features if c not in set_when_acted)
+        left_out = columns_left_out(table, roles, (*features, target, entity_id), dated | set_when_acted)
         about(SEGMENT)
         if not features:
             errors.append("No feature columns are left to learn from; mark some columns as features on the Data page.")

@@ -120,3 +120,19 @@ def test_a_daily_files_dates_are_previewed_as_written_and_an_hourly_files_with_t
     assert daily["date"]["type_config"]["format"] == "YYYY-MM-DD"  # not '2026-01-01 00:00:00'
     hourly = b"when,store,units\n2026-01-01 09:00,north,3\n2026-01-01 10:00,north,5\n2026-01-01 11:00,north,4\n"
     assert "when" not in preview_config("hourly.csv", hourly)  # times the user wrote stay shown
+
+
+def test_the_event_of_a_two_valued_outcome_is_asked_and_can_be_turned_around():
+    """A customer list's 'Renewed' Yes/No: Payoff proposes the No (who did not renew churned), the
+    user can say otherwise, and the roles (and the money after them) follow the pick."""
+    from tests.unit.test_dated_entities import _customers
+
+    at = upload(open_app("app_pages/data.py"), "customers.csv", _customers().to_csv(index=False).encode())
+    assert not at.exception
+    pick = at.radio(key=f"{state.POSITIVE_PICK}Renewed")
+    assert pick.value == "No" and list(pick.options) == ["No", "Yes"]
+    assert at.session_state[state.PREPARED].roles.positive_class == "No"
+    pick.set_value("Yes").run()
+    assert not at.exception
+    assert at.session_state[state.PREPARED].roles.positive_class == "Yes"
+    assert any(e.label.replace("\\", "").startswith("The outcome 'Renewed' = Yes on") for e in at.expander)

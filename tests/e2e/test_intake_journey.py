@@ -84,3 +84,30 @@ def test_a_new_file_shows_its_own_reading_options_not_the_last_files(page: Page,
     expect(page.get_by_test_id("stSidebar")).to_contain_text("churn_customers.csv")
     wait_idle(page)
     expect(page.locator('input[aria-label="Lines above the header (-1 = detect)"]')).to_have_value("-1")
+
+
+def test_a_role_changed_in_the_table_shows_set_by_you_at_once(page: Page, server: str, tmp_path: Path):
+    """The roles table is a grid drawn in Chromium: a role picked in it redraws the table, so
+    the reason beside it reads 'set by you' at once, never Payoff's reason for the old role."""
+    rows = "".join(f"2025-01-{day:02d},north,{10 + day},3\n" for day in range(1, 29))
+    file = tmp_path / "shop.csv"
+    file.write_text("date,store,units,staff_scheduled\n" + rows)
+    goto(page, server, "data")
+    page.locator('input[type="file"]').set_input_files(str(file))
+    expect(page.get_by_text("Preview (28 rows × 4 columns)")).to_be_visible()
+    wait_idle(page)
+    roles = page.get_by_test_id("stDataFrame").last
+    expect(roles.get_by_text("constant or empty")).to_have_count(2)  # the store, and today's constant rota
+    roles.scroll_into_view_if_needed()
+    expect(roles).to_be_in_viewport(ratio=1)
+    box = roles.bounding_box()
+    assert box is not None
+    # header and rows are 35 pixels high: the fourth row (staff_scheduled), in the Role column
+    page.mouse.dblclick(box["x"] + box["width"] * 0.45, box["y"] + 35 * 4 + 17)
+    page.get_by_role("option", name="feature", exact=True).click()  # the role's drop-down, open
+    expect(roles.get_by_text("feature", exact=True)).to_have_count(1)  # the grid holds the new role
+    page.keyboard.press("Escape")
+    page.mouse.click(box["x"] + 700, box["y"] - 40)  # away from the grid: the edit is sent
+    wait_idle(page)
+    expect(roles.get_by_text("set by you")).to_have_count(1, timeout=120_000)
+    expect(roles.get_by_text("constant or empty")).to_have_count(1)

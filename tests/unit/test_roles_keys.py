@@ -98,3 +98,81 @@ def test_a_status_of_words_is_not_an_outcome_but_a_yes_no_left_is():
     assert suggest_roles(left).one(Role.TARGET) == "left"
     words = pd.DataFrame({**base, "region": RNG.choice(["n", "s", "e"], n)})
     assert suggest_roles(words).one(Role.TARGET) is None
+
+
+def test_a_wholesalers_orders_alone_are_the_demand_and_a_y_n_promotion_is_learned_from():
+    """A weekly file of cases ordered per product with a planned promotion written Y/N: the orders
+    are the quantity to forecast (there is no other), and the promotion is a 0/1 regressor."""
+    from payoff.problem import make_problem
+
+    rng = np.random.default_rng(8)
+    weeks = pd.date_range("2023-01-02", periods=80, freq="W-MON")
+    rows = [
+        (week, sku, int(rng.poisson(20 * (1.5 if promo == "Y" else 1))), promo)
+        for week in weeks
+        for sku in ("SKU-1", "SKU-2")
+        for promo in [rng.choice(["Y", "N"], p=[0.2, 0.8])]
+    ]
+    frame = pd.DataFrame(rows, columns=["week_commencing", "sku", "cases_ordered", "promo_planned"])
+    roles = suggest_roles(frame)
+    assert roles.one(Role.TARGET) == "cases_ordered" and roles.columns(Role.SERIES_KEY) == ["sku"]
+    assert roles.reasons["cases_ordered"].startswith("the only quantity in the file")
+    problem = make_problem(frame, roles, "inventory", params={"price": 80, "unit_cost": 50, "holding_cost": 0.2})
+    assert "promo_planned" in problem.features and "promo_planned" not in dict(problem.left_out)
+    expected = (frame["promo_planned"] == "Y").astype(float).tolist()
+    assert problem.table["promo_planned"].tolist() == expected
+
+
+def test_a_rota_rostered_or_on_shift_is_what_the_business_decided():
+    dates = _days(40)
+    frame = pd.DataFrame(
+        {
+            "date": np.tile(dates, 2),
+            "hotel": np.repeat(["Harbour", "Airport"], 40),
+            "rooms_sold": RNG.poisson(60, 80),
+            "Housekeepers_Rostered": RNG.integers(3, 6, 80),
+        }
+    )
+    assert suggest_roles(frame).one(Role.DECISION) == "Housekeepers_Rostered"
+    calls = pd.DataFrame(
+        {"date": dates, "calls": RNG.poisson(300, 40), "Receptionists On Shift": RNG.integers(2, 5, 40)}
+    )
+    assert suggest_roles(calls).one(Role.DECISION) == "Receptionists On Shift"
+
+
+def test_a_moving_average_is_said_in_the_files_own_periods():
+    from payoff.problem import make_problem
+    from payoff.statusquo import parse_status_quo
+
+    weeks = pd.date_range("2023-01-02", periods=80, freq="W-MON")
+    frame = pd.DataFrame({"week": weeks, "cases": RNG.poisson(20, 80)})
+    problem = make_problem(
+        frame,
+        suggest_roles(frame),
+        "inventory",
+        params={"price": 80, "unit_cost": 50, "holding_cost": 0.2},
+        status_quo=parse_status_quo("moving-average:4:+10%", frame.columns),
+    )
+    assert problem.status_quo.label == "the average of the last 4 weeks +10%"
+    assert problem.status_quo.text == "moving-average:4:+10%"  # saved and read back as typed
+
+
+def test_order_lines_stamped_as_they_happened_are_a_log_to_count_not_series():
+    """Order lines at 12:44:50, 17:59:44 ...: the stamps fall off every quarter hour, so the file
+    is a log to count per day (a Y/N 'returned' is never a series key); half-hour rows are not."""
+    stamps = pd.Timestamp("2023-03-01") + pd.to_timedelta(np.sort(RNG.integers(0, 86_400 * 60, 400)), unit="s")
+    lines = pd.DataFrame(
+        {
+            "order_id": [f"#{100000 + i}" for i in range(400)],
+            "created_at": stamps,
+            "sku": RNG.choice(["TEA", "COFFEE"], 400),
+            "qty": RNG.integers(1, 4, 400),
+            "returned": RNG.choice(["Y", "N"], 400, p=[0.05, 0.95]),
+        }
+    )
+    roles = suggest_roles(lines)
+    assert roles.shape == Shape.EVENT_LOG and not roles.columns(Role.SERIES_KEY)
+    halves = pd.DataFrame(
+        {"slot": pd.date_range("2024-01-01 08:00", periods=400, freq="30min"), "calls": RNG.poisson(20, 400)}
+    )
+    assert suggest_roles(halves).shape == Shape.TIME_SERIES

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from payoff.analysis import Analysis, recost, resolved
+from payoff.data.outcomes import outcomes_only_where_acted
 from payoff.data.time_features import derived, with_time_features
 from payoff.designs import CrossFit, outcome
 from payoff.engines.targeting import ranked_list
@@ -25,6 +26,7 @@ from payoff.framings.targeting import budget_of, decide
 from payoff.models import classifiers
 from payoff.models.catalogue import AUTO, BASE_RATE, STATUS_QUO, business_name
 from payoff.problem import Problem
+from payoff.statusquo import DecisionColumn
 
 SHOWN_UNSEEN = 5
 
@@ -142,6 +144,12 @@ def score_current(analysis: Analysis, current: pd.DataFrame, params: Mapping[str
     }
     limit = f" (budget {int(budget):,})" if budget is not None else ""
     caption += f" {framing.act_label.capitalize()} {len(chosen):,} of {len(table):,}{limit}."
+    decided = problem.status_quo.column if isinstance(problem.status_quo, DecisionColumn) else None
+    if decided and outcomes_only_where_acted(problem.table, problem.target, decided):
+        caption += (
+            f" The models learned only from the {framing.entities} your '{decided}' column acted on: for "
+            f"{framing.entities} unlike those, their chances are untested."
+        )
     return ScoredList(table, name, caption, ignored, unseen, cutoff)
 
 
@@ -163,8 +171,8 @@ def _model_for(analysis: Analysis) -> tuple[str, str]:
         raise CurrentFileError("Every model failed on this analysis, so there is no model to score with.")
     best = max(ranked, key=lambda m: m.gain or 0.0).name
     return best, (
-        f"Payoff's choice now is to keep {impact.status_quo_label}; for comparison, whom the best model, the "
-        f"{business_name(best).lower()}, would {framing.act_label}."
+        f"Payoff's choice now is to keep {impact.status_quo_label}; for comparison, which {framing.entities} "
+        f"the best model, the {business_name(best).lower()}, would {framing.act_label}."
     )
 
 

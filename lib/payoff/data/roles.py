@@ -12,6 +12,7 @@ from enum import StrEnum
 import pandas as pd
 
 from payoff.data import fast
+from payoff.data.yes_no import YES_NO, named_for_the_good_outcome, positive_class
 
 
 class Role(StrEnum):
@@ -44,7 +45,7 @@ _HINTS: dict[Role, re.Pattern[str]] = {
     ),
     Role.ID: re.compile(r"(^|_|\b)id$|^id|uuid|customer.?id|account|^key$|number$|^no$", re.I),
     Role.DECISION: re.compile(
-        r"order(ed)?(_qty|_units)?$|^ordered|stock.?level|on.?hand|staff|agents?_sched|scheduled|contacted|reviewed|approved|treated|decision|called"
+        r"order(ed)?(_qty|_units)?$|^ordered|stock.?level|on.?hand|staff|agents?_sched|scheduled|rostered|on.?shift|investigated|reminded|reminder.?sent|contacted|reviewed|approved|treated|decision|called"
         # what a kitchen or a bakery made for the day is its order: the status quo to price
         r"|(^|[\s_])(baked|produced|prepared|cooked|stocked|made)$|^production$",
         re.I,
@@ -58,7 +59,7 @@ _QUANTITY = re.compile(
     re.I,
 )
 _OUTCOME = re.compile(
-    r"churn|default|fraud|attrition|^y$|^class$|target|label|outcome|convert|converted|bad|response|exited|"
+    r"churn|default|fraud|attrition|^y$|^class$|target|label|outcome|convert|converted|bad|response|exited|no.?show|"
     r"cancel+ed|^is_|flag|(^|[\s_])left( us)?\??$|(^|_)status$",
     re.I,
 )
@@ -68,29 +69,10 @@ _WEAK_OUTCOME = re.compile(r"^is_|flag|(^|[\s_])left( us)?\??$|(^|_)status$", re
 # A customer who left: weak (yes/no values needed), but beside an id per row it names customers
 _LEFT = re.compile(r"(^|[\s_])left( us)?\??$", re.I)
 # Names no daily quantity file uses for a two-valued column: such a column makes the file entities.
-_STRONG_OUTCOME = re.compile(r"churn|default|fraud|attrition|outcome|convert|exited", re.I)
-YES_NO = {"yes", "no", "true", "false", "y", "n", "t", "f", "1", "0", "1.0", "0.0"}
+_STRONG_OUTCOME = re.compile(r"churn|default|fraud|attrition|outcome|convert|exited|no.?show", re.I)
 # A 0/1 column with such a name marks the days the business was closed (not demand, not a feature).
 CLOSED_NAME = re.compile(r"closed|closure|shut", re.I)
 _NOT_MONEY = re.compile(r"fuel|idx|index|cpi|oil|gas|rate", re.I)
-EVENT_WORDS = {
-    "yes",
-    "true",
-    "1",
-    "y",
-    "churn",
-    "churned",
-    "default",
-    "fraud",
-    "bad",
-    "positive",
-    "converted",
-    "won",
-    "cancelled",
-    "canceled",
-    "lapsed",
-    "2",
-}
 
 
 @dataclass(frozen=True)
@@ -159,6 +141,8 @@ def hinted(role: Role, name: str) -> bool:
 def named_outcome(series: pd.Series, name: str) -> bool:
     """A two-valued column named like an outcome (churn, default, attrition ...); a weaker name
     (is_..., status, left, flag) counts only with yes/no, true/false or 0/1 values."""
+    if named_for_the_good_outcome(series, name):
+        return True
     if not _OUTCOME.search(name):
         return False
     if not _WEAK_OUTCOME.search(name) or _STRONG_OUTCOME.search(name):
@@ -174,17 +158,14 @@ def reads_as_outcome(series: pd.Series) -> bool:
     return bool(values & OUTCOME_VALUES) or (bool(values & LEFT_VALUES) and bool(values & STAYED_VALUES))
 
 
-def positive_class(series: pd.Series) -> str:
-    """The value that reads as the event (yes/true/churn/default...), else 1 of 0/1, else the rarer."""
-    counts = series.dropna().astype("str").value_counts()
-    lowered = {value: value.strip().lower() for value in counts.index}
-    words = [value for value in counts.index if lowered[value] in EVENT_WORDS - {"1", "2"}]
-    if words:
-        return str(words[0])
-    for value in counts.index:
-        if lowered[value] in {"1", "1.0"} and set(lowered.values()) <= {"0", "1", "0.0", "1.0"}:
-            return str(value)
-    return str(counts.index[-1])
+def _event_times(stamps: pd.Series) -> bool:
+    """Stamps of events as they happened (an order at 12:44:50), not periods on a grid (days,
+    hours, half hours): most fall off every quarter hour. Such a table is a log to count."""
+    sample = stamps.dropna().head(5_000)
+    if sample.empty:
+        return False
+    seconds = sample.dt.hour * 3600 + sample.dt.minute * 60 + sample.dt.second
+    return bool((seconds % 900 != 0).mean() > 0.5)
 
 
 def _is_row_number(name: str, series: pd.Series) -> bool:
@@ -293,10 +274,10 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
     if date is not None:
         candidates = [c for c, r in roles.items() if r == Role.FEATURE and not pd.api.types.is_float_dtype(frame[c])]
         keys, repeats = ([], 1.0) if time_cols else _keys_for(frame, date, candidates, unique)
-        shape = Shape.EVENT_LOG if time_cols or repeats > 0.3 else Shape.TIME_SERIES
-        outcome = [
-            c for c in candidates if (is_binary(frame[c]) and named_outcome(frame[c], c)) or reads_as_outcome(frame[c])
-        ]
+        shape = Shape.EVENT_LOG if time_cols or repeats > 0.3 or _event_times(frame[date]) else Shape.TIME_SERIES
+        # a 0/1 outcome with blanks (a loan not granted has no default) reads as floats: it counts too
+        two_valued = [c for c, r in roles.items() if r == Role.FEATURE and is_binary(frame[c])]
+        outcome = [c for c in two_valued if named_outcome(frame[c], c) or reads_as_outcome(frame[c])]
         strong = [c for c in outcome if _STRONG_OUTCOME.search(c) or reads_as_outcome(frame[c])]
         # a named outcome beside a different id on every row is a table of customers (or loans)
         # even where another column counts something ("support calls"): not a log of events
@@ -320,7 +301,8 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
             shape = Shape.WIDE
     _assign_business_roles(frame, roles, reasons, shape)
     target = next((c for c, r in roles.items() if r == Role.TARGET), None)
-    positive = positive_class(frame[target]) if target and shape == Shape.ENTITY and is_binary(frame[target]) else None
+    binary_target = target is not None and shape == Shape.ENTITY and is_binary(frame[target])
+    positive = positive_class(frame[target], target) if binary_target and target is not None else None
     return RoleMap(roles, shape, reasons, positive)
 
 
@@ -348,8 +330,13 @@ def _assign_business_roles(frame: pd.DataFrame, roles: dict[str, Role], reasons:
         if target is None:
             plain = [c for c in numeric if not any(h.search(c) for h in _HINTS.values()) and frame[c].nunique() > 2]
             target = plain[0] if plain else None
+        reason = "the quantity to forecast"
+        if target is None:  # a wholesaler's 'cases_ordered' alone: what customers ordered is the demand
+            ordered = [c for c in numeric if _HINTS[Role.DECISION].search(c) and frame[c].nunique() > 2]
+            target = ordered[0] if ordered else None
+            reason = "the only quantity in the file: what was ordered is the demand to forecast"
         if target:
-            roles[target], reasons[target] = Role.TARGET, "the quantity to forecast"
+            roles[target], reasons[target] = Role.TARGET, reason
     business = (Role.DECISION, Role.VALUE) if shape == Shape.ENTITY else (Role.DECISION, Role.PRICE, Role.COST)
     for role in business:
         for column in numeric:

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from payoff import formatting
+from payoff.data.outcomes import outcomes_only_where_acted
+from payoff.data.yes_no import TRUTHY
 from payoff.decision_kinds import DecisionKind
 from payoff.designs import CrossFit, outcome
 from payoff.engines.base import Explain, Progress, Threshold, Values
@@ -29,8 +31,6 @@ from payoff.problem import Problem
 from payoff.runtime import budget
 from payoff.runtime.compute import Compute
 from payoff.statusquo import DecisionColumn, Everybody, Nobody, Rule, StatusQuo
-
-TRUTHY = {"1", "1.0", "yes", "true", "y", "t", "contacted", "approved", "reviewed"}
 
 
 def status_quo_acts(status_quo: StatusQuo, frame: pd.DataFrame) -> np.ndarray:
@@ -242,8 +242,8 @@ def entity_decisions(
     table = ranked_list(framing, predictions.rows + 1, ids, probability, gain, impact.decisions[name])
     table.attrs["model"] = name
     table.attrs["caption"] = (
-        f"Until you upload this period's file, an example on your history's {framing.entities}: whom "
-        f"{business_name(name)} would {framing.act_label}, best expected value first, at these costs."
+        f"Until you upload this period's file, an example on your history's {framing.entities}: which of "
+        f"them {business_name(name)} would {framing.act_label}, best expected value first, at these costs."
     )
     return table
 
@@ -296,9 +296,16 @@ def _scored_text(problem: Problem, scored: int, entities: str) -> str:
     "your 750 customers" beside a file of 900 read as rows lost."""
     known = int(problem.table[problem.target].notna().sum())
     ordered = isinstance(problem.evaluation, CrossFit) and problem.evaluation.time_ordered
-    if not ordered or known <= scored or problem.date is None:
-        return f"your {scored:,} {entities}"
-    return (
-        f"your {scored:,} most recent {entities} (the {known - scored:,} earliest by '{problem.date}' only train the "
-        f"models, as each of these is scored by models fitted on earlier {entities})"
-    )
+    decided = problem.status_quo.column if isinstance(problem.status_quo, DecisionColumn) else None
+    # a claim never investigated has no outcome: the money is the investigated ones' alone, and said
+    acted, notes = "", []
+    if decided and outcomes_only_where_acted(problem.table, problem.target, decided):
+        acted = f" that your '{decided}' column acted on"
+        notes.append(f"the only ones with an outcome; {len(problem.table) - known:,} others have none")
+    if ordered and known > scored and problem.date is not None:
+        notes.append(
+            f"the {known - scored:,} earliest by '{problem.date}' only train the models, as each of these is "
+            f"scored by models fitted on earlier {entities}"
+        )
+        return f"your {scored:,} most recent {entities}{acted} ({'; '.join(notes)})"
+    return f"your {scored:,} {entities}{acted}" + (f" ({'; '.join(notes)})" if notes else "")

@@ -224,10 +224,23 @@ def roles_editor(prepared: state.Prepared) -> RoleMap:
     target = next((c for c, r in new_roles.items() if r == Role.TARGET), None)
     positive = roles.positive_class
     if target and shape == Shape.ENTITY and prepared.frame[target].nunique() == 2:
-        positive = positive if target == roles.one(Role.TARGET) and positive else positive_class(prepared.frame[target])
+        suggested = positive_class(prepared.frame[target], target)
+        positive = positive if target == roles.one(Role.TARGET) and positive else suggested
+        values = sorted({str(value) for value in prepared.frame[target].dropna().unique()})
+        positive = st.radio(
+            f"Which value of '{target}' is the event to predict (the churn, the fraud, the default)?",
+            values,
+            index=values.index(positive) if positive in values else 0,
+            horizontal=True,
+            key=f"{state.POSITIVE_PICK}{target}",
+            help="The models predict the chance of this value; the money is priced on it. Payoff suggested "
+            f"'{suggested}'.",
+        )
     updated = roles.edited(new_roles, shape, positive)
     if updated != roles:
         state.set_prepared(replace(prepared, roles=updated))
+        if updated.reasons != roles.reasons:
+            st.rerun()  # the table above was drawn with the old reasons: "set by you" shows at once
     return updated
 
 

@@ -48,6 +48,7 @@ JOB = "payoff.job"  # the fit running in its own process for this session, if an
 WORKERS = "w.workers"  # not a file's choice: kept when another file is loaded
 ROLE_EDITOR = FILE + "roles"
 SHAPE_PICK = FILE + "shape"
+POSITIVE_PICK = FILE + "positive."  # the event value of a two-valued outcome, per outcome column
 OPT_PREFIX = FILE + "opt."
 AGG_PREFIX = FILE + "agg."
 FRAMING_PICK = FILE + "framing"
