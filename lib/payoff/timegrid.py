@@ -116,16 +116,22 @@ def infer_frequency(dates: pd.Series) -> Frequency:
 _SECONDS = {"hour": 3600, "day": 86400}
 
 
-def finer_rows(dates: pd.Series, frequency: Frequency) -> str | None:
+def finer_rows(dates: pd.Series, frequency: Frequency, keys: pd.DataFrame | None = None) -> str | None:
     """How often the rows come when that is finer than the file's periods ("30 minutes" in a
-    file worked in hours), else None: the rows of a period are then combined into it."""
+    file worked in hours), else None: the rows of a period are then combined into it. With the
+    series' `keys`, the step is read within each series: one shop stamped at midnight and another
+    at noon, each once a day, is not a file of rows every 12 hours."""
     if frequency.unit not in _SECONDS:
         return None
-    unique = pd.Series(dates.dropna().unique()).sort_values()
-    if len(unique) < 3:
-        return None
-    step = float(unique.diff().dropna().dt.total_seconds().median())
-    if not 0 < step < _SECONDS[frequency.unit]:
+    step = _median_step(pd.Series(dates.dropna().unique()).sort_values())
+    if step is not None and 0 < step < _SECONDS[frequency.unit] and keys is not None and keys.shape[1]:
+        # finer across the file: read again within each series (only then, a sort of every row)
+        stamps = keys.assign(_stamp=dates).dropna(subset=["_stamp"]).drop_duplicates()
+        stamps = stamps.sort_values([*keys.columns, "_stamp"])
+        same = (stamps[list(keys.columns)].shift() == stamps[list(keys.columns)]).all(axis=1)
+        gaps = stamps["_stamp"].diff().dt.total_seconds()[same]
+        step = float(gaps.median()) if len(gaps) >= 2 else None
+    if step is None or not 0 < step < _SECONDS[frequency.unit]:
         return None
     minutes = step / 60
     if minutes >= 60:
@@ -133,11 +139,23 @@ def finer_rows(dates: pd.Series, frequency: Frequency) -> str | None:
     return f"{minutes:g} minutes" if minutes >= 1 else f"{step:g} seconds"
 
 
+def _median_step(unique: pd.Series) -> float | None:
+    """The median gap between sorted stamps, in seconds; None with fewer than three."""
+    if len(unique) < 3:
+        return None
+    return float(unique.diff().dropna().dt.total_seconds().median())
+
+
 def combined_rows(
-    dates: pd.Series, frequency: Frequency, target: str, decision: str | None = None, level: bool = False
+    dates: pd.Series,
+    frequency: Frequency,
+    target: str,
+    decision: str | None = None,
+    level: bool = False,
+    keys: pd.DataFrame | None = None,
 ) -> str | None:
     """The sentence that says how rows finer than the periods were combined, or None."""
-    every = finer_rows(dates, frequency)
+    every = finer_rows(dates, frequency, keys)
     if every is None:
         return None
     unit = frequency.unit

@@ -78,11 +78,14 @@ TEXT_CASES: dict[str, bytes] = {
 }
 
 
-def workbook_bytes() -> bytes:
+def workbook_bytes(note_lines: int = 1) -> bytes:
+    """A cover sheet of notes ('Notes', one line or several in one column), the table on 'Data'."""
     book = openpyxl.Workbook()
     notes = book.active
     notes.title = "Notes"
     notes.append(["Read me: the data is on the next sheet"])
+    for line in range(1, note_lines):
+        notes.append([f"Note {line}: stems are counted when sold, not when delivered"])
     data = book.create_sheet("Data")
     data.append(["date", "store", "units"])
     data.append(["2026-01-01", "north", 3])
@@ -170,7 +173,8 @@ def main() -> None:
     for name, content in TEXT_CASES.items():
         (FILES / name).write_bytes(content)
     (FILES / "multi_sheet.xlsx").write_bytes(workbook_bytes())
-    print(f"wrote {len(TEXT_CASES) + 1} files to {FILES}")
+    (FILES / "notes_sheet_first.xlsx").write_bytes(workbook_bytes(note_lines=6))
+    print(f"wrote {len(TEXT_CASES) + 2} files to {FILES}")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,29 @@ CASES: tuple[Case, ...] = (
             assert_(not t.detection.preamble),
         ),
     ),
+    Case(  # two title lines padded with commas above the header, as a rota tool exports them
+        "title_lines_padded.csv",
+        check=lambda t: (
+            assert_(list(t.frame.columns) == ["Date", "Depot", "Parcels", "Drivers rostered", "Notes"]),
+            assert_(len(t.detection.preamble) == 2 and _col(t, "Parcels") == [732, 0, 650, 702]),
+        ),
+    ),
+    Case(  # a shop platform's export: times with their zone ('Z'), read as UTC clock times and said
+        "utc_timestamps_z.csv",
+        says=("has times with a time zone (UTC): read as clock times in UTC",),
+        check=lambda t: (
+            assert_(str(t.frame["created_at"].dtype).startswith("datetime64") and t.frame["created_at"].dt.tz is None),
+            assert_(_col(t, "created_at") == list(pd.date_range("2024-01-01", periods=6))),
+        ),
+    ),
+    Case(  # a hotel export: a weekday before each day-first date, decimal commas, semicolons
+        "hotel_weekday_dates_semicolon.csv",
+        check=lambda t: (
+            assert_(t.detection.delimiter == ";" and t.detection.decimal == ","),
+            assert_(_col(t, "Date") == list(pd.date_range("2023-01-01", periods=6))),
+            assert_(_approx(_col(t, "ADR"), [69.54, 71.2, 70.05, 68.9, 72.1, 80.0])),
+        ),
+    ),
     Case(  # a till export: "1,051" in quotes beside "£105.10", one thousands group and no more
         "till_quoted_thousands_one_group.csv",
         check=lambda t: (
@@ -218,7 +241,8 @@ CASES: tuple[Case, ...] = (
         check=lambda t: (assert_(t.detection.delimiter == ";"), assert_(_col(t, "job") == ["admin.", "services"])),
     ),
     Case("fake.parquet", "unreadable", ("Parquet",)),
-    Case("multi_sheet.xlsx", says=("Sheet 'Notes' has no data rows",), check=_check_sheet),
+    Case("multi_sheet.xlsx", says=("Sheet 'Notes' holds no table",), check=_check_sheet),
+    Case("notes_sheet_first.xlsx", says=("Sheet 'Notes' holds no table",), check=_check_sheet),  # six lines of notes
     Case("huge_field.csv", check=lambda t: assert_(len(t.frame.loc[0, "note"]) == 3_000_000)),
     Case("five_thousand_columns.csv", "too_many_columns", ("5,000 columns",)),
     Case("oversize.csv", "too_large", ("limit",)),

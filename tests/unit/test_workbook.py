@@ -48,7 +48,7 @@ def test_money_percent_and_counts_carry_excel_formats_and_the_header_is_frozen(c
     assert sheet.column_dimensions["E"].width >= len("Expected gain of contacting")
     comparison = book["model comparison"]
     names = [c.value for c in comparison[1]]
-    low, high = names.index("Gain: 90% range from") + 1, names.index("to") + 1
+    low, high = names.index("90% range: from") + 1, names.index("to") + 1
     row = next(
         r for r in range(2, comparison.max_row + 1) if comparison.cell(row=r, column=1).value == "Payoff's choice"
     )
@@ -65,6 +65,7 @@ def test_the_one_formatting_module_shows_cells_as_a_reader_expects():
     assert formatting.cell(0.447, formatting.PERCENT) == "44.7%"
     assert formatting.cell(-0.0001, formatting.PERCENT) == "0.0%"  # no "-0%"
     assert formatting.cell(38.0, formatting.COUNT) == "38"
+    assert formatting.cell(-0.0, formatting.COUNT) == "0"  # a closed day's stock, no "-0"
     assert [formatting.cell(v, formatting.NUMBER) for v in (10.7, 34.72, 1234.567)] == ["10.70", "34.72", "1,234.57"]
     assert formatting.cell(-0.001, formatting.NUMBER) == "0.00"  # no "-0.00"
     assert [formatting.cell(v, formatting.SCORE) for v in (0.8312, 0.01234, 0.02, 250.0)] == [
@@ -85,10 +86,10 @@ def test_the_comparison_speaks_business_words(churn):
     assert list(table.columns) == [
         "Option",
         "Net value",
-        "Gain vs today",
-        "Gain: 90% range from",
+        "Gain",
+        "90% range: from",
         "to",
-        "Chance it beats today",
+        "Chance of a gain",
         "Note",
     ]
     assert table["Option"].iloc[0] == "Today: your 'contacted' column" and table["Option"].iloc[1] == "Payoff's choice"

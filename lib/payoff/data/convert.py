@@ -46,6 +46,8 @@ DAY_FIRST = (
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
+    "%a %d/%m/%Y",  # a weekday before the date ("Sun 01/01/2023"), as hotel and till exports write it
+    "%a %d.%m.%Y",
 )
 MONTH_FIRST = (
     "%m/%d/%Y",
@@ -55,6 +57,7 @@ MONTH_FIRST = (
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %I:%M %p",
+    "%a %m/%d/%Y",
 )
 OTHER_FORMATS = (
     "ISO8601",
@@ -68,6 +71,11 @@ OTHER_FORMATS = (
     "%B %d, %Y",
     "%b %d %Y",
     "%Y-%m",
+    "%a %Y-%m-%d",
+    "%a %d %b %Y",
+    "%a, %d %b %Y",
+    "%A, %B %d, %Y",
+    "%A %d %B %Y",
 )
 DATE_FORMATS = OTHER_FORMATS + DAY_FIRST + MONTH_FIRST
 FORMAT_LABELS = {"ISO8601": "ISO (YYYY-MM-DD)"}
@@ -152,6 +160,12 @@ def _regularity(dates: pd.Series) -> int:
     return len(np.unique(np.diff(unique))) if len(unique) > 2 else 0
 
 
+def _weekdays_agree(values: pd.Series, parsed: pd.Series) -> float:
+    """The share of values whose leading weekday name ('Sun', 'Monday,') is the parsed date's."""
+    written = values.astype("str").str.strip().str[:3].str.lower()
+    return float((written == parsed.dt.day_name().str[:3].str.lower()).mean())
+
+
 def detect_date_formats(values: pd.Series, dayfirst: bool | None) -> tuple[list[str], bool]:
     """Formats that parse every sampled value (best first), and whether day/month is ambiguous.
 
@@ -173,6 +187,10 @@ def detect_date_formats(values: pd.Series, dayfirst: bool | None) -> tuple[list[
             return [day[0][0]], True
         if dayfirst is False:
             return [month[0][0]], True
+        # A weekday written before the date tells which reading is right ("Mon 05/02/2024").
+        agree_day, agree_month = _weekdays_agree(values, day[0][1]), _weekdays_agree(values, month[0][1])
+        if agree_day != agree_month:
+            return [(day if agree_day > agree_month else month)[0][0]], False
         # All days <= 12: the reading whose dates fall on a more regular grid wins.
         if _regularity(month[0][1]) < _regularity(day[0][1]):
             return [month[0][0]], True
@@ -200,7 +218,7 @@ def cover_formats(values: pd.Series) -> list[tuple[str, int]]:
 
 
 def format_label(fmt: str) -> str:
-    return FORMAT_LABELS.get(fmt, fmt.replace("%", ""))
+    return FORMAT_LABELS.get(fmt, fmt.replace("%a", "weekday").replace("%A", "weekday").replace("%", ""))
 
 
 @dataclass(frozen=True)

@@ -104,11 +104,29 @@ def read_table(
 ) -> LoadedTable:
     """Read an uploaded file of any supported kind. Raises a PayoffError the user can act on."""
     try:
-        return _read_any(content, name, options or LoadOptions(), max_bytes)
+        return _without_time_zones(_read_any(content, name, options or LoadOptions(), max_bytes))
     finally:
         # Arrow's allocator keeps what the reading freed (50 MB on a million-row file) for reuse
         # that numpy, allocating elsewhere, never makes: hand it back before the checks run.
         pa.default_memory_pool().release_unused()
+
+
+def _without_time_zones(table: LoadedTable) -> LoadedTable:
+    """Times written with their zone ('2023-03-01T12:44:50Z', a shop platform's export) as the
+    clock in UTC, said: every later step (the calendar, the saved analysis) takes plain times, and
+    a zone-aware column once failed the save of a whole run."""
+    frame = table.frame
+    zoned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    if not zoned:
+        return table
+    notes = tuple(
+        LoadIssue(
+            "time_zone", f"'{c}' has times with a time zone ({frame[c].dt.tz}): read as clock times in UTC.", str(c)
+        )
+        for c in zoned
+    )
+    frame = frame.assign(**{str(c): frame[c].dt.tz_convert("UTC").dt.tz_localize(None) for c in zoned})
+    return replace(table, frame=frame, detection=replace(table.detection, issues=(*table.detection.issues, *notes)))
 
 
 def _read_any(content: bytes, name: str, options: LoadOptions, max_bytes: int) -> LoadedTable:
@@ -302,8 +320,15 @@ def _read_excel(content: bytes, name: str, options: LoadOptions, max_bytes: int)
                 raise error
             skipped.append(sheet)
             continue
+        if not options.sheet and sheet != candidates[-1] and table.frame.shape[1] <= 1:
+            skipped.append(sheet)  # one column of text (a "Read me" sheet of notes) is no table
+            continue
         notes = tuple(
-            LoadIssue("sheet_skipped", f"Sheet '{s}' has no data rows; Payoff read sheet '{sheet}' instead.")
+            LoadIssue(
+                "sheet_skipped",
+                f"Sheet '{s}' holds no table (no data rows, or one column of notes); Payoff read sheet '{sheet}' "
+                "instead. Pick another sheet under the reading options.",
+            )
             for s in skipped
         )
         detection = replace(

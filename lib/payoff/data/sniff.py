@@ -268,7 +268,9 @@ def detect_layout(
         preamble_lines = 0
         for i, (_, cells) in enumerate(rows):
             upcoming = [len(c) for _, c in rows[i : i + 6]]
-            if len(cells) == n_fields and sum(u == n_fields for u in upcoming) >= 0.6 * len(upcoming):
+            # a title padded with delimiters ("Daily depot report,,,,,") has every field, but few filled
+            filled = sum(bool(str(c).strip()) for c in cells) * 2 >= n_fields
+            if len(cells) == n_fields and filled and sum(u == n_fields for u in upcoming) >= 0.6 * len(upcoming):
                 preamble_lines = rows[i][0] - 1  # the header is one physical line
                 break
     body_rows = [cells for end, cells in rows if end > preamble_lines]
