@@ -169,6 +169,8 @@ def resolve(
     # (a number typed for the column's blank rows comes with the column: the margin still applies)
     priced_by = columns.get("price") or (roles.one(Role.PRICE) if "price" not in typed else None)
     per_row_margin = derived.pop(MARGIN.key, None) if priced_by and not money and "unit_cost" not in typed else None
+    # a holding rate is a share of each row's own unit cost then, known only once the margin is
+    per_row_holding = derived.pop(HOLDING_RATE.key, None) if per_row_margin is not None else None
     _apply_derived(framing, derived, values, sources, errors)
     if money and sources.get("price") == sources.get("unit_cost") == DEFAULT:
         # A money target's defaults are a margin's, never a unit's price: dollars are not units.
@@ -219,6 +221,12 @@ def resolve(
             kept = 1.0 - float(MARGIN.coerce(parse_share(per_row_margin)) or 0.0)
             values["unit_cost"] = FromColumn(price.column, round(price.fill * kept, 12), round(price.scale * kept, 12))
             sources["unit_cost"] = TYPED
+            if per_row_holding is not None and "holding_cost" in own:
+                rate = kept * float(HOLDING_RATE.coerce(parse_share(per_row_holding)) or 0.0)
+                values["holding_cost"] = FromColumn(
+                    price.column, round(price.fill * rate, 12), round(price.scale * rate, 12)
+                )
+                sources["holding_cost"] = TYPED
         except PayoffError as error:
             errors.append(str(error))
     for param in framing.params:

@@ -61,7 +61,8 @@ def quantity_side(
     closures, rule, reason = "", None, ""
     combined = ""
     if isinstance(design, Backtest) and target is not None and date is not None and date in table.columns:
-        combined = combined_rows(table[date], design.frequency, target, decided, level) or ""
+        series = table[list(keys)] if keys else None
+        combined = combined_rows(table[date], design.frequency, target, decided, level, series) or ""
     if isinstance(design, Backtest) and not errors and target is not None and date is not None:
         marked = (*features, closed_by) if closed_by else features
         panel = build_panel(table, design.frequency, design.season, date, keys, target, marked)

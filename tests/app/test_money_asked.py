@@ -280,3 +280,32 @@ def test_the_quantity_sold_is_not_offered_as_its_own_price():
     at = _problem_page("shop.csv", _daily_units())
     source = at.selectbox(key=state.PARAM_PREFIX + "perishable.price.source")
     assert "units_sold" not in source.options
+
+
+def test_a_margin_may_price_each_products_cost_from_the_files_own_price_column():
+    """A wholesaler's list price per case differs by product (20.00 and 80.00): one unit cost of 38
+    is refused where a product sells below it, so a margin is offered instead of it; typed, it
+    prices each row's unit cost from the row's price, and one unit cost is no longer asked."""
+    from payoff.framings.base import FromColumn
+
+    weeks = pd.date_range("2023-01-02", periods=104, freq="W-MON")
+    frame = pd.DataFrame(
+        {
+            "week": np.tile(weeks, 2),
+            "sku": np.repeat(["cheap", "dear"], 104),
+            "cases": np.random.default_rng(4).poisson(30, 208),
+            "list_price": np.repeat([20.0, 80.0], 104),
+        }
+    )
+    at = _problem_page("wholesale.csv", frame.to_csv(index=False).encode())
+    at.radio(key=state.FRAMING_PICK).set_value("inventory").run()
+    instead = at.number_input(key=f"{state.PARAM_PREFIX}inventory.gross_margin.instead")
+    assert instead.value is None  # offered, never assumed
+    assert [w for w in at.number_input if w.key == f"{state.PARAM_PREFIX}inventory.unit_cost"]
+    at.number_input(key=f"{state.PARAM_PREFIX}inventory.holding_cost").set_value(0.2).run()
+    at.number_input(key=f"{state.PARAM_PREFIX}inventory.gross_margin.instead").set_value(25.0).run()
+    assert not at.exception
+    assert not [w for w in at.number_input if w.key == f"{state.PARAM_PREFIX}inventory.unit_cost"]
+    prepared = at.session_state[state.PREPARED]
+    problem = at.session_state[state.CHOICES].problem(prepared.frame, prepared.roles, "inventory")
+    assert problem.values["unit_cost"] == FromColumn("list_price", pytest.approx(50.0 * 0.75), pytest.approx(0.75))

@@ -8,6 +8,8 @@ import pytest
 from payoff.data.load import read_table
 from payoff.data.roles import Role, suggest_roles
 from payoff.data.unit_price import unit_price_name, with_unit_price
+from payoff.errors import PayoffError
+from payoff.evaluate.quantity_money import costs_for
 from payoff.framings.base import FromColumn
 from payoff.models.catalogue import STATUS_QUO
 from payoff.problem import make_problem
@@ -59,6 +61,21 @@ def test_a_margin_prices_each_items_cost_and_the_money_by_hand():
     assert analysis.impact.model(STATUS_QUO).money == pytest.approx(float(np.nansum(by_hand)))
 
 
+def test_a_holding_rate_is_a_share_of_each_items_own_cost():
+    """Stock kept over (inventory) with a 40% margin and holding at 1% of the cost a day: a bag
+    costs 0.06 and holds at 0.0006 a day, a loaf 2.28 and 0.0228; not 1% of one default cost."""
+    frame, roles, _ = _loaded()
+    name = unit_price_name("Net Sales", "Qty Sold")
+    problem = make_problem(frame, roles, "inventory", params={"gross_margin": 0.4, "holding_rate": 0.01})
+    assert problem.values["holding_cost"] == FromColumn(name, pytest.approx(1.95 * 0.006), pytest.approx(0.006))
+    columns = {k: frame[v.column].to_numpy() for k, v in problem.values.items() if isinstance(v, FromColumn)}
+    _, costs = costs_for(problem.framing, problem.values, columns)
+    bag = (frame["Item Description"] == "Carrier bag 10p").to_numpy()
+    assert np.unique(np.round(costs.over[bag], 10)).tolist() == [0.0006]
+    assert np.unique(np.round(costs.over[~bag], 10)).tolist() == [0.0228]
+    assert np.unique(np.round(costs.under[bag], 10)).tolist() == [0.04]  # the lost margin
+
+
 def test_a_file_with_a_price_of_its_own_is_left_as_it_is():
     frame = read_table(b"date,item,sold,price,takings\n2024-01-01,a,3,2.00,$6.00\n2024-01-02,a,4,2.00,$8.00\n", "f.csv")
     out, _, note = with_unit_price(frame.frame, suggest_roles(frame.frame))
@@ -82,3 +99,12 @@ def test_a_free_item_or_a_refund_does_not_switch_the_prices_off():
     out, _, note = with_unit_price(frame, suggest_roles(frame))
     name = unit_price_name("Net Sales", "Qty Sold")
     assert note and out.loc[0, name] == pytest.approx(0.10) and out.loc[1, name] == pytest.approx(3.80)
+
+
+def test_one_unit_cost_above_the_cheapest_items_price_is_refused_with_the_margin_as_the_way_out():
+    frame, roles, _ = _loaded()
+    with pytest.raises(
+        PayoffError, match=r"unit cost for some rows \(one unit cost of 1 against a lowest price of 0.1\)"
+    ) as refused:
+        analyse(frame, roles, "perishable", params={"unit_cost": 1.0}, models=("naive",))
+    assert "Give a gross margin instead" in str(refused.value)

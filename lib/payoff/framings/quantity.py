@@ -16,6 +16,14 @@ def _margin(p: Arrays) -> np.ndarray:
     under: np.ndarray = np.asarray(p["price"], dtype="float64") - np.asarray(p["unit_cost"], dtype="float64")
     under = under + float(p.get("goodwill", 0.0))
     if np.any(under < 0):
+        prices = np.asarray(p["price"], dtype="float64")
+        cost = np.asarray(p["unit_cost"], dtype="float64")
+        if prices.ndim and cost.ndim == 0:  # each row its own price, one cost for all: the cheap rows sell at a loss
+            raise BadParameter(
+                f"The price is below the unit cost for some rows (one unit cost of {float(cost):.4g} against a "
+                f"lowest price of {float(np.nanmin(prices)):.4g}), so those sales lose money. Give a gross margin "
+                "instead (each row's unit cost is then its price less the margin), or a cost column."
+            )
         raise BadParameter("The price is below the unit cost for some rows, so a sale loses money; check both.")
     return under
 
@@ -35,7 +43,7 @@ def perishable_costs(p: Arrays) -> UnitCosts:
 
 def inventory_costs(p: Arrays) -> UnitCosts:
     """under = the lost margin (price - unit_cost + goodwill); over = holding one unit one period."""
-    return UnitCosts(_margin(p), np.asarray(float(p["holding_cost"])), service_ratio(p))
+    return UnitCosts(_margin(p), np.asarray(p["holding_cost"], dtype="float64"), service_ratio(p))
 
 
 def staffing_costs(p: Arrays) -> UnitCosts:

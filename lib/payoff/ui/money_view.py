@@ -170,25 +170,38 @@ def parameter_inputs(framing: Framing, prepared: state.Prepared) -> None:
         and {"price", "unit_cost"} <= keys
         and not any(priced_by_column.get(k) for k in ("price", "unit_cost"))
     )
-    # each row priced at its own price worked out from its sales (a till's items): the margin prices
-    # each one's unit cost, where one unit cost for a 10p bag and a £3.80 loaf would be nonsense
-    per_row_margin = (
+    # Each row priced from a column and no cost column: a margin prices each row's unit cost. Where
+    # the price was worked out from the sales (a till's 10p bag beside a £3.80 loaf) it is asked in
+    # place of one unit cost; beside a price column of the file's own (a list price per case) it is
+    # offered instead of one, which is refused wherever a product sells below it.
+    price_column = priced_by_column.get("price")
+    per_row = (
         not margin_form
         and {"price", "unit_cost"} <= keys
-        and priced_by_column.get("price") is not None
-        and priced_by_column.get("price") == frame.attrs.get(UNIT_PRICE)
+        and price_column is not None
         and not priced_by_column.get("unit_cost")
         and "unit_cost" not in typed
     )
-    replaced: set[str] = set()
-    if per_row_margin:
-        replaced = {"unit_cost"}
+    worked_out = per_row and price_column == frame.attrs.get(UNIT_PRICE)
+    replaced: set[str] = {"unit_cost"} if worked_out else set()
+    if per_row:
         value = _percent_input(
-            MARGIN, typed.get(MARGIN.key), asking, f"{state.PARAM_PREFIX}{framing.key}.{MARGIN.key}.per_row"
+            MARGIN,
+            typed.get(MARGIN.key),
+            asking or not worked_out,
+            f"{state.PARAM_PREFIX}{framing.key}.{MARGIN.key}.{'per_row' if worked_out else 'instead'}",
         )
-        st.caption(plain(f"Each row's unit cost is its price ('{priced_by_column['price']}') less this margin."))
+        st.caption(
+            plain(
+                f"Each row's unit cost is its price ('{price_column}') less this margin."
+                if worked_out
+                else f"Or leave it empty and type one unit cost below: a margin prices each row's unit cost from "
+                f"its price ('{price_column}')."
+            )
+        )
         if value is not None:
             params[MARGIN.key] = value
+            replaced = {"unit_cost"}
     if margin_form:
         st.info(
             plain(
