@@ -209,7 +209,8 @@ def cell(value: object, kind: str, currency: str = "", unit: str = "day") -> str
     if kind == PERCENT:
         return percent(float(value))  # type: ignore[arg-type]
     if kind == COUNT:
-        return f"{float(value):,.0f}"  # type: ignore[arg-type]
+        text = f"{float(value):,.0f}"  # type: ignore[arg-type]
+        return "0" if text == "-0" else text  # a closed day's -0.0 stock, never "-0"
     if kind == DATE:
         return date(pd.Timestamp(value), unit)
     if kind == NUMBER and isinstance(value, int | float):

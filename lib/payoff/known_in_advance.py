@@ -22,11 +22,15 @@ from payoff.models.panel import Panel
 
 # Matched against the name in lower case with spaces and dashes as underscores ("Qty Sold" is
 # "qty_sold"). A call centre's report of the period (answered, abandoned, handle and wait times,
-# service level) is an outcome of it, as sales are.
+# service level) is an outcome of it, as sales are; so is a hotel's night (its average daily rate, ADR,
+# and revenue per available room, RevPAR: what the rooms sold at), and so is what was thrown away,
+# failed or carried over that day (a florist's stems binned, a depot's parcels carried over).
 _OUTCOME_NAME = re.compile(
     r"volume|revenue|turnover|amount|takings|receipts|(^|_)sold|sales|actual|reali[sz]ed|"
     r"(avg|average|mean)_?(selling_?)?price|price_?(paid|realised|realized)|footfall|visitors|customers_served|"
-    r"answered|abandon|handled|handle_?time|talk_?time|wait(ing)?_?time|service_?level|occupancy|(^|_)(aht|asa)(_|$)",
+    r"answered|abandon|handled|handle_?time|talk_?time|wait(ing)?_?time|service_?level|occupancy|(^|_)(aht|asa)(_|$)|"
+    r"(^|_)(adr|revpar)(_|$)|(avg|average|achieved)_?(daily_?|room_?|nightly_?)?rate|"
+    r"wast(e|ed|age)|binned|spoil|discard|written_?off|shrink|carried_?over|(^|_)failed|undelivered|(^|_)returned|refund",
     re.I,
 )
 _PLANNED_NAME = re.compile(r"promo|holiday|planned|list_?price|forecast|discount|campaign|event|closed", re.I)

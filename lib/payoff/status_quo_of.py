@@ -4,6 +4,8 @@ history shows a clear season, else the last value, with the reason said."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from payoff.data.roles import Role, RoleMap
@@ -13,6 +15,7 @@ from payoff.framings.base import Framing
 from payoff.models.panel import Panel, build_panel
 from payoff.statusquo import (
     DecisionColumn,
+    MovingAverage,
     Rule,
     Seasonal,
     SeasonalAverage,
@@ -68,6 +71,8 @@ def on_calendar(
             )
             return given, ""
         return rule, ""
+    if isinstance(given, MovingAverage):  # said in the file's periods: "the last 4 weeks"
+        return replace(given, unit=design.frequency.unit), ""
     return given, ""
 
 

@@ -45,10 +45,11 @@ class MovingAverage:
 
     window: int
     buffer: float = 0.0
+    unit: str = "period"  # the file's period once the problem knows it: "the last 4 weeks"
 
     @property
     def label(self) -> str:
-        return f"the average of the last {self.window} periods" + (f" {self.buffer:+.0%}" if self.buffer else "")
+        return f"the average of the last {self.window} {self.unit}s" + (f" {self.buffer:+.0%}" if self.buffer else "")
 
     @property
     def text(self) -> str:

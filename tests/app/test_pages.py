@@ -1,5 +1,6 @@
 """Every page renders from an empty session and from a loaded sample, without an exception."""
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -64,3 +65,38 @@ def test_data_page_shows_detection_roles_and_findings():
     assert len(at.dataframe) == 5  # detection, types, preview, role editor, the outlier rows
     findings = [e.label for e in at.expander]
     assert any("far above the usual range" in label for label in findings)
+
+
+def test_a_rotas_total_is_said_in_person_days_not_as_a_headcount():
+    at = open_app()
+    at.button(key="w.home.sample.call_centre").click().run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=180)
+    at.switch_page("app_pages/decisions.py").run(timeout=120)
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert labels[0] == "Staff to schedule, all series (person-days)", labels
+
+
+def test_a_rule_for_stock_that_carries_over_is_said_to_order_up_to_its_forecast_without_safety_stock():
+    at = load_sample(open_app(), "retail_sales").switch_page("app_pages/problem.py").run()
+    carried = "today's rule is priced as ordering up to its forecast over the lead time"
+    at.radio(key=state.FRAMING_PICK).set_value("inventory").run()
+    at.radio(key=state.STATUS_QUO_PREFIX + "kind").set_value("moving-average").run()
+    assert not at.exception
+    assert any(carried in c.value for c in at.caption)
+    at.radio(key=state.FRAMING_PICK).set_value("perishable").run()
+    assert not any(carried in c.value for c in at.caption)  # nothing carries over: nothing to say
+
+
+def test_a_weekly_files_moving_average_starts_at_four_weeks():
+    from tests.app.conftest import upload
+
+    weeks = pd.date_range("2023-01-02", periods=80, freq="W-MON")
+    frame = pd.DataFrame({"week": weeks, "cases": range(80)})
+    at = upload(open_app("app_pages/data.py"), "weekly.csv", frame.to_csv(index=False).encode())
+    at.switch_page("app_pages/problem.py").run()
+    at.radio(key=state.FRAMING_PICK).set_value("inventory").run()
+    at.radio(key=state.STATUS_QUO_PREFIX + "kind").set_value("moving-average").run()
+    assert not at.exception
+    window = at.number_input(key=state.STATUS_QUO_PREFIX + "n")
+    assert (window.label, window.value) == ("Weeks averaged", 4)

@@ -53,7 +53,9 @@ def test_todays_rota_can_be_picked_on_the_problem_page():
     from tests.app.conftest import upload
     from tests.unit.test_finer_rows import _half_hours
 
-    at = upload(open_app("app_pages/data.py"), "phones.csv", _half_hours().to_csv(index=False).encode())
+    # 'On Shift' reads as the rota at once; a rota the names do not give away is picked here
+    phones = _half_hours().rename(columns={"On Shift": "Headcount"})
+    at = upload(open_app("app_pages/data.py"), "phones.csv", phones.to_csv(index=False).encode())
     at.switch_page("app_pages/problem.py").run()
     at.radio(key=state.FRAMING_PICK).set_value("staffing").run()
     kind = at.radio(key=state.STATUS_QUO_PREFIX + "kind")
@@ -61,11 +63,11 @@ def test_todays_rota_can_be_picked_on_the_problem_page():
     kind.set_value("column").run()
     picker = at.selectbox(key=state.STATUS_QUO_PREFIX + "column")
     assert picker.value is None and at.session_state[state.CHOICES].status_quo is None  # nothing taken unasked
-    assert picker.options[0] == "On Shift"  # the column named like a rota first
-    picker.set_value("On Shift").run()
+    assert picker.options[0] == "Headcount"  # the column named like a rota first
+    picker.set_value("Headcount").run()
     assert not at.exception
-    assert at.session_state[state.CHOICES].status_quo == DecisionColumn("On Shift")
+    assert at.session_state[state.CHOICES].status_quo == DecisionColumn("Headcount")
     for key, value in (("units_per_staff", 12.0), ("staff_cost", 15.0), ("unserved_cost", 5.0)):
         at.number_input(key=f"{state.PARAM_PREFIX}staffing.{key}").set_value(value).run()
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
-    assert "and 'On Shift' is averaged over the hour (people on shift)" in captions
+    assert "and 'Headcount' is averaged over the hour (people on shift)" in captions

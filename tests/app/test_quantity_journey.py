@@ -31,13 +31,13 @@ def test_two_clicks_from_home_to_a_money_headline(ran):
     assert list(table.columns) == [
         "Option",
         "Cost",
-        "Gain vs today",
-        "Gain: 90% range from",
+        "Gain",
+        "90% range: from",
         "to",
-        "Chance it beats today",
+        "Chance of a gain",
         "Note",
     ]
-    assert table["Gain vs today"].iloc[0] == ""  # blank for today, never "None"
+    assert table["Gain"].iloc[0] == ""  # blank for today, never "None"
 
 
 def test_impact_what_if_reprices_without_refit(ran):
@@ -108,7 +108,7 @@ def test_problem_page_consequence_and_status_quo_rule():
     at.switch_page("app_pages/models.py").run()
     at.button(key=state.RUN_MODELS).click().run(timeout=180)
     assert not at.exception and not at.error
-    assert "the average of the last 14 periods +10%" in at.metric[0].label.replace("\\", "")
+    assert "the average of the last 14 days +10%" in at.metric[0].label.replace("\\", "")
 
 
 def test_save_from_impact_and_reopen_on_saved(ran, tmp_path, monkeypatch):
@@ -152,7 +152,7 @@ def test_the_quantity_kind_s_page_sections(ran):
     assert not ran.exception
     text = shown(ran)
     assert "Which series drive the gain of Payoff's choice" in text
-    assert "Backtest: " in text and "critical ratio" in text
+    assert "Backtest: tested on " in text and "only chose among the models" in text and "critical ratio" in text
     assert "Calibration: predicted chance" not in text
     assert len(ran.selectbox(key="impact.series").options) == 12  # the series chart: 6 items x 2 shops
     ran.switch_page("app_pages/models.py").run(timeout=120)

@@ -96,6 +96,34 @@ def test_a_failing_model_is_shown_on_the_models_page(monkeypatch):
     at.button(key="w.home.sample.churn_customers").click().run()
     at.button(key=state.RUN_MODELS).click().run(timeout=180)
     assert not at.exception
-    assert "random forest failed (fold 1: the forest could not be grown)" in shown(at)
+    assert (
+        "Pattern model (random forest) failed (fold 1: the forest could not be grown); it is left out of the "
+        "comparison" in shown(at)
+    )
     table = at.dataframe[0].value
     assert table.loc[table["Option"] == "Pattern model (random forest)", "Note"].item() == "failed: see the warning"
+
+
+def test_models_that_failed_alike_share_one_warning(monkeypatch):
+    """Two models broken the same way on the same fold: one warning names both, so a short
+    series that fails every model alike does not push the comparison off the screen."""
+    from payoff.models import classifiers
+
+    real = classifiers.make_model
+
+    def broken(name, columns, n_rows):
+        if name in ("random forest", "gradient boosting"):
+            raise ValueError("the trees could not be grown")
+        return real(name, columns, n_rows)
+
+    monkeypatch.setattr(classifiers, "make_model", broken)
+    monkeypatch.setattr(results_view, "FitJob", FitHere)
+    at = open_app()
+    at.button(key="w.home.sample.churn_customers").click().run()
+    at.button(key=state.RUN_MODELS).click().run(timeout=180)
+    assert not at.exception
+    failed = [w.value.replace("\\", "") for w in at.warning if "could not be grown" in w.value]
+    assert failed == [
+        "Pattern model (random forest), Pattern model (boosted trees) failed (fold 1: the trees could not be "
+        "grown); they are left out of the comparison."
+    ]

@@ -45,7 +45,7 @@ def test_a_lagging_forecast_outside_its_range_is_said_and_money_is_money():
 
 def test_the_order_models_forecast_is_said_to_be_the_stock_to_hold():
     rota = _next(("linear quantile regression",))
-    assert "Order model (linear) forecasts the stock to hold at these costs directly" in rota.attrs["caption"]
+    assert "Order model (linear) forecasts the demand to cover at these costs directly" in rota.attrs["caption"]
 
 
 def test_a_money_files_sweep_varies_what_a_dollar_of_sales_costs_not_its_price():

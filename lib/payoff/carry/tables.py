@@ -39,7 +39,7 @@ ACCURACY_LABELS = {
     "log_loss": ("Log loss", formatting.SCORE),
     "brier": ("Brier score", formatting.SCORE),
 }
-GAIN, LOW, HIGH, CHANCE = "Gain vs today", "Gain: 90% range from", "to", "Chance it beats today"
+GAIN, LOW, HIGH, CHANCE = "Gain", "90% range: from", "to", "Chance of a gain"
 
 
 def _order(impact: Impact) -> list[ModelMoney]:
@@ -142,8 +142,8 @@ def _note(name: str, failed: bool, same: bool, impact: Impact) -> str:
     if name == impact.best_model and name != STATUS_QUO:
         return "best in hindsight"
     if name == AUTO:
-        return "picked on past tests"  # short: the last column of a wide table at 1280 pixels
-    return "as good as the best" if same else ""
+        return "chosen in advance"  # short: the last column of a wide table at 1280 pixels
+    return "ties the best" if same else ""
 
 
 SOURCE_WORDS = {"typed": "your number", "column": "from your file", "default": "Payoff's default"}

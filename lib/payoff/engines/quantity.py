@@ -37,12 +37,13 @@ from payoff.evaluate.summary import build_impact, wording
 from payoff.evaluate.uncertainty import block_bootstrap
 from payoff.framings.base import FromColumn, QuantityFraming
 from payoff.framings.fresh import always_short
-from payoff.models.catalogue import AUTO, BLEND, REPEATERS, STATUS_QUO
+from payoff.models.catalogue import AUTO, BLEND, MODELS, REPEATERS, STATUS_QUO, business_name, quantity_spec
 from payoff.models.panel import build_panel
 from payoff.problem import Problem
 from payoff.runtime import budget
 from payoff.runtime.compute import Compute
 from payoff.statusquo import DecisionColumn
+from payoff.timegrid import Frequency
 
 
 class QuantityEngine:
@@ -134,7 +135,7 @@ class QuantityEngine:
             "season": panel.season,
             "calibration": labels[0],
             "windows": labels[1:],
-            "period_text": f"the last {int(scored.sum())} {frequency.plural} ({frequency.span(dates.min(), dates.max())})",
+            "period_text": _period_text(actual[:, scored], frequency, dates),
             "critical_ratio": float(np.mean(costs.critical_ratio)),
             "whole_units": panel.whole_units,
             "closures": problem.closures or None,
@@ -198,11 +199,14 @@ def _as_placed(problem: Problem, predictions: QuantityPredictions, values: Value
         return []
     return [
         f"Today's orders are priced as you placed them ({problem.status_quo.label}), on the days you placed them: "
-        f"the {' and '.join(set_here)} you set apply to Payoff's orders only."
+        f"the {' and '.join(set_here)} you set {'applies' if len(set_here) == 1 else 'apply'} to Payoff's orders only."
     ]
 
 
 BROKEN_TIMES = 3.0  # a model whose error is this many times the others' typical error is not to be trusted
+LEARNS_THE_ORDER = {
+    spec.name for spec in MODELS if spec.kind == DecisionKind.QUANTITY and quantity_spec(spec.name).learns_decision
+}
 
 
 def accuracy_outliers(entries: list[Entry]) -> list[str]:
@@ -212,14 +216,16 @@ def accuracy_outliers(entries: list[Entry]) -> list[str]:
     errors = {e.name: e.accuracy["mae"] for e in entries if e.kind == "model" and "mae" in e.accuracy}
     out = []
     for name, mae in errors.items():
-        if name in REPEATERS:
+        # a model that forecasts the order itself (a high quantile) misses the middle by design
+        if name in REPEATERS or name in LEARNS_THE_ORDER:
             continue
         others = [v for other, v in errors.items() if other != name and np.isfinite(v)]
         typical = float(np.median(others)) if others else float("nan")
         if others and typical > 0 and mae > BROKEN_TIMES * typical:
             out.append(
-                f"{name}'s forecasts were off by {mae / typical:.1f} times the other models' typical error (MAE "
-                f"{mae:,.1f} against {typical:,.1f}): something in the data breaks it, so do not trust its money."
+                f"{business_name(name)}'s forecasts missed by {mae / typical:.1f} times the other models' typical "
+                f"miss ({mae:,.1f} against {typical:,.1f} on average): something in the data breaks it, so do not "
+                "trust its money."
             )
     return out
 
@@ -250,3 +256,14 @@ def _entry(priced: Priced, predictions: QuantityPredictions, framing: QuantityFr
         per_series=dict(zip(labels, total.sum(axis=1).tolist(), strict=True)),
         decisions=priced.decisions[:, scored],
     )
+
+
+def _period_text(actual: np.ndarray, frequency: Frequency, dates: pd.DatetimeIndex) -> str:
+    """'the last 672 hours (...)', and how many of them were open where many were shut (a gym's
+    nights): the money is the open hours', and 672 alone reads as round the clock."""
+    periods = actual.shape[1]
+    said = f"the last {periods} {frequency.plural} ({frequency.span(dates.min(), dates.max())})"
+    open_periods = int((~np.isnan(actual)).any(axis=0).sum())
+    if open_periods < 0.9 * periods:
+        said += f", {open_periods} of them open"
+    return said

@@ -130,9 +130,11 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
     frame.attrs["caption"] = what + (" (whole units, rounded up as in the backtest)." if panel.whole_units else ".")
     outside = int(((frame[FORECAST] > frame[HIGH] + 1e-9) | (frame[FORECAST] < frame[LOW] - 1e-9)).sum())
     learned = name not in (BLEND, STATUS_QUO) and predictions.model(name).ratio is not None
-    if learned:  # its forecast is the stock to hold, a quantile at the costs' ratio: it moves with the costs
+    if (
+        learned
+    ):  # its forecast is the demand to cover (stock, staff), a quantile at the costs' ratio: it moves with the costs
         frame.attrs["caption"] += (
-            f" {business_name(name)} forecasts the stock to hold at these costs directly, not the middle of demand: "
+            f" {business_name(name)} forecasts the demand to cover at these costs directly, not the middle of demand: "
             "its 'Forecast' moves with the costs"
             + (f" and lies outside the likely range of demand on {outside:,} row(s)." if outside else ".")
         )

@@ -41,6 +41,12 @@ def single_feature_auc(values: pd.Series, y: np.ndarray) -> float:
     return float(max(auc, 1 - auc))
 
 
+def _how_well(auc: float) -> str:
+    """An AUC in words a manager reads: how often the column alone ranks a row with the outcome
+    above one without it (0.5 is a coin toss)."""
+    return f"{auc:.0%} of the time (AUC {auc:.2f}, where a coin toss is 0.50)"
+
+
 def check(frame: pd.DataFrame, features: list[str], y: np.ndarray, sample: int = 50_000) -> list[LeakageFlag]:
     if len(frame) > sample:
         rows = np.random.default_rng(0).choice(len(frame), sample, replace=False)
@@ -49,9 +55,13 @@ def check(frame: pd.DataFrame, features: list[str], y: np.ndarray, sample: int =
     for column in features:
         auc = single_feature_auc(frame[column], y)
         if auc >= SUSPICIOUS_AUC:
-            flags.append(LeakageFlag(column, auc, f"on its own it separates the outcomes with AUC {auc:.2f}"))
+            flags.append(LeakageFlag(column, auc, f"on its own tells the two outcomes apart {_how_well(auc)}"))
         elif AFTER_OUTCOME.search(column):
             flags.append(
-                LeakageFlag(column, auc, f"its name suggests it is only known after the outcome (alone: AUC {auc:.2f})")
+                LeakageFlag(
+                    column,
+                    auc,
+                    f"has a name that says it is only known after the outcome (alone it tells them apart {_how_well(auc)})",
+                )
             )
     return flags

@@ -291,7 +291,7 @@ class TargetingFraming(Framing):
 
     @property
     def next_step(self) -> str:
-        return f"whom to {self.act_label}"
+        return f"the ones to {self.act_label}"  # short: it sits in a quarter of a 1280-pixel screen
 
     def driver(self, component: str, amount: str) -> str:
         # a component is a cell of the confusion matrix, "act & event": said in the framing's words

@@ -10,7 +10,12 @@ from payoff.framings.base import Direction, Framing, Param, QuantityFraming, Tar
 from payoff.framings.rules import Newsvendor, OrderUpTo, ShelfLife, Staffing
 from payoff.statusquo import Everybody, LastValue, Nobody
 
-_BUDGET = Param("budget", "Most entities to act on", None, "entities", "Leave empty for no limit.", "optional_count")
+
+def _budget(act: str, entities: str) -> Param:
+    """The most rows to act on, in the framing's words ('Most customers to contact')."""
+    return Param("budget", f"Most {entities} to {act}", None, entities, "Leave empty for no limit.", "optional_count")
+
+
 _PRICE = Param(
     "price", "Selling price", 4.0, "per unit", "What a customer pays for one unit.", column_role="price", ask=True
 )
@@ -222,7 +227,7 @@ CHURN = TargetingFraming(
             0.0,
             1.0,
         ),
-        _BUDGET,
+        _budget("contact", "customers"),
     ),
     default_status_quo=Nobody(),
     direction=Direction.VALUE,
@@ -257,7 +262,7 @@ FRAUD = TargetingFraming(
             "Customer friction of a held genuine payment.",
             sweep_from="review_cost",
         ),
-        _BUDGET,
+        _budget("review", "payments"),
     ),
     default_status_quo=Nobody(),
     direction=Direction.VALUE,
@@ -281,7 +286,7 @@ LEADS = TargetingFraming(
             ask=True,
         ),
         Param("contact_cost", "Cost of a contact", 25.0, "per contact", "Sales time for one lead.", ask=True),
-        _BUDGET,
+        _budget("contact", "leads"),
     ),
     default_status_quo=Everybody(),
     direction=Direction.VALUE,

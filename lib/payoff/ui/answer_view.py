@@ -18,7 +18,7 @@ from payoff.evaluate.impact import Impact
 from payoff.evaluate.summary import interval_note
 from payoff.framings.base import Direction
 from payoff.models.catalogue import STATUS_QUO, business_name
-from payoff.ui import navigation, saved_view, state
+from payoff.ui import navigation, results_view, saved_view, state
 from payoff.ui.widgets import plain
 
 
@@ -33,6 +33,14 @@ def headline(impact: Impact) -> None:
     gain = round(recommended.gain, 2)
     value = formatting.money(recommended.gain, currency=impact.currency) if gain != 0 else "no gain"
     st.metric(plain(label), value, delta=interval_note(impact), delta_color="off", delta_arrow="off")
+    for flag in results_view.near_certain_leaks(impact):  # beside the number a manager will copy
+        st.warning(
+            plain(
+                f"This money may not be real: '{flag['column']}' {flag['reason']}. If it is only known after the "
+                "outcome, exclude it on the Problem page and run again."
+            ),
+            icon=":material/warning:",
+        )
     st.write(plain(impact.answer or impact.narrative))
 
 

@@ -15,6 +15,8 @@ from payoff.carry.scoring import needed_columns
 from payoff.carry.scoring import score_current as score
 from payoff.data.load import LoadOptions
 from payoff.errors import PayoffError
+from payoff.evaluate.predictions import QuantityPredictions
+from payoff.framings.base import QuantityFraming, TargetingFraming
 from payoff.framings.rules import EXPECTED_ORDER, summed_and_averaged
 from payoff.ui import results_view, state
 from payoff.ui.data_view import UPLOAD_TYPES
@@ -55,9 +57,14 @@ def summary(analysis: Analysis, decisions: pd.DataFrame) -> None:
     kinds = formatting.kinds_of(decisions)
     cells = st.columns(len(totals))
     _, averaged = summed_and_averaged(list(totals))
-    for cell, (what, total) in zip(cells, totals.items(), strict=True):
+    framing, predictions = analysis.problem.framing, analysis.predictions
+    assert isinstance(framing, QuantityFraming) and isinstance(predictions, QuantityPredictions)  # its kind's
+    # people on shift added over the periods are person-periods: said, or 334 reads as a headcount
+    level, unit = framing.policy.decision_is_level, predictions.panel.frequency.unit
+    for index, (cell, (what, total)) in enumerate(zip(cells, totals.items(), strict=True)):
         shown = formatting.cell(total, kinds.get(what, formatting.NUMBER), currency)
-        cell.metric(f"{what}{' (average)' if what in averaged else ', all series'}", shown)
+        people = f" (person-{unit}s)" if level and index == 0 else ""
+        cell.metric(f"{what}{' (average)' if what in averaged else ', all series'}{people}", shown)
     if len(per_series) > 1:
         label = [c for c in per_series.columns if c not in totals]
         frame = pd.DataFrame(
@@ -112,14 +119,15 @@ def next_quantities(analysis: Analysis) -> None:
 
 def score_current(analysis: Analysis) -> None:
     framing = analysis.problem.framing
+    assert isinstance(framing, TargetingFraming)  # scoring a current file is a targeting decision's
     st.write(
         plain(
-            f"Upload this period's file of entities (no outcome yet) to rank whom to {framing.act_label}. It needs "
+            f"Upload this period's file of {framing.entities} (no outcome yet) to rank which to {framing.act_label}. It needs "
             f"these columns, spelled as in the history: {', '.join(needed_columns(analysis))}."
         )
     )
     upload = st.file_uploader(
-        "Current entities",
+        f"This period's {framing.entities}",
         type=UPLOAD_TYPES,  # what the Data page takes: what read_table reads (no .json)
         key=state.CURRENT_UPLOAD,
     )

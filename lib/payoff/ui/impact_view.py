@@ -186,11 +186,14 @@ def backtest_details(analysis: Analysis, impact: Impact) -> None:
     """A quantity decision's backtest, and its forecasts per series."""
     evaluation = impact.evaluation
     assert "windows" in evaluation  # a backtest's record: this section is its kind's
+    unit = evaluation["frequency"]
     st.caption(
         plain(
-            f"Backtest: {evaluation['calibration']} calibrates; tests: {', '.join(evaluation['windows'])}; "
-            f"horizon {evaluation['horizon']}, season {evaluation['season']}, critical ratio "
-            f"{formatting.percent(float(evaluation['critical_ratio']))}."
+            f"Backtest: tested on {', '.join(evaluation['windows'])}, each forecast up to {evaluation['horizon']} "
+            f"{unit}s ahead from the history before it; {evaluation['calibration']} only chose among the models "
+            f"and is never scored. Pattern repeating every {evaluation['season']} {unit}s. At these costs, the "
+            f"cheapest decision covers demand {formatting.percent(float(evaluation['critical_ratio']))} of the "
+            "time (the critical ratio)."
         )
     )
     results_view.series_chart(analysis, impact, "impact")
@@ -200,6 +203,9 @@ def crossfit_details(analysis: Analysis, impact: Impact) -> None:
     """A targeting decision's folds, and how well each model's chances are calibrated."""
     evaluation = impact.evaluation
     assert "folds" in evaluation  # a cross-fit's record: this section is its kind's
+    framing = analysis.problem.framing
+    assert isinstance(framing, TargetingFraming)  # its kind's
+    fitted_on = "the parts before it, in time order" if evaluation.get("time_ordered_folds") else "the others"
     predictions = analysis.predictions
     assert isinstance(predictions, TargetingPredictions)  # its kind's
     models = [s.name for s in predictions.models if not s.failed]
@@ -209,8 +215,9 @@ def crossfit_details(analysis: Analysis, impact: Impact) -> None:
     st.plotly_chart(charts.calibration(table), key="impact.calibration")
     st.caption(
         plain(
-            f"{evaluation['folds']} folds{' in time order' if evaluation.get('time_ordered_folds') else ''}; "
-            f"every entity scored by a model fitted without it; {evaluation['events']:,} events of "
-            f"{evaluation['rows']:,} ({formatting.percent(float(evaluation['event_rate']))})."
+            f"Every one of the {evaluation['rows']:,} {framing.entities} was scored by a model that never saw "
+            f"it: the file was split into {evaluation['folds']} parts, each scored by a model fitted on "
+            f"{fitted_on}. In {evaluation['events']:,} of them "
+            f"({formatting.percent(float(evaluation['event_rate']))}) the answer was '{framing.words[1]}'."
         )
     )

@@ -178,8 +178,8 @@ def describe_backtest(problem: Problem) -> None:
     start = grid[max(0, len(grid) - design.horizon - design.step * (design.origins - 1))]
     st.caption(
         f"{design.origins} tests of {design.horizon} {frequency.plural} each, covering {frequency.span(start, end)}, "
-        f"each forecast from the history before it; the {design.horizon} {frequency.plural} before them calibrate "
-        "the decisions and are never scored."
+        f"each forecast from the history before it; the {design.horizon} {frequency.plural} before them only "
+        "choose among the models and are never scored."
     )
     if problem.rows_combined:
         st.caption(plain(problem.rows_combined))

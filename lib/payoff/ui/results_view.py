@@ -4,7 +4,7 @@ and leakage warnings. Shared by the Models and Impact pages."""
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -172,10 +172,29 @@ def show_table(frame: pd.DataFrame, currency: str = "", height: int | Literal["a
     )
     config = {
         column: st.column_config.TextColumn(alignment="right")
-        for column, kind in kinds.items()
         if kind not in (formatting.TEXT, formatting.DATE)
+        else st.column_config.TextColumn(width=_width(column, shown[column]))
+        for column, kind in kinds.items()
     }
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def _width(header: str, cells: pd.Series) -> int:
+    """A text column as wide as its longest words, in pixels: left to Streamlit, the comparison
+    table's last column (its notes) was cut at 1280 pixels while the money columns stood wider
+    than their figures."""
+    longest = max([len(str(header)), *(len(str(cell)) for cell in cells)])
+    return min(360, 20 + 7 * longest)
+
+
+NEAR_CERTAIN = 0.99  # a column alone this good at telling the outcomes apart is almost surely known after them
+
+
+def near_certain_leaks(impact: Impact) -> list[dict[str, Any]]:
+    """The leakage flags of a column that alone tells the outcomes apart almost every time: said
+    beside the headline, where a manager copies the number, not below the chart."""
+    flags = impact.evaluation.get("leakage_flags", [])
+    return [f for f in flags if "used" not in f and float(f.get("auc", 0.0)) >= NEAR_CERTAIN]
 
 
 def leakage_warnings(impact: Impact) -> None:
@@ -183,10 +202,13 @@ def leakage_warnings(impact: Impact) -> None:
     that may leak: said on the page, never left in the JSON alone."""
     for warning in impact.evaluation.get("warnings", []):
         st.warning(plain(warning))
+    shown_above = near_certain_leaks(impact)
     for flag in impact.evaluation.get("leakage_flags", []):
         if "used" in flag:  # quantities: said on the Problem page, where it is decided
             if not flag["used"]:
                 st.caption(plain(f"'{flag['column']}' was left out: it looks realised with demand ({flag['reason']})."))
+            continue
+        if flag in shown_above:
             continue
         st.warning(
             plain(
@@ -197,18 +219,22 @@ def leakage_warnings(impact: Impact) -> None:
 
 
 def failures(impact: Impact) -> None:
-    """Every model that failed somewhere, with where and why: never hidden."""
+    """Every model that failed somewhere, with where and why: never hidden. Models that failed on
+    the same series and windows for the same reasons (a product with ten weeks of history fails
+    every model alike) share one warning, so that the comparison is not pushed off the screen."""
+    alike: dict[tuple[bool, tuple[str, ...]], list[str]] = {}
     for model in impact.models:
-        if not model.failures:
-            continue
-        shown = "; ".join(f.text() for f in model.failures[:5])
-        more = f" and {len(model.failures) - 5} more" if len(model.failures) > 5 else ""
-        outcome = (
-            "it is left out of the comparison"
-            if model.failed
-            else "those series and windows were decided with the last value seen"
-        )
-        st.warning(plain(f"{model.name} failed ({shown}{more}); {outcome}."))
+        if model.failures:
+            alike.setdefault((model.failed, tuple(f.text() for f in model.failures)), []).append(model.name)
+    for (failed, texts), names in alike.items():
+        shown = "; ".join(texts[:5])
+        more = f" and {len(texts) - 5} more" if len(texts) > 5 else ""
+        if failed:
+            outcome = "it is left out of the comparison" if len(names) == 1 else "they are left out of the comparison"
+        else:
+            outcome = "those series and windows were decided with the last value seen"
+        who = ", ".join(business_name(name) for name in names)
+        st.warning(plain(f"{who} failed ({shown}{more}); {outcome}."))
 
 
 def series_chart(analysis: Analysis, impact: Impact, key: str) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from payoff.data.roles import Role, hinted
-from payoff.framings.base import Framing
+from payoff.framings.base import Framing, QuantityFraming
 from payoff.statusquo import (
     DecisionColumn,
     Everybody,
@@ -22,6 +23,7 @@ from payoff.statusquo import (
     SeasonalAverage,
     StatusQuo,
 )
+from payoff.timegrid import infer_frequency
 from payoff.ui import state
 from payoff.ui.money_view import numeric_columns
 from payoff.ui.widgets import plain, seeded
@@ -93,6 +95,12 @@ def status_quo_choice(framing: Framing, prepared: state.Prepared) -> None:
     chosen = default if kind == "column" and column is None else _status_quo_details(kind, column, current, prepared)
     if reason:
         st.caption(plain(f"Without your choice: {default.label}, because {reason}."))
+    carried = isinstance(framing, QuantityFraming) and framing.policy.cover(dict(framing.defaults())) is not None
+    if kind != "column" and carried:
+        st.caption(
+            "Stock carries over here: today's rule is priced as ordering up to its forecast over the lead time "
+            "and the review period, with no safety stock beyond its own buffer."
+        )
     state.set_choices(replace(state.choices(), status_quo=None if chosen.text == default.text else chosen))
 
 
@@ -112,8 +120,10 @@ def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, pre
     if kind == "column":
         return DecisionColumn(str(decision))
     if kind == "moving-average":
-        window, buffer = (current.window, current.buffer * 100) if isinstance(current, MovingAverage) else (7, 10.0)
-        return MovingAverage(*_averaged("Periods", 365, window, buffer, (key + "n", key + "b")))
+        unit = _period_of(prepared)  # "Weeks averaged", four of them, on a weekly file: not seven
+        usual = {"hour": 24, "day": 7, "week": 4, "month": 3}.get(unit, 7)
+        window, buffer = (current.window, current.buffer * 100) if isinstance(current, MovingAverage) else (usual, 10.0)
+        return MovingAverage(*_averaged(f"{unit.capitalize()}s", 365, window, buffer, (key + "n", key + "b")))
     if kind == "seasonal-average":
         seasons, buffer = (current.seasons, current.buffer * 100) if isinstance(current, SeasonalAverage) else (4, 0.0)
         return SeasonalAverage(*_averaged("Seasons", 52, seasons, buffer, (key + "seasons", key + "sb")))
@@ -132,6 +142,15 @@ def _status_quo_details(kind: str, decision: str | None, current: StatusQuo, pre
     op = c2.selectbox("Act when", ["<", "<=", ">", ">="], key=key + "op")
     threshold = c3.number_input("Value", value=float(frame[column].median()), key=key + "val")
     return Rule(column, op, float(threshold))
+
+
+def _period_of(prepared: state.Prepared) -> str:
+    """The file's period in words ("day", "week"), or "period" where its dates are not known."""
+    date = prepared.roles.one(Role.DATE)
+    frame = prepared.frame
+    if date is None or date not in frame or not pd.api.types.is_datetime64_any_dtype(frame[date]):
+        return "period"
+    return infer_frequency(frame[date]).unit
 
 
 def _averaged(what: str, most: int, count: int, buffer: float, keys: tuple[str, str]) -> tuple[int, float]:
