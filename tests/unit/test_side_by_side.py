@@ -68,7 +68,15 @@ def test_a_copy_that_dies_loses_nothing():
     assert side_by_side(list(range(5)), _both(work)) == [0, -1, -2, -3, -4]
 
 
-def test_a_bug_raises_here_with_its_own_message():
+def test_a_bug_raises_here_with_its_own_message(monkeypatch):
+    read, open_at_its_end = module._read, []
+
+    def reading(receiving, arrived):
+        read(receiving, arrived)
+        open_at_its_end.append(not receiving.closed)
+
+    monkeypatch.setattr(module, "_read", reading)
+
     def work(x):
         if x == 3:
             raise ZeroDivisionError("task 3 is broken")
@@ -76,6 +84,9 @@ def test_a_bug_raises_here_with_its_own_message():
 
     with pytest.raises(ZeroDivisionError, match="task 3 is broken"):
         side_by_side(list(range(6)), _both(work))
+    # the thread reading the copy's results ended before its pipe was closed: closed under it, it
+    # once raised in its thread ("'NoneType' object cannot be interpreted as an integer")
+    assert open_at_its_end == [True]
 
 
 def test_one_task_or_no_spare_core_runs_here(monkeypatch):

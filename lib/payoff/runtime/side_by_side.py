@@ -73,6 +73,7 @@ def side_by_side(
     counter = get_context("fork").Value("q", 0)
     receiving, sending = Pipe(duplex=False)
     parent, pid = os.getpid(), 0
+    reader: threading.Thread | None = None
     results: dict[int, Any] = {}
     try:
         with threadpool_limits(1), warnings.catch_warnings():
@@ -87,7 +88,8 @@ def side_by_side(
         # A thread reads what the copy sends as it comes: a pipe holds 64 KiB and a fitted model is
         # hundreds of kilobytes, so the copy would otherwise wait for this process's task to end.
         arrived: queue.Queue[bytes | None] = queue.Queue()
-        threading.Thread(target=_read, args=(receiving, arrived), name="payoff-side-by-side", daemon=True).start()
+        reader = threading.Thread(target=_read, args=(receiving, arrived), name="payoff-side-by-side", daemon=True)
+        reader.start()
         with threadpool_limits(1):
             while (i := _take(counter, pid)) < len(tasks):
                 results[i] = work(tasks[i])
@@ -101,10 +103,16 @@ def side_by_side(
                 os.kill(pid, signal.SIGKILL)
         raise
     finally:
-        receiving.close()
         if pid:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+        # The copy has left (or was killed), so the reader meets the pipe's end and stops: only then
+        # is its end closed. Closed under a reader still in recv, the reader raised in its thread
+        # (a test failed so on a busy machine, once in hundreds of runs).
+        if reader is not None:
+            reader.join(timeout=10.0)
+        if reader is None or not reader.is_alive():
+            receiving.close()
     with threadpool_limits(1):  # one thread, as the copy would have run it: the same digits
         for i, task in enumerate(tasks):  # what the copy took and did not deliver
             if i not in results:
