@@ -110,6 +110,11 @@ CASES: tuple[Case, ...] = (
             assert_(len(t.detection.preamble) == 2 and _col(t, "Parcels") == [732, 0, 650, 702]),
         ),
     ),
+    Case(  # a French shop's days stamped at local midnight with their offset: each its own day, not the eve
+        "local_midnight_offsets.csv",
+        says=("written with their offset from UTC (+01:00, +02:00): read as the clock times written",),
+        check=lambda t: assert_(_col(t, "jour") == list(pd.date_range("2024-10-24", periods=6))),
+    ),
     Case(  # a shop platform's export: times with their zone ('Z'), read as UTC clock times and said
         "utc_timestamps_z.csv",
         says=("has times with a time zone (UTC): read as clock times in UTC",),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from payoff.data.date_formats import cover_formats, detect_date_formats, format_label
 from payoff.data.money_columns import CURRENCY, CURRENCY_NOTE
 
 NULL_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "#n/a", "-", "--", "—", "–", "n.a.", "missing", "#value!"})
@@ -34,51 +35,11 @@ _STRIP_FOR_NUMBER = r"[()$€£¥%\s\u00a0+]"
 _DATE_SHAPE = re.compile(
     r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{1,2}[-/ ][A-Za-z]{3}|^[A-Za-z]{3,9}\.? \d{1,2}|^\d{4}-\d{2}$"
 )
+# An ISO time with its zone: 'Z' (UTC) or an offset from UTC ('+02:00', '-0500').
+ZONED_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
+_ZONE = r"\s*(Z|[+-]\d{2}:?\d{2})$"
 _TIME_SHAPE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _DATE_NAME = re.compile(r"date|^day$|^dt$|yyyymmdd|yymmdd|^period$", re.I)
-DAY_FIRST = (
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%d.%m.%Y",
-    "%d.%m.%y",
-    "%d-%m-%Y",
-    "%d-%m-%y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%a %d/%m/%Y",  # a weekday before the date ("Sun 01/01/2023"), as hotel and till exports write it
-    "%a %d.%m.%Y",
-)
-MONTH_FIRST = (
-    "%m/%d/%Y",
-    "%m/%d/%y",
-    "%m-%d-%Y",
-    "%m-%d-%y",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %I:%M %p",
-    "%a %m/%d/%Y",
-)
-OTHER_FORMATS = (
-    "ISO8601",
-    "%Y/%m/%d",
-    "%Y.%m.%d",
-    "%d-%b-%Y",
-    "%d-%b-%y",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%b %d %Y",
-    "%Y-%m",
-    "%a %Y-%m-%d",
-    "%a %d %b %Y",
-    "%a, %d %b %Y",
-    "%A, %B %d, %Y",
-    "%A %d %B %Y",
-)
-DATE_FORMATS = OTHER_FORMATS + DAY_FIRST + MONTH_FIRST
-FORMAT_LABELS = {"ISO8601": "ISO (YYYY-MM-DD)"}
 
 
 @dataclass(frozen=True)
@@ -153,72 +114,6 @@ def _numeric_result(values: pd.Series) -> tuple[pd.Series, str]:
             return values.astype("Int64"), "integer"
         return values.astype("int64"), "integer"
     return values, "number"
-
-
-def _regularity(dates: pd.Series) -> int:
-    unique = np.sort(dates.dropna().unique())
-    return len(np.unique(np.diff(unique))) if len(unique) > 2 else 0
-
-
-def _weekdays_agree(values: pd.Series, parsed: pd.Series) -> float:
-    """The share of values whose leading weekday name ('Sun', 'Monday,') is the parsed date's."""
-    written = values.astype("str").str.strip().str[:3].str.lower()
-    return float((written == parsed.dt.day_name().str[:3].str.lower()).mean())
-
-
-def detect_date_formats(values: pd.Series, dayfirst: bool | None) -> tuple[list[str], bool]:
-    """Formats that parse every sampled value (best first), and whether day/month is ambiguous.
-
-    An empty list means no single format fits; see :func:`cover_formats` for mixed columns."""
-    fits = []
-    for fmt in DATE_FORMATS:
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
-        if parsed.notna().all():
-            fits.append((fmt, parsed))
-    if not fits:
-        return [], False
-    day = [f for f in fits if f[0] in DAY_FIRST]
-    month = [f for f in fits if f[0] in MONTH_FIRST]
-    other = [f for f in fits if f[0] in OTHER_FORMATS]
-    if other:
-        return [other[0][0]], False
-    if day and month:
-        if dayfirst is True:
-            return [day[0][0]], True
-        if dayfirst is False:
-            return [month[0][0]], True
-        # A weekday written before the date tells which reading is right ("Mon 05/02/2024").
-        agree_day, agree_month = _weekdays_agree(values, day[0][1]), _weekdays_agree(values, month[0][1])
-        if agree_day != agree_month:
-            return [(day if agree_day > agree_month else month)[0][0]], False
-        # All days <= 12: the reading whose dates fall on a more regular grid wins.
-        if _regularity(month[0][1]) < _regularity(day[0][1]):
-            return [month[0][0]], True
-        return [day[0][0]], True
-    return [(day or month)[0][0]], False
-
-
-def cover_formats(values: pd.Series) -> list[tuple[str, int]]:
-    """Greedy cover of a mixed-format column: (format, values it parses)."""
-    remaining = values
-    cover: list[tuple[str, int]] = []
-    for _ in range(3):
-        best, best_count = None, 0
-        for fmt in DATE_FORMATS:
-            count = int(pd.to_datetime(remaining, format=fmt, errors="coerce").notna().sum())
-            if count > best_count:
-                best, best_count = fmt, count
-        if best is None:
-            break
-        cover.append((best, best_count))
-        remaining = remaining[pd.to_datetime(remaining, format=best, errors="coerce").isna()]
-        if remaining.empty:
-            break
-    return cover
-
-
-def format_label(fmt: str) -> str:
-    return FORMAT_LABELS.get(fmt, fmt.replace("%a", "weekday").replace("%A", "weekday").replace("%", ""))
 
 
 @dataclass(frozen=True)
@@ -342,6 +237,8 @@ def _type_column(name: str, series: pd.Series, ctx: TypingContext) -> tuple[pd.S
             issues,
         )
     sample = present.head(50_000).drop_duplicates().head(500)  # the shape of the values, not all of them
+    if sample.str.match(ZONED_TIME).all():
+        return _zoned_times(name, text, ctx, issues)
     if sample.str.match(_TIME_SHAPE).all():
         padded = text.where(~text.str.fullmatch(r"\d{1,2}:\d{2}", na=False), text + ":00")
         return pd.to_timedelta(padded, errors="coerce"), ColumnType(name, "time", "H:MM:SS"), issues
@@ -369,21 +266,44 @@ def _type_column(name: str, series: pd.Series, ctx: TypingContext) -> tuple[pd.S
     return text, ColumnType(name, "text"), issues
 
 
+def _zoned_times(
+    name: str, text: pd.Series, ctx: TypingContext, issues: list[LoadIssue]
+) -> tuple[pd.Series, ColumnType, list[LoadIssue]]:
+    """Times written with their zone, read as the clock shows them: an offset ('+02:00') is the
+    place's own clock, so a sale at 00:30 falls on its local day (in UTC it would be the day
+    before, and a daily file stamped at local midnight would shift every day by one); 'Z' is UTC's
+    clock, the only one such a file gives. Said either way."""
+    zones = text.str.extract(_ZONE, expand=False).dropna()
+    parsed = pd.to_datetime(text.str.replace(_ZONE, "", regex=True), format="ISO8601", errors="coerce")
+    offsets = sorted(set(zones.head(100_000).unique()) - {"Z"})
+    if offsets:
+        shown = ", ".join(offsets[:3]) + (" ..." if len(offsets) > 3 else "")
+        said = (
+            f"'{name}' has times written with their offset from UTC ({shown}): read as the clock times written, "
+            "so each row falls on its own local day."
+        )
+    else:
+        said = f"'{name}' has times with a time zone (UTC): read as clock times in UTC."
+    issues = [*issues, LoadIssue("time_zone", said, name)]
+    issues += _unread_dates(name, text, parsed, ctx, "value(s) are not times Payoff can read")
+    return parsed, ColumnType(name, "date", "ISO with time zone, clock as written"), issues
+
+
+def _unread_dates(name: str, text: pd.Series, parsed: pd.Series, ctx: TypingContext, why: str) -> list[LoadIssue]:
+    """The cells of a date column that were written but could not be read, said with their lines."""
+    bad = np.flatnonzero((parsed.isna() & text.notna()).to_numpy())
+    if not len(bad):
+        return []
+    lines = [ctx.first_line + int(i) for i in bad]
+    where = _describe_rows(lines, [str(text.iloc[i]) for i in bad[:5]])
+    said = f"{len(bad):,} {why} in '{name}' and were read as missing: {where}."
+    return [LoadIssue("date_cells_missing", said, name, tuple(lines[:100]))]
+
+
 def _forced_date(name: str, text: pd.Series, ctx: TypingContext, issues: list[LoadIssue]):
     fmt = ctx.date_formats[name]
     parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-    bad = np.flatnonzero((parsed.isna() & text.notna()).to_numpy())
-    if len(bad):
-        lines = [ctx.first_line + int(i) for i in bad]
-        issues.append(
-            LoadIssue(
-                "date_cells_missing",
-                f"{len(bad)} value(s) in '{name}' do not match {format_label(fmt)} and were read as "
-                f"missing: {_describe_rows(lines, [str(text.iloc[i]) for i in bad[:5]])}.",
-                name,
-                tuple(lines[:100]),
-            )
-        )
+    issues = [*issues, *_unread_dates(name, text, parsed, ctx, f"value(s) do not match {format_label(fmt)}")]
     return parsed, ColumnType(name, "date", format_label(fmt) + " (chosen)"), issues
 
 

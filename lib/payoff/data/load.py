@@ -112,20 +112,22 @@ def read_table(
 
 
 def _without_time_zones(table: LoadedTable) -> LoadedTable:
-    """Times written with their zone ('2023-03-01T12:44:50Z', a shop platform's export) as the
-    clock in UTC, said: every later step (the calendar, the saved analysis) takes plain times, and
-    a zone-aware column once failed the save of a whole run."""
+    """Zone-aware times (a parquet file's, or an Excel cell's) as the clock in their own zone,
+    said: every later step (the calendar, the saved analysis) takes plain times, and a zone-aware
+    column once failed the save of a whole run. A text file's are read so in convert.py."""
     frame = table.frame
     zoned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
     if not zoned:
         return table
     notes = tuple(
         LoadIssue(
-            "time_zone", f"'{c}' has times with a time zone ({frame[c].dt.tz}): read as clock times in UTC.", str(c)
+            "time_zone",
+            f"'{c}' has times with a time zone ({frame[c].dt.tz}): read as clock times in {frame[c].dt.tz}.",
+            str(c),
         )
         for c in zoned
     )
-    frame = frame.assign(**{str(c): frame[c].dt.tz_convert("UTC").dt.tz_localize(None) for c in zoned})
+    frame = frame.assign(**{str(c): frame[c].dt.tz_localize(None) for c in zoned})
     return replace(table, frame=frame, detection=replace(table.detection, issues=(*table.detection.issues, *notes)))
 
 

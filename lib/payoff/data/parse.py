@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from payoff.data import sniff
-from payoff.data.convert import ARROW_NULLS, LoadIssue
+from payoff.data.convert import ARROW_NULLS, ZONED_TIME, LoadIssue
 from payoff.errors import RaggedRows, UnreadableFile, UnterminatedQuote
 
 
@@ -56,7 +56,7 @@ def parse(
     body: Body, layout: sniff.Layout, names: list[str], skip: int, ragged_policy: str, name: str
 ) -> tuple[pd.DataFrame, list[tuple[int, list[str]]]]:
     """Full parse with pyarrow; rows with the wrong number of fields are collected, not lost."""
-    text_columns = _leading_zero_columns(body.head(), layout, names, skip)
+    text_columns = _text_columns(body.head(), layout, names, skip)
     table, bad = _arrow_read(body, layout, names, skip, text_columns, name)
     table = _dates_as_timestamps(table)
     if not bad:
@@ -152,12 +152,17 @@ def _arrow_read(
     raise AssertionError("unreachable")
 
 
-def _leading_zero_columns(head: str, layout: sniff.Layout, names: list[str], skip: int) -> list[str]:
+def _text_columns(head: str, layout: sniff.Layout, names: list[str], skip: int) -> list[str]:
+    """Columns Arrow must leave as text: codes with leading zeros (0042), and times written with
+    their UTC offset, which Arrow would turn into UTC and lose the local day (a sale at 00:30+02:00
+    is the 1st's, not the 31st's); convert.py reads the clock as written."""
     rows = sniff.sample_rows(head, layout.delimiter, sniff.SAMPLE_ROWS + skip)[skip:]
     keep = []
     for j, name in enumerate(names):
         cells = [r[j].strip() for _, r in rows if j < len(r)]
-        if any(len(c) > 1 and c[0] == "0" and c.isdigit() for c in cells):
+        filled = [c for c in cells if c]
+        leading_zero = any(len(c) > 1 and c[0] == "0" and c.isdigit() for c in cells)
+        if leading_zero or (filled and all(ZONED_TIME.match(c) for c in filled)):
             keep.append(name)
     return keep
 
