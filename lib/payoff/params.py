@@ -122,6 +122,22 @@ def per_period_value(column: str | None) -> bool:
     return column is not None and bool(_PER_PERIOD.search(column))
 
 
+_CHARGE_PERIODS = (
+    (re.compile(r"month|mrr", re.I), "month", 12),
+    (re.compile(r"week", re.I), "week", 52),
+    (re.compile(r"year|annual", re.I), "year", 1),
+)
+
+
+def charge_period(column: str) -> tuple[str, int | None]:
+    """The period a value column charges for, as its name says ('MonthlyCharges': month), and how
+    many of them make a year; ('period', None) where the name does not say ('Fee')."""
+    for pattern, period, in_a_year in _CHARGE_PERIODS:
+        if pattern.search(column):
+            return period, in_a_year
+    return "period", None
+
+
 def parse_share(raw: Any) -> Any:
     """'25%' -> 0.25: shares may be typed as percentages."""
     if isinstance(raw, str) and raw.strip().endswith("%"):
@@ -167,8 +183,11 @@ def resolve(
     # A margin beside a price column sets each row's unit cost from its price (a till's items, each
     # at its own price), once the column has priced the rows; on a money target, price 1.
     # (a number typed for the column's blank rows comes with the column: the margin still applies)
+    # On a quantity of units, a margin is always a share of the price (a column's, or the one typed):
+    # only a money target's margin prices a unit of 1 (a typed 3.00 once became 1.00 beside a margin).
     priced_by = columns.get("price") or (roles.one(Role.PRICE) if "price" not in typed else None)
-    per_row_margin = derived.pop(MARGIN.key, None) if priced_by and not money and "unit_cost" not in typed else None
+    of_the_price = (priced_by or "price" in typed) and not money and "unit_cost" not in typed
+    per_row_margin = derived.pop(MARGIN.key, None) if of_the_price else None
     # a holding rate is a share of each row's own unit cost then, known only once the margin is
     per_row_holding = derived.pop(HOLDING_RATE.key, None) if per_row_margin is not None else None
     _apply_derived(framing, derived, values, sources, errors)
@@ -215,20 +234,10 @@ def resolve(
                 value = blank_fill(table[column], value)
             values[param.key] = FromColumn(column, value, float(scale if scale is not None else 1.0))
             sources[param.key] = COLUMN
-    price = values.get("price")
-    if per_row_margin is not None and isinstance(price, FromColumn) and "unit_cost" in own:
-        try:
-            kept = 1.0 - float(MARGIN.coerce(parse_share(per_row_margin)) or 0.0)
-            values["unit_cost"] = FromColumn(price.column, round(price.fill * kept, 12), round(price.scale * kept, 12))
-            sources["unit_cost"] = TYPED
-            if per_row_holding is not None and "holding_cost" in own:
-                rate = kept * float(HOLDING_RATE.coerce(parse_share(per_row_holding)) or 0.0)
-                values["holding_cost"] = FromColumn(
-                    price.column, round(price.fill * rate, 12), round(price.scale * rate, 12)
-                )
-                sources["holding_cost"] = TYPED
-        except PayoffError as error:
-            errors.append(str(error))
+    if per_row_margin is not None and "unit_cost" in own:
+        _margin_of_the_price(
+            values, sources, errors, per_row_margin, per_row_holding if "holding_cost" in own else None
+        )
     for param in framing.params:
         if values.get(param.key) is None and not param.optional:
             errors.append(f"'{param.key}' needs a value: {param.help}")
@@ -281,6 +290,35 @@ def _lead_times_from(
             errors.append(f"{error} (from '{column}')")
             continue
         sources[key] = COLUMN
+
+
+def _margin_of_the_price(
+    values: dict[str, ParamValue | FromColumn],
+    sources: dict[str, str],
+    errors: list[str],
+    margin: Any,
+    holding: Any,
+) -> None:
+    """The unit cost (and a holding rate's cost) as a share of the price: of each row's own where a
+    column prices the rows, else of the one price typed (the column first guessed to price them
+    was set aside: the margin still applies, never dropped without a word)."""
+    price = values.get("price")
+    try:
+        kept = 1.0 - float(MARGIN.coerce(parse_share(margin)) or 0.0)
+        rate = kept * float(HOLDING_RATE.coerce(parse_share(holding)) or 0.0) if holding is not None else None
+    except PayoffError as error:
+        errors.append(str(error))
+        return
+    for key, share in (("unit_cost", kept), ("holding_cost", rate)):
+        if share is None:
+            continue
+        if isinstance(price, FromColumn):
+            values[key] = FromColumn(price.column, round(price.fill * share, 12), round(price.scale * share, 12))
+        elif isinstance(price, int | float):
+            values[key] = round(float(price) * share, 12)
+        else:
+            continue  # no price yet: its own "needs a value" says so
+        sources[key] = TYPED
 
 
 def _apply_derived(

@@ -108,3 +108,19 @@ def test_one_unit_cost_above_the_cheapest_items_price_is_refused_with_the_margin
     ) as refused:
         analyse(frame, roles, "perishable", params={"unit_cost": 1.0}, models=("naive",))
     assert "Give a gross margin instead" in str(refused.value)
+
+
+@pytest.mark.parametrize("typed", [{"price": 3.0}, {}])
+def test_a_margin_beside_one_typed_price_prices_the_cost_from_that_price(typed):
+    """The price column set aside ("one value") and 3.00 typed: a 40% margin is a unit cost of
+    1.80, never dropped and never a money file's price of 1. Without a price typed, the price is
+    asked for (the margin waits for it)."""
+    frame, roles, _ = _loaded()
+    params = {"gross_margin": 0.4, **typed}
+    if not typed:
+        with pytest.raises(PayoffError, match="price"):
+            make_problem(frame, roles, "perishable", params=params, columns={"price": None}, defaults_from=None)
+        return
+    problem = make_problem(frame, roles, "perishable", params=params, columns={"price": None})
+    assert problem.values["price"] == 3.0
+    assert problem.values["unit_cost"] == pytest.approx(1.8)
