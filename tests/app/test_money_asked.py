@@ -191,6 +191,7 @@ def test_a_monthly_charge_asks_how_long_a_kept_customer_stays():
     at.number_input(key=state.PARAM_PREFIX + "churn.offer_cost").set_value(20.0).run()
     months = at.number_input(key=state.PARAM_PREFIX + "churn.value.periods")
     assert months.value is None
+    assert months.label == "'MonthlyCharges' is charged per month: how many months does a kept customer stay?"
     assert "Needed before the first run: periods a kept customer stays." in shown(at)
     months.set_value(12.0).run()
     assert not at.exception

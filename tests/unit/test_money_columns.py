@@ -4,6 +4,7 @@ its amounts or column names carry (suggested over the browser's region)."""
 import pytest
 
 from payoff.data.load import read_table
+from payoff.params import charge_period, per_period_value
 
 
 @pytest.mark.parametrize(
@@ -28,3 +29,19 @@ def test_a_decimal_comma_with_three_decimals_is_not_read_as_thousands():
     table = read_table(text.encode(), "w.csv")
     assert table.detection.thousands is None  # "0,250" is no thousands group: never 250, 1,500 and 750
     assert table.frame["weight"].tolist() != [250, 1500, 750]
+
+
+@pytest.mark.parametrize(
+    ("column", "period"),
+    [
+        ("MonthlyCharges", ("month", 12)),
+        ("Monthly Fee", ("month", 12)),
+        ("mrr", ("month", 12)),
+        ("weekly_fee", ("week", 52)),
+        ("annual_subscription", ("year", 1)),
+        ("Fee", ("period", None)),  # the name does not say: asked in periods
+    ],
+)
+def test_a_charge_is_asked_in_the_period_its_name_says(column, period):
+    assert per_period_value(column)
+    assert charge_period(column) == period

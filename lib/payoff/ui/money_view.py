@@ -29,6 +29,7 @@ from payoff.params import (
     LEAD_TIME,
     MARGIN,
     blank_fill,
+    charge_period,
     lead_times,
     money_target,
     per_period_value,
@@ -336,19 +337,22 @@ def _percent_input(param: Param, typed: Any, asking: bool, key: str) -> float | 
 
 
 def _periods_input(column: str, scale: float | None, asking: bool, key: str) -> float | None:
-    """'monthly_value' is a month's charge: a kept customer is worth that times the months they stay."""
+    """'monthly_value' is a month's charge: a kept customer is worth that times the months they
+    stay, asked in the period the column's name says ('Monthly Fee': months)."""
     start = scale if scale is not None else (None if asking else 1.0)
-    months = st.number_input(
-        f"'{column}' is charged per period: how many periods does a kept customer stay?",
+    period, in_a_year = charge_period(column)
+    year = f" ({in_a_year} for a year)" if in_a_year and in_a_year > 1 else ""
+    periods = st.number_input(
+        f"'{column}' is charged per {period}: how many {period}s does a kept customer stay?",
         min_value=0.1,
         max_value=600.0,
         value=start,
         step=1.0,
-        help=f"A kept customer is worth '{column}' times this (12 for a year of a monthly charge).",
-        placeholder="e.g. 12 months",
+        help=f"A kept customer is worth '{column}' times this{year}.",
+        placeholder=f"e.g. {in_a_year or 12} {period}s" if period != "year" else "e.g. 3 years",
         key=key,
     )
-    return None if months is None else float(months)
+    return None if periods is None else float(periods)
 
 
 def provenance(problem: Problem) -> None:
