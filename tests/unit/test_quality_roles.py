@@ -343,3 +343,23 @@ def test_a_customer_table_whose_date_is_not_read_still_gets_its_outcome_checked(
     roles = RoleMap({"signed": Role.DATE, "churned": Role.TARGET}, Shape.ENTITY, positive_class="yes")
     kinds = [f.kind for f in quality.check(frame, roles)]
     assert "not_dates" in kinds and "class_balance" in kinds
+
+
+def test_a_shop_shut_every_sunday_and_monday_has_no_gaps_there_but_its_one_missing_wednesday_is_one():
+    """Six weeks from Tuesday 2024-01-02 to Saturday 2024-02-10, rows Tuesday to Saturday only: 30
+    open days, one of them (Wednesday 2024-01-17) without its row. The Sundays and Mondays are
+    the shop's weekly closing, said once; the Wednesday is the one gap."""
+    days = [d for d in pd.date_range("2024-01-02", "2024-02-10") if d.day_of_week not in (0, 6)]
+    assert len(days) == 30
+    days.remove(pd.Timestamp("2024-01-17"))
+    frame = pd.DataFrame({"date": days, "loaves": np.arange(len(days)) % 7 + 20})
+    roles = RoleMap({"date": Role.DATE, "loaves": Role.TARGET}, Shape.TIME_SERIES)
+    found = kinds(quality.check(frame, roles))
+    assert found["shut_weekdays"].message.startswith("No row falls on a Monday or a Sunday: Payoff reads")
+    assert found["date_gaps"].count == 1 and "1 missing dates" in found["date_gaps"].message
+    every_day = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=40), "loaves": 3})
+    assert "shut_weekdays" not in kinds(quality.check(every_day, roles))
+    blank = pd.DataFrame({"date": [pd.NaT, pd.NaT], "shop": ["B", "B"], "loaves": [1, 2]})
+    with_keys = RoleMap({"date": Role.DATE, "shop": Role.SERIES_KEY, "loaves": Role.TARGET}, Shape.TIME_SERIES)
+    shops = pd.concat([frame.assign(shop="A"), blank], ignore_index=True)
+    assert kinds(quality.check(shops, with_keys))["date_gaps"].count == 1  # shop B has no dates: no span, no gap
