@@ -4,6 +4,7 @@ and the session still works (a good file uploaded next loads)."""
 import pytest
 from streamlit import config
 
+from payoff.data.roles import Role
 from payoff.ui import state
 from tests.app.conftest import no_html, open_app, upload
 from tests.corpus.cases import CASES, Case, content
@@ -136,3 +137,21 @@ def test_the_event_of_a_two_valued_outcome_is_asked_and_can_be_turned_around():
     assert not at.exception
     assert at.session_state[state.PREPARED].roles.positive_class == "Yes"
     assert any(e.label.replace("\\", "").startswith("The outcome 'Renewed' = Yes on") for e in at.expander)
+
+
+def test_order_lines_aggregated_keep_each_items_price_for_the_money():
+    log = (
+        b"ordered_at,sku,qty,unit_price\n2026-01-05 09:10:11,tea,2,3.50\n2026-01-05 11:02:41,cake,1,4.00\n"
+        b"2026-01-06 10:44:07,tea,1,3.50\n2026-01-06 12:13:52,cake,3,4.00\n"
+    )
+    at = upload(open_app("app_pages/data.py"), "orders.csv", log)
+    assert at.session_state[state.PREPARED].roles.shape.value == "event log"
+    assert at.selectbox(key=state.AGG_PREFIX + "price").value == "unit_price"  # the file's own, shown
+    at.selectbox(key=state.AGG_PREFIX + "qty").set_value("qty").run()
+    at.multiselect(key=state.AGG_PREFIX + "keys").set_value(["sku"]).run()
+    at.button(key=state.AGG_PREFIX + "go").click().run()
+    assert not at.exception
+    prepared = at.session_state[state.PREPARED]
+    assert prepared.frame["unit_price"].tolist() == [4.0, 4.0, 3.5, 3.5]  # cake, then tea
+    assert prepared.roles.one(Role.PRICE) == "unit_price"
+    assert "'unit_price' kept as each day's average price, weighted by 'qty'" in prepared.note

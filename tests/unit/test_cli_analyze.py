@@ -183,3 +183,21 @@ def test_sensitivity_and_segments_are_in_the_json(tmp_path):
     segments = result["segments"]
     assert [g["segment"] for g in segments["groups"]] and segments["column"] == "store"
     assert sum(g["gain"] for g in segments["groups"]) == pytest.approx(result["recommended"]["gain"])
+
+
+def test_order_lines_aggregated_on_the_command_line_keep_each_items_price(tmp_path):
+    rng = np.random.default_rng(3)
+    rows = [
+        (day + pd.Timedelta(seconds=int(rng.integers(8 * 3600, 18 * 3600))), sku, int(rng.integers(1, 3)), price)
+        for day in pd.date_range("2024-01-01", periods=100)
+        for sku, price, per_day in (("tea", 3.5, 6), ("cake", 4.0, 3))
+        for _ in range(rng.poisson(per_day))
+    ]
+    lines = tmp_path / "orders.csv"
+    pd.DataFrame(rows, columns=["ordered_at", "sku", "qty", "unit_price"]).to_csv(lines, index=False)
+    result, _ = analyze(
+        tmp_path, lines, "--framing", "perishable", "--aggregate", "day", "--id", "sku", "--sum", "qty",
+        "--set", "gross_margin=40%", "--models", "naive",
+    )  # fmt: skip
+    assert result["params"]["price"] == {"column": "unit_price"}
+    assert result["params"]["unit_cost"] == {"column": "unit_price", "scale": 0.6}

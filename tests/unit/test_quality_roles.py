@@ -363,3 +363,30 @@ def test_a_shop_shut_every_sunday_and_monday_has_no_gaps_there_but_its_one_missi
     with_keys = RoleMap({"date": Role.DATE, "shop": Role.SERIES_KEY, "loaves": Role.TARGET}, Shape.TIME_SERIES)
     shops = pd.concat([frame.assign(shop="A"), blank], ignore_index=True)
     assert kinds(quality.check(shops, with_keys))["date_gaps"].count == 1  # shop B has no dates: no span, no gap
+
+
+def test_order_lines_keep_their_price_as_each_days_average_weighted_by_the_quantity():
+    """Item a on the 1st: 1 at 2.00 and 3 at 3.00, so 11.00 for 4, 2.75 each; nothing on the 2nd
+    (the 1st's price kept). Item b on the 3rd: a line without a price counts in the quantity but
+    not in the price (4.00 from the 2nd kept); 5 at 4.50 on the 4th. Counting rows, each line
+    weighs one: the 3rd's lines at 2.50 and blank give 2.50."""
+    frame = pd.DataFrame(
+        {
+            "ordered_at": pd.to_datetime(
+                [
+                    *("2024-01-01 10:13", "2024-01-01 12:44", "2024-01-01 13:00", "2024-01-02 09:01"),
+                    *("2024-01-03 15:15", "2024-01-03 16:16", "2024-01-04 10:00"),
+                ]
+            ),
+            "sku": list("aabbabb"),
+            "qty": [1, 3, 2, 1, 2, 1, 5],
+            "unit_price": [2.0, 3.0, 4.0, 4.0, 2.5, None, 4.5],
+        }
+    )
+    spec = AggregateSpec("ordered_at", "day", keys=("sku",), quantity="qty", price="unit_price")
+    daily = aggregate_events(frame, spec)
+    assert daily["qty"].tolist() == [4, 0, 2, 0, 2, 1, 1, 5]
+    assert daily["unit_price"].tolist() == [2.75, 2.75, 2.5, 2.5, 4.0, 4.0, 4.0, 4.5]
+    counted = aggregate_events(frame, AggregateSpec("ordered_at", "day", price="unit_price"))
+    assert counted["events"].tolist() == [3, 1, 2, 1] and counted["unit_price"].tolist() == [3.0, 4.0, 2.5, 4.5]
+    assert suggest_roles(daily).one(Role.PRICE) == "unit_price"

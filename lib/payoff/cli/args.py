@@ -258,10 +258,13 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
     table = read_table(read_file(args.file), Path(args.file).name, max_bytes=byte_limit())
     frame = table.frame
     if args.aggregate:
-        date = args.date or suggest_roles(frame).one(Role.DATE)
+        suggested = suggest_roles(frame)
+        date = args.date or suggested.one(Role.DATE)
         if date is None:
             raise PayoffError("--aggregate needs a date column: give it with --date.")
-        spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum)
+        # a price per line is kept as each period's average, as the Data page does
+        price = args.price_col or suggested.one(Role.PRICE)
+        spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum, price=price)
         frame = aggregate_events(frame, spec)
         args.date, args.target = "period", args.sum or "events"
     roles = roles_for(args, frame, framing)

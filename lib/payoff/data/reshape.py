@@ -25,6 +25,7 @@ class AggregateSpec:
     keys: tuple[str, ...] = ()
     quantity: str | None = None  # None: count rows
     fill_closed: bool = False  # True: zero rows for every period, open or not
+    price: str | None = None  # a price per line, kept as each period's average (weighted by the quantity)
 
 
 def _moments(frame: pd.DataFrame, spec: AggregateSpec) -> pd.Series:
@@ -68,10 +69,19 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
         work[name] = frame[spec.quantity].to_numpy()
     else:
         work[name] = 1
+    price = spec.price if spec.price not in (None, name, *keys) else None
+    if price is not None:
+        if not pd.api.types.is_numeric_dtype(frame[price]):
+            raise BadMapping(f"'{price}' is not numeric, so it cannot be kept as the price; choose a number column.")
+        work["_paid"] = frame[price].to_numpy() * work[name]  # what the lines were worth, to weigh the price
+        work["_priced"] = work[name].where(frame[price].notna().to_numpy(), 0)
     work = work.dropna(subset=["period"])
     if work.empty:
         raise BadMapping(f"No row has a usable date in '{spec.date}'.")
-    totals = work.groupby(["period", *keys], observed=True, sort=True)[name].sum().reset_index()
+    summed = [name, "_paid", "_priced"] if price is not None else [name]
+    totals = work.groupby(["period", *keys], observed=True, sort=True)[summed].sum().reset_index()
+    if price is not None:
+        totals[price] = (totals.pop("_paid") / totals.pop("_priced").where(lambda q: q != 0)).astype("float64")
     grid = frequency.grid(totals["period"].min(), totals["period"].max())
     if spec.period in ("hour", "day") and not spec.fill_closed:
         grid = grid[_open_mask(totals["period"], grid, spec.period)]
@@ -79,8 +89,13 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
     full = combos.merge(pd.DataFrame({"period": grid}), how="cross")
     result = full.merge(totals, on=["period", *keys], how="outer")
     result[name] = result[name].fillna(0)
-    columns = ["period", *keys, name]
-    return result[columns].sort_values([*keys, "period"], kind="stable").reset_index(drop=True)
+    columns = ["period", *keys, name, *([price] if price is not None else [])]
+    result = result[columns].sort_values([*keys, "period"], kind="stable").reset_index(drop=True)
+    if price is not None:  # a period without a sale has its series' price of the nearest period before, else after
+        series = result.groupby(keys, observed=True, sort=False)[price] if keys else result[price]
+        result[price] = series.ffill()
+        result[price] = (result.groupby(keys, observed=True, sort=False)[price] if keys else result[price]).bfill()
+    return result
 
 
 def _open_mask(busy: pd.Series, grid: pd.DatetimeIndex, period: str) -> pd.Series:

@@ -135,7 +135,7 @@ def money_importance(
         name,
         "money lost when shuffled",
         tuple(effects[:15]),
-        f"Measured on {len(rows):,} held-out entities of the last fold, at the run's costs.",
+        f"Measured on the {len(rows):,} rows of the last part held out of the fit, at the run's costs.",
     )
 
 

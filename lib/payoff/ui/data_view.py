@@ -23,7 +23,7 @@ from payoff.ui.widgets import current_table, dates_as_written, plain, seeded, sh
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq", "gz", "zip"]
 AUTO = "detect"
-NO_TIME, COUNT_ROWS = "none", "count rows"  # the aggregation's choices that are no column
+NO_TIME, COUNT_ROWS, NO_PRICE = "none", "count rows", "no price"  # the aggregation's choices that are no column
 
 
 def load_sample(name: str) -> None:
@@ -267,15 +267,29 @@ def reshape_controls(prepared: state.Prepared) -> None:
         keys = c2.multiselect("One series per", others, key=seeded(key + "keys", []))
         summed = c3.selectbox("Count rows, or sum", numbers, key=seeded(key + "qty", COUNT_ROWS))
         quantity = None if summed == COUNT_ROWS else summed
+        # a price per line (an order line's unit price) is kept, so the money can use each item's own
+        prices = [NO_PRICE, *[c for c in numbers[1:] if c != quantity]]
+        detected = roles.one(Role.PRICE)
+        picked_price = c3.selectbox(
+            "Price per line, kept as each period's average",
+            prices,
+            key=seeded(key + "price", detected if detected in prices else NO_PRICE),
+            help="Weighted by the quantity summed. A period without a sale keeps its series' last price.",
+        )
+        price = None if picked_price == NO_PRICE else picked_price
         fill_closed = c3.checkbox("Zeros also when closed", key=seeded(key + "closed", False))
         if date and st.button("Aggregate", key=key + "go", type="primary"):
-            spec = reshape.AggregateSpec(date, period, time, tuple(keys), quantity, fill_closed)
+            spec = reshape.AggregateSpec(date, period, time, tuple(keys), quantity, fill_closed, price)
             try:
                 aggregated = reshape.aggregate_events(frame, spec)
             except PayoffError as error:
                 show_error(error)
                 return
             note = f"Aggregated to one row per {period}" + (f" and {', '.join(keys)}" if keys else "")
+            if price:
+                note += f"; '{price}' kept as each {period}'s average price" + (
+                    f", weighted by '{quantity}'" if quantity else ""
+                )
             state.set_prepared(state.Prepared(aggregated, suggest_roles(aggregated), prepared.source_key, note))
             st.rerun()
     elif roles.shape == Shape.WIDE:
