@@ -108,6 +108,21 @@ def test_staffing_prices_whole_people_by_hand():
     )
 
 
+def test_the_fewest_people_on_shift_staff_a_quiet_period_and_are_paid():
+    """Two people at least: the quiet period (10 units, planned for nobody) has 2, who serve its
+    10 units; the busy ones keep ceil(100 / 45) = 3 and 45 / 45 = 1 -> 2. The business's own rota
+    (a decision column: 1 person in the last period) is priced as it is."""
+    framing, params = framing_and_params("staffing", units_per_staff=45, staff_cost=160, unserved_cost=6, min_staff=2)
+    demand = np.array([[150.0, 30.0, 10.0]])
+    against = Against(demand, np.ones_like(demand, dtype=bool), params, framing.unit_costs(params))
+    priced = framing.policy.price(Plan(np.array([[100.0, 45.0, 0.0]])), against)
+    assert priced.decisions.tolist() == [[3.0, 2.0, 2.0]]
+    assert priced.costs["unserved work"].tolist() == [[90.0, 0.0, 0.0]]
+    assert priced.costs["staff"].tolist() == [[480.0, 320.0, 320.0]]
+    own = framing.policy.price(Plan(np.array([[100.0, 45.0, 0.0]]), given=np.array([[np.nan, np.nan, 1.0]])), against)
+    assert own.decisions.tolist() == [[3.0, 2.0, 1.0]]
+
+
 def test_every_quantity_framing_holds_a_registered_rule_under_its_saved_key():
     rules = {key: type(f.policy) for key, f in catalogue.FRAMINGS.items() if isinstance(f, QuantityFraming)}
     assert rules == {

@@ -179,6 +179,16 @@ STAFFING = QuantityFraming(
         ),
         Param("staff_cost", "Cost of one person", 160.0, "per period", "Pay for one person for one period.", ask=True),
         Param(
+            "min_staff",
+            "Fewest people on shift",
+            0,
+            "people",
+            "The fewest people to schedule in any open period, however quiet (to open up, for safety, for the "
+            "till). 0: none. Your own rota in a decision column is priced as it is.",
+            "count",
+            0,
+        ),
+        Param(
             "unserved_cost",
             "Cost of unserved work",
             6.0,

@@ -66,9 +66,11 @@ def newsvendor_cost(demand: np.ndarray, decision: np.ndarray, costs: UnitCosts) 
 
 
 def staff_for(quantity: np.ndarray, p: Arrays) -> np.ndarray:
-    """People needed to cover `quantity` units of work: ceil(q / units_per_staff)."""
+    """People needed to cover `quantity` units of work: ceil(q / units_per_staff), and never fewer
+    than the fewest on shift (min_staff): a quiet hour still needs someone to open up."""
     people: np.ndarray = np.ceil(np.maximum(quantity, 0.0) / float(p["units_per_staff"]) - 1e-9)
-    return people
+    fewest = float(p.get("min_staff") or 0)
+    return np.maximum(people, fewest) if fewest > 0 else people
 
 
 def staffing_cost(demand: np.ndarray, staff: np.ndarray, p: Arrays) -> tuple[np.ndarray, np.ndarray]:
