@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from payoff import formatting
+from payoff.data.roles import Role
 from payoff.ui import state
 from tests.app.conftest import open_app, shown, type_asked, upload
 
@@ -134,3 +135,23 @@ def test_the_targeting_kind_s_page_sections(ran):
     assert "Backtest: " not in text and "Service and stock" not in text
     ran.switch_page("app_pages/models.py").run(timeout=120)
     assert "Forecasts and decisions per series" not in [e.label for e in ran.expander]
+
+
+def test_a_leak_is_flagged_where_the_models_also_learn_from_an_appointments_hour():
+    """A salon's appointments, stamped with their time: the models learn the hour and weekday too
+    (not columns of the file), and the guard checks the file's own columns without failing."""
+    rows = 400
+    stamps = pd.date_range("2025-01-06 09:00", periods=rows, freq="7h")
+    frame = pd.DataFrame(
+        {"appointment_at": stamps.strftime("%Y-%m-%d %H:%M"), "customer": [f"C{i}" for i in range(rows)]}
+    )
+    frame["booked_days_ahead"] = [i % 17 for i in range(rows)]
+    frame["no_show"] = ["yes" if i % 5 == 0 else "no" for i in range(rows)]
+    frame["status"] = frame["no_show"].map({"yes": "No-show", "no": "Completed"})  # written once the day came
+    at = type_asked(upload(open_app("app_pages/data.py"), "salon.csv", frame.to_csv(index=False).encode()))
+    assert not at.exception
+    problem = at.session_state[state.PREPARED]
+    assert problem.roles.one(Role.TARGET) == "no_show"
+    assert any("'status'" in w.value.replace("\\", "") for w in at.warning)
+    at.button(key=state.PARAM_PREFIX + "exclude.status").click().run()
+    assert not at.exception and at.session_state[state.PREPARED].roles.roles["status"].value == "ignore"

@@ -222,7 +222,10 @@ def leakage_guard(prepared: state.Prepared, problem: Problem) -> None:
     roles = prepared.roles
     frame = prepared.frame[prepared.frame[problem.target].notna()]
     positive = getattr(problem.evaluation, "positive_class", "")
-    flags = _leakage_flags(frame, problem.features, problem.target, str(positive))
+    # the file's own columns, each excluded in one click; those worked out from a time stamp (an
+    # appointment's hour) are not in the file, and once failed this page with a KeyError
+    own = tuple(column for column in problem.features if column in frame.columns)
+    flags = _leakage_flags(frame, own, problem.target, str(positive))
     if not flags:
         st.success("No feature predicts the outcome suspiciously well on its own.")
         return
