@@ -23,7 +23,13 @@ def single_feature_auc(values: pd.Series, y: np.ndarray) -> float:
     """How well one column alone ranks the outcome (0.5 = not at all, 1 = perfectly).
 
     Numbers are used as scores; categories by their event rate, computed on the other half of
-    the rows (two-fold) so an identifier cannot look predictive by memorising its own row."""
+    the rows (two-fold) so an identifier cannot look predictive by memorising its own row; dates
+    by their time. Whether a value is there at all counts too: a cancellation date filled in for
+    exactly the customers who left tells them apart by its blanks alone (its dates ranked 0.58)."""
+    blank = values.isna().to_numpy()
+    by_blanks = _auc(y, blank.astype("float64")) if blank.any() and not blank.all() else 0.5
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = pd.Series(values.to_numpy().astype("datetime64[ns]").astype("int64"), index=values.index).where(~blank)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = values.astype("float64").replace([np.inf, -np.inf], np.nan)  # infinity ranks nothing: missing
         score = numbers.fillna(numbers.median()).to_numpy()
@@ -35,7 +41,12 @@ def single_feature_auc(values: pd.Series, y: np.ndarray) -> float:
         for fit, apply in ((half, ~half), (~half, half)):
             rates = pd.Series(y[fit]).groupby(text[fit]).mean()
             score[apply] = pd.Series(text[apply]).map(rates).fillna(y[fit].mean()).to_numpy()
-    if np.all(score == score[0]):
+    return max(_auc(y, score), by_blanks)
+
+
+def _auc(y: np.ndarray, score: np.ndarray) -> float:
+    """The AUC of a score either way round (0.5 when it does not vary or one outcome is absent)."""
+    if np.all(score == score[0]) or np.all(y == y[0]):
         return 0.5
     auc = roc_auc_score(y, score)
     return float(max(auc, 1 - auc))
