@@ -1,10 +1,12 @@
 """The bad-input corpus through the Data page's file uploader: the right message, no traceback,
 and the session still works (a good file uploaded next loads)."""
 
+import pandas as pd
 import pytest
 from streamlit import config
 
 from payoff.data.roles import Role
+from payoff.params import money_target
 from payoff.ui import state
 from tests.app.conftest import no_html, open_app, upload
 from tests.corpus.cases import CASES, Case, content
@@ -95,7 +97,26 @@ def test_wide_table_is_offered_a_conversion_to_long():
     assert not at.exception
     long = at.session_state[state.PREPARED]
     assert long.frame.shape == (9, 3) and long.roles.shape.value == "time series"
-    assert long.frame.loc[long.frame["series"] == "south", "value"].tolist() == [2, 5, 8]
+    assert long.frame.loc[long.frame["series"] == "south", "quantity"].tolist() == [2, 5, 8]
+
+
+def test_a_bakerys_products_become_series_and_its_revenue_and_waste_stay_beside_them():
+    """Loaves per product in columns, then the day's revenue and waste: the products are ticked,
+    the revenue and waste are not, and the loaves are a quantity of units, never money ('value'
+    once read as money and priced every croissant as one euro of sales)."""
+    days = pd.date_range("2024-01-01", periods=30).strftime("%Y-%m-%d")
+    rows = [f"{d},{40 + i % 7},{60 + i % 5},{80 + i % 3},{500 + i}.40,{i % 9}" for i, d in enumerate(days)]
+    wide = ("date,Sourdough,Baguette,Croissant,Revenue,Waste (units)\n" + "\n".join(rows) + "\n").encode()
+    at = upload(open_app("app_pages/data.py"), "bakery.csv", wide)
+    if at.session_state[state.PREPARED].roles.shape.value != "wide time series":  # picked as a user would
+        at.selectbox(key=state.SHAPE_PICK).set_value("wide time series").run()
+    assert at.multiselect(key=state.AGG_PREFIX + "wide").value == ["Sourdough", "Baguette", "Croissant"]
+    at.button(key=state.AGG_PREFIX + "melt").click().run()
+    assert not at.exception
+    long = at.session_state[state.PREPARED]
+    assert long.roles.one(Role.TARGET) == "quantity"
+    assert sorted(long.frame["series"].unique()) == ["Baguette", "Croissant", "Sourdough"]
+    assert money_target(long.frame, "quantity") is None
 
 
 def test_every_run_tells_the_screen_the_table_shape_and_reading_options():

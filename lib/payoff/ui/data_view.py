@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TypeVar
 
@@ -15,7 +16,7 @@ from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_role
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.data.unit_price import with_unit_price
 from payoff.errors import PayoffError
-from payoff.params import FROM_SAMPLE
+from payoff.params import FROM_SAMPLE, money_target
 from payoff.problem import Choices
 from payoff.runtime import samples
 from payoff.ui import navigation, state
@@ -23,6 +24,7 @@ from payoff.ui.widgets import current_table, dates_as_written, plain, seeded, sh
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "dat", "data", "xlsx", "xlsm", "xls", "parquet", "pq", "gz", "zip"]
 AUTO = "detect"
+NOT_A_SERIES = re.compile(r"total|waste|wastage|revenue|takings|turnover|weather|temp", re.I)
 NO_TIME, COUNT_ROWS, NO_PRICE = "none", "count rows", "no price"  # the aggregation's choices that are no column
 
 
@@ -296,14 +298,19 @@ def reshape_controls(prepared: state.Prepared) -> None:
         st.info("This looks like a wide table with one column per series. Convert it to one row per date and series.")
         date = roles.one(Role.DATE)
         numeric = [c for c in frame.columns if c != date and pd.api.types.is_numeric_dtype(frame[c])]
-        picked = st.multiselect("Series columns", numeric, key=seeded(key + "wide", numeric))
+        # a day's revenue or waste beside the products' columns is no product: not ticked to start
+        products = [c for c in numeric if money_target(frame, c) is None and not NOT_A_SERIES.search(str(c))]
+        picked = st.multiselect("Series columns", numeric, key=seeded(key + "wide", products or numeric))
         if date and st.button("Convert to long", key=key + "melt", type="primary"):
             try:
-                long = reshape.wide_to_long(frame, date, picked)
+                # "quantity", never "value": a column named value reads as an amount of money
+                long = reshape.wide_to_long(frame, date, picked, value_name="quantity")
             except PayoffError as error:
                 show_error(error)
                 return
-            state.set_prepared(state.Prepared(long, suggest_roles(long), prepared.source_key, "Converted to long"))
+            # the melted columns are the quantity: a day's waste (units) kept beside them is not
+            long_roles = suggest_roles(long).with_role("quantity", Role.TARGET)
+            state.set_prepared(state.Prepared(long, long_roles, prepared.source_key, "Converted to long"))
             st.rerun()
 
 
