@@ -196,5 +196,5 @@ def test_entities_in_time_order_say_the_earliest_only_train_the_models():
     impact = analyse(frame, roles, "custom-payoff", params=params, status_quo=Nobody()).impact
     first = -(-1000 // (impact.evaluation["folds"] + 1))  # the first of folds + 1 blocks, rounded up
     assert impact.evaluation["rows"] == 1000 - first and impact.evaluation["time_ordered_folds"]
-    said = f"your {1000 - first} most recent entities (the {first} earliest by 'signup' only train the models"
+    said = f"your {1000 - first} most recent rows (the {first} earliest by 'signup' only train the models"
     assert said in impact.evaluation["period_text"]

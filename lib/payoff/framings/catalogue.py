@@ -356,24 +356,45 @@ CUSTOM_PAYOFF = TargetingFraming(
     question="What do you gain or lose in each of the four cases?",
     params=(
         Param(
-            "act_pos", "Act, event happens", 50.0, "per entity", "E.g. a churner you called.", minimum=None, ask=True
+            "act_pos",
+            "Act, and it has the outcome",
+            50.0,
+            "per row",
+            "E.g. a churner you called.",
+            minimum=None,
+            ask=True,
         ),
         Param(
-            "act_neg", "Act, no event", -10.0, "per entity", "E.g. a loyal customer you called.", minimum=None, ask=True
+            "act_neg",
+            "Act, and it does not have it",
+            -10.0,
+            "per row",
+            "E.g. a loyal customer you called.",
+            minimum=None,
+            ask=True,
         ),
         Param(
             "pass_pos",
-            "Pass, event happens",
+            "Pass, and it has the outcome",
             -100.0,
-            "per entity",
+            "per row",
             "E.g. a churner you missed.",
             minimum=None,
             ask=True,
         ),
         Param(
-            "pass_neg", "Pass, no event", 0.0, "per entity", "E.g. a loyal customer left alone.", minimum=None, ask=True
+            "pass_neg",
+            "Pass, and it does not have it",
+            0.0,
+            "per row",
+            "E.g. a loyal customer left alone.",
+            minimum=None,
+            ask=True,
         ),
     ),
+    # words that read in every sentence: "act when the chance that it has the outcome is above 9%"
+    words=("act", "has the outcome", "does not have it"),
+    entities="rows",
     default_status_quo=Nobody(),
     direction=Direction.VALUE,
     cells=targeting.custom_cells,
