@@ -45,3 +45,23 @@ def test_a_decimal_comma_with_three_decimals_is_not_read_as_thousands():
 def test_a_charge_is_asked_in_the_period_its_name_says(column, period):
     assert per_period_value(column)
     assert charge_period(column) == period
+
+
+def test_a_workbooks_euros_written_as_text_are_read_as_amounts():
+    """Excel cells of text '1.754,98 €' (a French claims export): a decimal comma and a thousands
+    point, read as 1754.98 and said; a column with one point-decimal value among them stays text."""
+    import io
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"claim": ["A1", "A2", "A3", "A4"], "amount": ["1.754,98 €", "312,00 €", "12.300,50 €", "9,99 €"]}
+    )
+    book = io.BytesIO()
+    frame.to_excel(book, index=False)
+    loaded = read_table(book.getvalue(), "claims.xlsx")
+    assert loaded.frame["amount"].tolist() == [1754.98, 312.0, 12300.5, 9.99]
+    kind = next(c for c in loaded.detection.column_types if c.name == "amount")
+    assert kind.kind == "number" and "written with a decimal comma" in kind.detail
+    mixed = read_table('id,amount\nA,"1.754,98 €"\nB,4.5\n'.encode(), "mixed.csv").frame
+    assert mixed["amount"].tolist() == ["1.754,98 €", "4.5"]

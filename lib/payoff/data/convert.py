@@ -107,6 +107,21 @@ def to_number(text: pd.Series, decimal: str, thousands: str | None) -> tuple[pd.
     return values, notes
 
 
+_COMMA_DECIMAL = re.compile(r"^-?\(?\d{1,3}(\.\d{3})*(,\d+)?\)?$|^-?\d+,\d+$")
+_POINT_DECIMAL = re.compile(r"^-?\(?\d{1,3}(,\d{3})*(\.\d+)?\)?$|^-?\d+\.\d+$")
+
+
+def _other_marks(probe: pd.Series, ctx: TypingContext) -> tuple[str, str] | None:
+    """The other convention's (decimal, thousands) marks where every sampled value is a number
+    written that way and some value has the decimal mark: a workbook's text cells of euros
+    ('1.754,98 €') beside a reading of decimal points, or the other way round."""
+    plain = probe.str.replace(_STRIP_FOR_NUMBER, "", regex=True)
+    decimal, thousands, shape = (",", ".", _COMMA_DECIMAL) if ctx.decimal == "." else (".", ",", _POINT_DECIMAL)
+    if plain.empty or not plain.str.match(shape).all() or not plain.str.contains(decimal, regex=False).any():
+        return None
+    return decimal, thousands
+
+
 def _numeric_result(values: pd.Series) -> tuple[pd.Series, str]:
     finite = values.dropna()
     if len(finite) and np.all(np.mod(finite.to_numpy(), 1) == 0) and finite.abs().max() < 2**53:
@@ -204,6 +219,13 @@ def _type_column(name: str, series: pd.Series, ctx: TypingContext) -> tuple[pd.S
     leading_zero = present.str.match(r"^0\d").any()
     probe = present.head(300)
     probably_numeric = to_number(probe, ctx.decimal, ctx.thousands)[0].notna().mean() >= MOSTLY_NUMERIC
+    swapped = None if leading_zero or probably_numeric else _other_marks(probe, ctx)
+    if swapped is not None:  # amounts written the other way round from the file's own ('1.754,98 €' in a workbook)
+        values, notes = to_number(text, *swapped)
+        if values[text.notna()].notna().all():
+            written = "a decimal comma" if swapped[0] == "," else "a decimal point"
+            values, kind = _numeric_result(values)
+            return values, ColumnType(name, kind, "; ".join([*notes, f"written with {written}"])), issues
     if not leading_zero and probably_numeric:
         values, notes = to_number(text, ctx.decimal, ctx.thousands)
         parsed = values.notna() | text.isna()
