@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from payoff.data.roles import RoleMap, Shape, positive_class
+from payoff.data.yes_no import MOST_OUTCOME_VALUES
 from payoff.errors import BadMapping, NotEnoughData
 from payoff.statusquo import LastValue, Seasonal, SeasonalAverage
 from payoff.timegrid import Frequency, count_periods, infer_frequency
@@ -62,11 +63,14 @@ def outcome(table: pd.DataFrame, target: str, label: str | None = None) -> tuple
             f"The outcome '{target}' has only one value{shown}; there is nothing to predict. "
             "Choose a column with two outcomes."
         )
-    if len(distinct) > 2:
-        raise BadMapping(
-            f"The outcome '{target}' has {len(distinct)} values; targeting needs exactly two "
-            "(e.g. churned yes/no). Choose another column or recode it."
+    if len(distinct) > 2 and (label is None or len(distinct) > MOST_OUTCOME_VALUES):
+        # a few values (Completed, Late, No-show): one is the event, the others are not
+        how = (
+            "pick which value is the event on the Data page (the others count as no event), or choose another column"
+            if len(distinct) <= MOST_OUTCOME_VALUES
+            else "choose another column, or recode it (e.g. churned yes/no)"
         )
+        raise BadMapping(f"The outcome '{target}' has {len(distinct)} values; targeting needs two outcomes: {how}.")
     label = label if label is not None else positive_class(values[present], target)
     if label not in set(distinct):
         raise BadMapping(f"'{label}' is not a value of '{target}'; its values are {', '.join(sorted(distinct))}.")

@@ -1,11 +1,13 @@
 """The bad-input corpus through the Data page's file uploader: the right message, no traceback,
 and the session still works (a good file uploaded next loads)."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from streamlit import config
 
-from payoff.data.roles import Role
+from payoff.data.roles import Role, Shape
 from payoff.params import money_target
 from payoff.ui import state
 from tests.app.conftest import no_html, open_app, upload
@@ -176,3 +178,18 @@ def test_order_lines_aggregated_keep_each_items_price_for_the_money():
     assert prepared.frame["unit_price"].tolist() == [4.0, 4.0, 3.5, 3.5]  # cake, then tea
     assert prepared.roles.one(Role.PRICE) == "unit_price"
     assert "'unit_price' kept as each day's average price, weighted by 'qty'" in prepared.note
+
+
+def test_an_outcome_of_three_values_asks_which_is_the_event():
+    rows = [f"B{i},{i % 23},{['Completed', 'Completed', 'Late', 'No-show'][i % 4]}" for i in range(200)]
+    at = upload(open_app("app_pages/data.py"), "salon.csv", ("booking,days_ahead,Status\n" + "\n".join(rows)).encode())
+    prepared = at.session_state[state.PREPARED]
+    roles = prepared.roles.with_role("Status", Role.TARGET)  # as a user sets it in the roles table
+    at.session_state[state.PREPARED] = replace(prepared, roles=replace(roles, shape=Shape.ENTITY))
+    at.run()
+    assert not at.exception
+    event = at.radio(key=state.POSITIVE_PICK + "Status")
+    assert event.options == ["Completed", "Late", "No-show"] and event.value == "No-show"
+    assert "(the others count as no event)" in event.label
+    said = " ".join(e.label for e in at.expander).replace("\\", "")
+    assert "'Status' = No-show on 50 of 200 rows (25.0%). The other values (Completed, Late) count as no event." in said

@@ -4,12 +4,17 @@ lender's applications, whose 'defaulted' is blank where the loan was turned down
 applications: the blanks are said to be unknown outcomes (never "fill in zeros"), a column set only
 when a loan is granted is left out with why, and the ranking says whom the models learned from."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
+import pytest
 
 from payoff.data import quality
 from payoff.data.load import read_table
-from payoff.data.roles import Role, Shape, positive_class, suggest_roles
+from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
+from payoff.designs import outcome
+from payoff.errors import PayoffError
 from payoff.problem import make_problem
 
 
@@ -159,3 +164,41 @@ def test_a_decision_written_approved_or_rejected_is_read_as_the_status_quo_reads
     )
     assert outcomes_only_where_acted(frame, "defaulted", "decision")
     assert not outcomes_only_where_acted(frame.assign(decision=["approved"] * 4), "defaulted", "decision")
+
+
+def test_an_outcome_of_three_values_is_the_event_picked_against_the_rest():
+    """A salon's Status: Completed, Late or No-show. The no-show is the event (named so, though
+    Late is rarer), Completed and Late count as no event: 60 of 300 rows, said; without a pick,
+    the page asks for one. Eleven values are too many to be one against the rest."""
+    n = 300
+    status = np.array(["Completed"] * 200 + ["Late"] * 40 + ["No-show"] * 60)
+    frame = pd.DataFrame(
+        {
+            "booking": [f"B{i}" for i in range(n)],
+            "days_ahead": np.arange(n) % 23,
+            "Status": np.random.default_rng(1).permutation(status),
+        }
+    )
+    roles = RoleMap({"booking": Role.ID, "days_ahead": Role.FEATURE, "Status": Role.TARGET}, Shape.ENTITY)
+    assert positive_class(frame["Status"], "Status") == "No-show"
+    y, label = outcome(frame, "Status", "No-show")
+    assert label == "No-show" and int(y.sum()) == 60 and len(y) == n
+    said = [f for f in quality.check(frame, replace(roles, positive_class="No-show")) if f.kind == "class_balance"]
+    assert said[0].message == (
+        "The outcome 'Status' = No-show on 60 of 300 rows (20.0%). The other values (Completed, Late) count as no event."
+    )
+    asked = [f for f in quality.check(frame, roles) if f.kind == "outcome_not_binary"]
+    assert "pick which value is the event (the others count as no event)" in asked[0].message
+    with pytest.raises(PayoffError, match="pick which value is the event on the Data page"):
+        outcome(frame, "Status")
+    many = frame.assign(Status=[f"code {i % 11}" for i in range(n)])
+    with pytest.raises(PayoffError, match="has 11 values; targeting needs two outcomes: choose another column"):
+        outcome(many, "Status", "code 1")
+    problem = make_problem(
+        frame,
+        roles,
+        "custom-payoff",
+        positive="No-show",
+        params={"act_pos": 5.0, "act_neg": -1.0, "pass_pos": -5.0, "pass_neg": 0.0},
+    )
+    assert problem.evaluation.positive_class == "No-show"

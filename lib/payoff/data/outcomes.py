@@ -7,7 +7,7 @@ import pandas as pd
 
 from payoff.data.findings import Finding
 from payoff.data.roles import Role, RoleMap, positive_class
-from payoff.data.yes_no import TRUTHY
+from payoff.data.yes_no import MOST_OUTCOME_VALUES, TRUTHY
 
 
 def outcomes_only_where_acted(frame: pd.DataFrame, outcome: str, decision: str) -> bool:
@@ -36,28 +36,36 @@ def no_outcome_said(frame: pd.DataFrame, roles: RoleMap, outcome: str) -> str:
 
 def class_balance(frame: pd.DataFrame, target: str, positive: str | None = None) -> list[Finding]:
     outcome = frame[target].dropna()
-    if outcome.nunique() != 2:
+    values = sorted({str(value) for value in outcome.unique()})
+    picked = positive is not None and positive in values
+    if len(values) < 2 or len(values) > MOST_OUTCOME_VALUES or (len(values) > 2 and not picked):
+        how = (
+            "pick which value is the event (the others count as no event), or choose another outcome column"
+            if 2 < len(values) <= MOST_OUTCOME_VALUES
+            else "choose another outcome column or recode it (e.g. churned yes/no)"
+        )
         return [
             Finding(
                 "outcome_not_binary",
                 "problem",
-                f"The outcome '{target}' has {outcome.nunique()} different values; targeting needs exactly "
-                "two (e.g. churned yes/no). Choose another outcome column or recode it.",
+                f"The outcome '{target}' has {len(values)} different values; targeting needs two outcomes: {how}.",
                 target,
                 (),
-                int(outcome.nunique()),
+                len(values),
             )
         ]
-    if positive is None or positive not in {str(value) for value in outcome.unique()}:
+    if not picked:
         positive = positive_class(outcome, target)
     count = int((outcome.astype("str") == positive).sum())
     share = count / len(outcome)
     severity = "warning" if count < 20 or share < 0.01 else "info"
+    rest = [value for value in values if value != positive]
+    others = f" The other values ({', '.join(rest)}) count as no event." if len(rest) > 1 else ""
     return [
         Finding(
             "class_balance",
             severity,
-            f"The outcome '{target}' = {positive} on {count:,} of {len(outcome):,} rows ({share:.1%})."
+            f"The outcome '{target}' = {positive} on {count:,} of {len(outcome):,} rows ({share:.1%}).{others}"
             + (" Fewer than 20 events is too few to learn from." if count < 20 else ""),
             target,
             (),

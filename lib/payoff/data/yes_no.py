@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+# An outcome of up to this many values (Completed, Late, No-show) is one of them, the event, against the rest.
+MOST_OUTCOME_VALUES = 10
 YES_NO = {"yes", "no", "true", "false", "y", "n", "t", "f", "1", "0", "1.0", "0.0"}
 NO_WORDS = {"no", "false", "n", "f", "0", "0.0"}
 # What a decision column says when the business acted ('approved', 'contacted'): anything else is not.
@@ -30,6 +32,11 @@ EVENT_WORDS = {
     "cancelled",
     "canceled",
     "lapsed",
+    "no-show",
+    "no show",
+    "noshow",
+    "did not attend",
+    "dna",
     "2",
 }
 

@@ -15,6 +15,7 @@ from payoff.data.money_columns import CURRENCY_SIGN
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.data.unit_price import with_unit_price
+from payoff.data.yes_no import MOST_OUTCOME_VALUES
 from payoff.errors import PayoffError
 from payoff.params import FROM_SAMPLE, money_target
 from payoff.problem import Choices
@@ -225,12 +226,13 @@ def roles_editor(prepared: state.Prepared) -> RoleMap:
     shape = Shape(st.selectbox("Table shape", shapes, key=seeded(state.SHAPE_PICK, roles.shape.value)))
     target = next((c for c, r in new_roles.items() if r == Role.TARGET), None)
     positive = roles.positive_class
-    if target and shape == Shape.ENTITY and prepared.frame[target].nunique() == 2:
+    if target and shape == Shape.ENTITY and 2 <= prepared.frame[target].nunique() <= MOST_OUTCOME_VALUES:
         suggested = positive_class(prepared.frame[target], target)
         positive = positive if target == roles.one(Role.TARGET) and positive else suggested
         values = sorted({str(value) for value in prepared.frame[target].dropna().unique()})
+        others = " (the others count as no event)" if len(values) > 2 else ""
         positive = st.radio(
-            f"Which value of '{target}' is the event to predict (the churn, the fraud, the default)?",
+            f"Which value of '{target}' is the event to predict (the churn, the fraud, the no-show)?{others}",
             values,
             index=values.index(positive) if positive in values else 0,
             horizontal=True,
