@@ -63,7 +63,7 @@ def outcome(table: pd.DataFrame, target: str, label: str | None = None) -> tuple
             f"The outcome '{target}' has only one value{shown}; there is nothing to predict. "
             "Choose a column with two outcomes."
         )
-    if len(distinct) > 2 and (label is None or len(distinct) > MOST_OUTCOME_VALUES):
+    if len(distinct) > 2 and (label not in set(distinct) or len(distinct) > MOST_OUTCOME_VALUES):
         # a few values (Completed, Late, No-show): one is the event, the others are not
         how = (
             "pick which value is the event on the Data page (the others count as no event), or choose another column"
