@@ -124,3 +124,19 @@ def test_a_margin_beside_one_typed_price_prices_the_cost_from_that_price(typed):
     problem = make_problem(frame, roles, "perishable", params=params, columns={"price": None})
     assert problem.values["price"] == 3.0
     assert problem.values["unit_cost"] == pytest.approx(1.8)
+
+
+def test_a_monthly_fee_beside_a_count_is_no_price_per_unit():
+    """A subscription export read as dated rows: '$29.00' a month beside the boxes skipped is not
+    what the boxes sold for, so no price per unit is made of it."""
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    text = "date,plan,Monthly fee,Boxes skipped\n" + "".join(
+        f"{day:%Y-%m-%d},{plan},${fee:.2f},{(i * 7) % 5}\n"
+        for i, day in enumerate(days)
+        for plan, fee in (("basic", 29.0), ("family", 49.0))
+    )
+    frame = read_table(text.encode(), "subscriptions.csv").frame
+    roles = suggest_roles(frame)
+    assert roles.one(Role.TARGET) == "Boxes skipped"
+    out, _, note = with_unit_price(frame, roles)
+    assert note == "" and list(out.columns) == list(frame.columns)

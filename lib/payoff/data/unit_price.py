@@ -9,6 +9,8 @@ price role; the pages and `payoff analyze` then price from it unless the user sa
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,9 @@ from payoff.data.keys import key_text
 from payoff.data.money_columns import MONEY_COLUMNS
 from payoff.data.roles import Role, RoleMap, Shape, hinted
 
+# A money column that is a rate, not what the units sold for: a 'Monthly fee' over 'Boxes skipped'
+# once made a "price per unit" of a subscription file.
+_A_RATE = re.compile(r"fee|charge|cost|rate|monthly|weekly|per.?(unit|month|week|day)|subscription|salary|wage", re.I)
 UNIT_PRICE = "payoff.unit_price"  # frame.attrs: the name of the price column Payoff added, if any
 
 
@@ -27,7 +32,11 @@ def with_unit_price(frame: pd.DataFrame, roles: RoleMap) -> tuple[pd.DataFrame, 
     """The table with each row's price added (and its role), and a sentence saying so; as it was,
     with "", where the file has a price already, no counted target, or no money column beside it."""
     units = roles.one(Role.TARGET)
-    money = [c for c in frame.attrs.get(MONEY_COLUMNS, ()) if c != units and c in frame.columns]
+    money = [
+        c
+        for c in frame.attrs.get(MONEY_COLUMNS, ())
+        if c != units and c in frame.columns and not _A_RATE.search(str(c))  # a fee is no day's sales
+    ]
     if (
         roles.shape != Shape.TIME_SERIES
         or units is None
