@@ -390,3 +390,26 @@ def test_order_lines_keep_their_price_as_each_days_average_weighted_by_the_quant
     counted = aggregate_events(frame, AggregateSpec("ordered_at", "day", price="unit_price"))
     assert counted["events"].tolist() == [3, 1, 2, 1] and counted["unit_price"].tolist() == [3.0, 4.0, 2.5, 4.5]
     assert suggest_roles(daily).one(Role.PRICE) == "unit_price"
+
+
+def test_a_reminder_column_of_sent_or_blank_is_a_flag_not_a_constant():
+    """'sent' on the bookings a reminder went to, blank elsewhere: learned from as a yes/no flag,
+    said once as such, never 'the same value on every row ... ignored' beside its blanks."""
+    n = 200
+    frame = pd.DataFrame(
+        {
+            "booking": [f"B{i}" for i in range(n)],
+            "Reminder SMS": ["sent" if i % 3 else None for i in range(n)],
+            "channel": ["web"] * n,  # truly constant
+            "no_show": ["yes" if i % 5 == 0 else "no" for i in range(n)],
+        }
+    )
+    roles = suggest_roles(frame)
+    assert roles.roles["Reminder SMS"] == Role.FEATURE and roles.roles["channel"] == Role.IGNORE
+    found = quality.check(frame, roles)
+    assert [f.column for f in found if f.kind == "constant_column"] == ["channel"]
+    missing = next(f for f in found if f.kind == "missing_values")
+    assert missing.message == (
+        "'Reminder SMS' is missing on 67 row(s) (33.5%). Its one value is 'sent': a blank is read as its no, a yes/no "
+        "flag."
+    )

@@ -13,7 +13,7 @@ from payoff.data.findings import MAX_ROWS_LISTED, Finding
 from payoff.data.findings import rows_of as _rows
 from payoff.data.keys import BLANK, key_text
 from payoff.data.outcomes import class_balance, no_outcome_said
-from payoff.data.roles import CLOSED_NAME, Role, RoleMap, Shape, is_binary
+from payoff.data.roles import CLOSED_NAME, Role, RoleMap, Shape, is_binary, one_value_or_blank
 from payoff.timegrid import infer_frequency
 
 ADJECTIVE = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly"}
@@ -61,11 +61,14 @@ def _missing(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
     outcome = roles.one(Role.TARGET) if roles.shape == Shape.ENTITY else None
     for column, count in counts[counts > 0].items():
         share = count / len(frame)
-        said = (
-            no_outcome_said(frame, roles, str(column))
-            if column == outcome
-            else "Models treat missing values as unknown; fill them in the file if a blank means zero."
-        )
+        if column == outcome:
+            said = no_outcome_said(frame, roles, str(column))
+        elif one_value_or_blank(frame[column]):
+            said = (
+                f"Its one value is '{frame[column].dropna().iloc[0]!s:.30}': a blank is read as its no, a yes/no flag."
+            )
+        else:
+            said = "Models treat missing values as unknown; fill them in the file if a blank means zero."
         out.append(
             Finding(
                 "missing_values",
@@ -119,6 +122,8 @@ def _constant(frame: pd.DataFrame) -> list[Finding]:
     out = []
     for column in frame.columns:
         present = frame[column].dropna()
+        if one_value_or_blank(frame[column]):
+            continue  # 'sent' or blank: a flag, said among the missing values
         if len(present) and bool((present == present.iloc[0]).all()):  # cheaper than nunique
             value = present.iloc[0]
             out.append(

@@ -158,6 +158,13 @@ def reads_as_outcome(series: pd.Series) -> bool:
     return bool(values & OUTCOME_VALUES) or (bool(values & LEFT_VALUES) and bool(values & STAYED_VALUES))
 
 
+def one_value_or_blank(series: pd.Series) -> bool:
+    """Text with one value where something happened and blanks elsewhere ('sent' beside blanks, a
+    reminder's column): a yes/no flag whose blanks are the no, not a constant."""
+    blank = float(series.isna().mean())
+    return 0.01 <= blank <= 0.99 and not pd.api.types.is_numeric_dtype(series)
+
+
 def _event_times(stamps: pd.Series) -> bool:
     """Stamps of events as they happened (an order at 12:44:50), not periods on a grid (days,
     hours, half hours): most fall off every quarter hour. Such a table is a log to count."""
@@ -242,7 +249,9 @@ def suggest_roles(frame: pd.DataFrame) -> RoleMap:
     date = dates[0] if dates else None
     for column in frame.columns:
         series = frame[column]
-        if unique[column] <= 1:
+        if unique[column] == 1 and one_value_or_blank(series):
+            roles[column], reasons[column] = Role.FEATURE, "one value or blank: a yes/no flag (blank is no)"
+        elif unique[column] <= 1:
             roles[column], reasons[column] = Role.IGNORE, "constant or empty"
         elif _is_row_number(column, series):
             roles[column], reasons[column] = Role.IGNORE, "row numbers (1, 2, 3 ...)"
