@@ -193,3 +193,22 @@ def test_an_outcome_of_three_values_asks_which_is_the_event():
     assert "(the others count as no event)" in event.label
     said = " ".join(e.label for e in at.expander).replace("\\", "")
     assert "'Status' = No-show on 50 of 200 rows (25.0%). The other values (Completed, Late) count as no event." in said
+
+
+def test_an_hourly_file_aggregated_keeps_the_staff_on_the_floor_to_price_as_today():
+    """A gym's check-ins per date and hour beside the staff on the floor: the staff are kept (as
+    each hour's average; one row an hour here), so the rota is what today's money is priced on."""
+    hours = [f"{day:%Y-%m-%d},{h:02d}:00,{20 + (h * day.day) % 17},{1 + h % 3}" for day in pd.date_range(
+        "2024-06-03", periods=3) for h in range(8, 12)]  # fmt: skip
+    text = ("Date,Hour,Check-ins,Staff on floor\n" + "\n".join(hours) + "\n").encode()
+    at = upload(open_app("app_pages/data.py"), "gym.csv", text)
+    assert at.session_state[state.PREPARED].roles.shape.value == "event log"
+    assert at.multiselect(key=state.AGG_PREFIX + "kept").value == ["Staff on floor"]  # offered, to see and change
+    at.selectbox(key=state.AGG_PREFIX + "qty").set_value("Check-ins").run()
+    at.selectbox(key=state.AGG_PREFIX + "period").set_value("hour").run()
+    at.button(key=state.AGG_PREFIX + "go").click().run()
+    assert not at.exception
+    prepared = at.session_state[state.PREPARED]
+    assert prepared.frame["Staff on floor"].tolist()[:4] == [1 + h % 3 for h in range(8, 12)]
+    assert prepared.roles.one(Role.DECISION) == "Staff on floor"
+    assert "'Staff on floor' kept as each hour's average" in prepared.note

@@ -201,3 +201,29 @@ def test_order_lines_aggregated_on_the_command_line_keep_each_items_price(tmp_pa
     )  # fmt: skip
     assert result["params"]["price"] == {"column": "unit_price"}
     assert result["params"]["unit_cost"] == {"column": "unit_price", "scale": 0.6}
+
+
+def test_an_hourly_file_aggregated_on_the_command_line_keeps_its_rota_as_today(tmp_path):
+    """Check-ins per date and hour beside the staff on the floor: --aggregate keeps the staff (a
+    decision, as the Data page offers), so today's money is the rota's, priced by hand: 18 an hour
+    for each person on the floor, and 4 for each check-in above their 15 each."""
+    rows = [
+        (f"{day:%Y-%m-%d}", f"{hour:02d}:00", 10 + (hour * day.day) % 31, 1 + hour % 3)
+        for day in pd.date_range("2024-06-03", periods=35)
+        for hour in range(8, 20)
+    ]
+    gym = tmp_path / "gym.csv"
+    pd.DataFrame(rows, columns=["Date", "Hour", "Check-ins", "Staff on floor"]).to_csv(gym, index=False)
+    result, _ = analyze(
+        tmp_path, gym, "--framing", "staffing", "--aggregate", "hour", "--time", "Hour", "--sum", "Check-ins",
+        "--set", "units_per_staff=15", "--set", "staff_cost=18", "--set", "unserved_cost=4", "--models", "naive",
+    )  # fmt: skip
+    assert (
+        result["status_quo_rule"]["source"] == "decision column"
+        and result["status_quo_rule"]["text"] == "Staff on floor"
+    )
+    frame = pd.DataFrame(rows, columns=["Date", "Hour", "Check-ins", "Staff on floor"])
+    scored = frame.tail(result["evaluation"]["rows"])  # every hour of the window is open: one row each
+    staff = scored["Staff on floor"]
+    by_hand = float((staff * 18 + 4 * np.maximum(scored["Check-ins"] - 15 * staff, 0)).sum())
+    assert next(m for m in result["models"] if m["name"] == "status quo")["money"] == pytest.approx(by_hand)

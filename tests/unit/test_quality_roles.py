@@ -413,3 +413,12 @@ def test_a_reminder_column_of_sent_or_blank_is_a_flag_not_a_constant():
         "'Reminder SMS' is missing on 67 row(s) (33.5%). Its one value is 'sent': a blank is read as its no, a yes/no "
         "flag."
     )
+
+
+def test_numbers_kept_through_an_aggregation_are_each_periods_average():
+    """Two calls at 9 with 2 and 3 agents on shift, one at 10 with 4: 2.5 and 4 agents."""
+    frame = pd.DataFrame(
+        {"at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:40", "2024-01-01 10:15"]), "agents": [2, 3, 4]}
+    )
+    hourly = aggregate_events(frame, AggregateSpec("at", "hour", averaged=("agents",)))
+    assert hourly["events"].tolist() == [2, 1] and hourly["agents"].tolist() == [2.5, 4.0]

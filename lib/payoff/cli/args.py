@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from payoff.data.roles import Role, RoleMap, suggest_roles
+from payoff.data.roles import Role, RoleMap, hinted, suggest_roles
 from payoff.errors import PayoffError, ProblemErrors
 from payoff.runtime import budget
 from payoff.runtime.compute import Compute, from_environment
@@ -99,6 +99,14 @@ def add_analyze_options(p: argparse.ArgumentParser, file_required: bool = True) 
     p.add_argument("--aggregate", choices=["hour", "day", "week", "month"], help="aggregate an event log first")
     p.add_argument("--time", help="with --aggregate: the time-of-day column")
     p.add_argument("--sum", help="with --aggregate: sum this column instead of counting rows")
+    p.add_argument(
+        "--keep",
+        action="append",
+        default=None,
+        metavar="COL",
+        help="with --aggregate: keep this number column as each period's average (default: the staff or orders "
+        "decided, as the Data page offers)",
+    )
     p.add_argument(
         "--sweep-down", type=float, default=50.0, metavar="PCT", help="move each assumption down by PCT%% (50)"
     )
@@ -264,7 +272,11 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
             raise PayoffError("--aggregate needs a date column: give it with --date.")
         # a price per line is kept as each period's average, as the Data page does
         price = args.price_col or suggested.one(Role.PRICE)
-        spec = AggregateSpec(date, args.aggregate, args.time, tuple(args.id), args.sum, price=price)
+        numbers = [c for c in frame.select_dtypes("number").columns if c not in (args.sum, price)]
+        kept = args.keep if args.keep is not None else [c for c in numbers if hinted(Role.DECISION, str(c))]
+        spec = AggregateSpec(
+            date, args.aggregate, args.time, tuple(args.id), args.sum, price=price, averaged=tuple(kept)
+        )
         frame = aggregate_events(frame, spec)
         args.date, args.target = "period", args.sum or "events"
     roles = roles_for(args, frame, framing)

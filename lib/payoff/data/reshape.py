@@ -26,6 +26,7 @@ class AggregateSpec:
     quantity: str | None = None  # None: count rows
     fill_closed: bool = False  # True: zero rows for every period, open or not
     price: str | None = None  # a price per line, kept as each period's average (weighted by the quantity)
+    averaged: tuple[str, ...] = ()  # other numbers kept as each period's average (the staff on the floor)
 
 
 def _moments(frame: pd.DataFrame, spec: AggregateSpec) -> pd.Series:
@@ -75,11 +76,17 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
             raise BadMapping(f"'{price}' is not numeric, so it cannot be kept as the price; choose a number column.")
         work["_paid"] = frame[price].to_numpy() * work[name]  # what the lines were worth, to weigh the price
         work["_priced"] = work[name].where(frame[price].notna().to_numpy(), 0)
+    averaged = [c for c in spec.averaged if c not in (name, price, *keys, spec.date, spec.time)]
+    for column in averaged:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            raise BadMapping(f"'{column}' is not numeric, so it cannot be averaged; choose number columns to keep.")
+        work[column] = frame[column].to_numpy()
     work = work.dropna(subset=["period"])
     if work.empty:
         raise BadMapping(f"No row has a usable date in '{spec.date}'.")
     summed = [name, "_paid", "_priced"] if price is not None else [name]
-    totals = work.groupby(["period", *keys], observed=True, sort=True)[summed].sum().reset_index()
+    how = {**dict.fromkeys(summed, "sum"), **dict.fromkeys(averaged, "mean")}
+    totals = work.groupby(["period", *keys], observed=True, sort=True).agg(how).reset_index()
     if price is not None:
         totals[price] = (totals.pop("_paid") / totals.pop("_priced").where(lambda q: q != 0)).astype("float64")
     grid = frequency.grid(totals["period"].min(), totals["period"].max())
@@ -89,7 +96,7 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
     full = combos.merge(pd.DataFrame({"period": grid}), how="cross")
     result = full.merge(totals, on=["period", *keys], how="outer")
     result[name] = result[name].fillna(0)
-    columns = ["period", *keys, name, *([price] if price is not None else [])]
+    columns = ["period", *keys, name, *([price] if price is not None else []), *averaged]
     result = result[columns].sort_values([*keys, "period"], kind="stable").reset_index(drop=True)
     if price is not None:  # a period without a sale has its series' price of the nearest period before, else after
         series = result.groupby(keys, observed=True, sort=False)[price] if keys else result[price]

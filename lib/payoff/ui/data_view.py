@@ -12,7 +12,7 @@ import streamlit as st
 from payoff.data import quality, reshape
 from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.money_columns import CURRENCY_SIGN
-from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
+from payoff.data.roles import Role, RoleMap, Shape, hinted, positive_class, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.data.unit_price import with_unit_price
 from payoff.data.yes_no import MOST_OUTCOME_VALUES
@@ -281,15 +281,26 @@ def reshape_controls(prepared: state.Prepared) -> None:
             help="Weighted by the quantity summed. A period without a sale keeps its series' last price.",
         )
         price = None if picked_price == NO_PRICE else picked_price
+        # what the business decided each period (the staff on the floor) stays, to price as today's
+        kept = [c for c in numbers[1:] if c not in (quantity, price)]
+        averaged = c2.multiselect(
+            "Also keep, as each period's average",
+            kept,
+            key=seeded(key + "kept", [c for c in kept if hinted(Role.DECISION, str(c))]),
+            help="Numbers such as the staff on shift or what was ordered: kept per period, so the Problem page "
+            "can price what you did.",
+        )
         fill_closed = c3.checkbox("Zeros also when closed", key=seeded(key + "closed", False))
         if date and st.button("Aggregate", key=key + "go", type="primary"):
-            spec = reshape.AggregateSpec(date, period, time, tuple(keys), quantity, fill_closed, price)
+            spec = reshape.AggregateSpec(date, period, time, tuple(keys), quantity, fill_closed, price, tuple(averaged))
             try:
                 aggregated = reshape.aggregate_events(frame, spec)
             except PayoffError as error:
                 show_error(error)
                 return
             note = f"Aggregated to one row per {period}" + (f" and {', '.join(keys)}" if keys else "")
+            if averaged:
+                note += f"; {', '.join(repr(c) for c in averaged)} kept as each {period}'s average"
             if price:
                 note += f"; '{price}' kept as each {period}'s average price" + (
                     f", weighted by '{quantity}'" if quantity else ""
