@@ -212,3 +212,15 @@ def test_an_hourly_file_aggregated_keeps_the_staff_on_the_floor_to_price_as_toda
     assert prepared.frame["Staff on floor"].tolist()[:4] == [1 + h % 3 for h in range(8, 12)]
     assert prepared.roles.one(Role.DECISION) == "Staff on floor"
     assert "'Staff on floor' kept as each hour's average" in prepared.note
+
+
+def test_a_subscription_export_with_a_cancellation_date_has_its_outcome_read_from_it():
+    from tests.unit.test_dated_entities import _subscriptions
+
+    at = upload(open_app("app_pages/data.py"), "subscriptions.csv", _subscriptions())
+    assert not at.exception
+    prepared = at.session_state[state.PREPARED]
+    assert prepared.roles.one(Role.TARGET) == "Ended (from 'cancelled_on')"
+    assert prepared.roles.roles["cancelled_on"] == Role.IGNORE
+    assert at.radio(key=state.POSITIVE_PICK + "Ended (from 'cancelled_on')").value == "yes"
+    assert "Payoff read 'cancelled_on' as the outcome" in prepared.note

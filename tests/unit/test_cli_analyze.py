@@ -227,3 +227,16 @@ def test_an_hourly_file_aggregated_on_the_command_line_keeps_its_rota_as_today(t
     staff = scored["Staff on floor"]
     by_hand = float((staff * 18 + 4 * np.maximum(scored["Check-ins"] - 15 * staff, 0)).sum())
     assert next(m for m in result["models"] if m["name"] == "status quo")["money"] == pytest.approx(by_hand)
+
+
+def test_a_cancellation_date_is_the_churn_on_the_command_line_and_is_not_learned_from(tmp_path):
+    from tests.unit.test_dated_entities import _subscriptions
+
+    export = tmp_path / "subscriptions.csv"
+    export.write_bytes(_subscriptions())
+    result, _ = analyze(
+        tmp_path, export, "--framing", "churn", "--set", "contact_cost=3", "--set", "offer_cost=10",
+        "--set", "value_periods=8", "--models", "logistic regression",
+    )  # fmt: skip
+    columns = result["columns"]
+    assert "cancelled_on" not in columns["features"] and columns["target"] == "Ended (from 'cancelled_on')"

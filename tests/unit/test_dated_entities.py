@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from payoff.data import quality
+from payoff.data.ended import ended_name, with_outcome_from_end_date
 from payoff.data.load import read_table
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
 from payoff.designs import outcome
@@ -202,3 +203,27 @@ def test_an_outcome_of_three_values_is_the_event_picked_against_the_rest():
         params={"act_pos": 5.0, "act_neg": -1.0, "pass_pos": -5.0, "pass_neg": 0.0},
     )
     assert problem.evaluation.positive_class == "No-show"
+
+
+def _subscriptions(n: int = 300) -> bytes:
+    """Customers with a 'cancelled_on' date filled in for every fourth (the leavers), by hand."""
+    lines = ["Customer,Signed up,Plan,Monthly fee,Support tickets,cancelled_on"]
+    for i in range(n):
+        cancelled = f"2024-{1 + i % 12:02d}-15" if i % 4 == 0 else ""
+        lines.append(f"SUB-{i:05d},2023-{1 + i % 12:02d}-01,{'Plus' if i % 3 else 'Basic'},$29.00,{i % 5},{cancelled}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_an_end_date_filled_in_for_the_leavers_is_the_outcome_and_is_left_out():
+    frame = read_table(_subscriptions(), "subscriptions.csv").frame
+    out, roles, note = with_outcome_from_end_date(frame, suggest_roles(frame))
+    name = ended_name("cancelled_on")
+    assert roles.shape == Shape.ENTITY and roles.one(Role.TARGET) == name and roles.positive_class == "yes"
+    assert roles.roles["cancelled_on"] == Role.IGNORE and roles.roles["Customer"] == Role.ID
+    assert int((out[name] == "yes").sum()) == 75 and list(out[name][:2]) == ["yes", "no"]
+    assert note.startswith("Payoff read 'cancelled_on' as the outcome: filled in on 75 of 300 rows (25%)")
+    # a file with an outcome of its own, or no id on every row, is left as it is
+    churned = frame.assign(Churned=frame["cancelled_on"].notna().map({True: "Yes", False: "No"}))
+    assert with_outcome_from_end_date(churned, suggest_roles(churned))[2] == ""
+    shared = frame.assign(Customer="same")
+    assert with_outcome_from_end_date(shared, suggest_roles(shared))[2] == ""

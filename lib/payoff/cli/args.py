@@ -254,6 +254,7 @@ def _locale() -> str | None:
 def problem_from_args(args: argparse.Namespace) -> Problem:
     """Read the file and build the problem from the options: every mistake in them is reported
     here, before anything is fitted."""
+    from payoff.data.ended import ENDED_FROM, with_outcome_from_end_date
     from payoff.data.load import read_table
     from payoff.data.reshape import AggregateSpec, aggregate_events
     from payoff.data.unit_price import with_unit_price
@@ -279,6 +280,11 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
         )
         frame = aggregate_events(frame, spec)
         args.date, args.target = "period", args.sum or "events"
+    if not framing.over_time and not args.target:  # an outcome written as an end date ('cancelled_on')
+        frame, _, note = with_outcome_from_end_date(frame, suggest_roles(frame))
+        if note:
+            args.ignore = [*args.ignore, frame.attrs[ENDED_FROM]]
+            print(note, file=sys.stderr)
     roles = roles_for(args, frame, framing)
     if framing.over_time and not args.price_col:  # each row's own price, as the Problem page offers it
         frame, roles, note = with_unit_price(frame, roles)

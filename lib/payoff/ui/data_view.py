@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from payoff.data import quality, reshape
+from payoff.data.ended import with_outcome_from_end_date
 from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.money_columns import CURRENCY_SIGN
 from payoff.data.roles import Role, RoleMap, Shape, hinted, positive_class, suggest_roles
@@ -194,8 +195,9 @@ def prepared_for(table: LoadedTable, dataset: state.DatasetState) -> state.Prepa
     current = state.prepared()
     if current is not None and current.source_key == source_key:
         return current
-    frame, roles, note = with_unit_price(table.frame, suggest_roles(table.frame))
-    prepared = state.Prepared(frame, roles, source_key, note)
+    frame, roles, ended = with_outcome_from_end_date(table.frame, suggest_roles(table.frame))
+    frame, roles, priced = with_unit_price(frame, roles)
+    prepared = state.Prepared(frame, roles, source_key, " ".join(n for n in (ended, priced) if n))
     state.set_prepared(prepared)
     state.suggest_currency(str(table.frame.attrs.get(CURRENCY_SIGN, "")))
     return prepared
