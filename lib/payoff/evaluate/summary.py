@@ -192,11 +192,12 @@ def sentences(
         )
     base = next((m for m in models if m.name == BASE_RATE), None)
     if base is not None and base.gain is not None and gain > 0:
-        rule = "the value rule (the event rate and each entity's value, no model)"
+        one = str(getattr(framing, "entities", "rows")).rstrip("s")  # "each customer's value", not "each entity's"
+        rule = f"the value rule (the event rate and each {one}'s value, no model)"
         out.append(
             _no_model(rule, base.gain, gain, wording)
             if base.gain > 0
-            else f"Without a model (the event rate and each entity's value alone), nothing would have beaten {status_quo}."
+            else f"Without a model (the event rate and each {one}'s value alone), nothing would have beaten {status_quo}."
         )
     seasonal = next((m for m in models if m.name == SEASONAL_RULE), None)
     if seasonal is not None and seasonal.gain is not None and gain > 0:
