@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from payoff.framings import catalogue
 from payoff.runtime import samples
-from tests.e2e.conftest import start_sample, wait_idle
+from tests.e2e.conftest import start_sample, to_the_impact_page, wait_idle
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 LAPTOP = {"width": 1280, "height": 720}
@@ -54,9 +54,7 @@ def test_the_answer_is_on_the_first_screen_of_every_sample(browser: Browser, ser
         expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=180_000)  # the fit
         wait_idle(page)
         _shoot(page, folder, "models")
-        page.get_by_role("link", name="Next: the money in detail, and what-if costs").click()
-        expect(page.get_by_role("heading", name="Impact")).to_be_visible()
-        wait_idle(page)
+        to_the_impact_page(page)
         headline = page.get_by_test_id("stMetric").first
         value = page.get_by_test_id("stMetricValue").first
         expect(value).to_have_text(re.compile(r"^(-?\$[\d,]+|no gain)$"))  # the currency of the browser's region

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import goto, wait_idle
+from tests.e2e.conftest import goto, to_the_impact_page, wait_idle
 
 
 def test_fresh_settings_to_money_ledger_and_next_deliveries(page: Page, server: str):
@@ -46,12 +46,7 @@ def test_fresh_settings_to_money_ledger_and_next_deliveries(page: Page, server: 
     # such run's autosave fail as a damaged row. Waited for before leaving the page: the app
     # reruns once the explanations are in, and a link clicked as that rerun starts was undone
     # (the fresh-clone CI on 8ceb72a stayed on Models).
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Autosaved (analysis", timeout=120_000)
-    wait_idle(page)
-
-    page.get_by_role("link", name="Next: the money in detail, and what-if costs").click()
-    expect(page.get_by_role("heading", name="Impact")).to_be_visible()
-    wait_idle(page)
+    to_the_impact_page(page)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Autosaved (analysis")
     page.get_by_role("tab", name="Where the gain comes from").click()
     expect(page.get_by_text("What a service level costs")).to_be_visible()
