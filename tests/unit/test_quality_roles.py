@@ -401,6 +401,8 @@ def test_a_reminder_column_of_sent_or_blank_is_a_flag_not_a_constant():
             "booking": [f"B{i}" for i in range(n)],
             "Reminder SMS": ["sent" if i % 3 else None for i in range(n)],
             "channel": ["web"] * n,  # truly constant
+            "referred_by": [["Podcast", "Instagram", None][i % 3] for i in range(n)],  # blanks are unknown here
+            "left_on": pd.Series(pd.date_range("2024-05-01", periods=n)).where(pd.Series(range(n)) % 4 == 0),
             "no_show": ["yes" if i % 5 == 0 else "no" for i in range(n)],
         }
     )
@@ -408,8 +410,14 @@ def test_a_reminder_column_of_sent_or_blank_is_a_flag_not_a_constant():
     assert roles.roles["Reminder SMS"] == Role.FEATURE and roles.roles["channel"] == Role.IGNORE
     found = quality.check(frame, roles)
     assert [f.column for f in found if f.kind == "constant_column"] == ["channel"]
-    missing = next(f for f in found if f.kind == "missing_values")
-    assert missing.message == (
+    missing = {f.column: f.message for f in found if f.kind == "missing_values"}
+    assert missing["referred_by"].endswith(
+        "Models treat missing values as unknown; fill them in the file if a blank means zero."
+    )
+    assert missing["left_on"].endswith(
+        "Models treat missing values as unknown; fill them in the file if a blank means zero."
+    )
+    assert missing["Reminder SMS"] == (
         "'Reminder SMS' is missing on 67 row(s) (33.5%). Its one value is 'sent': a blank is read as its no, a yes/no "
         "flag."
     )

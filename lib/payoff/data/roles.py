@@ -161,8 +161,13 @@ def reads_as_outcome(series: pd.Series) -> bool:
 def one_value_or_blank(series: pd.Series) -> bool:
     """Text with one value where something happened and blanks elsewhere ('sent' beside blanks, a
     reminder's column): a yes/no flag whose blanks are the no, not a constant."""
-    blank = float(series.isna().mean())
-    return 0.01 <= blank <= 0.99 and not pd.api.types.is_numeric_dtype(series)
+    if not (pd.api.types.is_string_dtype(series) or pd.api.types.is_object_dtype(series)):
+        return False  # numbers and dates: a blank there is unknown, not a no
+    blank = series.isna()
+    if not 0.01 <= float(blank.mean()) <= 0.99:
+        return False
+    present = series[~blank]
+    return bool((present == present.iloc[0]).all())
 
 
 def _event_times(stamps: pd.Series) -> bool:
