@@ -224,3 +224,5 @@ def test_a_subscription_export_with_a_cancellation_date_has_its_outcome_read_fro
     assert prepared.roles.roles["cancelled_on"] == Role.IGNORE
     assert at.radio(key=state.POSITIVE_PICK + "Ended (from 'cancelled_on')").value == "yes"
     assert "Payoff read 'cancelled_on' as the outcome" in prepared.note
+    said = " ".join(e.label for e in at.expander).replace("\\", "")
+    assert "A blank is one still here: it is read as the outcome 'Ended (from 'cancelled_on')' (no)." in said

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from payoff.data import fast
+from payoff.data.ended import ENDED_FROM, ended_name
 from payoff.data.findings import MAX_ROWS_LISTED, Finding
 from payoff.data.findings import rows_of as _rows
 from payoff.data.keys import BLANK, key_text
@@ -63,6 +64,8 @@ def _missing(frame: pd.DataFrame, roles: RoleMap) -> list[Finding]:
         share = count / len(frame)
         if column == outcome:
             said = no_outcome_said(frame, roles, str(column))
+        elif column == frame.attrs.get(ENDED_FROM):
+            said = f"A blank is one still here: it is read as the outcome '{ended_name(str(column))}' (no)."
         elif one_value_or_blank(frame[column]):
             said = (
                 f"Its one value is '{frame[column].dropna().iloc[0]!s:.30}': a blank is read as its no, a yes/no flag."
