@@ -138,6 +138,11 @@ def hinted(role: Role, name: str) -> bool:
     return bool(_HINTS[role].search(name))
 
 
+def quantity_named(name: str) -> bool:
+    """A name that says a quantity of units or events (qty, units sold, calls)."""
+    return bool(_QUANTITY.search(name))
+
+
 def named_outcome(series: pd.Series, name: str) -> bool:
     """A two-valued column named like an outcome (churn, default, attrition ...); a weaker name
     (is_..., status, left, flag) counts only with yes/no, true/false or 0/1 values."""

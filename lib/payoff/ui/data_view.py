@@ -13,7 +13,7 @@ from payoff.data import quality, reshape
 from payoff.data.ended import with_outcome_from_end_date
 from payoff.data.load import Detection, LoadedTable, LoadOptions
 from payoff.data.money_columns import CURRENCY_SIGN
-from payoff.data.roles import Role, RoleMap, Shape, hinted, positive_class, suggest_roles
+from payoff.data.roles import Role, RoleMap, Shape, hinted, positive_class, quantity_named, suggest_roles
 from payoff.data.sniff import DELIMITER_NAMES
 from payoff.data.unit_price import with_unit_price
 from payoff.data.yes_no import MOST_OUTCOME_VALUES
@@ -270,8 +270,11 @@ def reshape_controls(prepared: state.Prepared) -> None:
         )
         time = None if picked_time == NO_TIME else picked_time
         period = c2.selectbox("Period", reshape.PERIODS, key=seeded(key + "period", reshape.PERIODS[1]))
-        keys = c2.multiselect("One series per", others, key=seeded(key + "keys", []))
-        summed = c3.selectbox("Count rows, or sum", numbers, key=seeded(key + "qty", COUNT_ROWS))
+        # an order line's quantity is the demand (counting lines undercounts it), one series per item
+        named_keys = [c for c in others if hinted(Role.SERIES_KEY, str(c)) and not hinted(Role.ID, str(c))]
+        keys = c2.multiselect("One series per", others, key=seeded(key + "keys", named_keys[:1]))
+        quantities = [c for c in numbers[1:] if quantity_named(str(c))]
+        summed = c3.selectbox("Count rows, or sum", numbers, key=seeded(key + "qty", (quantities or [COUNT_ROWS])[0]))
         quantity = None if summed == COUNT_ROWS else summed
         # a price per line (an order line's unit price) is kept, so the money can use each item's own
         prices = [NO_PRICE, *[c for c in numbers[1:] if c != quantity]]
