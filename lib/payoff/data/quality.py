@@ -125,9 +125,9 @@ def _constant(frame: pd.DataFrame) -> list[Finding]:
     out = []
     for column in frame.columns:
         present = frame[column].dropna()
-        if one_value_or_blank(frame[column]):
-            continue  # 'sent' or blank: a flag, said among the missing values
         if len(present) and bool((present == present.iloc[0]).all()):  # cheaper than nunique
+            if one_value_or_blank(frame[column]):
+                continue  # 'sent' or blank: a flag, said among the missing values
             value = present.iloc[0]
             out.append(
                 Finding(

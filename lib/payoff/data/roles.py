@@ -171,8 +171,8 @@ def one_value_or_blank(series: pd.Series) -> bool:
     blank = series.isna()
     if not 0.01 <= float(blank.mean()) <= 0.99:
         return False
-    present = series[~blank]
-    return bool((present == present.iloc[0]).all())
+    first = series.loc[series.first_valid_index()]
+    return bool(((series == first) | blank).all())  # compared in place: no copy of a million strings
 
 
 def _event_times(stamps: pd.Series) -> bool:
