@@ -116,15 +116,22 @@ def what_if(analysis: Analysis, rule: Callable[[Analysis], float | None] | None 
     values = state.effective_values(analysis)
     st.caption("The costs and settings of the run. Every change re-prices the kept decisions at once: no refit.")
     margin = _as_margin(analysis, values)
+    # two to a row: a perishable run's eleven settings in one column ran below a 720-pixel screen
+    slots = st.columns(2)
+    drawn = 0
     for param in framing.params:
         if margin is not None and param.key in ("price", "unit_cost"):
             if param.key == "unit_cost":
-                _margin_control(analysis, margin, f"{state.WHATIF_PREFIX}{framing.key}.{MARGIN.key}")
+                with slots[drawn % 2]:
+                    _margin_control(analysis, margin, f"{state.WHATIF_PREFIX}{framing.key}.{MARGIN.key}")
+                drawn += 1
             continue
         value = values[param.key]
         key = f"{state.WHATIF_PREFIX}{framing.key}.{param.key}"
         shown = value.scale if isinstance(value, FromColumn) else value
-        _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
+        with slots[drawn % 2]:
+            _control(analysis, param, key, shown, value.column if isinstance(value, FromColumn) else None)
+        drawn += 1
     threshold = rule(analysis) if rule is not None else None
     try:
         impact = recost(analysis, values, threshold)
