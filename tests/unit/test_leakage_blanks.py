@@ -42,3 +42,13 @@ def test_dates_rank_by_their_time():
         pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-09", "2024-02-01", "2024-02-11", "2024-03-01"])
     )
     assert single_feature_auc(dates, y) == pytest.approx(1.0)
+
+
+def test_an_empty_date_and_a_never_ending_one_are_ranked_without_failing():
+    """An empty 'last_complaint' date ranks nothing (it once failed the page: no median to fill
+    with); a 9999-12-31 'never ends' is the latest date, not an overflow to the earliest."""
+    y = np.array([0, 1, 0, 1, 0, 1])
+    empty = pd.Series(pd.to_datetime([None] * 6))
+    assert single_feature_auc(empty, y) == 0.5
+    ends = pd.Series(np.array(["2024-01-01", "9999-12-31"] * 3, dtype="datetime64[s]"))
+    assert single_feature_auc(ends, y) == 1.0

@@ -27,9 +27,11 @@ def single_feature_auc(values: pd.Series, y: np.ndarray) -> float:
     by their time. Whether a value is there at all counts too: a cancellation date filled in for
     exactly the customers who left tells them apart by its blanks alone (its dates ranked 0.58)."""
     blank = values.isna().to_numpy()
+    if blank.all():
+        return 0.5  # an empty column ranks nothing (and has no median to fill with)
     by_blanks = _auc(y, blank.astype("float64")) if blank.any() and not blank.all() else 0.5
     if pd.api.types.is_datetime64_any_dtype(values):
-        values = pd.Series(values.to_numpy().astype("datetime64[ns]").astype("int64"), index=values.index).where(~blank)
+        values = values.rank(method="average")  # by their order: a 9999-12-31 'never' overflowed nanoseconds
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = values.astype("float64").replace([np.inf, -np.inf], np.nan)  # infinity ranks nothing: missing
         score = numbers.fillna(numbers.median()).to_numpy()
