@@ -219,3 +219,12 @@ def test_a_new_rule_is_one_class_and_one_registry_line(monkeypatch):
     decisions = next_decisions(dataclasses.replace(analysis, problem=problem, impact=impact))
     assert "Cases to order" in decisions and "Quantity to stock" not in decisions
     assert summed_and_averaged(list(decisions.columns)) == (["Cases to order"], [])
+
+
+def test_the_fewest_on_shift_are_never_scheduled_on_a_shut_day():
+    framing, params = framing_and_params("staffing", units_per_staff=15, staff_cost=18, unserved_cost=4, min_staff=2)
+    quantity = np.array([[0.0, 0.0, 30.0]])
+    shut = np.array([[False, True, False]])
+    ahead = Ahead(quantity, np.zeros_like(quantity), quantity, True, params, lambda q: q * 0, shut=shut)
+    (staff,) = framing.policy.next_columns(ahead)
+    assert staff.values.tolist() == [[2, 0, 2]]  # an open quiet day keeps 2; the shut one has nobody

@@ -100,6 +100,7 @@ def next_decisions(problem: Problem, predictions: QuantityPredictions, impact: I
                 lambda stock: np.where(shut, 0.0, policies.expected_cost(stock, forecast, residuals, costs)),
                 _weekdays_ahead(future, horizon),
                 None if paths is None else np.where(shut, 0.0, paths),
+                shut,
             )
         )
 

@@ -171,6 +171,7 @@ class Ahead:
     # demand paths the next periods may take (draws x series x periods): the forecast plus errors
     # drawn from the model's backtest, for a rule that simulates its next orders
     paths: np.ndarray | None = None
+    shut: np.ndarray | None = None  # series x periods: the business is shut then, nothing is decided
 
 
 @dataclass(frozen=True, eq=False)

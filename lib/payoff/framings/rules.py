@@ -155,7 +155,10 @@ class Staffing:
         return self.price(plan, against).total
 
     def next_columns(self, ahead: Ahead) -> tuple[Column, ...]:
-        return (Column(STAFF, staff_for(ahead.quantity, ahead.params).astype(int), formatting.COUNT),)
+        staff = staff_for(ahead.quantity, ahead.params)
+        if ahead.shut is not None:  # the fewest on shift are for open periods: a shut Sunday has nobody
+            staff = np.where(ahead.shut, 0.0, staff)
+        return (Column(STAFF, staff.astype(int), formatting.COUNT),)
 
     def describe(self, costs: UnitCosts, per_row: bool, currency: str = "") -> str:
         under, over, ratio = typical_costs(costs)
