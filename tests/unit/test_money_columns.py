@@ -65,3 +65,16 @@ def test_a_workbooks_euros_written_as_text_are_read_as_amounts():
     assert kind.kind == "number" and "written with a decimal comma" in kind.detail
     mixed = read_table('id,amount\nA,"1.754,98 €"\nB,4.5\n'.encode(), "mixed.csv").frame
     assert mixed["amount"].tolist() == ["1.754,98 €", "4.5"]
+
+
+def test_amounts_that_may_be_thousands_are_not_read_as_decimals():
+    """'1,234' beside '12,500' could be thousands: never read as 1.234 (money a thousand times too
+    small); '12,5' beside them settles it as a decimal comma."""
+    assert read_table(b"id;amount\nA;1,234\nB;12,500\n", "x.csv").frame["amount"].tolist() != [1.234, 12.5]
+    import io
+
+    import pandas as pd
+
+    book = io.BytesIO()
+    pd.DataFrame({"id": ["A", "B"], "amount": ["1,234 €", "12,500 €"]}).to_excel(book, index=False)
+    assert read_table(book.getvalue(), "x.xlsx").frame["amount"].tolist() == [1234, 12500]  # thousands, as the file reads

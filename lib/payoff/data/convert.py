@@ -117,7 +117,13 @@ def _other_marks(probe: pd.Series, ctx: TypingContext) -> tuple[str, str] | None
     ('1.754,98 €') beside a reading of decimal points, or the other way round."""
     plain = probe.str.replace(_STRIP_FOR_NUMBER, "", regex=True)
     decimal, thousands, shape = (",", ".", _COMMA_DECIMAL) if ctx.decimal == "." else (".", ",", _POINT_DECIMAL)
-    if plain.empty or not plain.str.match(shape).all() or not plain.str.contains(decimal, regex=False).any():
+    if plain.empty or not plain.str.match(shape).all():
+        return None
+    # '1,234' may be a thousands group: a decimal mark needs a value that cannot be one ('12,5', '1.754,98')
+    decimals = plain.str.extract(rf"\{decimal}(\d+)\)?$", expand=False).dropna()
+    if decimals.empty or (
+        (decimals.str.len() == 3).all() and not plain.str.contains(rf"\{thousands}", regex=True).any()
+    ):
         return None
     return decimal, thousands
 
