@@ -66,7 +66,8 @@ def outcome(table: pd.DataFrame, target: str, label: str | None = None) -> tuple
     if len(distinct) > 2 and (label not in set(distinct) or len(distinct) > MOST_OUTCOME_VALUES):
         # a few values (Completed, Late, No-show): one is the event, the others are not
         how = (
-            "pick which value is the event on the Data page (the others count as no event), or choose another column"
+            "pick which value is the event on the Data page or with --positive (the others count as no event), or "
+            "choose another column"
             if len(distinct) <= MOST_OUTCOME_VALUES
             else "choose another column, or recode it (e.g. churned yes/no)"
         )

@@ -2,10 +2,12 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from payoff.data import quality
 from payoff.data.reshape import AggregateSpec, aggregate_events, wide_to_long
 from payoff.data.roles import Role, RoleMap, Shape, positive_class, suggest_roles
+from payoff.errors import PayoffError
 
 
 def daily(store: str, values: list[float], start: str = "2026-01-01") -> pd.DataFrame:
@@ -430,3 +432,31 @@ def test_numbers_kept_through_an_aggregation_are_each_periods_average():
     )
     hourly = aggregate_events(frame, AggregateSpec("at", "hour", averaged=("agents",)))
     assert hourly["events"].tolist() == [2, 1] and hourly["agents"].tolist() == [2.5, 4.0]
+
+
+def test_a_wide_tables_own_quantity_column_or_a_misspelled_column_is_said_not_a_traceback():
+    wide = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=3), "north": [1, 2, 3], "quantity": [4, 5, 6]})
+    with pytest.raises(PayoffError, match="already has a column named 'quantity'"):
+        wide_to_long(wide, "date", ["north"], value_name="quantity")
+    log = pd.DataFrame({"at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 10:15"]), "qty": [1, 2]})
+    with pytest.raises(PayoffError, match="There is no column 'prcie'"):
+        aggregate_events(log, AggregateSpec("at", "hour", quantity="qty", price="prcie"))
+
+
+def test_an_order_logs_cancelled_lines_are_not_read_as_customers_who_left():
+    from payoff.data.ended import with_outcome_from_end_date
+
+    n = 200
+    log = pd.DataFrame(
+        {
+            "order_id": [f"O{i}" for i in range(n)],
+            "ordered_at": pd.date_range("2024-01-01", periods=n, freq="37min"),
+            "sku": ["tea", "cake"] * (n // 2),
+            "cancelled_at": pd.Series(pd.date_range("2024-02-01", periods=n, freq="h")).where(
+                pd.Series(range(n)) % 16 == 0
+            ),
+        }
+    )
+    roles = suggest_roles(log)
+    assert roles.shape == Shape.EVENT_LOG
+    assert with_outcome_from_end_date(log, roles)[2] == ""

@@ -20,6 +20,7 @@ _END_DATE = re.compile(
     r"(^|[\s_])left[\s_]?(on|at)|lapsed|unsubscrib|close[\s_]?date",
     re.I,
 )
+_EVENT_ID = re.compile(r"order|transaction|txn|invoice|receipt|line|sale|booking|ticket|call", re.I)
 LEAST_SHARE = 0.02  # of rows filled in, and of rows blank: fewer is no outcome to learn from
 
 
@@ -41,7 +42,8 @@ def with_outcome_from_end_date(frame: pd.DataFrame, roles: RoleMap) -> tuple[pd.
         and LEAST_SHARE <= float(frame[c].notna().mean()) <= 1 - LEAST_SHARE
     ]
     ids = [c for c, r in roles.roles.items() if r == Role.ID and frame[c].is_unique]
-    if len(ended) != 1 or not ids:
+    # an order log's cancelled lines are events to count, not customers who left
+    if len(ended) != 1 or not ids or any(_EVENT_ID.search(str(c)) for c in ids):
         return frame, roles, ""
     column = ended[0]
     name = ended_name(str(column))

@@ -59,6 +59,12 @@ def aggregate_events(frame: pd.DataFrame, spec: AggregateSpec) -> pd.DataFrame:
     if spec.period not in PERIODS:
         raise BadMapping(f"Unknown period '{spec.period}'; choose one of {', '.join(PERIODS)}.")
     keys = list(spec.keys)
+    named = [spec.date, spec.time, spec.quantity, spec.price, *keys, *spec.averaged]
+    unknown = [str(c) for c in named if c is not None and c not in frame.columns]
+    if unknown:
+        raise BadMapping(
+            f"There is no column {', '.join(repr(c) for c in unknown)}. Columns: {', '.join(map(str, frame.columns))}."
+        )
     frequency = grid_of(spec.period)
     work = pd.DataFrame({"period": frequency.period_of(_moments(frame, spec))})
     for key in keys:
@@ -120,5 +126,11 @@ def wide_to_long(
     if not series_columns:
         raise BadMapping("Choose at least one column that holds a series to convert.")
     kept = [c for c in frame.columns if c not in series_columns and c != date]
+    taken = [name for name in (series_name, value_name) if name in kept or name == date]
+    if taken:
+        raise BadMapping(
+            f"The file already has a column named {', '.join(repr(n) for n in taken)}; rename it in the file (or "
+            "tick it as a series) and convert again."
+        )
     long = frame.melt(id_vars=[date, *kept], value_vars=series_columns, var_name=series_name, value_name=value_name)
     return long.sort_values([series_name, date], kind="stable").reset_index(drop=True)
