@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from payoff.charges import per_period_value
 from payoff.data.money_columns import MONEY_COLUMNS
 from payoff.data.roles import Role, RoleMap
 from payoff.data.unit_price import UNIT_PRICE
@@ -69,9 +70,6 @@ DERIVED = {MARGIN.key: MARGIN, HOLDING_RATE.key: HOLDING_RATE, VALUE_PERIODS.key
 _MONEY_NAME = re.compile(r"revenue|turnover|amount|dollar|usd|eur|gbp|takings|income|spend|(^|_)value$", re.I)
 _SALES_NAME = re.compile(r"sales", re.I)
 _UNIT_NAME = re.compile(r"unit|qty|quantity|count|number|pieces|pcs|items|volume|sold", re.I)
-_PER_PERIOD = re.compile(
-    r"monthly|per.?month|mrr|weekly|per.?week|yearly|annual|per.?year|charge|fee|subscription", re.I
-)
 
 
 @dataclass(frozen=True)
@@ -115,27 +113,6 @@ def blank_fill(column: pd.Series, otherwise: float) -> float:
     its own values (a bakery's blank prices once took the samples' 4.00 beside prices of 1.20)."""
     known = pd.to_numeric(column, errors="coerce").dropna()
     return float(known.median()) if len(known) else otherwise
-
-
-def per_period_value(column: str | None) -> bool:
-    """A value column that is a charge per month (or week, year): a kept customer is worth more."""
-    return column is not None and bool(_PER_PERIOD.search(column))
-
-
-_CHARGE_PERIODS = (
-    (re.compile(r"month|mrr", re.I), "month", 12),
-    (re.compile(r"week", re.I), "week", 52),
-    (re.compile(r"year|annual", re.I), "year", 1),
-)
-
-
-def charge_period(column: str) -> tuple[str, int | None]:
-    """The period a value column charges for, as its name says ('MonthlyCharges': month), and how
-    many of them make a year; ('period', None) where the name does not say ('Fee')."""
-    for pattern, period, in_a_year in _CHARGE_PERIODS:
-        if pattern.search(column):
-            return period, in_a_year
-    return "period", None
 
 
 def parse_share(raw: Any) -> Any:

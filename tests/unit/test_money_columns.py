@@ -3,8 +3,8 @@ its amounts or column names carry (suggested over the browser's region)."""
 
 import pytest
 
+from payoff.charges import charge_period, per_period_value
 from payoff.data.load import read_table
-from payoff.params import charge_period, per_period_value
 
 
 @pytest.mark.parametrize(

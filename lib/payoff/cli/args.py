@@ -232,7 +232,7 @@ def _choices(args: argparse.Namespace, params: dict[str, str], status_quo: Any, 
 def _explicit_scales(args: argparse.Namespace, params: dict[str, str]) -> tuple[tuple[str, float], ...]:
     """A value column named with --value-col is the user's explicit choice: a per-period charge
     named so is taken as one period's value (said on stderr), not asked again."""
-    from payoff.params import per_period_value
+    from payoff.charges import per_period_value
 
     if args.value_col and per_period_value(args.value_col) and "value_periods" not in params:
         print(

@@ -15,6 +15,7 @@ from payoff.data.findings import rows_of as _rows
 from payoff.data.keys import BLANK, key_text
 from payoff.data.outcomes import class_balance, no_outcome_said
 from payoff.data.roles import CLOSED_NAME, Role, RoleMap, Shape, is_binary, one_value_or_blank
+from payoff.data.shut_days import shut_on, weekdays_never_open
 from payoff.timegrid import infer_frequency
 
 ADJECTIVE = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly"}
@@ -173,34 +174,6 @@ def _paired(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return np.unique(paired, return_inverse=True)[1].reshape(-1)
 
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _weekdays_never_open(dates: pd.Index | np.ndarray) -> list[int]:
-    """The weekdays (0 is Monday) with no row on any date of a daily file of three weeks or more:
-    days the business is shut every week, whose dates have no rows."""
-    days = pd.DatetimeIndex(dates).dropna()
-    if len(days) < 2 or (days.max() - days.min()).days < 21:
-        return []
-    present = set(days.day_of_week.tolist())
-    shut = [day for day in range(7) if day not in present]
-    return shut if len(shut) < 7 else []
-
-
-def _shut_on(shut: list[int], date: str) -> Finding:
-    names = [f"a {WEEKDAYS[day]}" for day in shut]
-    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return Finding(
-        "shut_weekdays",
-        "info",
-        f"No row falls on {said}: Payoff reads the business as shut on those days every week, so they are "
-        "neither gaps nor priced. If it sold on those days, add their rows.",
-        date,
-        (),
-        len(shut),
-    )
-
-
 def _closures(frame: pd.DataFrame, date: str, closed: np.ndarray) -> list[Finding]:
     if not closed.any():
         return []
@@ -264,7 +237,7 @@ def _series_checks(
     else:
         labels = pd.Series(["the series"], index=ids)
     expected = ((last_seen - first_seen) / step).round() + 1
-    shut = _weekdays_never_open(dates) if frequency == "day" else []
+    shut = weekdays_never_open(dates) if frequency == "day" else []
     if shut:  # a shop shut every Sunday: its Sundays are not gaps
         weekmask = [0 if day in shut else 1 for day in range(7)]
         first, last = (np.asarray(s.to_numpy(), dtype="datetime64[D]") for s in (first_seen, last_seen))
@@ -272,7 +245,7 @@ def _series_checks(
         open_days = np.zeros(len(first))
         open_days[dated] = np.busday_count(first[dated], last[dated] + 1, weekmask=weekmask)
         expected = pd.Series(open_days, index=ids).where(dated, expected)
-        out.append(_shut_on(shut, date))
+        out.append(shut_on(shut, date))
     missing = (expected - distinct).clip(lower=0)
     gap_series = []
     # Labels looked up as whole arrays: one lookup per series cost 1.5 s on 100,000 series.

@@ -350,47 +350,22 @@ CREDIT = TargetingFraming(
     words=("approve", "defaults", "repays"),
     entities="loan applications",
 )
+
+
+def _payoff(key: str, label: str, default: float, example: str) -> Param:
+    """One of the four payoffs a user types (any sign: a loss is negative), per row."""
+    return Param(key, label, default, "per row", example, minimum=None, ask=True)
+
+
 CUSTOM_PAYOFF = TargetingFraming(
     key="custom-payoff",
     title="Act or not: type the four payoffs",
     question="What do you gain or lose in each of the four cases?",
     params=(
-        Param(
-            "act_pos",
-            "Act, and it has the outcome",
-            50.0,
-            "per row",
-            "E.g. a churner you called.",
-            minimum=None,
-            ask=True,
-        ),
-        Param(
-            "act_neg",
-            "Act, and it does not have it",
-            -10.0,
-            "per row",
-            "E.g. a loyal customer you called.",
-            minimum=None,
-            ask=True,
-        ),
-        Param(
-            "pass_pos",
-            "Pass, and it has the outcome",
-            -100.0,
-            "per row",
-            "E.g. a churner you missed.",
-            minimum=None,
-            ask=True,
-        ),
-        Param(
-            "pass_neg",
-            "Pass, and it does not have it",
-            0.0,
-            "per row",
-            "E.g. a loyal customer left alone.",
-            minimum=None,
-            ask=True,
-        ),
+        _payoff("act_pos", "Act, and it has the outcome", 50.0, "E.g. a churner you called."),
+        _payoff("act_neg", "Act, and it does not have it", -10.0, "E.g. a loyal customer you called."),
+        _payoff("pass_pos", "Pass, and it has the outcome", -100.0, "E.g. a churner you missed."),
+        _payoff("pass_neg", "Pass, and it does not have it", 0.0, "E.g. a loyal customer left alone."),
     ),
     # words that read in every sentence: "act when the chance that it has the outcome is above 9%"
     words=("act", "has the outcome", "does not have it"),

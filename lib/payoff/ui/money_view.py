@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from payoff import formatting
+from payoff.charges import charge_period, per_period_value
 from payoff.data.roles import Role
 from payoff.data.unit_price import UNIT_PRICE
 from payoff.errors import PayoffError
@@ -29,10 +30,8 @@ from payoff.params import (
     LEAD_TIME,
     MARGIN,
     blank_fill,
-    charge_period,
     lead_times,
     money_target,
-    per_period_value,
 )
 from payoff.problem import Problem
 from payoff.timegrid import infer_frequency
